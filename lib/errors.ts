@@ -1,0 +1,280 @@
+/**
+ * Error classes. Every class carries a stable string `code` to `switch` on and keeps Microsoft's
+ * diagnostics (AADSTS numbers, trace and correlation ids, Graph request ids) so an operator can quote
+ * them to Microsoft support. No message or property ever holds a token or the client secret.
+ */
+import OAuth2Strategy = require('passport-oauth2');
+
+const { AuthorizationError, TokenError } = OAuth2Strategy;
+
+/** Diagnostics Microsoft embeds in an `error_description` (`AADSTS50011: …\r\nTrace ID: …`). */
+export interface AadstsDiagnostics {
+  /** The AADSTS number, e.g. `50011`. */
+  aadsts?: number;
+  /** `Trace ID` from the description. */
+  traceId?: string;
+  /** `Correlation ID` from the description. */
+  correlationId?: string;
+  /** `Timestamp` from the description. */
+  timestamp?: string;
+}
+
+const AADSTS_RE = /\bAADSTS(\d+)\b/;
+const TRACE_RE = /Trace ID:\s*([0-9a-fA-F-]{8,})/;
+const CORRELATION_RE = /Correlation ID:\s*([0-9a-fA-F-]{8,})/;
+const TIMESTAMP_RE = /Timestamp:\s*([0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9:.]+Z)/;
+
+/**
+ * Reads the AADSTS code, trace id, correlation id and timestamp out of a Microsoft
+ * `error_description`. Fields that are not present are left out.
+ *
+ * @example
+ * ```ts
+ * parseAadsts('AADSTS65004: User declined to consent.\r\nTrace ID: 1a2b3c4d-0000-0000-0000-000000000000');
+ * // → { aadsts: 65004, traceId: '1a2b3c4d-0000-0000-0000-000000000000' }
+ * ```
+ */
+export function parseAadsts(description: unknown): AadstsDiagnostics {
+  const out: AadstsDiagnostics = {};
+  if (typeof description !== 'string') return out;
+  const code = AADSTS_RE.exec(description)?.[1];
+  if (code !== undefined) out.aadsts = Number(code);
+  const trace = TRACE_RE.exec(description)?.[1];
+  if (trace !== undefined) out.traceId = trace;
+  const correlation = CORRELATION_RE.exec(description)?.[1];
+  if (correlation !== undefined) out.correlationId = correlation;
+  const timestamp = TIMESTAMP_RE.exec(description)?.[1];
+  if (timestamp !== undefined) out.timestamp = timestamp;
+  return out;
+}
+
+/** Fields of an error callback from Microsoft's authorize endpoint. */
+export interface AuthorizationErrorFields {
+  error: string;
+  error_description?: string | undefined;
+  error_uri?: string | undefined;
+  error_subcode?: string | undefined;
+}
+
+/**
+ * Microsoft redirected back with an error other than `access_denied` (which is a Passport `fail`).
+ * `code` is the OAuth `error` value (`invalid_request`, `unauthorized_client`, `server_error`, …).
+ */
+export class MicrosoftAuthorizationError extends AuthorizationError {
+  override readonly name = 'MicrosoftAuthorizationError';
+  /** The OAuth `error` value. */
+  readonly error: string;
+  /** Microsoft's `error_description`, when sent. */
+  readonly errorDescription?: string;
+  /** Microsoft's `error_uri`, when sent. */
+  readonly errorUri?: string;
+  /** Microsoft's `error_subcode` (e.g. `cancel`), when sent. */
+  readonly errorSubcode?: string;
+  /** AADSTS number parsed out of the description. */
+  readonly aadsts?: number;
+  /** Trace id parsed out of the description. */
+  readonly traceId?: string;
+  /** Correlation id parsed out of the description. */
+  readonly correlationId?: string;
+  /** Timestamp parsed out of the description. */
+  readonly timestamp?: string;
+
+  constructor(fields: AuthorizationErrorFields) {
+    super(fields.error_description ?? `Microsoft returned error "${fields.error}"`, fields.error, fields.error_uri);
+    this.error = fields.error;
+    if (fields.error_description !== undefined) this.errorDescription = fields.error_description;
+    if (fields.error_uri !== undefined) this.errorUri = fields.error_uri;
+    if (fields.error_subcode !== undefined) this.errorSubcode = fields.error_subcode;
+    Object.assign(this, parseAadsts(fields.error_description));
+  }
+}
+
+/** Fields of Microsoft's token-endpoint error JSON. */
+export interface TokenErrorBody {
+  error: string;
+  error_description?: string;
+  error_codes?: number[];
+  timestamp?: string;
+  trace_id?: string;
+  correlation_id?: string;
+  error_uri?: string;
+}
+
+/**
+ * The token endpoint answered with an OAuth error (`invalid_grant`, `invalid_client`, …).
+ * `code` is the OAuth `error` value; `errorCodes` holds the AADSTS numbers.
+ */
+export class MicrosoftTokenError extends TokenError {
+  override readonly name = 'MicrosoftTokenError';
+  /** The OAuth `error` value. */
+  readonly error: string;
+  /** Microsoft's `error_description`. */
+  readonly errorDescription?: string;
+  /** Microsoft's `error_uri`. */
+  readonly errorUri?: string;
+  /** AADSTS numbers from `error_codes` (or parsed out of the description). */
+  readonly errorCodes: number[];
+  /** `trace_id` of the failed request. */
+  readonly traceId?: string;
+  /** `correlation_id` of the failed request. */
+  readonly correlationId?: string;
+  /** `timestamp` of the failed request. */
+  readonly timestamp?: string;
+  /** HTTP status of the token response. */
+  declare status: number;
+
+  constructor(body: TokenErrorBody, status: number) {
+    super(body.error_description ?? `Token request failed with "${body.error}"`, body.error, body.error_uri, status);
+    this.status = status;
+    this.error = body.error;
+    const parsed = parseAadsts(body.error_description);
+    if (body.error_description !== undefined) this.errorDescription = body.error_description;
+    if (body.error_uri !== undefined) this.errorUri = body.error_uri;
+    this.errorCodes = body.error_codes ?? (parsed.aadsts !== undefined ? [parsed.aadsts] : []);
+    const traceId = body.trace_id ?? parsed.traceId;
+    if (traceId !== undefined) this.traceId = traceId;
+    const correlationId = body.correlation_id ?? parsed.correlationId;
+    if (correlationId !== undefined) this.correlationId = correlationId;
+    const timestamp = body.timestamp ?? parsed.timestamp;
+    if (timestamp !== undefined) this.timestamp = timestamp;
+  }
+}
+
+/** Fields of a Microsoft Graph error. */
+export interface GraphErrorFields {
+  status: number;
+  graphCode?: string | undefined;
+  message?: string | undefined;
+  requestId?: string | undefined;
+  retryAfter?: number | undefined;
+  url: string;
+}
+
+/**
+ * Microsoft Graph answered with an error status. `code` is Graph's error code
+ * (`InvalidAuthenticationToken`, `TooManyRequests`, …) or `http_<status>` when the body had none.
+ */
+export class GraphError extends Error {
+  override readonly name = 'GraphError';
+  /** Graph's error code, or `http_<status>`. */
+  readonly code: string;
+  /** HTTP status. */
+  readonly status: number;
+  /** Graph `request-id` (header or `innerError`). */
+  readonly requestId?: string;
+  /** Seconds to wait, from `Retry-After` on 429/503. */
+  readonly retryAfter?: number;
+  /** The Graph URL that failed (never carries a token). */
+  readonly url: string;
+
+  constructor(fields: GraphErrorFields) {
+    const code = fields.graphCode ?? `http_${fields.status}`;
+    super(`Microsoft Graph ${fields.url} failed with HTTP ${fields.status} ${code}${fields.message ? `: ${fields.message}` : ''}`);
+    this.code = code;
+    this.status = fields.status;
+    this.url = fields.url;
+    if (fields.requestId !== undefined) this.requestId = fields.requestId;
+    if (fields.retryAfter !== undefined) this.retryAfter = fields.retryAfter;
+  }
+}
+
+/** Codes of {@link MicrosoftHttpError}. */
+export type HttpErrorCode =
+  | 'timeout'
+  | 'connection_refused'
+  | 'connection_reset'
+  | 'network'
+  | 'body_too_large'
+  | 'invalid_response';
+
+/** Which outbound call failed. */
+export type MicrosoftEndpoint = 'token' | 'graph' | 'photo' | 'jwks' | 'discovery';
+
+/**
+ * An outbound call to Microsoft failed below the protocol level: timed out, refused, reset, too
+ * large, or answered with a body that is not what the protocol promises (HTML, truncated JSON).
+ */
+export class MicrosoftHttpError extends Error {
+  override readonly name = 'MicrosoftHttpError';
+  /** What went wrong. */
+  readonly code: HttpErrorCode;
+  /** Which endpoint was called. */
+  readonly endpoint: MicrosoftEndpoint;
+  /** The URL called (never carries a token or secret). */
+  readonly url: string;
+  /** HTTP status when a response arrived. */
+  readonly status?: number;
+
+  constructor(code: HttpErrorCode, endpoint: MicrosoftEndpoint, url: string, message: string, options?: { cause?: unknown; status?: number }) {
+    super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
+    this.code = code;
+    this.endpoint = endpoint;
+    this.url = url;
+    if (options?.status !== undefined) this.status = options.status;
+  }
+}
+
+/** Codes of {@link IdTokenError}. */
+export const ID_TOKEN_ERROR_CODES = [
+  'missing',
+  'malformed',
+  'algorithm',
+  'signature',
+  'key_not_found',
+  'jwks_unavailable',
+  'issuer',
+  'audience',
+  'expired',
+  'not_yet_valid',
+  'nonce',
+  'tenant',
+  'claims',
+] as const;
+
+/** Code of an {@link IdTokenError}: one of {@link ID_TOKEN_ERROR_CODES}. */
+export type IdTokenErrorCode = (typeof ID_TOKEN_ERROR_CODES)[number];
+
+/** The ID token is missing or failed verification. Never turned into a login. */
+export class IdTokenError extends Error {
+  override readonly name = 'IdTokenError';
+  /** Why the token was rejected. */
+  readonly code: IdTokenErrorCode;
+
+  constructor(code: IdTokenErrorCode, message: string, options?: { cause?: unknown }) {
+    super(`ID token rejected (${code}): ${message}`, options?.cause !== undefined ? { cause: options.cause } : undefined);
+    this.code = code;
+  }
+}
+
+/** Codes of {@link ProfileError}. */
+export type ProfileErrorCode = 'not_json' | 'not_object' | 'missing_id';
+
+/** A profile body (Graph `/me` or ID-token claims) could not be turned into a profile. */
+export class ProfileError extends Error {
+  override readonly name = 'ProfileError';
+  /** What was wrong with the body. */
+  readonly code: ProfileErrorCode;
+
+  constructor(code: ProfileErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
+    this.code = code;
+  }
+}
+
+/** Codes of {@link StateError}. */
+export type StateErrorCode = 'session_missing' | 'body_missing';
+
+/**
+ * The request cannot carry the login state: session middleware is missing, or a `form_post`
+ * callback arrived without a parsed body.
+ */
+export class StateError extends Error {
+  override readonly name = 'StateError';
+  /** What is missing. */
+  readonly code: StateErrorCode;
+
+  constructor(code: StateErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}

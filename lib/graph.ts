@@ -1,0 +1,99 @@
+/**
+ * Microsoft Graph calls: `/me` and the profile photo, with the access token in the Authorization
+ * header (never the query string) and Graph's error JSON kept in a {@link GraphError}.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { GraphError, MicrosoftHttpError } from './errors.js';
+import { parseJSON, retryAfterSeconds, send } from './http.js';
+import { parseGraphUser } from './profile/graph.js';
+import type { GraphUser } from './profile/graph.js';
+
+/** Largest `/me` body accepted. */
+const MAX_ME_BODY = 1024 * 1024;
+/** Largest photo embedded; a bigger one is left out. */
+export const MAX_PHOTO_BYTES = 100 * 1024;
+
+/** Settings of a {@link GraphClient}. */
+export interface GraphClientOptions {
+  baseURL: string;
+  timeout: number;
+}
+
+/** The `/me` result. */
+export interface GraphMe {
+  user: GraphUser;
+  raw: string;
+  json: Record<string, unknown>;
+}
+
+function graphError(status: number, headers: IncomingHttpHeaders, body: Buffer, url: string): GraphError {
+  const json = parseJSON(body);
+  let graphCode: string | undefined;
+  let message: string | undefined;
+  let requestId = typeof headers['request-id'] === 'string' ? headers['request-id'] : undefined;
+  if (json !== null && typeof json === 'object') {
+    const error = (json as { error?: unknown }).error;
+    if (error !== null && typeof error === 'object') {
+      const e = error as Record<string, unknown>;
+      if (typeof e['code'] === 'string' && e['code'] !== '') graphCode = e['code'];
+      if (typeof e['message'] === 'string') message = e['message'].slice(0, 300);
+      const inner = (e['innerError'] ?? e['innererror']) as Record<string, unknown> | undefined;
+      if (requestId === undefined && inner !== null && typeof inner === 'object' && typeof inner['request-id'] === 'string') requestId = inner['request-id'];
+    }
+  }
+  const retryAfter = status === 429 || status === 503 ? retryAfterSeconds(headers) : undefined;
+  return new GraphError({ status, graphCode, message, requestId, retryAfter, url });
+}
+
+/** Talks to Microsoft Graph for one strategy. */
+export class GraphClient {
+  readonly #o: GraphClientOptions;
+
+  constructor(options: GraphClientOptions) {
+    this.#o = options;
+  }
+
+  /** `GET /me`. Rejects with a {@link GraphError}, {@link ProfileError} or {@link MicrosoftHttpError}. */
+  async me(accessToken: string): Promise<GraphMe> {
+    const url = `${this.#o.baseURL}/me`;
+    const res = await send({
+      method: 'GET',
+      url,
+      endpoint: 'graph',
+      headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+      timeout: this.#o.timeout,
+      maxBytes: MAX_ME_BODY,
+    });
+    if (res.status !== 200) throw graphError(res.status, res.headers, res.body, url);
+    const raw = res.body.toString('utf8');
+    const { user, json } = parseGraphUser(raw);
+    return { user, raw, json };
+  }
+
+  /**
+   * The photo as a `data:` URL, or `undefined` when the user has none (404), it is not an image, or
+   * it is larger than 100 kB. Other failures reject like {@link GraphClient.me}.
+   */
+  async photo(accessToken: string, size: 'default' | string): Promise<string | undefined> {
+    const url = size === 'default' ? `${this.#o.baseURL}/me/photo/$value` : `${this.#o.baseURL}/me/photos/${size}/$value`;
+    let res;
+    try {
+      res = await send({
+        method: 'GET',
+        url,
+        endpoint: 'photo',
+        headers: { authorization: `Bearer ${accessToken}`, accept: 'image/*' },
+        timeout: this.#o.timeout,
+        maxBytes: MAX_PHOTO_BYTES,
+      });
+    } catch (err) {
+      if (err instanceof MicrosoftHttpError && err.code === 'body_too_large') return undefined;
+      throw err;
+    }
+    if (res.status === 404) return undefined;
+    if (res.status !== 200) throw graphError(res.status, res.headers, res.body, url);
+    const type = (res.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    if (!/^image\/[a-z0-9.+-]+$/.test(type) || res.body.length === 0) return undefined;
+    return `data:${type};base64,${res.body.toString('base64')}`;
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * Signing-key cache for one authority's JWKS, following Microsoft's key-rollover guidance: keys
+ * reused across logins, an unknown `kid` refetches at most once per cooldown, concurrent misses
+ * share one fetch, and a failed fetch keeps the last good set.
+ */
+import { IdTokenError, MicrosoftHttpError } from '../errors.js';
+import { describeURL, parseJSON, send } from '../http.js';
+import { loadJose } from '../jose.js';
+import type { CryptoKey, KeyObject } from 'jose' with { 'resolution-mode': 'import' };
+
+/** A signing key from the JWKS, with Microsoft's per-key `issuer`. */
+export interface SigningKey {
+  kid: string;
+  /** Microsoft's non-standard `issuer` member (may contain `{tenantid}`). */
+  issuer?: string;
+  /** The key, imported for RS256. */
+  key: CryptoKey | KeyObject | Uint8Array;
+}
+
+/** Settings of a {@link JwksCache}. */
+export interface JwksCacheOptions {
+  url: string;
+  timeout: number;
+  /** Minimum ms between refetches caused by an unknown kid. Default 5 minutes. */
+  cooldownMs?: number;
+  /** Age after which the set is refreshed on the next use. Default 24 hours. */
+  maxAgeMs?: number;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+interface RawKey {
+  kid: string;
+  issuer?: string;
+  jwk: Record<string, unknown>;
+}
+
+const MAX_JWKS_BODY = 512 * 1024;
+
+/** Keys of one JWKS URL. */
+export class JwksCache {
+  readonly #url: string;
+  readonly #timeout: number;
+  readonly #cooldownMs: number;
+  readonly #maxAgeMs: number;
+  readonly #now: () => number;
+  #raw = new Map<string, RawKey>();
+  #imported = new Map<string, Promise<SigningKey>>();
+  #fetchedAt = -Infinity;
+  #lastMissRefetch = -Infinity;
+  #inflight: Promise<void> | undefined;
+  #fetches = 0;
+
+  constructor(options: JwksCacheOptions) {
+    this.#url = options.url;
+    this.#timeout = options.timeout;
+    this.#cooldownMs = options.cooldownMs ?? 5 * 60_000;
+    this.#maxAgeMs = options.maxAgeMs ?? 24 * 60 * 60_000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** How many JWKS fetches this cache has started. */
+  get fetchCount(): number {
+    return this.#fetches;
+  }
+
+  /**
+   * The key for `kid`, fetching the JWKS when the cache is empty, stale, or does not know the kid
+   * (at most once per cooldown). Resolves `undefined` when the kid is unknown; rejects with an
+   * {@link IdTokenError} (`jwks_unavailable`) when no key set could ever be loaded.
+   */
+  async get(kid: string): Promise<SigningKey | undefined> {
+    const now = this.#now();
+    if (this.#raw.size === 0 || now - this.#fetchedAt > this.#maxAgeMs) {
+      await this.#refresh(this.#raw.size === 0);
+    } else if (!this.#raw.has(kid) && this.#inflight === undefined && now - this.#lastMissRefetch >= this.#cooldownMs) {
+      this.#lastMissRefetch = now;
+      await this.#refresh(false);
+    } else if (!this.#raw.has(kid) && this.#inflight !== undefined) {
+      await this.#refresh(false);
+    }
+    const raw = this.#raw.get(kid);
+    if (raw === undefined) return undefined;
+    let imported = this.#imported.get(kid);
+    if (imported === undefined) {
+      imported = importKey(raw);
+      this.#imported.set(kid, imported);
+      imported.catch(() => this.#imported.delete(kid));
+    }
+    return imported;
+  }
+
+  #refresh(mustSucceed: boolean): Promise<void> {
+    this.#inflight ??= this.#load().finally(() => {
+      this.#inflight = undefined;
+    });
+    return this.#inflight.catch((err: unknown) => {
+      // Keep the last good set; only fail when there is none.
+      if (mustSucceed || this.#raw.size === 0) throw err;
+    });
+  }
+
+  async #load(): Promise<void> {
+    this.#fetches += 1;
+    let body: unknown;
+    try {
+      const res = await send({ method: 'GET', url: this.#url, endpoint: 'jwks', headers: { accept: 'application/json' }, timeout: this.#timeout, maxBytes: MAX_JWKS_BODY });
+      if (res.status !== 200) {
+        throw new MicrosoftHttpError('invalid_response', 'jwks', describeURL(this.#url), `JWKS endpoint answered HTTP ${res.status}`, { status: res.status });
+      }
+      body = parseJSON(res.body);
+    } catch (cause) {
+      throw new IdTokenError('jwks_unavailable', `could not load signing keys from ${describeURL(this.#url)}: ${(cause as Error).message}`, { cause });
+    }
+    const keys = readKeys(body);
+    if (keys === undefined) {
+      throw new IdTokenError('jwks_unavailable', `signing keys from ${describeURL(this.#url)} are not a JWKS with RSA keys`);
+    }
+    const next = new Map<string, RawKey>();
+    for (const k of keys) next.set(k.kid, k);
+    // Keep imported keys whose JWK did not change.
+    for (const [kid, promise] of this.#imported) {
+      const before = this.#raw.get(kid);
+      const after = next.get(kid);
+      if (!before || !after || JSON.stringify(before.jwk) !== JSON.stringify(after.jwk)) {
+        this.#imported.delete(kid);
+        void promise.catch(() => undefined);
+      }
+    }
+    this.#raw = next;
+    this.#fetchedAt = this.#now();
+  }
+}
+
+function readKeys(body: unknown): RawKey[] | undefined {
+  if (body === null || typeof body !== 'object') return undefined;
+  const keys = (body as { keys?: unknown }).keys;
+  if (!Array.isArray(keys)) return undefined;
+  const out: RawKey[] = [];
+  for (const k of keys) {
+    if (k === null || typeof k !== 'object') continue;
+    const jwk = k as Record<string, unknown>;
+    if (jwk['kty'] !== 'RSA' || typeof jwk['kid'] !== 'string' || typeof jwk['n'] !== 'string' || typeof jwk['e'] !== 'string') continue;
+    if (jwk['use'] !== undefined && jwk['use'] !== 'sig') continue;
+    const raw: RawKey = { kid: jwk['kid'], jwk: { kty: 'RSA', n: jwk['n'], e: jwk['e'] } };
+    if (typeof jwk['issuer'] === 'string') raw.issuer = jwk['issuer'];
+    out.push(raw);
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+async function importKey(raw: RawKey): Promise<SigningKey> {
+  const jose = await loadJose();
+  // Microsoft's keys carry no `alg`; the verifier accepts RS256 only, so import them as RS256.
+  const key = await jose.importJWK(raw.jwk, 'RS256');
+  const out: SigningKey = { kid: raw.kid, key };
+  if (raw.issuer !== undefined) out.issuer = raw.issuer;
+  return out;
+}

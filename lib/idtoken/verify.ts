@@ -1,0 +1,147 @@
+/**
+ * ID-token verification: RS256 signature with a key from the authority's JWKS, audience, times,
+ * nonce, and Microsoft's issuer rules for single-tenant and multi-tenant authorities.
+ */
+import { CONSUMER_TENANT_ID, isGuid } from '../config.js';
+import type { TenantKind } from '../config.js';
+import { IdTokenError } from '../errors.js';
+import { loadJose } from '../jose.js';
+import type { MicrosoftIdTokenClaims } from '../types.js';
+import type { JwksCache, SigningKey } from './jwks.js';
+
+/** Settings of an {@link IdTokenVerifier}. */
+export interface IdTokenVerifierOptions {
+  clientID: string;
+  tenantKind: TenantKind;
+  /** Configured tenant (GUID or domain for single-tenant authorities). */
+  tenant: string;
+  /** ID-token issuers are `${issuerBase}/<tid>/v2.0`. */
+  issuerBase: string;
+  clockTolerance: number;
+  jwks: JwksCache;
+  /** Resolves the exact issuer of a domain tenant (from its discovery document). */
+  resolveDomainIssuer?: () => Promise<string>;
+  /** Clock in ms, for tests. */
+  now?: () => number;
+}
+
+/** What a login expects of its ID token. */
+export interface VerifyExpectations {
+  /** The nonce sent with the authorization request; `undefined` when none was sent. */
+  nonce: string | undefined;
+}
+
+const TENANT_TEMPLATE = /\{tenantid\}/gi;
+
+/** Verifies Microsoft identity platform v2.0 ID tokens for one strategy. */
+export class IdTokenVerifier {
+  readonly #o: IdTokenVerifierOptions;
+
+  constructor(options: IdTokenVerifierOptions) {
+    this.#o = options;
+  }
+
+  /**
+   * Verifies `token` and resolves with its claims; rejects with an {@link IdTokenError} whose
+   * `code` says which check failed.
+   */
+  async verify(token: unknown, expect: VerifyExpectations): Promise<MicrosoftIdTokenClaims> {
+    if (typeof token !== 'string' || token === '') throw new IdTokenError('missing', 'the token response has no id_token although the openid scope was requested');
+    if (token.split('.').length !== 3) throw new IdTokenError('malformed', 'not a compact JWS (three dot-separated parts)');
+    const jose = await loadJose();
+    let header: { alg?: unknown; kid?: unknown };
+    try {
+      header = jose.decodeProtectedHeader(token);
+    } catch (cause) {
+      throw new IdTokenError('malformed', 'the header is not base64url JSON', { cause });
+    }
+    if (header.alg !== 'RS256') throw new IdTokenError('algorithm', `alg ${JSON.stringify(header.alg)} is not accepted; Microsoft signs ID tokens with RS256`);
+    if (typeof header.kid !== 'string' || header.kid === '') throw new IdTokenError('key_not_found', 'the header has no kid');
+    const key = await this.#o.jwks.get(header.kid);
+    if (key === undefined) throw new IdTokenError('key_not_found', `no signing key with kid ${JSON.stringify(header.kid)} in the authority's JWKS`);
+
+    let payload: Record<string, unknown>;
+    try {
+      const now = this.#o.now?.();
+      const result = await jose.jwtVerify(token, key.key, {
+        algorithms: ['RS256'],
+        audience: this.#o.clientID,
+        clockTolerance: this.#o.clockTolerance,
+        requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
+        ...(now !== undefined ? { currentDate: new Date(now) } : {}),
+      });
+      payload = result.payload as Record<string, unknown>;
+    } catch (cause) {
+      throw mapJoseError(cause);
+    }
+    this.#checkTimesAndAudience(payload);
+    const claims = payload as MicrosoftIdTokenClaims;
+    await this.#checkIssuer(claims, key);
+    if (expect.nonce !== undefined) {
+      if (typeof claims.nonce !== 'string') throw new IdTokenError('nonce', 'the token has no nonce but the authorization request sent one');
+      if (claims.nonce !== expect.nonce) throw new IdTokenError('nonce', 'the nonce does not match the one sent with this login');
+    }
+    return claims;
+  }
+
+  #checkTimesAndAudience(payload: Record<string, unknown>): void {
+    // Microsoft ID tokens carry one audience: this app. An array naming other apps too is refused.
+    if (payload['aud'] !== this.#o.clientID) throw new IdTokenError('audience', 'aud is not exactly this application\'s client id');
+    const now = Math.floor((this.#o.now?.() ?? Date.now()) / 1000);
+    const iat = payload['iat'];
+    if (typeof iat === 'number' && iat > now + this.#o.clockTolerance) throw new IdTokenError('not_yet_valid', 'iat is in the future beyond the clock tolerance');
+  }
+
+  async #checkIssuer(claims: MicrosoftIdTokenClaims, key: SigningKey): Promise<void> {
+    const { tenantKind, issuerBase } = this.#o;
+    const tid = claims.tid;
+    const iss = claims.iss;
+    if (typeof tid !== 'string' || !isGuid(tid)) throw new IdTokenError('issuer', 'tid is missing or not a GUID');
+    if (typeof iss !== 'string') throw new IdTokenError('issuer', 'iss is missing');
+    const personal = tid.toLowerCase() === CONSUMER_TENANT_ID;
+    if (tenantKind === 'organizations' && personal) throw new IdTokenError('tenant', 'a personal Microsoft account signed in, but the authority is "organizations" (work and school accounts only)');
+    if (tenantKind === 'consumers' && !personal) throw new IdTokenError('tenant', 'a work or school account signed in, but the authority is "consumers" (personal accounts only)');
+
+    const expected = `${issuerBase}/${tid}/v2.0`;
+    if (iss !== expected) throw new IdTokenError('issuer', `iss ${JSON.stringify(iss)} is not ${JSON.stringify(expected)}`);
+    if (tenantKind === 'guid' && tid.toLowerCase() !== this.#o.tenant.toLowerCase()) {
+      throw new IdTokenError('issuer', `the token was issued by tenant ${tid}, not the configured tenant ${this.#o.tenant}`);
+    }
+    if (tenantKind === 'domain') {
+      const domainIssuer = this.#o.resolveDomainIssuer ? await this.#o.resolveDomainIssuer() : undefined;
+      if (domainIssuer !== iss) throw new IdTokenError('issuer', `iss ${JSON.stringify(iss)} is not the issuer of ${this.#o.tenant}`);
+    }
+    // Bind the signing key to its issuer: a key whose issuer is a concrete tenant validates only
+    // that tenant's tokens; a templated key validates any tenant after substituting tid.
+    const keyIssuer = key.issuer ?? `${issuerBase}/{tenantid}/v2.0`;
+    if (keyIssuer.replace(TENANT_TEMPLATE, tid) !== iss) {
+      throw new IdTokenError('issuer', `the signing key ${key.kid} is bound to issuer ${JSON.stringify(keyIssuer)}, which does not cover ${JSON.stringify(iss)}`);
+    }
+  }
+}
+
+interface JoseLikeError {
+  code?: unknown;
+  claim?: unknown;
+  message?: unknown;
+}
+
+function mapJoseError(cause: unknown): IdTokenError {
+  const e = (cause ?? {}) as JoseLikeError;
+  const message = typeof e.message === 'string' ? e.message : 'verification failed';
+  switch (e.code) {
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+      return new IdTokenError('signature', 'the signature does not verify with the signing key', { cause });
+    case 'ERR_JWT_EXPIRED':
+      return new IdTokenError('expired', 'the token has expired (exp beyond the clock tolerance)', { cause });
+    case 'ERR_JOSE_ALG_NOT_ALLOWED':
+      return new IdTokenError('algorithm', message, { cause });
+    case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
+      if (e.claim === 'aud') return new IdTokenError('audience', 'aud does not name this application', { cause });
+      if (e.claim === 'nbf' || e.claim === 'iat') return new IdTokenError('not_yet_valid', `${String(e.claim)} is in the future beyond the clock tolerance`, { cause });
+      if (e.claim === 'exp') return new IdTokenError('expired', message, { cause });
+      return new IdTokenError('claims', message, { cause });
+    default:
+      return new IdTokenError('malformed', message, { cause });
+  }
+}

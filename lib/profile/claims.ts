@@ -1,0 +1,23 @@
+/**
+ * Reads ID-token claims (`unknown` JSON) into checked {@link MicrosoftIdTokenClaims}.
+ */
+import { ProfileError } from '../errors.js';
+import type { MicrosoftIdTokenClaims } from '../types.js';
+import { describe } from './graph.js';
+
+/**
+ * Checks a claims object well enough to build a profile from it: an object with a string `tid` and
+ * a string `oid` or `sub`. Throws a {@link ProfileError} otherwise. Signature, issuer, audience and
+ * times are checked by the ID-token verifier before this runs.
+ */
+export function readClaims(json: unknown): MicrosoftIdTokenClaims {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new ProfileError('not_object', `ID token claims are ${describe(json)} instead of an object`);
+  }
+  const o = json as Record<string, unknown>;
+  const hasId = (typeof o['oid'] === 'string' && o['oid'] !== '') || (typeof o['sub'] === 'string' && o['sub'] !== '');
+  if (!hasId || typeof o['tid'] !== 'string' || o['tid'] === '') {
+    throw new ProfileError('missing_id', 'ID token claims have no oid/sub or no tid');
+  }
+  return o as MicrosoftIdTokenClaims;
+}

@@ -1,0 +1,64 @@
+/**
+ * Reads a Microsoft Graph `/me` body (`unknown` JSON) into a checked {@link GraphUser}.
+ */
+import { ProfileError } from '../errors.js';
+
+/** The Graph `/me` fields the profile uses, checked. Absent or wrongly typed fields are left out. */
+export interface GraphUser {
+  id: string;
+  displayName?: string;
+  givenName?: string;
+  surname?: string;
+  userPrincipalName?: string;
+  mail?: string;
+}
+
+const STRING_FIELDS = ['displayName', 'givenName', 'surname', 'userPrincipalName', 'mail'] as const;
+
+/**
+ * Checks a parsed Graph `/me` body. Throws a {@link ProfileError} when it is not an object or has no
+ * string `id`; optional fields that are missing, empty, `null` or not strings are left out.
+ *
+ * @example
+ * ```ts
+ * readGraphUser({ id: 'fde926f844473904', displayName: 'Avery Quinn', mail: null });
+ * // → { id: 'fde926f844473904', displayName: 'Avery Quinn' }
+ * ```
+ */
+export function readGraphUser(json: unknown): GraphUser {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new ProfileError('not_object', `Microsoft Graph /me returned ${describe(json)} instead of a user object`);
+  }
+  const o = json as Record<string, unknown>;
+  const id = o['id'];
+  if (typeof id !== 'string' || id.trim() === '') {
+    throw new ProfileError('missing_id', 'Microsoft Graph /me returned a user without an id');
+  }
+  const user: GraphUser = { id };
+  for (const key of STRING_FIELDS) {
+    const v = o[key];
+    if (typeof v === 'string' && v.trim() !== '') user[key] = v;
+  }
+  return user;
+}
+
+/**
+ * Parses a Graph `/me` response text. Throws a {@link ProfileError} (`not_json`) when it is not JSON.
+ */
+export function parseGraphUser(text: string): { user: GraphUser; json: Record<string, unknown> } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new ProfileError('not_json', `Microsoft Graph /me returned a body that is not JSON (${text.length} bytes)`, { cause });
+  }
+  const user = readGraphUser(json);
+  return { user, json: json as Record<string, unknown> };
+}
+
+/** Short description of a JSON value's kind for error messages (never the value itself). */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}

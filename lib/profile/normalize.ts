@@ -1,0 +1,94 @@
+/**
+ * The normalization rules: one profile shape from verified ID-token claims and/or Graph `/me`.
+ * The README's profile table documents the same rules.
+ */
+import { CONSUMER_TENANT_ID } from '../config.js';
+import type { AccountType, MicrosoftEmail, MicrosoftIdTokenClaims, MicrosoftProfile } from '../types.js';
+import type { GraphUser } from './graph.js';
+
+/** A profile without the fields the strategy sets (`provider`, `_raw`, `_json`, `photos`). */
+export type NormalizedProfile = Omit<MicrosoftProfile, 'provider' | '_raw' | '_json' | 'photos'>;
+
+/** Inputs of {@link normalizeProfile}. At least one of `claims` and `graph` must be given. */
+export interface NormalizeInput {
+  claims?: MicrosoftIdTokenClaims | undefined;
+  graph?: GraphUser | undefined;
+  /** Add a work account's UPN to `emails`. */
+  addUPNAsEmail?: boolean | undefined;
+}
+
+const EMAIL_RE = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]+$/;
+
+/** True when the value looks like an email address. */
+export function isEmailAddress(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= 320 && EMAIL_RE.test(value);
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+/**
+ * Builds the normalized profile. Pure: no I/O, no mutation of its inputs.
+ *
+ * @example
+ * ```ts
+ * normalizeProfile({ graph: { id: 'fde926f844473904', displayName: 'Avery Quinn', userPrincipalName: 'avery@outlook.com' } });
+ * ```
+ */
+export function normalizeProfile(input: NormalizeInput): NormalizedProfile {
+  const { claims, graph } = input;
+  const tid = str(claims?.tid);
+  const oid = str(claims?.oid);
+  const accountType: AccountType | undefined = tid === undefined ? undefined : tid.toLowerCase() === CONSUMER_TENANT_ID ? 'personal' : 'work';
+  const id = oid ?? str(claims?.sub) ?? graph?.id;
+  if (id === undefined) throw new TypeError('normalizeProfile needs claims or a Graph user');
+
+  const profile: NormalizedProfile = {
+    id,
+    displayName: graph?.displayName ?? str(claims?.name) ?? str(claims?.preferred_username) ?? graph?.userPrincipalName ?? '',
+  };
+  const givenName = graph?.givenName ?? str(claims?.given_name);
+  const familyName = graph?.surname ?? str(claims?.family_name);
+  if (givenName !== undefined || familyName !== undefined) {
+    profile.name = {};
+    if (givenName !== undefined) profile.name.givenName = givenName;
+    if (familyName !== undefined) profile.name.familyName = familyName;
+  }
+  const username = str(claims?.preferred_username) ?? graph?.userPrincipalName;
+  if (username !== undefined) profile.username = username;
+
+  const emails = collectEmails(input, accountType);
+  if (emails.length > 0) profile.emails = emails;
+
+  if (oid !== undefined) profile.objectId = oid;
+  if (tid !== undefined) profile.tenantId = tid;
+  if (accountType !== undefined) profile.accountType = accountType;
+  if (graph !== undefined) profile.graphId = graph.id;
+  if (graph?.userPrincipalName !== undefined) profile.userPrincipalName = graph.userPrincipalName;
+  if (claims !== undefined) profile.idTokenClaims = claims;
+  return profile;
+}
+
+function collectEmails(input: NormalizeInput, accountType: AccountType | undefined): MicrosoftEmail[] {
+  const { claims, graph } = input;
+  const personal = accountType === 'personal';
+  const type: MicrosoftEmail['type'] = personal ? 'home' : 'work';
+  const out: MicrosoftEmail[] = [];
+  const add = (value: string | undefined, verified: boolean): void => {
+    if (!isEmailAddress(value)) return;
+    const existing = out.find((e) => e.value.toLowerCase() === value.toLowerCase());
+    if (existing) {
+      existing.verified ||= verified;
+      return;
+    }
+    out.push({ value, type, verified });
+  };
+  // Microsoft vouches for a personal account's sign-in address, and for a work account's email
+  // only when the optional claim xms_edov says the domain owner verified it.
+  add(str(claims?.email), personal || claims?.xms_edov === true);
+  add(graph?.mail, false);
+  if (personal) add(graph?.userPrincipalName, true);
+  else if (input.addUPNAsEmail === true) add(graph?.userPrincipalName, false);
+  return out;
+}

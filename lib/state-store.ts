@@ -1,0 +1,120 @@
+/**
+ * Keeps each pending login (state handle, PKCE verifier, nonce, application state) in the session.
+ * Several logins may be pending at once (several tabs); each entry is single use and expires.
+ */
+import { randomBytes } from 'node:crypto';
+import { StateError } from './errors.js';
+import type { MicrosoftRequest, StateStore, StateStoreMeta } from './types.js';
+
+/** Settings of a {@link SessionStateStore}. */
+export interface SessionStateStoreOptions {
+  /** Session key under which pending logins are kept. */
+  key: string;
+  /** How long a pending login stays valid, in ms. Default 10 minutes (Microsoft's code lifetime). */
+  maxAgeMs?: number;
+  /** Most pending logins kept per session; the oldest is dropped. Default 8. */
+  maxPending?: number;
+}
+
+interface PendingLogin {
+  /** PKCE verifier, or `true` when PKCE is off. */
+  v: string | true;
+  /** What the strategy asked to keep (nonce, application state). */
+  s: unknown;
+  /** Created at, ms since epoch. */
+  t: number;
+}
+
+type Bag = Record<string, PendingLogin>;
+
+function sessionOf(req: MicrosoftRequest): Record<string, unknown> {
+  const session = (req as { session?: unknown }).session;
+  if (session === null || typeof session !== 'object') {
+    throw new StateError(
+      'session_missing',
+      'Microsoft sign-in keeps its state in the session, but req.session is missing: add session middleware (e.g. express-session) before passport, or pass state: false',
+    );
+  }
+  return session as Record<string, unknown>;
+}
+
+/**
+ * The default store: session based, PKCE aware, one-time handles. Implements passport-oauth2's
+ * 5-argument store interface, so it also works with the base class.
+ */
+export class SessionStateStore implements StateStore {
+  readonly #key: string;
+  readonly #maxAgeMs: number;
+  readonly #maxPending: number;
+
+  constructor(options: SessionStateStoreOptions) {
+    this.#key = options.key;
+    this.#maxAgeMs = options.maxAgeMs ?? 10 * 60_000;
+    this.#maxPending = options.maxPending ?? 8;
+  }
+
+  /** Saves a pending login and calls back with its handle (sent to Microsoft as `state`). */
+  store(req: MicrosoftRequest, verifier: string | undefined, state: unknown, _meta: StateStoreMeta, callback: (err: Error | null, handle?: string) => void): void {
+    let session: Record<string, unknown>;
+    try {
+      session = sessionOf(req);
+    } catch (err) {
+      callback(err as Error);
+      return;
+    }
+    const now = Date.now();
+    const bag = this.#prune(session[this.#key], now);
+    const handle = randomBytes(24).toString('base64url');
+    bag[handle] = { v: verifier ?? true, s: state, t: now };
+    const handles = Object.keys(bag);
+    while (handles.length > this.#maxPending) {
+      const oldest = handles.shift() as string;
+      delete bag[oldest];
+    }
+    session[this.#key] = bag;
+    callback(null, handle);
+  }
+
+  /**
+   * Looks up and consumes the pending login for `handle`. Calls back with `ok` = the PKCE verifier
+   * (or `true`) and the saved state, or `ok` = false and a failure message.
+   */
+  verify(req: MicrosoftRequest, handle: string, _meta: StateStoreMeta, callback: (err: Error | null, ok?: string | boolean, state?: unknown) => void): void {
+    let session: Record<string, unknown>;
+    try {
+      session = sessionOf(req);
+    } catch (err) {
+      callback(err as Error);
+      return;
+    }
+    const now = Date.now();
+    const bag = this.#prune(session[this.#key], now);
+    const entry = typeof handle === 'string' && Object.hasOwn(bag, handle) ? bag[handle] : undefined;
+    // Consume before deciding, so a replayed callback finds nothing.
+    if (entry !== undefined) delete bag[handle];
+    if (Object.keys(bag).length === 0) delete session[this.#key];
+    else session[this.#key] = bag;
+    if (entry === undefined) {
+      callback(null, false, {
+        message: typeof handle === 'string' && handle !== ''
+          ? 'Unable to verify authorization request state: no pending sign-in matches it (it expired, was already used, or the session cookie did not come back)'
+          : 'Unable to verify authorization request state: the callback has no state',
+      });
+      return;
+    }
+    callback(null, entry.v, entry.s);
+  }
+
+  #prune(value: unknown, now: number): Bag {
+    const bag: Bag = Object.create(null) as Bag;
+    if (value === null || typeof value !== 'object') return bag;
+    for (const [handle, entry] of Object.entries(value as Record<string, unknown>)) {
+      if (entry === null || typeof entry !== 'object') continue;
+      const e = entry as Partial<PendingLogin>;
+      if (typeof e.t !== 'number' || now - e.t > this.#maxAgeMs) continue;
+      if (e.v !== true && typeof e.v !== 'string') continue;
+      bag[handle] = { v: e.v, s: e.s, t: e.t };
+    }
+    return bag;
+  }
+}

@@ -1,0 +1,604 @@
+/**
+ * The Passport strategy: Microsoft identity platform v2.0 sign-in for personal Microsoft accounts
+ * and Microsoft Entra ID work/school accounts, built on passport-oauth2's OAuth2Strategy.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import OAuth2Strategy = require('passport-oauth2');
+import { resolveConfig } from './config.js';
+import type { ResolvedConfig } from './config.js';
+import * as errors from './errors.js';
+import { IdTokenError, MicrosoftAuthorizationError, MicrosoftHttpError, StateError, parseAadsts } from './errors.js';
+import { GraphClient } from './graph.js';
+import { describeURL, parseJSON, send } from './http.js';
+import { JwksCache } from './idtoken/jwks.js';
+import { IdTokenVerifier } from './idtoken/verify.js';
+import { readClaims } from './profile/claims.js';
+import { normalizeProfile } from './profile/normalize.js';
+import { SessionStateStore } from './state-store.js';
+import { TokenClient, tokenErrorFromBody } from './token.js';
+import type * as types from './types.js';
+import type {
+  AllowedTenants,
+  MicrosoftAuthenticateOptions,
+  MicrosoftIdTokenClaims,
+  MicrosoftProfile,
+  MicrosoftRequest,
+  StateStore,
+  StateStoreMeta,
+  StrategyOptions,
+  StrategyOptionsWithRequest,
+  TokenResponseParams,
+  TokenSet,
+  VerifyCallback,
+  VerifyFunction,
+  VerifyFunctionWithRequest,
+} from './types.js';
+
+/** A Passport failure challenge. */
+export interface FailureInfo {
+  message: string;
+  [field: string]: unknown;
+}
+
+/**
+ * The part of passport-oauth2's `OAuth2Strategy` (and of the actions Passport adds at request time)
+ * that this package uses, typed here so the published types need no `@types/*` packages.
+ */
+export interface OAuth2StrategyBase {
+  /** Name used with `passport.authenticate(name)`. */
+  name: string;
+  /** Passport entry point. */
+  authenticate(req: MicrosoftRequest, options?: object): void;
+  /** Loads the profile for an access token. */
+  userProfile(accessToken: string, done: (err: unknown, profile?: unknown) => void): void;
+  /** Extra authorize-request parameters for one request. */
+  authorizationParams(options: object): Record<string, string>;
+  /** Extra token-request parameters for one request. */
+  tokenParams(options: object): Record<string, string>;
+  /** Turns a token-endpoint error body into an error. */
+  parseErrorResponse(body: string, status: number): Error | null;
+  /** Passport action: authenticated. */
+  success(user: Express.User, info?: object): void;
+  /** Passport action: not authenticated. */
+  fail(challenge?: FailureInfo | string, status?: number): void;
+  /** Passport action: something went wrong. */
+  error(err: unknown): void;
+  /** Passport action: redirect the browser. */
+  redirect(url: string, status?: number): void;
+}
+
+/** Constructor type of {@link OAuth2StrategyBase}. */
+export interface OAuth2StrategyBaseConstructor {
+  new (options: Record<string, unknown>, verify: (...args: never[]) => void): OAuth2StrategyBase;
+}
+
+const OAuth2Base = OAuth2Strategy as unknown as OAuth2StrategyBaseConstructor;
+
+/** What passport-oauth2 keeps on the instance and this strategy touches. */
+interface OAuth2Internals {
+  _oauth2: {
+    useAuthorizationHeaderforGET(use: boolean): void;
+    getOAuthAccessToken(code: string, params: Record<string, string>, callback: (err: unknown, accessToken?: string, refreshToken?: string, results?: TokenResponseParams) => void): void;
+  };
+}
+
+/** What this strategy keeps with each pending login (inside the state store's `state`). */
+interface PendingLogin {
+  '@microsoft': 1;
+  nonce?: string;
+  openid: boolean;
+  state?: unknown;
+}
+
+function isPendingLogin(value: unknown): value is PendingLogin {
+  return value !== null && typeof value === 'object' && (value as PendingLogin)['@microsoft'] === 1;
+}
+
+const PROMPTS = new Set(['login', 'none', 'consent', 'select_account']);
+const RESPONSE_MODES = new Set(['query', 'form_post']);
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+}
+
+function firstString(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
+  return undefined;
+}
+
+function scopeList(scope: string | readonly string[]): string[] {
+  return (typeof scope === 'string' ? scope.split(/[\s,]+/) : scope.flatMap((s) => s.split(/\s+/))).filter(Boolean);
+}
+
+function originalURL(req: MicrosoftRequest, trustProxy: boolean): string {
+  const headers = req.headers;
+  const forwardedProto = trustProxy ? firstString(headers['x-forwarded-proto'])?.split(',')[0]?.trim().toLowerCase() : undefined;
+  const encrypted = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
+  const protocol = encrypted || forwardedProto === 'https' ? 'https' : 'http';
+  const host = (trustProxy ? firstString(headers['x-forwarded-host'])?.split(',')[0]?.trim() : undefined) ?? headers.host ?? 'localhost';
+  const path = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+  return `${protocol}://${host}${path}`;
+}
+
+/**
+ * Passport strategy for "Sign in with Microsoft".
+ *
+ * Signs users in through the Microsoft identity platform v2.0 endpoints (personal Microsoft
+ * accounts and work/school accounts), verifies the ID token, and hands the verify callback one
+ * normalized {@link MicrosoftProfile}. State, PKCE (S256) and a nonce are on by default.
+ *
+ * @example
+ * ```ts
+ * import passport from 'passport';
+ * import { Strategy } from 'passport-microsoft-account';
+ *
+ * passport.use(new Strategy({
+ *   clientID: process.env.MICROSOFT_CLIENT_ID ?? '',
+ *   clientSecret: process.env.MICROSOFT_CLIENT_SECRET ?? '',
+ *   callbackURL: '/login/callback',
+ * }, (accessToken, refreshToken, profile, done) => {
+ *   done(null, { id: profile.id, tenantId: profile.tenantId, name: profile.displayName });
+ * }));
+ * ```
+ */
+export class Strategy extends OAuth2Base {
+  readonly #config: ResolvedConfig;
+  readonly #verify: (...args: unknown[]) => void;
+  readonly #passReqToCallback: boolean;
+  readonly #skipUserProfile: NonNullable<StrategyOptions['skipUserProfile']>;
+  readonly #store: StateStore | undefined;
+  readonly #trustProxy: boolean;
+  readonly #tokens: TokenClient;
+  readonly #graph: GraphClient;
+  readonly #jwks: JwksCache;
+  readonly #idTokens: IdTokenVerifier;
+  readonly #allowedTenants: AllowedTenants | undefined;
+  #domainIssuer: Promise<string> | undefined;
+
+  /**
+   * @param options - see {@link StrategyOptions}; `clientID`, `clientSecret` and `callbackURL` are required.
+   * @param verify - called with the tokens and the profile; calls `done(err, user, info)`.
+   * @throws TypeError naming the option when an option is missing or invalid.
+   */
+  constructor(options: StrategyOptions, verify: VerifyFunction);
+  constructor(options: StrategyOptionsWithRequest, verify: VerifyFunctionWithRequest);
+  constructor(options: StrategyOptions | StrategyOptionsWithRequest, verify: VerifyFunction | VerifyFunctionWithRequest) {
+    const config = resolveConfig(options);
+    if (typeof verify !== 'function') throw new TypeError('MicrosoftStrategy requires a verify callback');
+    const sessionKey = options.sessionKey ?? `microsoft:${new URL(config.authorizationURL).host}:${config.clientID}`;
+    const store: StateStore | undefined = options.store ?? (config.state ? new SessionStateStore({ key: sessionKey }) : undefined);
+    super(
+      {
+        authorizationURL: config.authorizationURL,
+        tokenURL: config.tokenURL,
+        clientID: config.clientID,
+        clientSecret: config.clientSecret,
+        callbackURL: config.callbackURL,
+        scope: config.scope,
+        scopeSeparator: ' ',
+        sessionKey,
+        customHeaders: options.customHeaders,
+        proxy: options.proxy === true,
+        passReqToCallback: options.passReqToCallback === true,
+        skipUserProfile: options.skipUserProfile ?? false,
+        ...(store ? { store } : {}),
+      },
+      verify as (...args: never[]) => void,
+    );
+    this.name = config.name;
+    this.#config = config;
+    this.#verify = verify as (...args: unknown[]) => void;
+    this.#passReqToCallback = options.passReqToCallback === true;
+    this.#skipUserProfile = options.skipUserProfile ?? false;
+    this.#store = store;
+    this.#trustProxy = options.proxy === true;
+    this.#allowedTenants = options.allowedTenants;
+    this.#tokens = new TokenClient({ tokenURL: config.tokenURL, clientID: config.clientID, clientSecret: config.clientSecret, timeout: config.timeout, customHeaders: options.customHeaders });
+    this.#graph = new GraphClient({ baseURL: config.graphBaseURL, timeout: config.timeout });
+    this.#jwks = new JwksCache({ url: config.jwksURL, timeout: config.timeout });
+    this.#idTokens = new IdTokenVerifier({
+      clientID: config.clientID,
+      tenantKind: config.tenantKind,
+      tenant: config.tenant,
+      issuerBase: config.issuerBase,
+      clockTolerance: config.clockTolerance,
+      jwks: this.#jwks,
+      resolveDomainIssuer: () => this.#resolveDomainIssuer(),
+    });
+
+    // passport-oauth2's OAuth2 client (used by add-ons such as passport-oauth2-refresh) goes through
+    // this package's token client: same timeout, same typed errors, never the query string for tokens.
+    const internals = (this as unknown as OAuth2Internals)._oauth2;
+    internals.useAuthorizationHeaderforGET(true);
+    const tokens = this.#tokens;
+    internals.getOAuthAccessToken = (code, params, callback) => {
+      const grant = params['grant_type'] ?? 'authorization_code';
+      const body: Record<string, string> = { ...params, grant_type: grant, [grant === 'refresh_token' ? 'refresh_token' : 'code']: code };
+      tokens.request(body).then(
+        (res) => callback(null, res.access_token, res.refresh_token, res),
+        (err: unknown) => callback(err),
+      );
+    };
+  }
+
+  /** The resolved endpoints (authorize, token, JWKS, logout, Graph) and settings, for diagnostics. */
+  get endpoints(): Readonly<Pick<ResolvedConfig, 'authority' | 'authorizationURL' | 'tokenURL' | 'jwksURL' | 'logoutURL' | 'graphBaseURL' | 'issuerBase'>> {
+    const c = this.#config;
+    return { authority: c.authority, authorizationURL: c.authorizationURL, tokenURL: c.tokenURL, jwksURL: c.jwksURL, logoutURL: c.logoutURL, graphBaseURL: c.graphBaseURL, issuerBase: c.issuerBase };
+  }
+
+  /** JWKS fetches made so far (each key set is fetched once and reused across logins). */
+  get jwksFetchCount(): number {
+    return this.#jwks.fetchCount;
+  }
+
+  /**
+   * Passport entry point. Starts a login (redirect to Microsoft) or finishes one (the callback with
+   * `code` or `error` in the query, or in the body for `response_mode=form_post`). Never throws:
+   * every problem ends in `this.error`, `this.fail` or a redirect.
+   */
+  override authenticate(req: MicrosoftRequest, options?: MicrosoftAuthenticateOptions): void {
+    this.#authenticate(req, options ?? {}).catch((err: unknown) => this.error(err));
+  }
+
+  async #authenticate(req: MicrosoftRequest, options: MicrosoftAuthenticateOptions): Promise<void> {
+    const query = record(req.query) ?? {};
+    const body = req.method === 'POST' ? record(req.body) : undefined;
+    const fromQuery = query['code'] !== undefined || query['error'] !== undefined;
+    const fromBody = !fromQuery && body !== undefined && (body['code'] !== undefined || body['error'] !== undefined);
+    const callbackURL = this.#callbackURL(req, options);
+    if (!fromQuery && !fromBody) {
+      if (req.method === 'POST' && req.body === undefined && this.#isCallbackPath(req, callbackURL)) {
+        throw new StateError('body_missing', 'A form_post callback arrived but req.body is not parsed: add express.urlencoded({ extended: false }) to the callback route');
+      }
+      await this.#startLogin(req, options, callbackURL);
+      return;
+    }
+    const params = (fromQuery ? query : body) as Record<string, unknown>;
+    const error = firstString(params['error']);
+    if (error !== undefined) {
+      this.#authorizationError(req, params, error, callbackURL);
+      return;
+    }
+    await this.#finishLogin(req, options, params, callbackURL);
+  }
+
+  #callbackURL(req: MicrosoftRequest, options: MicrosoftAuthenticateOptions): string {
+    const configured = options.callbackURL ?? this.#config.callbackURL;
+    if (/^[a-z][a-z0-9+.-]*:/i.test(configured)) return configured;
+    return new URL(configured, originalURL(req, this.#trustProxy)).href;
+  }
+
+  #isCallbackPath(req: MicrosoftRequest, callbackURL: string): boolean {
+    const path = ((req as { originalUrl?: string }).originalUrl ?? req.url ?? '').split('?')[0];
+    return path === new URL(callbackURL).pathname;
+  }
+
+  #meta(callbackURL: string): StateStoreMeta {
+    return { authorizationURL: this.#config.authorizationURL, tokenURL: this.#config.tokenURL, clientID: this.#config.clientID, callbackURL };
+  }
+
+  async #startLogin(req: MicrosoftRequest, options: MicrosoftAuthenticateOptions, callbackURL: string): Promise<void> {
+    const extra = this.authorizationParams(options);
+    const scope = options.scope !== undefined ? scopeList(options.scope) : this.#config.scope;
+    if (scope.length === 0) throw new TypeError('passport.authenticate("microsoft") option scope must name at least one scope');
+    const url = new URL(this.#config.authorizationURL);
+    const q = url.searchParams;
+    q.set('client_id', this.#config.clientID);
+    q.set('response_type', 'code');
+    q.set('redirect_uri', callbackURL);
+    q.set('scope', scope.join(' '));
+    const store = this.#store;
+    if (store) {
+      const openid = scope.includes('openid');
+      const pending: PendingLogin = { '@microsoft': 1, openid };
+      if (openid) pending.nonce = randomBytes(24).toString('base64url');
+      if (options.state !== undefined) pending.state = options.state;
+      const verifier = this.#config.pkce ? randomBytes(32).toString('base64url') : undefined;
+      const handle = await new Promise<string>((resolve, reject) => {
+        store.store(req, verifier, pending, this.#meta(callbackURL), (err, h) => {
+          if (err) reject(err);
+          else if (typeof h !== 'string' || h === '') reject(new TypeError('The state store returned no state handle'));
+          else resolve(h);
+        });
+      });
+      q.set('state', handle);
+      if (verifier !== undefined) {
+        q.set('code_challenge', createHash('sha256').update(verifier).digest('base64url'));
+        q.set('code_challenge_method', 'S256');
+      }
+      if (pending.nonce !== undefined) q.set('nonce', pending.nonce);
+    }
+    for (const [key, value] of Object.entries(extra)) q.set(key, value);
+    this.redirect(url.href);
+  }
+
+  #authorizationError(req: MicrosoftRequest, params: Record<string, unknown>, error: string, callbackURL: string): void {
+    const description = firstString(params['error_description']);
+    // Drop the pending login this error answers, so it cannot be used later.
+    const handle = firstString(params['state']);
+    if (handle !== undefined && this.#store) {
+      try {
+        this.#store.verify(req, handle, this.#meta(callbackURL), () => undefined);
+      } catch {
+        // The error below is what the user needs to see.
+      }
+    }
+    if (error === 'access_denied') {
+      const info: FailureInfo = { message: description ?? 'Sign-in was cancelled', error, ...parseAadsts(description) };
+      this.fail(info);
+      return;
+    }
+    this.error(
+      new MicrosoftAuthorizationError({
+        error,
+        error_description: description,
+        error_uri: firstString(params['error_uri']),
+        error_subcode: firstString(params['error_subcode']),
+      }),
+    );
+  }
+
+  async #finishLogin(req: MicrosoftRequest, options: MicrosoftAuthenticateOptions, params: Record<string, unknown>, callbackURL: string): Promise<void> {
+    const code = firstString(params['code']);
+    if (code === undefined || code === '') {
+      this.fail({ message: 'The callback carries an empty authorization code' }, 400);
+      return;
+    }
+    let pending: PendingLogin = { '@microsoft': 1, openid: this.#config.scope.includes('openid') };
+    let verifier: string | undefined;
+    const store = this.#store;
+    if (store) {
+      const handle = firstString(params['state']) ?? '';
+      const result = await new Promise<{ ok: string | boolean; state: unknown }>((resolve, reject) => {
+        store.verify(req, handle, this.#meta(callbackURL), (err, ok, state) => (err ? reject(err) : resolve({ ok: ok ?? false, state })));
+      });
+      if (!result.ok) {
+        const info = record(result.state);
+        this.fail({ message: typeof info?.['message'] === 'string' ? info['message'] : 'Unable to verify authorization request state' }, 403);
+        return;
+      }
+      if (typeof result.ok === 'string') verifier = result.ok;
+      if (isPendingLogin(result.state)) pending = result.state;
+    }
+
+    const tokenParams: Record<string, string> = { ...this.tokenParams(options), grant_type: 'authorization_code', code, redirect_uri: callbackURL };
+    if (verifier !== undefined) tokenParams['code_verifier'] = verifier;
+    const tokens = await this.#tokens.request(tokenParams);
+
+    let claims: MicrosoftIdTokenClaims | undefined;
+    if (tokens.id_token !== undefined || pending.openid) {
+      claims = await this.#idTokens.verify(tokens.id_token, { nonce: pending.nonce });
+      const refusal = await this.#checkTenant(claims);
+      if (refusal !== undefined) {
+        this.fail({ message: refusal, tenantId: claims.tid }, 403);
+        return;
+      }
+    }
+
+    const profile = await this.#loadProfile(tokens.access_token, claims);
+    const user = await new Promise<{ user: Express.User | false | null | undefined; info: object | undefined }>((resolve, reject) => {
+      const done: VerifyCallback = (err, u, info) => (err ? reject(err) : resolve({ user: u, info }));
+      const withParams = this.#passReqToCallback ? this.#verify.length === 6 : this.#verify.length === 5;
+      const args: unknown[] = [tokens.access_token, tokens.refresh_token];
+      if (withParams) args.push(tokens);
+      args.push(profile, done);
+      if (this.#passReqToCallback) args.unshift(req);
+      this.#verify(...args);
+    });
+    if (!user.user) {
+      this.fail(user.info as FailureInfo | undefined);
+      return;
+    }
+    const info: Record<string, unknown> = { ...(user.info ?? {}) };
+    if (pending.state !== undefined) info['state'] = pending.state;
+    this.success(user.user, info);
+  }
+
+  async #checkTenant(claims: MicrosoftIdTokenClaims): Promise<string | undefined> {
+    const allowed = this.#allowedTenants;
+    if (allowed === undefined) return undefined;
+    const tid = claims.tid.toLowerCase();
+    const ok = typeof allowed === 'function' ? (await allowed(claims.tid, claims)) === true : allowed.some((t) => t.toLowerCase() === tid);
+    return ok ? undefined : `Accounts from tenant ${claims.tid} are not allowed to sign in to this application`;
+  }
+
+  async #shouldSkipProfile(accessToken: string): Promise<boolean> {
+    const skip = this.#skipUserProfile;
+    if (typeof skip === 'function') {
+      return new Promise((resolve, reject) => skip(accessToken, (err, result) => (err ? reject(err) : resolve(result === true))));
+    }
+    return skip === true;
+  }
+
+  async #loadProfile(accessToken: string, claims: MicrosoftIdTokenClaims | undefined): Promise<MicrosoftProfile | undefined> {
+    const useGraph = this.#config.profileSource === 'graph' && !(await this.#shouldSkipProfile(accessToken));
+    if (!useGraph) {
+      if (claims === undefined) return undefined;
+      readClaims(claims);
+      return { provider: 'microsoft', ...normalizeProfile({ claims, addUPNAsEmail: this.#config.addUPNAsEmail }), _raw: JSON.stringify(claims), _json: claims };
+    }
+    return this.#graphProfile(accessToken, claims);
+  }
+
+  async #graphProfile(accessToken: string, claims: MicrosoftIdTokenClaims | undefined): Promise<MicrosoftProfile> {
+    const photoSize = this.#config.photo;
+    const photo = photoSize === false ? undefined : this.#graph.photo(accessToken, photoSize);
+    // If /me fails first, the photo's outcome no longer matters; never leave it unhandled.
+    photo?.catch(() => undefined);
+    const me = await this.#graph.me(accessToken);
+    const photoURL = photo === undefined ? undefined : await photo;
+    const profile: MicrosoftProfile = {
+      provider: 'microsoft',
+      ...normalizeProfile({ claims, graph: me.user, addUPNAsEmail: this.#config.addUPNAsEmail }),
+      _raw: me.raw,
+      _json: me.json,
+    };
+    if (photoURL !== undefined) profile.photos = [{ value: photoURL }];
+    return profile;
+  }
+
+  async #resolveDomainIssuer(): Promise<string> {
+    this.#domainIssuer ??= (async () => {
+      const url = this.#config.discoveryURL;
+      const res = await send({ method: 'GET', url, endpoint: 'discovery', headers: { accept: 'application/json' }, timeout: this.#config.timeout, maxBytes: 256 * 1024 });
+      const issuer = record(parseJSON(res.body))?.['issuer'];
+      if (res.status !== 200 || typeof issuer !== 'string') {
+        throw new MicrosoftHttpError('invalid_response', 'discovery', describeURL(url), `Discovery document of ${this.#config.tenant} has no issuer (HTTP ${res.status})`, { status: res.status });
+      }
+      return issuer;
+    })();
+    this.#domainIssuer.catch(() => {
+      this.#domainIssuer = undefined;
+    });
+    try {
+      return await this.#domainIssuer;
+    } catch (cause) {
+      throw new IdTokenError('issuer', `could not read the issuer of tenant ${this.#config.tenant}: ${(cause as Error).message}`, { cause });
+    }
+  }
+
+  /**
+   * Authorize-request parameters taken from `passport.authenticate('microsoft', options)`:
+   * `prompt`, `loginHint`, `domainHint`, `responseMode`, `maxAge`, `locale` (as `ui_locales`) and
+   * `display`. Nothing else reaches Microsoft.
+   *
+   * @throws TypeError for a value Microsoft would reject.
+   */
+  override authorizationParams(options: MicrosoftAuthenticateOptions): Record<string, string> {
+    const params: Record<string, string> = {};
+    const prompt = options.prompt;
+    if (prompt !== undefined) {
+      if (!PROMPTS.has(prompt)) throw new TypeError(`passport.authenticate("microsoft") option prompt must be login, none, consent or select_account; got ${JSON.stringify(prompt)}`);
+      params['prompt'] = prompt;
+    }
+    const loginHint = options.loginHint ?? options.login_hint;
+    if (loginHint !== undefined && loginHint !== '') {
+      if (prompt === 'select_account') throw new TypeError('passport.authenticate("microsoft"): prompt select_account cannot be combined with a login hint (Microsoft rejects it)');
+      params['login_hint'] = String(loginHint);
+    }
+    const domainHint = options.domainHint ?? options.domain_hint;
+    if (domainHint !== undefined && domainHint !== '') params['domain_hint'] = String(domainHint);
+    const responseMode = options.responseMode ?? options.response_mode;
+    if (responseMode !== undefined) {
+      if (!RESPONSE_MODES.has(responseMode)) throw new TypeError(`passport.authenticate("microsoft") option responseMode must be query or form_post; got ${JSON.stringify(responseMode)}`);
+      params['response_mode'] = responseMode;
+    }
+    if (options.maxAge !== undefined) {
+      if (!Number.isInteger(options.maxAge) || options.maxAge < 0) throw new TypeError(`passport.authenticate("microsoft") option maxAge must be a whole number of seconds; got ${String(options.maxAge)}`);
+      params['max_age'] = String(options.maxAge);
+    }
+    if (options.locale !== undefined && options.locale !== '') params['ui_locales'] = String(options.locale);
+    if (options.display !== undefined && options.display !== '') params['display'] = String(options.display);
+    return params;
+  }
+
+  /** Extra token-request parameters; none by default. */
+  override tokenParams(_options: MicrosoftAuthenticateOptions): Record<string, string> {
+    return {};
+  }
+
+  /** Turns Microsoft's token error JSON into a {@link MicrosoftTokenError} (or `null`). */
+  override parseErrorResponse(body: string, status: number): Error | null {
+    return tokenErrorFromBody(body, status);
+  }
+
+  /**
+   * Loads the Graph profile for an access token (no ID-token claims). The login itself uses the
+   * richer path that merges the verified claims; this hook serves code that calls it directly.
+   */
+  override userProfile(accessToken: string, done: (err: unknown, profile?: MicrosoftProfile) => void): void {
+    this.#graphProfile(accessToken, undefined).then((p) => done(null, p), (err: unknown) => done(err));
+  }
+
+  /**
+   * Redeems a refresh token at the same authority. A returned ID token is verified.
+   *
+   * @example
+   * ```ts
+   * const tokens = await strategy.refresh(user.refreshToken);
+   * user.refreshToken = tokens.refreshToken ?? user.refreshToken;
+   * ```
+   */
+  async refresh(refreshToken: string, options: { scope?: string | readonly string[] } = {}): Promise<TokenSet> {
+    if (typeof refreshToken !== 'string' || refreshToken === '') throw new TypeError('refresh() needs a refresh token');
+    const params: Record<string, string> = { grant_type: 'refresh_token', refresh_token: refreshToken };
+    const scope = options.scope !== undefined ? scopeList(options.scope) : this.#config.scope;
+    params['scope'] = scope.join(' ');
+    const res = await this.#tokens.request(params);
+    const set: TokenSet = { accessToken: res.access_token };
+    if (res.refresh_token !== undefined) set.refreshToken = res.refresh_token;
+    if (typeof res.expires_in === 'number') set.expiresIn = res.expires_in;
+    if (typeof res.scope === 'string') set.scope = res.scope;
+    if (typeof res.token_type === 'string') set.tokenType = res.token_type;
+    if (res.id_token !== undefined) {
+      set.idToken = res.id_token;
+      set.claims = await this.#idTokens.verify(res.id_token, { nonce: undefined });
+    }
+    return set;
+  }
+
+  /**
+   * Microsoft's end-session URL for the configured authority and cloud. Redirect the browser there
+   * after destroying the app's own session.
+   *
+   * @example
+   * ```ts
+   * res.redirect(strategy.logoutUrl({ postLogoutRedirectUri: 'https://app.example.com/' }));
+   * ```
+   */
+  logoutUrl(options: { postLogoutRedirectUri?: string; logoutHint?: string; state?: string } = {}): string {
+    const url = new URL(this.#config.logoutURL);
+    if (options.postLogoutRedirectUri !== undefined) url.searchParams.set('post_logout_redirect_uri', options.postLogoutRedirectUri);
+    if (options.logoutHint !== undefined) url.searchParams.set('logout_hint', options.logoutHint);
+    if (options.state !== undefined) url.searchParams.set('state', options.state);
+    return url.href;
+  }
+}
+
+// The CommonJS shape the Passport world expects: require('passport-microsoft-account') is the
+// class itself, with the class and the error classes as properties.
+Object.assign(Strategy, {
+  Strategy,
+  default: Strategy,
+  MicrosoftAuthorizationError: errors.MicrosoftAuthorizationError,
+  MicrosoftTokenError: errors.MicrosoftTokenError,
+  GraphError: errors.GraphError,
+  MicrosoftHttpError: errors.MicrosoftHttpError,
+  IdTokenError: errors.IdTokenError,
+  ProfileError: errors.ProfileError,
+  StateError: errors.StateError,
+  ID_TOKEN_ERROR_CODES: errors.ID_TOKEN_ERROR_CODES,
+});
+
+import StrategyClass = Strategy;
+
+/** Types and classes reachable from the CommonJS export (`require('passport-microsoft-account')`). */
+// eslint-disable-next-line @typescript-eslint/no-namespace
+export declare namespace Strategy {
+  export import Strategy = StrategyClass;
+  export import MicrosoftAuthorizationError = errors.MicrosoftAuthorizationError;
+  export import MicrosoftTokenError = errors.MicrosoftTokenError;
+  export import GraphError = errors.GraphError;
+  export import MicrosoftHttpError = errors.MicrosoftHttpError;
+  export import IdTokenError = errors.IdTokenError;
+  export import ProfileError = errors.ProfileError;
+  export import StateError = errors.StateError;
+  export import ID_TOKEN_ERROR_CODES = errors.ID_TOKEN_ERROR_CODES;
+  export type IdTokenErrorCode = errors.IdTokenErrorCode;
+  export type HttpErrorCode = errors.HttpErrorCode;
+  export type MicrosoftProfile = types.MicrosoftProfile;
+  export type MicrosoftEmail = types.MicrosoftEmail;
+  export type MicrosoftIdTokenClaims = types.MicrosoftIdTokenClaims;
+  export type StrategyOptions = types.StrategyOptions;
+  export type StrategyOptionsWithRequest = types.StrategyOptionsWithRequest;
+  export type VerifyFunction = types.VerifyFunction;
+  export type VerifyFunctionWithRequest = types.VerifyFunctionWithRequest;
+  export type VerifyCallback = types.VerifyCallback;
+  export type MicrosoftAuthenticateOptions = types.MicrosoftAuthenticateOptions;
+  export type TokenSet = types.TokenSet;
+  export type TokenResponseParams = types.TokenResponseParams;
+  export type MicrosoftCloud = types.MicrosoftCloud;
+  export type AccountType = types.AccountType;
+}

@@ -1,0 +1,108 @@
+/**
+ * Token endpoint client: authorization_code and refresh_token grants with client_secret_post,
+ * Microsoft's error JSON kept in a {@link MicrosoftTokenError}.
+ */
+import type { OutgoingHttpHeaders } from 'node:http';
+import { MicrosoftHttpError, MicrosoftTokenError } from './errors.js';
+import type { TokenErrorBody } from './errors.js';
+import { describeURL, parseJSON, send } from './http.js';
+import type { TokenResponseParams } from './types.js';
+
+/** Largest token response accepted (Microsoft's are a few kB). */
+const MAX_TOKEN_BODY = 256 * 1024;
+
+/** Settings of a {@link TokenClient}. */
+export interface TokenClientOptions {
+  tokenURL: string;
+  clientID: string;
+  clientSecret: string;
+  timeout: number;
+  customHeaders?: OutgoingHttpHeaders | undefined;
+}
+
+/**
+ * Turns a token-endpoint error body into a {@link MicrosoftTokenError}, or `null` when the body is
+ * not Microsoft's error JSON.
+ */
+export function tokenErrorFromBody(body: unknown, status: number): MicrosoftTokenError | null {
+  const json = typeof body === 'string' ? parseJSON(body) : body;
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return null;
+  const o = json as Record<string, unknown>;
+  if (typeof o['error'] !== 'string' || o['error'] === '') return null;
+  const fields: TokenErrorBody = { error: o['error'] };
+  for (const key of ['error_description', 'timestamp', 'trace_id', 'correlation_id', 'error_uri'] as const) {
+    const v = o[key];
+    if (typeof v === 'string') fields[key] = v;
+  }
+  const codes = o['error_codes'];
+  if (Array.isArray(codes)) fields.error_codes = codes.filter((c): c is number => typeof c === 'number' && Number.isFinite(c));
+  return new MicrosoftTokenError(fields, status);
+}
+
+/** Talks to one token endpoint. */
+export class TokenClient {
+  readonly #options: TokenClientOptions;
+
+  constructor(options: TokenClientOptions) {
+    this.#options = options;
+  }
+
+  /** The token endpoint URL. */
+  get url(): string {
+    return this.#options.tokenURL;
+  }
+
+  /**
+   * Posts a grant. `params` holds `grant_type` and its fields; the client credentials are added
+   * here (client_secret_post). Resolves with the parsed response; rejects with a typed error.
+   */
+  async request(params: Record<string, string>): Promise<TokenResponseParams> {
+    const o = this.#options;
+    const form = new URLSearchParams(params);
+    form.set('client_id', o.clientID);
+    form.set('client_secret', o.clientSecret);
+    const res = await send({
+      method: 'POST',
+      url: o.tokenURL,
+      endpoint: 'token',
+      headers: {
+        ...o.customHeaders,
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+      },
+      body: form.toString(),
+      timeout: o.timeout,
+      maxBytes: MAX_TOKEN_BODY,
+    });
+    const url = describeURL(o.tokenURL);
+    const json = parseJSON(res.body);
+    if (res.status < 200 || res.status >= 300) {
+      const err = tokenErrorFromBody(json, res.status);
+      if (err) throw err;
+      throw new MicrosoftHttpError('invalid_response', 'token', url, `Token endpoint answered HTTP ${res.status} without Microsoft's error JSON (${describeBody(res.headers['content-type'], res.body)})`, { status: res.status });
+    }
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+      throw new MicrosoftHttpError('invalid_response', 'token', url, `Token endpoint answered HTTP ${res.status} with a body that is not a JSON object (${describeBody(res.headers['content-type'], res.body)})`, { status: res.status });
+    }
+    const body = json as Record<string, unknown>;
+    const errorInBody = tokenErrorFromBody(body, res.status);
+    if (errorInBody) throw errorInBody;
+    if (typeof body['access_token'] !== 'string' || body['access_token'] === '') {
+      throw new MicrosoftHttpError('invalid_response', 'token', url, 'Token endpoint response has no access_token', { status: res.status });
+    }
+    for (const key of ['refresh_token', 'id_token', 'scope', 'token_type'] as const) {
+      if (body[key] !== undefined && typeof body[key] !== 'string') {
+        throw new MicrosoftHttpError('invalid_response', 'token', url, `Token endpoint response has a non-string ${key}`, { status: res.status });
+      }
+    }
+    for (const key of ['expires_in', 'ext_expires_in'] as const) {
+      const v = body[key];
+      if (typeof v === 'string' && /^\d+$/.test(v)) body[key] = Number(v);
+    }
+    return body as TokenResponseParams;
+  }
+}
+
+function describeBody(contentType: string | undefined, body: Buffer): string {
+  return `${contentType ?? 'no content-type'}, ${body.length} bytes`;
+}

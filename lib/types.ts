@@ -1,0 +1,305 @@
+/**
+ * Public types: the normalized profile, ID-token claims, options and verify callbacks.
+ */
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+
+declare global {
+  // Merges with the `Express.Request` interface that @types/express and @types/passport declare, so
+  // `req.user`, `req.session`, `req.logIn` … are typed when those packages are present.
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface Request {}
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface User {}
+  }
+}
+
+/** The incoming request as the strategy reads it (an Express/Connect request fits). */
+export type MicrosoftRequest = IncomingMessage &
+  Express.Request & {
+    query?: unknown;
+    body?: unknown;
+    session?: unknown;
+  };
+
+/** Personal Microsoft account (Outlook.com, Hotmail, Xbox, Skype) or work/school Entra ID account. */
+export type AccountType = 'personal' | 'work';
+
+/** One email address of a {@link MicrosoftProfile}. */
+export interface MicrosoftEmail {
+  /** The address. */
+  value: string;
+  /** `home` for personal accounts, `work` for work/school accounts. */
+  type: 'home' | 'work';
+  /** True only where Microsoft vouches for the address (see the README's profile table). */
+  verified: boolean;
+}
+
+/** Claims of a verified Microsoft identity platform v2.0 ID token. */
+export interface MicrosoftIdTokenClaims {
+  /** Issuer, `https://login.microsoftonline.com/<tid>/v2.0`. */
+  iss: string;
+  /** Pairwise subject: unique per user and application. */
+  sub: string;
+  /** The application's client id. */
+  aud: string;
+  exp: number;
+  iat: number;
+  nbf?: number;
+  /** Token version, `2.0`. */
+  ver?: string;
+  /** Tenant id; `9188040d-6c67-4c5b-b112-36a304b66dad` for personal accounts. */
+  tid: string;
+  /** Object id, stable across applications (needs the `profile` scope). */
+  oid?: string;
+  /** Display name (needs `profile`). */
+  name?: string;
+  /** Sign-in name, mutable, for display (needs `profile`). */
+  preferred_username?: string;
+  /** Email address (needs `email`); not guaranteed verified for work accounts. */
+  email?: string;
+  given_name?: string;
+  family_name?: string;
+  nonce?: string;
+  /** Identity provider when it differs from the issuer (guests). */
+  idp?: string;
+  /** Email domain owner verified (optional claim). */
+  xms_edov?: boolean;
+  login_hint?: string;
+  sid?: string;
+  /** Any other claim. */
+  [claim: string]: unknown;
+}
+
+/**
+ * The one profile shape this strategy hands to the verify callback: Passport's common profile plus
+ * Microsoft's stable ids. Optional fields are absent (never `undefined` strings or `null`) when
+ * Microsoft did not provide them.
+ */
+export interface MicrosoftProfile {
+  /** Always `microsoft`. */
+  provider: 'microsoft';
+  /** Object id (`oid`), stable across applications; see the README for the fallbacks. */
+  id: string;
+  /** Name for display; empty string only when Microsoft sent no name at all. */
+  displayName: string;
+  /** Name parts; present when at least one part is known. */
+  name?: { givenName?: string; familyName?: string };
+  /** `preferred_username` claim, else the Graph `userPrincipalName`. */
+  username?: string;
+  /** Addresses, unique case-insensitively, best first. */
+  emails?: MicrosoftEmail[];
+  /** The Graph photo as a `data:` URL (with the `photo` option). */
+  photos?: Array<{ value: string }>;
+  /** Object id (`oid` claim). */
+  objectId?: string;
+  /** Tenant id (`tid` claim); key users on `(tenantId, id)`. */
+  tenantId?: string;
+  /** `personal` for the consumer tenant, else `work`. */
+  accountType?: AccountType;
+  /** Graph `/me` `id`: for personal accounts the 16-hex-digit id Live Connect and passport-microsoft used. */
+  graphId?: string;
+  /** Graph `userPrincipalName` (kept for passport-microsoft compatibility). */
+  userPrincipalName?: string;
+  /** The verified ID-token claims, when an ID token was returned. */
+  idTokenClaims?: MicrosoftIdTokenClaims;
+  /** The Graph response text (`graph` source) or the claims as JSON (`id_token` source). */
+  _raw: string;
+  /** The parsed Graph body (`graph` source) or the claims (`id_token` source). */
+  _json: Record<string, unknown>;
+}
+
+/** The token endpoint's response as passed to a 5- or 6-argument verify callback. */
+export interface TokenResponseParams {
+  token_type?: string;
+  scope?: string;
+  expires_in?: number;
+  ext_expires_in?: number;
+  access_token: string;
+  refresh_token?: string;
+  id_token?: string;
+  [field: string]: unknown;
+}
+
+/** The result of {@link Strategy.refresh}. */
+export interface TokenSet {
+  accessToken: string;
+  refreshToken?: string;
+  idToken?: string;
+  /** Seconds until the access token expires. */
+  expiresIn?: number;
+  scope?: string;
+  tokenType?: string;
+  /** Verified ID-token claims when an ID token came back. */
+  claims?: MicrosoftIdTokenClaims;
+}
+
+/** Passport's verified callback. */
+export type VerifyCallback = (err?: unknown, user?: Express.User | false | null, info?: object) => void;
+
+// Method signatures keep parameters bivariant, so a verify annotated with a framework's own request
+// type (e.g. `express.Request`) is accepted.
+interface VerifyMethods {
+  verify(accessToken: string, refreshToken: string | undefined, profile: MicrosoftProfile, done: VerifyCallback): void;
+  verifyWithParams(
+    accessToken: string,
+    refreshToken: string | undefined,
+    params: TokenResponseParams,
+    profile: MicrosoftProfile,
+    done: VerifyCallback,
+  ): void;
+  verifyWithRequest(
+    req: MicrosoftRequest,
+    accessToken: string,
+    refreshToken: string | undefined,
+    profile: MicrosoftProfile,
+    done: VerifyCallback,
+  ): void;
+  verifyWithRequestAndParams(
+    req: MicrosoftRequest,
+    accessToken: string,
+    refreshToken: string | undefined,
+    params: TokenResponseParams,
+    profile: MicrosoftProfile,
+    done: VerifyCallback,
+  ): void;
+}
+
+/** Verify callback without the request: `(accessToken, refreshToken, [params,] profile, done)`. */
+export type VerifyFunction = VerifyMethods['verify'] | VerifyMethods['verifyWithParams'];
+
+/** Verify callback with `passReqToCallback: true`: `(req, accessToken, refreshToken, [params,] profile, done)`. */
+export type VerifyFunctionWithRequest = VerifyMethods['verifyWithRequest'] | VerifyMethods['verifyWithRequestAndParams'];
+
+/** National clouds: each moves the login host, the issuer host and the Graph host together. */
+export type MicrosoftCloud = 'global' | 'usgov' | 'usgov-dod' | 'china';
+
+/** `common`, `organizations`, `consumers`, a tenant GUID, or a verified domain. */
+export type MicrosoftTenant = 'common' | 'organizations' | 'consumers' | (string & {});
+
+/** A tenant allow-list: ids, or a function deciding per sign-in. */
+export type AllowedTenants =
+  | readonly string[]
+  | ((tenantId: string, claims: MicrosoftIdTokenClaims) => boolean | Promise<boolean>);
+
+/** A state store (passport-oauth2's PKCE-aware store interface). */
+export interface StateStore {
+  store(
+    req: MicrosoftRequest,
+    verifier: string | undefined,
+    state: unknown,
+    meta: StateStoreMeta,
+    callback: (err: Error | null, handle?: string) => void,
+  ): void;
+  verify(
+    req: MicrosoftRequest,
+    handle: string,
+    meta: StateStoreMeta,
+    callback: (err: Error | null, ok?: string | boolean, state?: unknown) => void,
+  ): void;
+}
+
+/** Request metadata handed to a {@link StateStore}. */
+export interface StateStoreMeta {
+  authorizationURL: string;
+  tokenURL: string;
+  clientID: string;
+  callbackURL: string | undefined;
+}
+
+/** Options shared by both verify conventions. */
+export interface StrategyOptionsBase {
+  /** Application (client) ID from the app registration. Required. */
+  clientID: string;
+  /** Client secret **Value** from Certificates & secrets. Required. */
+  clientSecret: string;
+  /** Redirect URI registered under the Web platform; relative URLs resolve against the request. Required. */
+  callbackURL: string;
+  /** Strategy name for `passport.authenticate`. Default `microsoft`. */
+  name?: string;
+  /** Who can sign in. Default `common`. */
+  tenant?: MicrosoftTenant;
+  /** National cloud. Default `global`. */
+  cloud?: MicrosoftCloud;
+  /** Full login authority `<origin>[/path]/<tenant>`; overrides `cloud` + `tenant` for login endpoints. */
+  authority?: string;
+  /** Graph base URL. Default `https://graph.microsoft.com/v1.0` (per cloud). */
+  graphBaseURL?: string;
+  /** passport-microsoft alias: Graph origin, combined with `graphApiVersion`. */
+  apiEntryPoint?: string;
+  /** passport-microsoft alias: Graph version (`v1.0` or `beta`). */
+  graphApiVersion?: string;
+  /** Authorize endpoint override. */
+  authorizationURL?: string;
+  /** Token endpoint override. */
+  tokenURL?: string;
+  /** Scopes. Default `['openid', 'profile', 'email', 'offline_access', 'User.Read']`. */
+  scope?: string | readonly string[];
+  /** Keep `state` (CSRF protection, nonce and PKCE storage). Default `true`. */
+  state?: boolean;
+  /** PKCE with S256. Default `true` (needs `state`). */
+  pkce?: boolean;
+  /** Custom state store (passport-oauth2's PKCE store interface). */
+  store?: StateStore;
+  /** Session key for the pending login state. Default `microsoft:<authority host>:<clientID>`. */
+  sessionKey?: string;
+  /** Trust `X-Forwarded-*` when resolving a relative `callbackURL`. */
+  proxy?: boolean;
+  /** Skip the Graph call (the profile then comes from the ID token, if any). */
+  skipUserProfile?: boolean | ((accessToken: string, done: (err: unknown, skip?: boolean) => void) => void);
+  /** Extra headers on token requests. */
+  customHeaders?: OutgoingHttpHeaders;
+  /** Milliseconds for each outbound HTTP call. Default `10000`. */
+  timeout?: number;
+  /** Fetch the Graph photo: `true` or a size such as `'48x48'`. Default `false`. */
+  photo?: boolean | string;
+  /** passport-microsoft compatibility: add a work account's UPN to `emails`. Default `false`. */
+  addUPNAsEmail?: boolean;
+  /** Seconds of clock skew tolerated on `exp`/`nbf`/`iat`. Default `300`. */
+  clockTolerance?: number;
+  /** Restrict sign-in to these tenants. Default: all tenants the authority admits. */
+  allowedTenants?: AllowedTenants;
+  /** Where the profile comes from: `graph` (default) or `id_token` (no Graph call). */
+  profileSource?: 'graph' | 'id_token';
+}
+
+/** Options for a verify callback without the request. */
+export interface StrategyOptions extends StrategyOptionsBase {
+  passReqToCallback?: false;
+}
+
+/** Options for a verify callback that receives the request first. */
+export interface StrategyOptionsWithRequest extends StrategyOptionsBase {
+  passReqToCallback: true;
+}
+
+/** `prompt` values Microsoft accepts. */
+export type MicrosoftPrompt = 'login' | 'none' | 'consent' | 'select_account';
+
+/** Per-request options of `passport.authenticate('microsoft', { … })`. */
+export interface MicrosoftAuthenticateOptions {
+  /** `login`, `none`, `consent` or `select_account` (not together with a login hint). */
+  prompt?: MicrosoftPrompt;
+  /** Pre-fills the username. */
+  loginHint?: string;
+  login_hint?: string;
+  /** Skips home-realm discovery: `consumers`, `organizations` or a tenant. */
+  domainHint?: string;
+  domain_hint?: string;
+  /** `query` (default) or `form_post`. */
+  responseMode?: 'query' | 'form_post';
+  response_mode?: 'query' | 'form_post';
+  /** Maximum authentication age in seconds. */
+  maxAge?: number;
+  /** UI language, sent as `ui_locales`. */
+  locale?: string;
+  /** Display hint, sent as `display`. */
+  display?: string;
+  /** Scopes for this request, replacing the configured ones. */
+  scope?: string | readonly string[];
+  /** Application state kept across the round trip and handed back in `info.state`. */
+  state?: unknown;
+  /** Callback URL for this request. */
+  callbackURL?: string;
+}
