@@ -143,18 +143,20 @@ function originalURL(req: MicrosoftRequest, trustProxy: boolean): string {
  * ```
  */
 export class Strategy extends OAuth2Base {
-  readonly #config: ResolvedConfig;
-  readonly #verify: (...args: unknown[]) => void;
-  readonly #passReqToCallback: boolean;
-  readonly #skipUserProfile: NonNullable<StrategyOptions['skipUserProfile']>;
-  readonly #store: StateStore | undefined;
-  readonly #trustProxy: boolean;
-  readonly #tokens: TokenClient;
-  readonly #graph: GraphClient;
-  readonly #jwks: JwksCache;
-  readonly #idTokens: IdTokenVerifier;
-  readonly #allowedTenants: AllowedTenants | undefined;
-  #domainIssuer: Promise<string> | undefined;
+  private readonly _config: ResolvedConfig;
+  private readonly _verifyCallback: (...args: unknown[]) => void;
+  private readonly _withRequest: boolean;
+  private readonly _skipProfile: NonNullable<StrategyOptions['skipUserProfile']>;
+  private readonly _store: StateStore | undefined;
+  private readonly _proxyTrusted: boolean;
+  private readonly _tokens: TokenClient;
+  private readonly _graph: GraphClient;
+  private readonly _jwks: JwksCache;
+  private readonly _idTokens: IdTokenVerifier;
+  private readonly _allowedTenants: AllowedTenants | undefined;
+  // Mutable state lives in an object shared by reference: Passport runs each request on
+  // Object.create(strategy), and an assignment there would not reach this instance.
+  private readonly _cache: { domainIssuer: Promise<string> | undefined } = { domainIssuer: undefined };
 
   /**
    * @param options - see {@link StrategyOptions}; `clientID`, `clientSecret` and `callbackURL` are required.
@@ -187,31 +189,31 @@ export class Strategy extends OAuth2Base {
       verify as (...args: never[]) => void,
     );
     this.name = config.name;
-    this.#config = config;
-    this.#verify = verify as (...args: unknown[]) => void;
-    this.#passReqToCallback = options.passReqToCallback === true;
-    this.#skipUserProfile = options.skipUserProfile ?? false;
-    this.#store = store;
-    this.#trustProxy = options.proxy === true;
-    this.#allowedTenants = options.allowedTenants;
-    this.#tokens = new TokenClient({ tokenURL: config.tokenURL, clientID: config.clientID, clientSecret: config.clientSecret, timeout: config.timeout, customHeaders: options.customHeaders });
-    this.#graph = new GraphClient({ baseURL: config.graphBaseURL, timeout: config.timeout });
-    this.#jwks = new JwksCache({ url: config.jwksURL, timeout: config.timeout });
-    this.#idTokens = new IdTokenVerifier({
+    this._config = config;
+    this._verifyCallback = verify as (...args: unknown[]) => void;
+    this._withRequest = options.passReqToCallback === true;
+    this._skipProfile = options.skipUserProfile ?? false;
+    this._store = store;
+    this._proxyTrusted = options.proxy === true;
+    this._allowedTenants = options.allowedTenants;
+    this._tokens = new TokenClient({ tokenURL: config.tokenURL, clientID: config.clientID, clientSecret: config.clientSecret, timeout: config.timeout, customHeaders: options.customHeaders });
+    this._graph = new GraphClient({ baseURL: config.graphBaseURL, timeout: config.timeout });
+    this._jwks = new JwksCache({ url: config.jwksURL, timeout: config.timeout });
+    this._idTokens = new IdTokenVerifier({
       clientID: config.clientID,
       tenantKind: config.tenantKind,
       tenant: config.tenant,
       issuerBase: config.issuerBase,
       clockTolerance: config.clockTolerance,
-      jwks: this.#jwks,
-      resolveDomainIssuer: () => this.#resolveDomainIssuer(),
+      jwks: this._jwks,
+      resolveDomainIssuer: () => this._resolveDomainIssuer(),
     });
 
     // passport-oauth2's OAuth2 client (used by add-ons such as passport-oauth2-refresh) goes through
     // this package's token client: same timeout, same typed errors, never the query string for tokens.
     const internals = (this as unknown as OAuth2Internals)._oauth2;
     internals.useAuthorizationHeaderforGET(true);
-    const tokens = this.#tokens;
+    const tokens = this._tokens;
     internals.getOAuthAccessToken = (code, params, callback) => {
       const grant = params['grant_type'] ?? 'authorization_code';
       const body: Record<string, string> = { ...params, grant_type: grant, [grant === 'refresh_token' ? 'refresh_token' : 'code']: code };
@@ -224,13 +226,13 @@ export class Strategy extends OAuth2Base {
 
   /** The resolved endpoints (authorize, token, JWKS, logout, Graph) and settings, for diagnostics. */
   get endpoints(): Readonly<Pick<ResolvedConfig, 'authority' | 'authorizationURL' | 'tokenURL' | 'jwksURL' | 'logoutURL' | 'graphBaseURL' | 'issuerBase'>> {
-    const c = this.#config;
+    const c = this._config;
     return { authority: c.authority, authorizationURL: c.authorizationURL, tokenURL: c.tokenURL, jwksURL: c.jwksURL, logoutURL: c.logoutURL, graphBaseURL: c.graphBaseURL, issuerBase: c.issuerBase };
   }
 
   /** JWKS fetches made so far (each key set is fetched once and reused across logins). */
   get jwksFetchCount(): number {
-    return this.#jwks.fetchCount;
+    return this._jwks.fetchCount;
   }
 
   /**
@@ -239,65 +241,65 @@ export class Strategy extends OAuth2Base {
    * every problem ends in `this.error`, `this.fail` or a redirect.
    */
   override authenticate(req: MicrosoftRequest, options?: MicrosoftAuthenticateOptions): void {
-    this.#authenticate(req, options ?? {}).catch((err: unknown) => this.error(err));
+    this._authenticate(req, options ?? {}).catch((err: unknown) => this.error(err));
   }
 
-  async #authenticate(req: MicrosoftRequest, options: MicrosoftAuthenticateOptions): Promise<void> {
+  private async _authenticate(req: MicrosoftRequest, options: MicrosoftAuthenticateOptions): Promise<void> {
     const query = record(req.query) ?? {};
     const body = req.method === 'POST' ? record(req.body) : undefined;
     const fromQuery = query['code'] !== undefined || query['error'] !== undefined;
     const fromBody = !fromQuery && body !== undefined && (body['code'] !== undefined || body['error'] !== undefined);
-    const callbackURL = this.#callbackURL(req, options);
+    const callbackURL = this._resolveCallbackURL(req, options);
     if (!fromQuery && !fromBody) {
-      if (req.method === 'POST' && req.body === undefined && this.#isCallbackPath(req, callbackURL)) {
+      if (req.method === 'POST' && req.body === undefined && this._isCallbackPath(req, callbackURL)) {
         throw new StateError('body_missing', 'A form_post callback arrived but req.body is not parsed: add express.urlencoded({ extended: false }) to the callback route');
       }
-      await this.#startLogin(req, options, callbackURL);
+      await this._startLogin(req, options, callbackURL);
       return;
     }
     const params = (fromQuery ? query : body) as Record<string, unknown>;
     const error = firstString(params['error']);
     if (error !== undefined) {
-      this.#authorizationError(req, params, error, callbackURL);
+      this._authorizationError(req, params, error, callbackURL);
       return;
     }
-    await this.#finishLogin(req, options, params, callbackURL);
+    await this._finishLogin(req, options, params, callbackURL);
   }
 
-  #callbackURL(req: MicrosoftRequest, options: MicrosoftAuthenticateOptions): string {
-    const configured = options.callbackURL ?? this.#config.callbackURL;
+  private _resolveCallbackURL(req: MicrosoftRequest, options: MicrosoftAuthenticateOptions): string {
+    const configured = options.callbackURL ?? this._config.callbackURL;
     if (/^[a-z][a-z0-9+.-]*:/i.test(configured)) return configured;
-    return new URL(configured, originalURL(req, this.#trustProxy)).href;
+    return new URL(configured, originalURL(req, this._proxyTrusted)).href;
   }
 
-  #isCallbackPath(req: MicrosoftRequest, callbackURL: string): boolean {
+  private _isCallbackPath(req: MicrosoftRequest, callbackURL: string): boolean {
     const path = ((req as { originalUrl?: string }).originalUrl ?? req.url ?? '').split('?')[0];
     return path === new URL(callbackURL).pathname;
   }
 
-  #meta(callbackURL: string): StateStoreMeta {
-    return { authorizationURL: this.#config.authorizationURL, tokenURL: this.#config.tokenURL, clientID: this.#config.clientID, callbackURL };
+  private _meta(callbackURL: string): StateStoreMeta {
+    return { authorizationURL: this._config.authorizationURL, tokenURL: this._config.tokenURL, clientID: this._config.clientID, callbackURL };
   }
 
-  async #startLogin(req: MicrosoftRequest, options: MicrosoftAuthenticateOptions, callbackURL: string): Promise<void> {
+  private async _startLogin(req: MicrosoftRequest, options: MicrosoftAuthenticateOptions, callbackURL: string): Promise<void> {
     const extra = this.authorizationParams(options);
-    const scope = options.scope !== undefined ? scopeList(options.scope) : this.#config.scope;
+    const scope = options.scope !== undefined ? scopeList(options.scope) : this._config.scope;
     if (scope.length === 0) throw new TypeError('passport.authenticate("microsoft") option scope must name at least one scope');
-    const url = new URL(this.#config.authorizationURL);
+    const url = new URL(this._config.authorizationURL);
     const q = url.searchParams;
-    q.set('client_id', this.#config.clientID);
+    q.set('client_id', this._config.clientID);
     q.set('response_type', 'code');
     q.set('redirect_uri', callbackURL);
     q.set('scope', scope.join(' '));
-    const store = this.#store;
+    const store = this._store;
     if (store) {
       const openid = scope.includes('openid');
       const pending: PendingLogin = { '@microsoft': 1, openid };
       if (openid) pending.nonce = randomBytes(24).toString('base64url');
       if (options.state !== undefined) pending.state = options.state;
-      const verifier = this.#config.pkce ? randomBytes(32).toString('base64url') : undefined;
+      const verifier = this._config.pkce ? randomBytes(32).toString('base64url') : undefined;
       const handle = await new Promise<string>((resolve, reject) => {
-        store.store(req, verifier, pending, this.#meta(callbackURL), (err, h) => {
+        store.store(req, verifier, pending, this._meta(callbackURL), (err, h) => {
           if (err) reject(err);
           else if (typeof h !== 'string' || h === '') reject(new TypeError('The state store returned no state handle'));
           else resolve(h);
@@ -314,13 +316,13 @@ export class Strategy extends OAuth2Base {
     this.redirect(url.href);
   }
 
-  #authorizationError(req: MicrosoftRequest, params: Record<string, unknown>, error: string, callbackURL: string): void {
+  private _authorizationError(req: MicrosoftRequest, params: Record<string, unknown>, error: string, callbackURL: string): void {
     const description = firstString(params['error_description']);
     // Drop the pending login this error answers, so it cannot be used later.
     const handle = firstString(params['state']);
-    if (handle !== undefined && this.#store) {
+    if (handle !== undefined && this._store) {
       try {
-        this.#store.verify(req, handle, this.#meta(callbackURL), () => undefined);
+        this._store.verify(req, handle, this._meta(callbackURL), () => undefined);
       } catch {
         // The error below is what the user needs to see.
       }
@@ -340,19 +342,19 @@ export class Strategy extends OAuth2Base {
     );
   }
 
-  async #finishLogin(req: MicrosoftRequest, options: MicrosoftAuthenticateOptions, params: Record<string, unknown>, callbackURL: string): Promise<void> {
+  private async _finishLogin(req: MicrosoftRequest, options: MicrosoftAuthenticateOptions, params: Record<string, unknown>, callbackURL: string): Promise<void> {
     const code = firstString(params['code']);
     if (code === undefined || code === '') {
       this.fail({ message: 'The callback carries an empty authorization code' }, 400);
       return;
     }
-    let pending: PendingLogin = { '@microsoft': 1, openid: this.#config.scope.includes('openid') };
+    let pending: PendingLogin = { '@microsoft': 1, openid: this._config.scope.includes('openid') };
     let verifier: string | undefined;
-    const store = this.#store;
+    const store = this._store;
     if (store) {
       const handle = firstString(params['state']) ?? '';
       const result = await new Promise<{ ok: string | boolean; state: unknown }>((resolve, reject) => {
-        store.verify(req, handle, this.#meta(callbackURL), (err, ok, state) => (err ? reject(err) : resolve({ ok: ok ?? false, state })));
+        store.verify(req, handle, this._meta(callbackURL), (err, ok, state) => (err ? reject(err) : resolve({ ok: ok ?? false, state })));
       });
       if (!result.ok) {
         const info = record(result.state);
@@ -365,27 +367,27 @@ export class Strategy extends OAuth2Base {
 
     const tokenParams: Record<string, string> = { ...this.tokenParams(options), grant_type: 'authorization_code', code, redirect_uri: callbackURL };
     if (verifier !== undefined) tokenParams['code_verifier'] = verifier;
-    const tokens = await this.#tokens.request(tokenParams);
+    const tokens = await this._tokens.request(tokenParams);
 
     let claims: MicrosoftIdTokenClaims | undefined;
     if (tokens.id_token !== undefined || pending.openid) {
-      claims = await this.#idTokens.verify(tokens.id_token, { nonce: pending.nonce });
-      const refusal = await this.#checkTenant(claims);
+      claims = await this._idTokens.verify(tokens.id_token, { nonce: pending.nonce });
+      const refusal = await this._checkTenant(claims);
       if (refusal !== undefined) {
         this.fail({ message: refusal, tenantId: claims.tid }, 403);
         return;
       }
     }
 
-    const profile = await this.#loadProfile(tokens.access_token, claims);
+    const profile = await this._loadProfile(tokens.access_token, claims);
     const user = await new Promise<{ user: Express.User | false | null | undefined; info: object | undefined }>((resolve, reject) => {
       const done: VerifyCallback = (err, u, info) => (err ? reject(err) : resolve({ user: u, info }));
-      const withParams = this.#passReqToCallback ? this.#verify.length === 6 : this.#verify.length === 5;
+      const withParams = this._withRequest ? this._verifyCallback.length === 6 : this._verifyCallback.length === 5;
       const args: unknown[] = [tokens.access_token, tokens.refresh_token];
       if (withParams) args.push(tokens);
       args.push(profile, done);
-      if (this.#passReqToCallback) args.unshift(req);
-      this.#verify(...args);
+      if (this._withRequest) args.unshift(req);
+      this._verifyCallback(...args);
     });
     if (!user.user) {
       this.fail(user.info as FailureInfo | undefined);
@@ -396,42 +398,42 @@ export class Strategy extends OAuth2Base {
     this.success(user.user, info);
   }
 
-  async #checkTenant(claims: MicrosoftIdTokenClaims): Promise<string | undefined> {
-    const allowed = this.#allowedTenants;
+  private async _checkTenant(claims: MicrosoftIdTokenClaims): Promise<string | undefined> {
+    const allowed = this._allowedTenants;
     if (allowed === undefined) return undefined;
     const tid = claims.tid.toLowerCase();
     const ok = typeof allowed === 'function' ? (await allowed(claims.tid, claims)) === true : allowed.some((t) => t.toLowerCase() === tid);
     return ok ? undefined : `Accounts from tenant ${claims.tid} are not allowed to sign in to this application`;
   }
 
-  async #shouldSkipProfile(accessToken: string): Promise<boolean> {
-    const skip = this.#skipUserProfile;
+  private async _shouldSkipProfile(accessToken: string): Promise<boolean> {
+    const skip = this._skipProfile;
     if (typeof skip === 'function') {
       return new Promise((resolve, reject) => skip(accessToken, (err, result) => (err ? reject(err) : resolve(result === true))));
     }
     return skip === true;
   }
 
-  async #loadProfile(accessToken: string, claims: MicrosoftIdTokenClaims | undefined): Promise<MicrosoftProfile | undefined> {
-    const useGraph = this.#config.profileSource === 'graph' && !(await this.#shouldSkipProfile(accessToken));
+  private async _loadProfile(accessToken: string, claims: MicrosoftIdTokenClaims | undefined): Promise<MicrosoftProfile | undefined> {
+    const useGraph = this._config.profileSource === 'graph' && !(await this._shouldSkipProfile(accessToken));
     if (!useGraph) {
       if (claims === undefined) return undefined;
       readClaims(claims);
-      return { provider: 'microsoft', ...normalizeProfile({ claims, addUPNAsEmail: this.#config.addUPNAsEmail }), _raw: JSON.stringify(claims), _json: claims };
+      return { provider: 'microsoft', ...normalizeProfile({ claims, addUPNAsEmail: this._config.addUPNAsEmail }), _raw: JSON.stringify(claims), _json: claims };
     }
-    return this.#graphProfile(accessToken, claims);
+    return this._graphProfile(accessToken, claims);
   }
 
-  async #graphProfile(accessToken: string, claims: MicrosoftIdTokenClaims | undefined): Promise<MicrosoftProfile> {
-    const photoSize = this.#config.photo;
-    const photo = photoSize === false ? undefined : this.#graph.photo(accessToken, photoSize);
+  private async _graphProfile(accessToken: string, claims: MicrosoftIdTokenClaims | undefined): Promise<MicrosoftProfile> {
+    const photoSize = this._config.photo;
+    const photo = photoSize === false ? undefined : this._graph.photo(accessToken, photoSize);
     // If /me fails first, the photo's outcome no longer matters; never leave it unhandled.
     photo?.catch(() => undefined);
-    const me = await this.#graph.me(accessToken);
+    const me = await this._graph.me(accessToken);
     const photoURL = photo === undefined ? undefined : await photo;
     const profile: MicrosoftProfile = {
       provider: 'microsoft',
-      ...normalizeProfile({ claims, graph: me.user, addUPNAsEmail: this.#config.addUPNAsEmail }),
+      ...normalizeProfile({ claims, graph: me.user, addUPNAsEmail: this._config.addUPNAsEmail }),
       _raw: me.raw,
       _json: me.json,
     };
@@ -439,23 +441,25 @@ export class Strategy extends OAuth2Base {
     return profile;
   }
 
-  async #resolveDomainIssuer(): Promise<string> {
-    this.#domainIssuer ??= (async () => {
-      const url = this.#config.discoveryURL;
-      const res = await send({ method: 'GET', url, endpoint: 'discovery', headers: { accept: 'application/json' }, timeout: this.#config.timeout, maxBytes: 256 * 1024 });
+  private async _resolveDomainIssuer(): Promise<string> {
+    const cache = this._cache;
+    cache.domainIssuer ??= (async () => {
+      const url = this._config.discoveryURL;
+      const res = await send({ method: 'GET', url, endpoint: 'discovery', headers: { accept: 'application/json' }, timeout: this._config.timeout, maxBytes: 256 * 1024 });
       const issuer = record(parseJSON(res.body))?.['issuer'];
       if (res.status !== 200 || typeof issuer !== 'string') {
-        throw new MicrosoftHttpError('invalid_response', 'discovery', describeURL(url), `Discovery document of ${this.#config.tenant} has no issuer (HTTP ${res.status})`, { status: res.status });
+        throw new MicrosoftHttpError('invalid_response', 'discovery', describeURL(url), `Discovery document of ${this._config.tenant} has no issuer (HTTP ${res.status})`, { status: res.status });
       }
       return issuer;
     })();
-    this.#domainIssuer.catch(() => {
-      this.#domainIssuer = undefined;
+    const pending = cache.domainIssuer;
+    pending.catch(() => {
+      if (cache.domainIssuer === pending) cache.domainIssuer = undefined;
     });
     try {
-      return await this.#domainIssuer;
+      return await pending;
     } catch (cause) {
-      throw new IdTokenError('issuer', `could not read the issuer of tenant ${this.#config.tenant}: ${(cause as Error).message}`, { cause });
+      throw new IdTokenError('issuer', `could not read the issuer of tenant ${this._config.tenant}: ${(cause as Error).message}`, { cause });
     }
   }
 
@@ -509,7 +513,7 @@ export class Strategy extends OAuth2Base {
    * richer path that merges the verified claims; this hook serves code that calls it directly.
    */
   override userProfile(accessToken: string, done: (err: unknown, profile?: MicrosoftProfile) => void): void {
-    this.#graphProfile(accessToken, undefined).then((p) => done(null, p), (err: unknown) => done(err));
+    this._graphProfile(accessToken, undefined).then((p) => done(null, p), (err: unknown) => done(err));
   }
 
   /**
@@ -524,9 +528,9 @@ export class Strategy extends OAuth2Base {
   async refresh(refreshToken: string, options: { scope?: string | readonly string[] } = {}): Promise<TokenSet> {
     if (typeof refreshToken !== 'string' || refreshToken === '') throw new TypeError('refresh() needs a refresh token');
     const params: Record<string, string> = { grant_type: 'refresh_token', refresh_token: refreshToken };
-    const scope = options.scope !== undefined ? scopeList(options.scope) : this.#config.scope;
+    const scope = options.scope !== undefined ? scopeList(options.scope) : this._config.scope;
     params['scope'] = scope.join(' ');
-    const res = await this.#tokens.request(params);
+    const res = await this._tokens.request(params);
     const set: TokenSet = { accessToken: res.access_token };
     if (res.refresh_token !== undefined) set.refreshToken = res.refresh_token;
     if (typeof res.expires_in === 'number') set.expiresIn = res.expires_in;
@@ -534,7 +538,7 @@ export class Strategy extends OAuth2Base {
     if (typeof res.token_type === 'string') set.tokenType = res.token_type;
     if (res.id_token !== undefined) {
       set.idToken = res.id_token;
-      set.claims = await this.#idTokens.verify(res.id_token, { nonce: undefined });
+      set.claims = await this._idTokens.verify(res.id_token, { nonce: undefined });
     }
     return set;
   }
@@ -549,7 +553,7 @@ export class Strategy extends OAuth2Base {
    * ```
    */
   logoutUrl(options: { postLogoutRedirectUri?: string; logoutHint?: string; state?: string } = {}): string {
-    const url = new URL(this.#config.logoutURL);
+    const url = new URL(this._config.logoutURL);
     if (options.postLogoutRedirectUri !== undefined) url.searchParams.set('post_logout_redirect_uri', options.postLogoutRedirectUri);
     if (options.logoutHint !== undefined) url.searchParams.set('logout_hint', options.logoutHint);
     if (options.state !== undefined) url.searchParams.set('state', options.state);
