@@ -235,12 +235,14 @@ export class EmulatorServer implements Emulator, Core {
 
   private prune(): void {
     const now = this.now();
-    if (now - this.lastPrune < 30_000) return;
+    if (Math.abs(now - this.lastPrune) < 30_000) return;
     this.lastPrune = now;
     const keepUntil = now - this.codeLifetimeSeconds * 1000;
     for (const [code, grant] of this.codes) if (grant.expiresAt < keepUntil) this.codes.delete(code);
-    for (const [token, grant] of this.accessTokens) if (grant.expiresAt < now) this.accessTokens.delete(token);
-    for (const [token, grant] of this.refreshTokens) if (grant.expiresAt < now) this.refreshTokens.delete(token);
+    // Expired tokens are kept a day so that Graph can still say "expired" rather than "unknown".
+    const tokenGrace = now - 24 * 3600 * 1000;
+    for (const [token, grant] of this.accessTokens) if (grant.expiresAt < tokenGrace) this.accessTokens.delete(token);
+    for (const [token, grant] of this.refreshTokens) if (grant.expiresAt < tokenGrace) this.refreshTokens.delete(token);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
