@@ -5,7 +5,24 @@
  */
 import OAuth2Strategy = require('passport-oauth2');
 
-const { AuthorizationError, TokenError } = OAuth2Strategy;
+/** Shape of passport-oauth2's `AuthorizationError` and `TokenError`, typed here so the published types need no `@types/*` packages. */
+export interface OAuth2ErrorBase extends Error {
+  /** The OAuth `error` value. */
+  code: string;
+  /** The OAuth `error_uri`, when sent. */
+  uri?: string | undefined;
+  /** HTTP status to answer with. */
+  status: number;
+}
+
+/** Constructor of {@link OAuth2ErrorBase}. */
+export interface OAuth2ErrorBaseConstructor {
+  new (message: string | undefined, code: string, uri?: string, status?: number): OAuth2ErrorBase;
+}
+
+const oauth2Errors = OAuth2Strategy as unknown as { AuthorizationError: OAuth2ErrorBaseConstructor; TokenError: OAuth2ErrorBaseConstructor };
+const AuthorizationError = oauth2Errors.AuthorizationError;
+const TokenError = oauth2Errors.TokenError;
 
 /** Diagnostics Microsoft embeds in an `error_description` (`AADSTS50011: …\r\nTrace ID: …`). */
 export interface AadstsDiagnostics {

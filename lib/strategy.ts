@@ -31,7 +31,11 @@ import type {
   TokenSet,
   VerifyCallback,
   VerifyFunction,
+  VerifyFunctionNoParams,
+  VerifyFunctionWithParams,
   VerifyFunctionWithRequest,
+  VerifyFunctionWithRequestAndParams,
+  VerifyFunctionWithRequestNoParams,
 } from './types.js';
 
 /** A Passport failure challenge. */
@@ -163,8 +167,10 @@ export class Strategy extends OAuth2Base {
    * @param verify - called with the tokens and the profile; calls `done(err, user, info)`.
    * @throws TypeError naming the option when an option is missing or invalid.
    */
-  constructor(options: StrategyOptions, verify: VerifyFunction);
-  constructor(options: StrategyOptionsWithRequest, verify: VerifyFunctionWithRequest);
+  constructor(options: StrategyOptions, verify: VerifyFunctionNoParams);
+  constructor(options: StrategyOptions, verify: VerifyFunctionWithParams);
+  constructor(options: StrategyOptionsWithRequest, verify: VerifyFunctionWithRequestNoParams);
+  constructor(options: StrategyOptionsWithRequest, verify: VerifyFunctionWithRequestAndParams);
   constructor(options: StrategyOptions | StrategyOptionsWithRequest, verify: VerifyFunction | VerifyFunctionWithRequest) {
     const config = resolveConfig(options);
     if (typeof verify !== 'function') throw new TypeError('MicrosoftStrategy requires a verify callback');
@@ -599,6 +605,10 @@ export declare namespace Strategy {
   export type StrategyOptionsWithRequest = types.StrategyOptionsWithRequest;
   export type VerifyFunction = types.VerifyFunction;
   export type VerifyFunctionWithRequest = types.VerifyFunctionWithRequest;
+  export type VerifyFunctionNoParams = types.VerifyFunctionNoParams;
+  export type VerifyFunctionWithParams = types.VerifyFunctionWithParams;
+  export type VerifyFunctionWithRequestNoParams = types.VerifyFunctionWithRequestNoParams;
+  export type VerifyFunctionWithRequestAndParams = types.VerifyFunctionWithRequestAndParams;
   export type VerifyCallback = types.VerifyCallback;
   export type MicrosoftAuthenticateOptions = types.MicrosoftAuthenticateOptions;
   export type TokenSet = types.TokenSet;

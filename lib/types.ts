@@ -166,11 +166,20 @@ interface VerifyMethods {
   ): void;
 }
 
+/** Verify callback `(accessToken, refreshToken, profile, done)`. */
+export type VerifyFunctionNoParams = VerifyMethods['verify'];
+/** Verify callback `(accessToken, refreshToken, params, profile, done)`; `params` is the token response. */
+export type VerifyFunctionWithParams = VerifyMethods['verifyWithParams'];
+/** Verify callback `(req, accessToken, refreshToken, profile, done)` for `passReqToCallback: true`. */
+export type VerifyFunctionWithRequestNoParams = VerifyMethods['verifyWithRequest'];
+/** Verify callback `(req, accessToken, refreshToken, params, profile, done)` for `passReqToCallback: true`. */
+export type VerifyFunctionWithRequestAndParams = VerifyMethods['verifyWithRequestAndParams'];
+
 /** Verify callback without the request: `(accessToken, refreshToken, [params,] profile, done)`. */
-export type VerifyFunction = VerifyMethods['verify'] | VerifyMethods['verifyWithParams'];
+export type VerifyFunction = VerifyFunctionNoParams | VerifyFunctionWithParams;
 
 /** Verify callback with `passReqToCallback: true`: `(req, accessToken, refreshToken, [params,] profile, done)`. */
-export type VerifyFunctionWithRequest = VerifyMethods['verifyWithRequest'] | VerifyMethods['verifyWithRequestAndParams'];
+export type VerifyFunctionWithRequest = VerifyFunctionWithRequestNoParams | VerifyFunctionWithRequestAndParams;
 
 /** National clouds: each moves the login host, the issuer host and the Graph host together. */
 export type MicrosoftCloud = 'global' | 'usgov' | 'usgov-dod' | 'china';
@@ -302,4 +311,13 @@ export interface MicrosoftAuthenticateOptions {
   state?: unknown;
   /** Callback URL for this request. */
   callbackURL?: string;
+}
+
+declare module 'passport' {
+  /**
+   * `passport.authenticate('microsoft', { … })` accepts this strategy's per-request options
+   * (`prompt` and `scope` are already declared by Passport's own types).
+   */
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface AuthenticateOptions extends Omit<MicrosoftAuthenticateOptions, 'prompt' | 'state' | 'scope'> {}
 }
