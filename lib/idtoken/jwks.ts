@@ -48,6 +48,8 @@ export class JwksCache {
   #imported = new Map<string, Promise<SigningKey>>();
   #fetchedAt = -Infinity;
   #lastMissRefetch = -Infinity;
+  /** Earliest time a stale set is refetched again after a failed refresh. */
+  #staleRetryAt = -Infinity;
   #inflight: Promise<void> | undefined;
   #fetches = 0;
 
@@ -71,8 +73,13 @@ export class JwksCache {
    */
   async get(kid: string): Promise<SigningKey | undefined> {
     const now = this.#now();
-    if (this.#raw.size === 0 || now - this.#fetchedAt > this.#maxAgeMs) {
-      await this.#refresh(this.#raw.size === 0);
+    if (this.#raw.size === 0) {
+      await this.#refresh(true);
+    } else if (now - this.#fetchedAt > this.#maxAgeMs && now >= this.#staleRetryAt) {
+      // While the endpoint keeps failing, retry a stale set at most once per cooldown instead of
+      // making every login wait for (and load) a failing JWKS endpoint.
+      this.#staleRetryAt = now + this.#cooldownMs;
+      await this.#refresh(false);
     } else if (!this.#raw.has(kid) && this.#inflight === undefined && now - this.#lastMissRefetch >= this.#cooldownMs) {
       this.#lastMissRefetch = now;
       await this.#refresh(false);

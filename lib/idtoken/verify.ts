@@ -123,6 +123,7 @@ export class IdTokenVerifier {
 interface JoseLikeError {
   code?: unknown;
   claim?: unknown;
+  reason?: unknown;
   message?: unknown;
 }
 
@@ -138,6 +139,8 @@ function mapJoseError(cause: unknown): IdTokenError {
       return new IdTokenError('algorithm', message, { cause });
     case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
       if (e.claim === 'aud') return new IdTokenError('audience', 'aud does not name this application', { cause });
+      // A required claim that is absent or not a NumericDate is a malformed claim set, not a time check.
+      if (e.reason === 'missing' || e.reason === 'invalid') return new IdTokenError('claims', message, { cause });
       if (e.claim === 'nbf' || e.claim === 'iat') return new IdTokenError('not_yet_valid', `${String(e.claim)} is in the future beyond the clock tolerance`, { cause });
       if (e.claim === 'exp') return new IdTokenError('expired', message, { cause });
       return new IdTokenError('claims', message, { cause });

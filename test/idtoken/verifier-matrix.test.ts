@@ -1,0 +1,420 @@
+/**
+ * Forged-token matrix: each forged or wrong token is rejected by the verifier with the expected
+ * IdTokenError code; genuine tokens for each authority are accepted.
+ */
+import { expect } from 'chai';
+import * as jose from 'jose';
+import { tenantKind } from '../../lib/config.js';
+import { IdTokenError } from '../../lib/errors.js';
+import type { IdTokenErrorCode } from '../../lib/errors.js';
+import { JwksCache } from '../../lib/idtoken/jwks.js';
+import { IdTokenVerifier } from '../../lib/idtoken/verify.js';
+import { CLIENT_ID, CONSUMER_TID, b64url, epoch, startFixture } from './fixture-server.js';
+import type { IdpFixture } from './fixture-server.js';
+
+const WORK_TID = 'b9419818-09af-49c2-b0c3-653adc1f376e';
+const OTHER_TID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const OTHER_APP = '00000003-0000-0000-c000-000000000000';
+const NONCE = 'n-0S6_WzA2Mj';
+const TOLERANCE = 300;
+/** Fixed clock of the verifier (ms). */
+const NOW_MS = Date.UTC(2026, 0, 15, 12, 0, 0);
+const NOW = epoch(NOW_MS);
+
+type Claims = Record<string, unknown>;
+
+/** Reject `promise` with an IdTokenError of `code`. */
+async function expectIdTokenError(promise: Promise<unknown>, code: IdTokenErrorCode): Promise<IdTokenError> {
+  let caught: unknown;
+  try {
+    await promise;
+  } catch (err) {
+    caught = err;
+  }
+  expect(caught, 'the token was accepted').to.be.instanceOf(IdTokenError);
+  const e = caught as IdTokenError;
+  expect(e.code, e.message).to.equal(code);
+  return e;
+}
+
+function without(claims: Claims, ...keys: string[]): Claims {
+  const out = { ...claims };
+  for (const k of keys) delete out[k];
+  return out;
+}
+
+describe('ID token verifier: forged-token matrix', () => {
+  let fx: IdpFixture;
+
+  before(async () => {
+    fx = await startFixture();
+  });
+  after(async () => {
+    await fx.close();
+  });
+
+  /** A fresh verifier (and key cache) for an authority `${origin}/${tenant}`. */
+  function verifierFor(tenant: string): { verifier: IdTokenVerifier; jwks: JwksCache } {
+    const kind = tenantKind(tenant);
+    if (kind === undefined) throw new Error(`bad tenant ${tenant}`);
+    const jwks = new JwksCache({ url: fx.jwksURL(tenant), timeout: 5000 });
+    const verifier = new IdTokenVerifier({ clientID: CLIENT_ID, tenantKind: kind, tenant, issuerBase: fx.origin, clockTolerance: TOLERANCE, jwks, now: () => NOW_MS });
+    return { verifier, jwks };
+  }
+
+  function claims(tid: string, extra: Claims = {}): Claims {
+    return {
+      ver: '2.0',
+      iss: fx.issuer(tid),
+      sub: 'AAAAAAAAAAAAAAAAAAAAAIkzqFVrSaSaFHy782bbtaQ',
+      aud: CLIENT_ID,
+      exp: NOW + 3600,
+      iat: NOW - 60,
+      nbf: NOW - 60,
+      name: 'Avery Quinn',
+      preferred_username: 'avery@example.com',
+      oid: tid === CONSUMER_TID ? '00000000-0000-0000-66f3-3332eca7ea81' : '5b1c2f1e-8f0a-4c55-9c31-1f3c1a2b3d4e',
+      tid,
+      nonce: NONCE,
+      ...extra,
+    };
+  }
+
+  async function verify(tenant: string, token: unknown, expectations: { nonce: string | undefined } = { nonce: NONCE }): Promise<unknown> {
+    return verifierFor(tenant).verifier.verify(token, expectations);
+  }
+
+  describe('rejected', () => {
+    interface Case {
+      name: string;
+      tenant: string;
+      token: () => Promise<unknown>;
+      code: IdTokenErrorCode;
+    }
+
+    const cases: Case[] = [
+      {
+        name: 'alg none (unsigned)',
+        tenant: 'common',
+        code: 'algorithm',
+        token: async () => `${b64url(JSON.stringify({ typ: 'JWT', alg: 'none', kid: fx.templatedKey.kid }))}.${b64url(JSON.stringify(claims(WORK_TID)))}.`,
+      },
+      {
+        name: 'HS256 signed with the RSA public key (SPKI PEM) as the secret',
+        tenant: 'common',
+        code: 'algorithm',
+        token: async () => {
+          const pem = await jose.exportSPKI(fx.templatedKey.publicKey);
+          return new jose.SignJWT(claims(WORK_TID)).setProtectedHeader({ alg: 'HS256', kid: fx.templatedKey.kid }).sign(new TextEncoder().encode(pem));
+        },
+      },
+      {
+        name: 'HS256 signed with the published JWK as the secret',
+        tenant: 'common',
+        code: 'algorithm',
+        token: async () => new jose.SignJWT(claims(WORK_TID)).setProtectedHeader({ alg: 'HS256', kid: fx.templatedKey.kid }).sign(new TextEncoder().encode(JSON.stringify(fx.templatedKey.jwk))),
+      },
+      {
+        name: 'ES256-signed token',
+        tenant: 'common',
+        code: 'algorithm',
+        token: async () => {
+          const { privateKey } = await jose.generateKeyPair('ES256');
+          return new jose.SignJWT(claims(WORK_TID)).setProtectedHeader({ alg: 'ES256', kid: fx.templatedKey.kid }).sign(privateKey);
+        },
+      },
+      {
+        name: 'PS256-signed token',
+        tenant: 'common',
+        code: 'algorithm',
+        token: async () => {
+          const { privateKey } = await jose.generateKeyPair('PS256');
+          return new jose.SignJWT(claims(WORK_TID)).setProtectedHeader({ alg: 'PS256', kid: fx.templatedKey.kid }).sign(privateKey);
+        },
+      },
+      {
+        name: 'header without kid',
+        tenant: 'common',
+        code: 'key_not_found',
+        token: async () => new jose.SignJWT(claims(WORK_TID)).setProtectedHeader({ alg: 'RS256' }).sign(fx.templatedKey.privateKey),
+      },
+      {
+        name: 'unknown kid',
+        tenant: 'common',
+        code: 'key_not_found',
+        token: async () => {
+          const stranger = await fx.makeKey(fx.templatedIssuer, 'not-in-the-jwks');
+          return fx.sign(claims(WORK_TID), { key: stranger });
+        },
+      },
+      {
+        name: 'right kid but signed by another key',
+        tenant: 'common',
+        code: 'signature',
+        token: async () => {
+          const stranger = await fx.makeKey(fx.templatedIssuer);
+          return fx.sign(claims(WORK_TID), { key: stranger, kid: fx.templatedKey.kid });
+        },
+      },
+      {
+        name: 'tampered payload (re-encoded, signature kept)',
+        tenant: 'common',
+        code: 'signature',
+        token: async () => {
+          const [h, , s] = (await fx.sign(claims(WORK_TID))).split('.');
+          const forged = b64url(JSON.stringify(claims(WORK_TID, { oid: '11111111-2222-3333-4444-555555555555', preferred_username: 'admin@contoso.example' })));
+          return `${h ?? ''}.${forged}.${s ?? ''}`;
+        },
+      },
+      {
+        name: 'tampered header (kid switched to another published key)',
+        tenant: 'common',
+        code: 'signature',
+        token: async () => {
+          const [, p, s] = (await fx.sign(claims(WORK_TID))).split('.');
+          const other = fx.keys.find((k) => k.kid !== fx.templatedKey.kid && k.jwk.issuer === fx.templatedIssuer);
+          if (!other) throw new Error('need a second templated key');
+          return `${b64url(JSON.stringify({ typ: 'JWT', alg: 'RS256', kid: other.kid }))}.${p ?? ''}.${s ?? ''}`;
+        },
+      },
+      {
+        name: 'expired beyond the tolerance',
+        tenant: 'common',
+        code: 'expired',
+        token: async () => fx.sign(claims(WORK_TID, { iat: NOW - 3900, nbf: NOW - 3900, exp: NOW - TOLERANCE - 1 })),
+      },
+      {
+        name: 'nbf in the future beyond the tolerance',
+        tenant: 'common',
+        code: 'not_yet_valid',
+        token: async () => fx.sign(claims(WORK_TID, { nbf: NOW + TOLERANCE + 60, iat: NOW })),
+      },
+      {
+        name: 'iat in the future beyond the tolerance',
+        tenant: 'common',
+        code: 'not_yet_valid',
+        token: async () => fx.sign(without(claims(WORK_TID, { iat: NOW + TOLERANCE + 60 }), 'nbf')),
+      },
+      {
+        name: 'wrong aud',
+        tenant: 'common',
+        code: 'audience',
+        token: async () => fx.sign(claims(WORK_TID, { aud: OTHER_APP })),
+      },
+      {
+        name: 'aud array with the client and another app',
+        tenant: 'common',
+        code: 'audience',
+        token: async () => fx.sign(claims(WORK_TID, { aud: [CLIENT_ID, OTHER_APP] })),
+      },
+      {
+        name: 'iss tenant differs from tid',
+        tenant: 'common',
+        code: 'issuer',
+        token: async () => fx.sign(claims(WORK_TID, { iss: fx.issuer(OTHER_TID) })),
+      },
+      {
+        name: 'tid is not a GUID',
+        tenant: 'common',
+        code: 'issuer',
+        token: async () => fx.sign(claims(WORK_TID, { tid: 'contoso.onmicrosoft.com', iss: fx.issuer('contoso.onmicrosoft.com') })),
+      },
+      {
+        name: 'tid missing',
+        tenant: 'common',
+        code: 'issuer',
+        token: async () => fx.sign(without(claims(WORK_TID), 'tid')),
+      },
+      {
+        name: 'iss containing the literal {tenantid}',
+        tenant: 'common',
+        code: 'issuer',
+        token: async () => fx.sign(claims(WORK_TID, { iss: fx.templatedIssuer })),
+      },
+      {
+        name: 'iss on another host with the right tenant',
+        tenant: 'common',
+        code: 'issuer',
+        token: async () => fx.sign(claims(WORK_TID, { iss: `https://login.microsoftonline.com/${WORK_TID}/v2.0` })),
+      },
+      {
+        name: 'iss with a v1 (sts.windows.net) shape',
+        tenant: 'organizations',
+        code: 'issuer',
+        token: async () => fx.sign(claims(WORK_TID, { iss: `${fx.origin}/${WORK_TID}/` })),
+      },
+      {
+        name: 'work-tenant token signed with the consumer-bound key (common authority)',
+        tenant: 'common',
+        code: 'issuer',
+        token: async () => fx.sign(claims(WORK_TID), { key: fx.consumerKey }),
+      },
+      {
+        name: 'work-tenant token signed with the consumer-bound key (organizations authority)',
+        tenant: 'organizations',
+        code: 'issuer',
+        token: async () => fx.sign(claims(WORK_TID), { key: fx.consumerKey }),
+      },
+      {
+        name: 'consumer token under organizations',
+        tenant: 'organizations',
+        code: 'tenant',
+        token: async () => fx.sign(claims(CONSUMER_TID)),
+      },
+      {
+        name: 'work token under consumers',
+        tenant: 'consumers',
+        code: 'tenant',
+        token: async () => fx.sign(claims(WORK_TID)),
+      },
+      {
+        name: 'work token under the consumer tenant GUID authority',
+        tenant: CONSUMER_TID,
+        code: 'tenant',
+        token: async () => fx.sign(claims(WORK_TID)),
+      },
+      {
+        name: 'token from another tenant under a GUID authority',
+        tenant: WORK_TID,
+        code: 'issuer',
+        token: async () => fx.sign(claims(OTHER_TID)),
+      },
+      {
+        name: 'missing nonce',
+        tenant: 'common',
+        code: 'nonce',
+        token: async () => fx.sign(without(claims(WORK_TID), 'nonce')),
+      },
+      {
+        name: 'wrong nonce',
+        tenant: 'common',
+        code: 'nonce',
+        token: async () => fx.sign(claims(WORK_TID, { nonce: 'a-nonce-from-another-login' })),
+      },
+      {
+        name: 'missing id_token (openid requested)',
+        tenant: 'common',
+        code: 'missing',
+        token: async () => undefined,
+      },
+      {
+        name: 'empty id_token',
+        tenant: 'common',
+        code: 'missing',
+        token: async () => '',
+      },
+      {
+        name: 'malformed: two segments',
+        tenant: 'common',
+        code: 'malformed',
+        token: async () => (await fx.sign(claims(WORK_TID))).split('.').slice(0, 2).join('.'),
+      },
+      {
+        name: 'malformed: garbage base64',
+        tenant: 'common',
+        code: 'malformed',
+        token: async () => '%%%garbage.***not-base64***.@@@',
+      },
+      {
+        name: 'malformed: signed payload that is not JSON',
+        tenant: 'common',
+        code: 'malformed',
+        token: async () => new jose.CompactSign(new TextEncoder().encode('not json at all')).setProtectedHeader({ alg: 'RS256', kid: fx.templatedKey.kid }).sign(fx.templatedKey.privateKey),
+      },
+      {
+        name: 'exp missing',
+        tenant: 'common',
+        code: 'claims',
+        token: async () => fx.sign(without(claims(WORK_TID), 'exp')),
+      },
+      {
+        name: 'iat missing',
+        tenant: 'common',
+        code: 'claims',
+        token: async () => fx.sign(without(claims(WORK_TID), 'iat')),
+      },
+      {
+        name: 'exp not a number',
+        tenant: 'common',
+        code: 'claims',
+        token: async () => fx.sign(claims(WORK_TID, { exp: String(NOW + 3600) })),
+      },
+    ];
+
+    for (const c of cases) {
+      it(`${c.name} → ${c.code}`, async () => {
+        const token = await c.token();
+        await expectIdTokenError(verify(c.tenant, token), c.code);
+      });
+    }
+
+    it('has at least 18 forged-token cases', () => {
+      expect(cases.length).to.be.at.least(18);
+    });
+  });
+
+  describe('accepted', () => {
+    it('a consumer token (consumer-bound key) under common', async () => {
+      const c = claims(CONSUMER_TID);
+      const out = await verify('common', await fx.sign(c, { key: fx.consumerKey }));
+      expect(out).to.deep.equal(c);
+    });
+
+    it('a consumer token under consumers', async () => {
+      const c = claims(CONSUMER_TID);
+      expect(await verify('consumers', await fx.sign(c, { key: fx.consumerKey }))).to.deep.equal(c);
+    });
+
+    it('a consumer token under the consumer tenant GUID authority', async () => {
+      const c = claims(CONSUMER_TID);
+      expect(await verify(CONSUMER_TID, await fx.sign(c, { key: fx.consumerKey }))).to.deep.equal(c);
+    });
+
+    it('a work token (templated key) under common', async () => {
+      const c = claims(WORK_TID);
+      expect(await verify('common', await fx.sign(c, { key: fx.templatedKey }))).to.deep.equal(c);
+    });
+
+    it('a work token under organizations', async () => {
+      const c = claims(WORK_TID);
+      expect(await verify('organizations', await fx.sign(c))).to.deep.equal(c);
+    });
+
+    it('a work token under its tenant GUID (any letter case in the configuration)', async () => {
+      const c = claims(WORK_TID);
+      expect(await verify(WORK_TID, await fx.sign(c))).to.deep.equal(c);
+      expect(await verify(WORK_TID.toUpperCase(), await fx.sign(c))).to.deep.equal(c);
+    });
+
+    it('a token signed with the second templated key', async () => {
+      const second = fx.keys.filter((k) => k.jwk.issuer === fx.templatedIssuer)[1];
+      if (!second) throw new Error('need a second templated key');
+      const c = claims(OTHER_TID);
+      expect(await verify('common', await fx.sign(c, { key: second }))).to.deep.equal(c);
+    });
+
+    it('exp past but within the clock tolerance', async () => {
+      const c = claims(WORK_TID, { iat: NOW - 3800, nbf: NOW - 3800, exp: NOW - TOLERANCE + 30 });
+      expect(await verify('common', await fx.sign(c))).to.deep.equal(c);
+    });
+
+    it('nbf and iat ahead but within the clock tolerance', async () => {
+      const c = claims(WORK_TID, { iat: NOW + TOLERANCE - 30, nbf: NOW + TOLERANCE - 30 });
+      expect(await verify('common', await fx.sign(c))).to.deep.equal(c);
+    });
+
+    it('no nonce expected (refresh): a token without nonce', async () => {
+      const c = without(claims(WORK_TID), 'nonce');
+      expect(await verify('common', await fx.sign(c), { nonce: undefined })).to.deep.equal(c);
+    });
+
+    it('honours a clockTolerance of 0', async () => {
+      const jwks = new JwksCache({ url: fx.jwksURL('common'), timeout: 5000 });
+      const strict = new IdTokenVerifier({ clientID: CLIENT_ID, tenantKind: 'common', tenant: 'common', issuerBase: fx.origin, clockTolerance: 0, jwks, now: () => NOW_MS });
+      await expectIdTokenError(strict.verify(await fx.sign(claims(WORK_TID, { exp: NOW - 1 })), { nonce: NONCE }), 'expired');
+      await expectIdTokenError(strict.verify(await fx.sign(claims(WORK_TID, { nbf: NOW + 1 })), { nonce: NONCE }), 'not_yet_valid');
+      const ok = claims(WORK_TID, { exp: NOW + 1, nbf: NOW, iat: NOW });
+      expect(await strict.verify(await fx.sign(ok), { nonce: NONCE })).to.deep.equal(ok);
+    });
+  });
+});
