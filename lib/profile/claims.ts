@@ -15,9 +15,14 @@ export function readClaims(json: unknown): MicrosoftIdTokenClaims {
     throw new ProfileError('not_object', `ID token claims are ${describe(json)} instead of an object`);
   }
   const o = json as Record<string, unknown>;
-  const hasId = (typeof o['oid'] === 'string' && o['oid'] !== '') || (typeof o['sub'] === 'string' && o['sub'] !== '');
-  if (!hasId || typeof o['tid'] !== 'string' || o['tid'] === '') {
+  const hasId = nonBlank(o['oid']) || nonBlank(o['sub']);
+  if (!hasId || !nonBlank(o['tid'])) {
     throw new ProfileError('missing_id', 'ID token claims have no oid/sub or no tid');
   }
   return o as MicrosoftIdTokenClaims;
+}
+
+/** The same test normalizeProfile applies: a string with something besides whitespace. */
+function nonBlank(value: unknown): boolean {
+  return typeof value === 'string' && value.trim() !== '';
 }
