@@ -8,7 +8,8 @@ import express from 'express';
 import session from 'express-session';
 import { Passport } from 'passport';
 import { Strategy } from '../../lib/strategy.js';
-import type { MicrosoftAuthenticateOptions, MicrosoftProfile, StrategyOptions } from '../../lib/types.js';
+import type { AuthenticateOptions } from 'passport';
+import type { MicrosoftProfile, StrategyOptions } from '../../lib/types.js';
 
 export interface TestApp {
   url: string;
@@ -31,7 +32,7 @@ export interface CallbackOutcome {
  * Starts the app on 127.0.0.1. `options` complete the strategy options (`callbackURL` is set to
  * this app's `/login/callback` unless given).
  */
-export async function startApp(options: Omit<StrategyOptions, 'callbackURL'> & { callbackURL?: string }, authenticate: MicrosoftAuthenticateOptions = {}): Promise<TestApp> {
+export async function startApp(options: Omit<StrategyOptions, 'callbackURL'> & { callbackURL?: string }, authenticate: AuthenticateOptions = {}): Promise<TestApp> {
   const app = express();
   const passport = new Passport();
   const server = http.createServer(app);
