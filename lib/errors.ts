@@ -82,19 +82,19 @@ export class MicrosoftAuthorizationError extends AuthorizationError {
   /** The OAuth `error` value. */
   readonly error: string;
   /** Microsoft's `error_description`, when sent. */
-  readonly errorDescription?: string;
+  declare readonly errorDescription?: string;
   /** Microsoft's `error_uri`, when sent. */
-  readonly errorUri?: string;
+  declare readonly errorUri?: string;
   /** Microsoft's `error_subcode` (e.g. `cancel`), when sent. */
-  readonly errorSubcode?: string;
+  declare readonly errorSubcode?: string;
   /** AADSTS number parsed out of the description. */
-  readonly aadsts?: number;
+  declare readonly aadsts?: number;
   /** Trace id parsed out of the description. */
-  readonly traceId?: string;
+  declare readonly traceId?: string;
   /** Correlation id parsed out of the description. */
-  readonly correlationId?: string;
+  declare readonly correlationId?: string;
   /** Timestamp parsed out of the description. */
-  readonly timestamp?: string;
+  declare readonly timestamp?: string;
 
   constructor(fields: AuthorizationErrorFields) {
     super(fields.error_description ?? `Microsoft returned error "${fields.error}"`, fields.error, fields.error_uri);
@@ -126,17 +126,17 @@ export class MicrosoftTokenError extends TokenError {
   /** The OAuth `error` value. */
   readonly error: string;
   /** Microsoft's `error_description`. */
-  readonly errorDescription?: string;
+  declare readonly errorDescription?: string;
   /** Microsoft's `error_uri`. */
-  readonly errorUri?: string;
+  declare readonly errorUri?: string;
   /** AADSTS numbers from `error_codes` (or parsed out of the description). */
   readonly errorCodes: number[];
   /** `trace_id` of the failed request. */
-  readonly traceId?: string;
+  declare readonly traceId?: string;
   /** `correlation_id` of the failed request. */
-  readonly correlationId?: string;
+  declare readonly correlationId?: string;
   /** `timestamp` of the failed request. */
-  readonly timestamp?: string;
+  declare readonly timestamp?: string;
   /** HTTP status of the token response. */
   declare status: number;
 
@@ -178,9 +178,9 @@ export class GraphError extends Error {
   /** HTTP status. */
   readonly status: number;
   /** Graph `request-id` (header or `innerError`). */
-  readonly requestId?: string;
+  declare readonly requestId?: string;
   /** Seconds to wait, from `Retry-After` on 429/503. */
-  readonly retryAfter?: number;
+  declare readonly retryAfter?: number;
   /** The Graph URL that failed (never carries a token). */
   readonly url: string;
 
@@ -220,7 +220,7 @@ export class MicrosoftHttpError extends Error {
   /** The URL called (never carries a token or secret). */
   readonly url: string;
   /** HTTP status when a response arrived. */
-  readonly status?: number;
+  declare readonly status?: number;
 
   constructor(code: HttpErrorCode, endpoint: MicrosoftEndpoint, url: string, message: string, options?: { cause?: unknown; status?: number }) {
     super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);

@@ -31,6 +31,8 @@ export interface CannedResponse {
   json?: unknown;
   /** Never answer (the socket stays open until the client gives up or the server closes). */
   hang?: boolean;
+  /** Send the headers and part of the body, then destroy the connection. */
+  reset?: boolean;
 }
 
 /** A response, or a function choosing one per request. */
@@ -79,6 +81,12 @@ export async function startFakeServer(routes: Record<string, Route> = {}): Promi
         ? { status: 404, json: { error: { code: 'NotFound', message: `no route ${recorded.method} ${recorded.path}` } } }
         : typeof route === 'function' ? route(recorded) : route;
       if (canned.hang === true) return;
+      if (canned.reset === true) {
+        res.writeHead(canned.status ?? 200, { 'content-type': 'application/json', 'content-length': '1000' });
+        res.write('{"access_token":');
+        setImmediate(() => res.socket?.destroy());
+        return;
+      }
       const headers: Record<string, string> = { ...canned.headers };
       let payload: string | Buffer = '';
       if (canned.json !== undefined) {

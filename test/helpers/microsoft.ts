@@ -6,7 +6,7 @@ import { Strategy } from '../../lib/strategy.js';
 import type { StrategyOptions, VerifyCallback } from '../../lib/types.js';
 import type { MicrosoftProfile, TokenResponseParams } from '../../lib/types.js';
 import type { FakeServer } from './fake-server.js';
-import { authenticate, expectRedirect, fakeRequest, queryOf } from './passport.js';
+import { authenticate, expectRedirect, fakeRequest, queryOf, storedLogin } from './passport.js';
 import type { Outcome } from './passport.js';
 
 export const CLIENT_ID = '11111111-2222-3333-4444-555555555555';
@@ -115,6 +115,13 @@ export type Params = TokenResponseParams;
 /** Default session key of a strategy: `microsoft:<authorize host>:<clientID>`. */
 export function sessionKeyOf(strategy: Strategy, clientID = CLIENT_ID): string {
   return `microsoft:${new URL(strategy.endpoints.authorizationURL).host}:${clientID}`;
+}
+
+/** The PKCE verifier the default store keeps for a state handle. */
+export function storedVerifier(session: Record<string, unknown>, key: string, handle: string): string {
+  const v = storedLogin(session, key, handle)?.v;
+  if (typeof v !== 'string') throw new Error(`no PKCE verifier stored for state ${handle}`);
+  return v;
 }
 
 /**
