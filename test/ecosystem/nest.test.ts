@@ -1,0 +1,282 @@
+/**
+ * NestJS: the strategy as a `PassportStrategy(Strategy, 'microsoft')` subclass from @nestjs/passport,
+ * its `validate()` path run through whole logins against the emulator, a Nest application context
+ * that builds it through dependency injection, and `AuthGuard('microsoft')` on both legs of a login.
+ *
+ * Decorators are applied as plain calls (`Injectable()(Class)`), so no `experimentalDecorators` or
+ * decorator metadata is needed to compile or run this file.
+ */
+import 'reflect-metadata';
+import { Inject, Injectable, Module, UnauthorizedException } from '@nestjs/common';
+import type { ExecutionContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AuthGuard, PassportStrategy } from '@nestjs/passport';
+import { expect } from 'chai';
+import passport from 'passport';
+import { completeLogin, DEFAULT_CLIENT, DEMO_TENANT_ID, DEMO_USERS, startEmulator } from '../../lib/emulator/index.js';
+import type { Emulator } from '../../lib/emulator/index.js';
+import { Strategy } from '../../lib/strategy.js';
+import type { MicrosoftProfile, MicrosoftRequest } from '../../lib/types.js';
+import { authenticate, fakeRequest, login } from './harness.js';
+
+/** What the Nest app keeps as its user. */
+interface AppUser {
+  provider: 'microsoft';
+  tenantId: string | undefined;
+  objectId: string;
+  displayName: string;
+  email: string | undefined;
+  hasRefreshToken: boolean;
+}
+
+/** Injection token for the strategy settings. */
+const MICROSOFT_SETTINGS = Symbol('MICROSOFT_SETTINGS');
+
+interface MicrosoftSettings {
+  authority: string;
+  graphBaseURL: string;
+}
+
+/** The class a Nest app writes: `validate()` returns the user, `false` refuses, a throw is an error. */
+class MicrosoftAuthStrategy extends PassportStrategy(Strategy, 'microsoft') {
+  readonly validated: MicrosoftProfile[] = [];
+
+  constructor(settings: MicrosoftSettings) {
+    super({
+      clientID: DEFAULT_CLIENT.clientId,
+      clientSecret: DEFAULT_CLIENT.clientSecret,
+      callbackURL: 'http://127.0.0.1:3000/login/callback',
+      authority: settings.authority,
+      graphBaseURL: settings.graphBaseURL,
+    });
+  }
+
+  async validate(accessToken: string, refreshToken: string | undefined, profile: MicrosoftProfile): Promise<AppUser | false> {
+    this.validated.push(profile);
+    if (accessToken === '') throw new Error('no access token');
+    if (profile.displayName === 'Kiosk Operator') return false;
+    return {
+      provider: profile.provider,
+      tenantId: profile.tenantId,
+      objectId: profile.id,
+      displayName: profile.displayName,
+      email: profile.emails?.[0]?.value,
+      hasRefreshToken: typeof refreshToken === 'string' && refreshToken !== '',
+    };
+  }
+}
+Injectable()(MicrosoftAuthStrategy);
+Inject(MICROSOFT_SETTINGS)(MicrosoftAuthStrategy, undefined, 0);
+
+/** A strategy whose `validate()` throws, to see the error path. */
+class ThrowingMicrosoftStrategy extends PassportStrategy(Strategy, 'microsoft-throwing') {
+  constructor(settings: MicrosoftSettings) {
+    super({
+      clientID: DEFAULT_CLIENT.clientId,
+      clientSecret: DEFAULT_CLIENT.clientSecret,
+      callbackURL: 'http://127.0.0.1:3000/login/callback',
+      authority: settings.authority,
+      graphBaseURL: settings.graphBaseURL,
+    });
+  }
+
+  validate(): never {
+    throw new Error('user store unavailable');
+  }
+}
+
+function demoUser(key: string): (typeof DEMO_USERS)[number] {
+  const user = DEMO_USERS.find((u) => u.key === key);
+  if (!user) throw new Error(`no demo user ${key}`);
+  return user;
+}
+
+/** The Passport strategy registered under `name` (what `passport.authenticate(name)` will run). */
+function registered(name: string): unknown {
+  return (passport as unknown as { _strategy(name: string): unknown })._strategy(name);
+}
+
+/** A response object with what Passport's `redirect` action uses; `ended` resolves with the Location. */
+function fakeResponse(): { res: object; ended: Promise<{ status: number; location: string }> } {
+  let done: (value: { status: number; location: string }) => void = () => undefined;
+  const ended = new Promise<{ status: number; location: string }>((resolve) => {
+    done = resolve;
+  });
+  const headers = new Map<string, string>();
+  const res = {
+    statusCode: 200,
+    setHeader(name: string, value: string) {
+      headers.set(name.toLowerCase(), String(value));
+    },
+    end() {
+      done({ status: res.statusCode, location: headers.get('location') ?? '' });
+    },
+  };
+  return { res, ended };
+}
+
+function httpContext(req: MicrosoftRequest, res: object): ExecutionContext {
+  const context = { switchToHttp: () => ({ getRequest: () => req, getResponse: () => res, getNext: () => undefined }) };
+  return context as unknown as ExecutionContext;
+}
+
+describe('NestJS: PassportStrategy(Strategy, "microsoft") against the emulator', () => {
+  let emulator: Emulator;
+  let settings: MicrosoftSettings;
+
+  before(async () => {
+    emulator = await startEmulator();
+    settings = { authority: emulator.authority('common'), graphBaseURL: emulator.graphBaseURL };
+  });
+
+  after(async () => {
+    passport.unuse('microsoft');
+    passport.unuse('microsoft-throwing');
+    await emulator.close();
+  });
+
+  describe('the PassportStrategy subclass', () => {
+    it('is a Strategy registered with Passport under "microsoft"', () => {
+      const strategy = new MicrosoftAuthStrategy(settings);
+
+      expect(strategy).to.be.instanceOf(Strategy);
+      expect(strategy.name).to.equal('microsoft');
+      expect(registered('microsoft')).to.equal(strategy);
+    });
+
+    it('runs validate(accessToken, refreshToken, profile) and signs in what it returns', async () => {
+      const strategy = new MicrosoftAuthStrategy(settings);
+      const work = demoUser('work');
+
+      const outcome = await login(strategy, 'work');
+
+      expect(outcome.action).to.equal('success');
+      if (outcome.action !== 'success') return;
+      expect(outcome.user).to.deep.equal({
+        provider: 'microsoft',
+        tenantId: DEMO_TENANT_ID,
+        objectId: work.oid,
+        displayName: work.displayName,
+        email: work.email,
+        hasRefreshToken: true,
+      });
+      expect(strategy.validated).to.have.length(1);
+      expect(strategy.validated[0]?.graphId).to.equal(work.graphId);
+    });
+
+    it('hands validate() the normalized profile of a personal account', async () => {
+      const strategy = new MicrosoftAuthStrategy(settings);
+      const personal = demoUser('personal');
+
+      const outcome = await login(strategy, 'personal');
+
+      expect(outcome.action).to.equal('success');
+      const profile = strategy.validated[0];
+      expect(profile?.id).to.equal(personal.oid);
+      expect(profile?.accountType).to.equal('personal');
+      expect(profile?.graphId).to.equal(personal.graphId);
+      expect(profile?.emails).to.deep.equal([{ value: personal.email, type: 'home', verified: true }]);
+    });
+
+    it('turns validate() returning false into a Passport fail', async () => {
+      const strategy = new MicrosoftAuthStrategy(settings);
+
+      const outcome = await login(strategy, 'no-email');
+
+      expect(outcome.action).to.equal('fail');
+      expect(strategy.validated).to.have.length(1);
+    });
+
+    it('turns an exception in validate() into a Passport error', async () => {
+      const strategy = new ThrowingMicrosoftStrategy(settings);
+
+      const outcome = await login(strategy, 'work');
+
+      expect(outcome.action).to.equal('error');
+      if (outcome.action !== 'error') return;
+      expect((outcome.error as Error).message).to.equal('user store unavailable');
+    });
+  });
+
+  describe('inside a Nest application context', () => {
+    class AuthModule {}
+    Module({ providers: [{ provide: MICROSOFT_SETTINGS, useFactory: () => settings }, MicrosoftAuthStrategy] })(AuthModule);
+
+    it('builds the strategy through dependency injection and signs a user in with it', async () => {
+      const app = await NestFactory.createApplicationContext(AuthModule, { logger: false });
+      try {
+        const strategy = app.get(MicrosoftAuthStrategy);
+        expect(registered('microsoft')).to.equal(strategy);
+
+        const outcome = await login(strategy, 'guest');
+
+        expect(outcome.action).to.equal('success');
+        if (outcome.action !== 'success') return;
+        expect(outcome.user).to.include({ objectId: demoUser('guest').oid, tenantId: DEMO_TENANT_ID });
+      } finally {
+        await app.close();
+      }
+    });
+  });
+
+  describe("AuthGuard('microsoft')", () => {
+    class MicrosoftLoginGuard extends AuthGuard('microsoft') {
+      override getAuthenticateOptions(): { prompt: 'select_account' } {
+        return { prompt: 'select_account' };
+      }
+    }
+
+    it('redirects the login route to Microsoft with the options of getAuthenticateOptions()', async () => {
+      new MicrosoftAuthStrategy(settings);
+      const session: Record<string, unknown> = {};
+      const { res, ended } = fakeResponse();
+
+      void new MicrosoftLoginGuard().canActivate(httpContext(fakeRequest('/login', session), res));
+      const redirect = await ended;
+
+      expect(redirect.status).to.equal(302);
+      const url = new URL(redirect.location);
+      expect(`${url.origin}${url.pathname}`).to.equal(`${emulator.authority('common')}/oauth2/v2.0/authorize`);
+      expect(url.searchParams.get('prompt')).to.equal('select_account');
+      expect(url.searchParams.get('code_challenge_method')).to.equal('S256');
+    });
+
+    it('authenticates the callback route and puts the user on request.user', async () => {
+      const strategy = new MicrosoftAuthStrategy(settings);
+      const session: Record<string, unknown> = {};
+      const start = await authenticate(strategy, fakeRequest('/login', session));
+      if (start.action !== 'redirect') throw new Error(`expected a redirect, got ${start.action}`);
+      const answer = await completeLogin(start.url, 'work');
+      if (answer.kind !== 'redirect') throw new Error(`expected a redirect back, got ${answer.kind}`);
+      const back = new URL(answer.location);
+      const req = fakeRequest(`${back.pathname}${back.search}`, session);
+
+      const allowed = await new (AuthGuard('microsoft'))().canActivate(httpContext(req, fakeResponse().res));
+
+      expect(allowed).to.equal(true);
+      expect((req as unknown as { user: AppUser }).user).to.include({ objectId: demoUser('work').oid, displayName: 'Adele Vance' });
+    });
+
+    it('answers a replayed callback with UnauthorizedException', async () => {
+      const strategy = new MicrosoftAuthStrategy(settings);
+      const session: Record<string, unknown> = {};
+      const start = await authenticate(strategy, fakeRequest('/login', session));
+      if (start.action !== 'redirect') throw new Error(`expected a redirect, got ${start.action}`);
+      const answer = await completeLogin(start.url, 'work');
+      if (answer.kind !== 'redirect') throw new Error(`expected a redirect back, got ${answer.kind}`);
+      const back = new URL(answer.location);
+      const callbackPath = `${back.pathname}${back.search}`;
+      const Guard = AuthGuard('microsoft');
+      await new Guard().canActivate(httpContext(fakeRequest(callbackPath, session), fakeResponse().res));
+
+      let caught: unknown;
+      try {
+        await new Guard().canActivate(httpContext(fakeRequest(callbackPath, session), fakeResponse().res));
+      } catch (err) {
+        caught = err;
+      }
+
+      expect(caught).to.be.instanceOf(UnauthorizedException);
+    });
+  });
+});
