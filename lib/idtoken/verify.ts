@@ -32,6 +32,31 @@ export interface VerifyExpectations {
 }
 
 const TENANT_TEMPLATE = /\{tenantid\}/gi;
+// The signature may be empty here so that an unsigned (alg none) token is refused as 'algorithm'.
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * Three segments of canonical base64url (RFC 7515 section 2: no padding, no whitespace, unused
+ * trailing bits zero), so one token has exactly one spelling. Lenient decoders would otherwise
+ * accept whitespace or altered padding bits as the same token.
+ */
+function isCompactJws(token: string): boolean {
+  if (!COMPACT_JWS.test(token)) return false;
+  let start = 0;
+  for (;;) {
+    const end = token.indexOf('.', start);
+    const stop = end === -1 ? token.length : end;
+    const rest = (stop - start) % 4;
+    if (rest === 1) return false;
+    if (rest !== 0) {
+      const last = B64URL.indexOf(token.charAt(stop - 1));
+      if ((last & (rest === 2 ? 0x0f : 0x03)) !== 0) return false;
+    }
+    if (end === -1) return true;
+    start = end + 1;
+  }
+}
 
 /** Verifies Microsoft identity platform v2.0 ID tokens for one strategy. */
 export class IdTokenVerifier {
@@ -47,7 +72,7 @@ export class IdTokenVerifier {
    */
   async verify(token: unknown, expect: VerifyExpectations): Promise<MicrosoftIdTokenClaims> {
     if (typeof token !== 'string' || token === '') throw new IdTokenError('missing', 'the token response has no id_token although the openid scope was requested');
-    if (token.split('.').length !== 3) throw new IdTokenError('malformed', 'not a compact JWS (three dot-separated parts)');
+    if (!isCompactJws(token)) throw new IdTokenError('malformed', 'not a compact JWS (three dot-separated parts in canonical base64url)');
     const jose = await loadJose();
     let header: { alg?: unknown; kid?: unknown };
     try {
