@@ -313,7 +313,9 @@ export function createApp(config: AppConfig, deps: AppDeps = {}): { app: express
   });
 
   app.get('/login', (req, res, next) => {
-    const state: LoginState = { returnTo: safeReturnTo(req.query['returnTo']) };
+    // Without returnTo, sign-in ends on the "It Works!" page; an unsafe returnTo ends on the home page.
+    const requested = req.query['returnTo'];
+    const state: LoginState = { returnTo: requested === undefined ? '/profile' : safeReturnTo(requested) };
     const options: MicrosoftAuthenticateOptions = { state };
     if (config.responseMode === 'form_post') options.responseMode = 'form_post';
     const mode = req.query['mode'];
