@@ -36,7 +36,7 @@ export interface SeenRequest {
   authorization?: string;
 }
 
-export type Route = 'jwks' | 'token' | 'graph.me' | 'other';
+export type Route = 'jwks' | 'token' | 'graph.me' | 'discovery' | 'other';
 
 export interface SignOptions {
   /** kid written to the header (default: the signing key's kid). */
@@ -69,6 +69,10 @@ export class IdpFixture {
   readonly tokenAnswers = new Map<string, TokenAnswer>();
   /** Graph /me bodies by access token. */
   readonly graphUsers = new Map<string, Record<string, unknown>>();
+  /** Verified domains: domain → tenant id (for discovery documents fetched by domain). */
+  readonly domains = new Map<string, string>();
+  /** HTTP status the discovery route answers with instead of the document (undefined = serve it). */
+  discoveryFailure: number | undefined;
 
   constructor(server: http.Server, origin: string) {
     this.#server = server;
@@ -183,6 +187,19 @@ export class IdpFixture {
         return;
       }
       json(200, this.jwksDocument());
+      return;
+    }
+    const discovery = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(path);
+    if (req.method === 'GET' && discovery) {
+      this.#seen.push({ method: 'GET', path, route: 'discovery' });
+      const tenant = decodeURIComponent(discovery[1] ?? '');
+      if (this.discoveryFailure !== undefined) {
+        json(this.discoveryFailure, { error: 'temporarily_unavailable' });
+        return;
+      }
+      const lower = tenant.toLowerCase();
+      const tid = lower === 'common' || lower === 'organizations' ? '{tenantid}' : lower === 'consumers' ? CONSUMER_TID : (this.domains.get(lower) ?? tenant);
+      json(200, { issuer: this.issuer(tid), jwks_uri: this.jwksURL(tenant), id_token_signing_alg_values_supported: ['RS256'] });
       return;
     }
     if (req.method === 'POST' && /^\/[^/]+\/oauth2\/v2\.0\/token$/.test(path)) {

@@ -327,6 +327,37 @@ describe('ID token through the Strategy', () => {
       expectErrorOutcome(outcome, 'issuer');
     });
 
+    it('a work account under its verified domain: issuer read once from the discovery document', async () => {
+      fx.domains.set('contoso.example', WORK_TID);
+      const h = makeStrategy({ profileSource: 'id_token' }, 'contoso.example');
+      expect((await fullLogin(h, ACCOUNTS.work)).outcome.action).to.equal('success');
+      expect((await fullLogin(h, ACCOUNTS.guest)).outcome.action).to.equal('success');
+      expect(fx.requests('discovery').map((r) => r.path)).to.deep.equal(['/contoso.example/v2.0/.well-known/openid-configuration']);
+    });
+
+    it('another tenant under a domain authority → error issuer', async () => {
+      fx.domains.set('contoso.example', WORK_TID);
+      const h = makeStrategy({ profileSource: 'id_token' }, 'contoso.example');
+      const { outcome } = await fullLogin(h, { ...ACCOUNTS.work, claims: { ...ACCOUNTS.work.claims, tid: OTHER_TID } });
+      expectErrorOutcome(outcome, 'issuer');
+      const personal = await fullLogin(h, ACCOUNTS.personal);
+      expectErrorOutcome(personal.outcome, 'issuer');
+    });
+
+    it('a domain authority whose discovery document fails → error issuer, retried on the next login', async () => {
+      fx.domains.set('contoso.example', WORK_TID);
+      fx.discoveryFailure = 503;
+      try {
+        const h = makeStrategy({ profileSource: 'id_token' }, 'contoso.example');
+        expectErrorOutcome((await fullLogin(h, ACCOUNTS.work)).outcome, 'issuer');
+        fx.discoveryFailure = undefined;
+        expect((await fullLogin(h, ACCOUNTS.work)).outcome.action).to.equal('success');
+        expect(fx.count('discovery')).to.equal(2);
+      } finally {
+        fx.discoveryFailure = undefined;
+      }
+    });
+
     it('a work token signed with the consumer-bound key (common) → error issuer', async () => {
       const h = makeStrategy();
       const { outcome } = await fullLogin(h, ACCOUNTS.work, { key: fx.consumerKey });
@@ -416,6 +447,37 @@ describe('ID token through the Strategy', () => {
       const idToken = await fx.sign(idTokenClaims(ACCOUNTS.work.claims, auth.nonce, { iat: now - 7200, nbf: now - 7200, exp: now - 3600 }));
       const { outcome } = await callback(h.strategy, auth, { idToken });
       expectErrorOutcome(outcome, 'expired');
+    });
+  });
+
+  describe('signing keys', () => {
+    it('the JWKS endpoint down on the first login → error jwks_unavailable, never a login; the next login recovers', async () => {
+      fx.jwksFailure = 500;
+      try {
+        const h = makeStrategy();
+        const first = await fullLogin(h, ACCOUNTS.work);
+        expectErrorOutcome(first.outcome, 'jwks_unavailable');
+        expect(h.profiles).to.have.length(0);
+        expect(fx.count('graph.me')).to.equal(0);
+        fx.jwksFailure = undefined;
+        expect((await fullLogin(h, ACCOUNTS.work)).outcome.action).to.equal('success');
+        expect(h.strategy.jwksFetchCount).to.equal(2);
+      } finally {
+        fx.jwksFailure = undefined;
+      }
+    });
+
+    it('a key rotated in between logins → one refetch, then success', async () => {
+      const h = makeStrategy({ profileSource: 'id_token' });
+      expect((await fullLogin(h, ACCOUNTS.work)).outcome.action).to.equal('success');
+      const fresh = await fx.rotate();
+      try {
+        expect((await fullLogin(h, ACCOUNTS.work, { key: fresh })).outcome.action).to.equal('success');
+        expect(fx.count('jwks')).to.equal(2);
+        expect(h.strategy.jwksFetchCount).to.equal(2);
+      } finally {
+        fx.unpublish(fresh.kid);
+      }
     });
   });
 
