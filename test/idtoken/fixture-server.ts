@@ -249,15 +249,16 @@ export class IdpFixture {
  * to the consumer tenant.
  */
 export async function startFixture(): Promise<IdpFixture> {
-  let fixture: IdpFixture | undefined;
+  const holder: { fixture?: IdpFixture } = {};
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => fixture?.handle(req, res, Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => holder.fixture?.handle(req, res, Buffer.concat(chunks).toString('utf8')));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
-  fixture = new IdpFixture(server, `http://127.0.0.1:${port}`);
+  const fixture = new IdpFixture(server, `http://127.0.0.1:${port}`);
+  holder.fixture = fixture;
   fixture.publish(await fixture.makeKey(fixture.templatedIssuer));
   fixture.publish(await fixture.makeKey(fixture.templatedIssuer));
   fixture.publish(await fixture.makeKey(fixture.issuer(CONSUMER_TID)));

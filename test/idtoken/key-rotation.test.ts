@@ -104,6 +104,19 @@ describe('ID token verifier: signing-key cache and rotation', () => {
     expect(fx.count('jwks')).to.equal(2);
   });
 
+  it('a set older than 24 hours is refreshed on the next use (rotation without any unknown kid)', async () => {
+    const old = fx.templatedKey;
+    await check(await token({ key: old }));
+    const fresh = await fx.rotate(true);
+    clock += MAX_AGE_MS - 1;
+    await check(await token({ key: old }));
+    expect(fx.count('jwks')).to.equal(1);
+    clock += 2;
+    await check(await token({ key: fresh }));
+    expect(fx.count('jwks')).to.equal(2);
+    await expectCode(check(await token({ key: old })), 'key_not_found');
+  });
+
   it('a burst of 20 unknown kids within the cooldown → at most one refetch (concurrent and sequential)', async () => {
     await check(await token());
     expect(fx.count('jwks')).to.equal(1);
