@@ -299,7 +299,7 @@ describe('unit: profile normalization with ID-token claims', () => {
   });
 
   it('does not take xms_edov given as a string', () => {
-    const c = { ...claims('claims-work-edov'), xms_edov: 'true' };
+    const c = readClaims({ ...claims('claims-work-edov'), xms_edov: 'true' });
     expect(normalizeProfile({ claims: c }).emails).to.deep.equal([{ value: 'AdeleV@contoso.com', type: 'work', verified: false }]);
   });
 
