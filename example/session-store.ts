@@ -59,7 +59,7 @@ export async function openSessionStore(redisURL: string | undefined, log: (line:
   try {
     await client.connect();
   } catch (err) {
-    client.destroy();
+    if (client.isOpen) client.destroy();
     throw new Error(`Could not connect to Redis at ${redactRedisURL(redisURL)}: ${err instanceof Error ? err.message : String(err)}. Check REDIS_URL and that Redis is running.`);
   }
   connected = true;
