@@ -369,6 +369,10 @@ export class Strategy extends OAuth2Base {
       }
       if (typeof result.ok === 'string') verifier = result.ok;
       if (isPendingLogin(result.state)) pending = result.state;
+      else if (pending.openid) {
+        // A nonce was sent but the store did not hand back what was saved with it: fail closed.
+        throw new IdTokenError('nonce', 'the state store did not return the saved login state, so the nonce sent to Microsoft cannot be checked');
+      }
     }
 
     const tokenParams: Record<string, string> = { ...this.tokenParams(options), grant_type: 'authorization_code', code, redirect_uri: callbackURL };
