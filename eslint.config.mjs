@@ -17,8 +17,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.ts', 'test/**/*.mts', 'test/**/*.cts'],
     rules: { '@typescript-eslint/no-unused-expressions': 'off' },
+  },
+  {
+    // Type-level tests import values on purpose to check how they are typed.
+    files: ['test/types/**'],
+    rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
   {
     files: ['**/*.mjs', '**/*.cjs', 'scripts/**'],
