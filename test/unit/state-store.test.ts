@@ -1,0 +1,107 @@
+import { expect } from 'chai';
+import sinon from 'sinon';
+import { StateError } from '../../lib/errors.js';
+import { SessionStateStore } from '../../lib/state-store.js';
+import type { StateStoreMeta } from '../../lib/types.js';
+import { fakeRequest } from '../helpers/passport.js';
+
+const META: StateStoreMeta = { authorizationURL: 'https://login/authorize', tokenURL: 'https://login/token', clientID: 'client', callbackURL: 'https://app/cb' };
+const KEY = 'microsoft:login:client';
+
+function save(store: SessionStateStore, session: Record<string, unknown>, verifier: string | undefined, state: unknown): string {
+  let handle = '';
+  store.store(fakeRequest({ session }), verifier, state, META, (err, h) => {
+    if (err) throw err;
+    handle = h ?? '';
+  });
+  return handle;
+}
+
+function check(store: SessionStateStore, session: Record<string, unknown> | null, handle: string): { err: Error | null; ok: string | boolean | undefined; state: unknown } {
+  let result: { err: Error | null; ok: string | boolean | undefined; state: unknown } = { err: null, ok: undefined, state: undefined };
+  store.verify(fakeRequest({ session }), handle, META, (err, ok, state) => {
+    result = { err, ok, state };
+  });
+  return result;
+}
+
+describe('unit: session state store', () => {
+  let clock: sinon.SinonFakeTimers | undefined;
+
+  afterEach(() => {
+    clock?.restore();
+    clock = undefined;
+  });
+
+  it('hands back the verifier and state once, then forgets them', () => {
+    const store = new SessionStateStore({ key: KEY });
+    const session: Record<string, unknown> = {};
+    const handle = save(store, session, 'verifier-1', { nonce: 'n' });
+    expect(check(store, session, handle)).to.deep.equal({ err: null, ok: 'verifier-1', state: { nonce: 'n' } });
+    expect(session).to.deep.equal({});
+    expect(check(store, session, handle).ok).to.equal(false);
+  });
+
+  it('answers true instead of a verifier without PKCE', () => {
+    const store = new SessionStateStore({ key: KEY });
+    const session: Record<string, unknown> = {};
+    expect(check(store, session, save(store, session, undefined, null)).ok).to.equal(true);
+  });
+
+  it('keeps several pending logins and drops the oldest beyond maxPending', () => {
+    const store = new SessionStateStore({ key: KEY, maxPending: 2 });
+    const session: Record<string, unknown> = {};
+    const first = save(store, session, 'v1', 1);
+    const second = save(store, session, 'v2', 2);
+    const third = save(store, session, 'v3', 3);
+    expect(check(store, session, first).ok).to.equal(false);
+    expect(check(store, session, second).ok).to.equal('v2');
+    expect(check(store, session, third).ok).to.equal('v3');
+  });
+
+  it('expires a pending login after maxAgeMs', () => {
+    clock = sinon.useFakeTimers({ now: Date.parse('2026-01-01T00:00:00Z'), toFake: ['Date'] });
+    const store = new SessionStateStore({ key: KEY, maxAgeMs: 60_000 });
+    const session: Record<string, unknown> = {};
+    const fresh = save(store, session, 'v1', null);
+    const stale = save(store, session, 'v2', null);
+    clock.tick(30_000);
+    expect(check(store, session, fresh).ok).to.equal('v1');
+    clock.tick(30_001);
+    expect(check(store, session, stale)).to.deep.equal({
+      err: null,
+      ok: false,
+      state: { message: 'Unable to verify authorization request state: no pending sign-in matches it (it expired, was already used, or the session cookie did not come back)' },
+    });
+  });
+
+  it('ignores malformed entries a session may hold', () => {
+    const store = new SessionStateStore({ key: KEY });
+    const session: Record<string, unknown> = { [KEY]: { a: null, b: { v: 5, t: Date.now() }, c: { v: 'x' }, d: 'junk' } };
+    for (const handle of ['a', 'b', 'c', 'd']) expect(check(store, session, handle).ok, handle).to.equal(false);
+    expect(session).to.deep.equal({});
+  });
+
+  it('does not match inherited object keys as handles', () => {
+    const store = new SessionStateStore({ key: KEY });
+    const session: Record<string, unknown> = {};
+    save(store, session, 'v', null);
+    expect(check(store, session, '__proto__').ok).to.equal(false);
+    expect(check(store, session, 'constructor').ok).to.equal(false);
+  });
+
+  it('explains an empty handle', () => {
+    const store = new SessionStateStore({ key: KEY });
+    expect(check(store, {}, '').state).to.deep.equal({ message: 'Unable to verify authorization request state: the callback has no state' });
+  });
+
+  it('reports a missing session as StateError session_missing on store and verify', () => {
+    const store = new SessionStateStore({ key: KEY });
+    let storeErr: Error | null = null;
+    store.store(fakeRequest({ session: null }), 'v', null, META, (err) => {
+      storeErr = err;
+    });
+    expect(storeErr).to.be.instanceOf(StateError).with.property('code', 'session_missing');
+    expect(check(store, null, 'h').err).to.be.instanceOf(StateError).with.property('code', 'session_missing');
+  });
+});
