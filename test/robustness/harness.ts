@@ -10,7 +10,8 @@ import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import session from 'express-session';
 import passport from 'passport';
-import { completeLogin } from '../../lib/emulator/index.js';
+import { completeLogin, DEFAULT_CLIENT } from '../../lib/emulator/index.js';
+import type { EmulatorClient } from '../../lib/emulator/index.js';
 import { Strategy } from '../../lib/strategy.js';
 import type { MicrosoftProfile, StrategyOptions } from '../../lib/types.js';
 
@@ -41,6 +42,11 @@ export interface TestApp {
 export interface MountedStrategy {
   name: string;
   options: Omit<StrategyOptions, 'name' | 'callbackURL'>;
+}
+
+/** The default client, with the callback URLs of strategies mounted under `names` registered. */
+export function appClient(names: string[]): EmulatorClient {
+  return { ...DEFAULT_CLIENT, redirectUris: [...DEFAULT_CLIENT.redirectUris, ...names.map((n) => `http://127.0.0.1/login/${n}/callback`)] };
 }
 
 /** Starts an app with one Passport instance and the given strategies. */
@@ -117,6 +123,8 @@ export function sessionCookie(res: ClientResponse): string | undefined {
 
 /** How a login through the app ended. */
 export interface LoginOutcome {
+  /** The session cookie after the callback. */
+  cookie: string;
   /** Status of the callback response. */
   status: number;
   /** Milliseconds from sending the callback request to its response. */
@@ -129,7 +137,7 @@ export interface LoginOutcome {
  * A full login: GET /login/<name> on the app, the emulator's sign-in page for `account`, the
  * callback, then GET /me with the session cookie.
  */
-export async function login(appUrl: string, name: string, account: string): Promise<LoginOutcome> {
+export async function login(appUrl: string, name: string, account: string | { cancel: true }): Promise<LoginOutcome> {
   const start = await get(`${appUrl}/login/${name}`);
   const location = start.headers.location;
   if (start.status !== 302 || location === undefined) throw new Error(`GET /login/${name} answered ${start.status} without a redirect`);
@@ -143,7 +151,7 @@ export async function login(appUrl: string, name: string, account: string): Prom
   const after = sessionCookie(callback) ?? cookie;
   const me = await get(`${appUrl}/me`, after);
   const user = (JSON.parse(me.text) as { user: SessionUser | null }).user;
-  return { status: callback.status, callbackMs, user };
+  return { cookie: after, status: callback.status, callbackMs, user };
 }
 
 /**
@@ -175,6 +183,11 @@ export class SocketTracker {
   dispose(): void {
     diagnostics.unsubscribe('net.client.socket', this.#onSocket);
     diagnostics.unsubscribe('http.client.request.start', this.#onRequest);
+  }
+
+  /** Client sockets to the port seen so far. */
+  seen(): number {
+    return this.#sockets.size;
   }
 
   /** Client sockets to the port that are still open. */

@@ -13,6 +13,7 @@ import { JwksCache } from '../../lib/idtoken/jwks.js';
 import { IdTokenVerifier } from '../../lib/idtoken/verify.js';
 import { DEFAULT_CLIENT, DEMO_USERS, startEmulator } from '../../lib/emulator/index.js';
 import type { Emulator } from '../../lib/emulator/index.js';
+import { timeSuite } from './suite-clock.js';
 
 const RUNS = 400;
 const NONCE = 'nonce-robustness-0123456789';
@@ -22,6 +23,7 @@ type Outcome = { accepted: true } | { accepted: false; code: IdTokenErrorCode };
 
 describe('robustness: ID-token verifier under mutated tokens (fast-check)', function () {
   this.timeout(60_000);
+  timeSuite();
   let emulator: Emulator;
   let verifier: IdTokenVerifier;
   let valid: string;

@@ -11,6 +11,7 @@ import { isEmailAddress, normalizeProfile } from '../../lib/profile/normalize.js
 import type { NormalizedProfile } from '../../lib/profile/normalize.js';
 import type { MicrosoftIdTokenClaims } from '../../lib/types.js';
 import type { GraphUser } from '../../lib/profile/graph.js';
+import { timeSuite } from './suite-clock.js';
 
 const RUNS = 10_000;
 const CONSUMER_TID = '9188040d-6c67-4c5b-b112-36a304b66dad';
@@ -129,7 +130,9 @@ function fromClaims(json: unknown, addUPNAsEmail: boolean): NormalizedProfile {
   return normalizeProfile({ claims: readClaims(json), addUPNAsEmail });
 }
 
-describe('robustness: profile parsers under arbitrary JSON (fast-check)', () => {
+describe('robustness: profile parsers under arbitrary JSON (fast-check)', function () {
+  this.timeout(60_000);
+  timeSuite();
   it('readGraphUser + normalizeProfile: any JSON value gives a valid profile or a ProfileError', () => {
     fc.assert(fc.property(fc.jsonValue(), fc.boolean(), (json, upn) => validOrProfileError(() => fromGraph(json, upn))), { numRuns: RUNS });
   });
