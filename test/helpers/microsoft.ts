@@ -2,9 +2,8 @@
  * Shared values and steps for strategy tests: client credentials, canned Microsoft payloads, a
  * strategy wired to a fake server, and the two legs of a login through the Passport harness.
  */
-import { Strategy } from '../../lib/strategy.js';
-import type { StrategyOptions, VerifyCallback } from '../../lib/types.js';
-import type { MicrosoftProfile, TokenResponseParams } from '../../lib/types.js';
+import type { Strategy } from '../../lib/strategy.js';
+import type { MicrosoftProfile, StrategyOptions, VerifyCallback } from '../../lib/types.js';
 import type { FakeServer } from './fake-server.js';
 import { authenticate, expectRedirect, fakeRequest, queryOf, storedLogin } from './passport.js';
 import type { Outcome } from './passport.js';
@@ -108,9 +107,6 @@ export async function login(strategy: Strategy, options: Parameters<Strategy['au
   const started = await startLogin(strategy, options);
   return finishLogin(strategy, started, undefined, options);
 }
-
-/** Token params as a 5-argument verify receives them. */
-export type Params = TokenResponseParams;
 
 /** Default session key of a strategy: `microsoft:<authorize host>:<clientID>`. */
 export function sessionKeyOf(strategy: Strategy, clientID = CLIENT_ID): string {
