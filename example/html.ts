@@ -97,14 +97,14 @@ export interface LayoutOptions {
   csrfToken?: string | undefined;
 }
 
-function signOutForm(csrfToken: string, label = 'Sign out', primary = false): SafeHtml {
-  return html`<form class="inline" method="post" action="/logout"><input type="hidden" name="_csrf" value="${csrfToken}"><button type="submit" id="sign-out"${primary ? new SafeHtml(' class="primary"') : ''}>${label}</button></form>`;
+function signOutForm(csrfToken: string, id: string, primary = false): SafeHtml {
+  return html`<form class="inline" method="post" action="/logout"><input type="hidden" name="_csrf" value="${csrfToken}"><button type="submit" id="${id}"${primary ? new SafeHtml(' class="primary"') : ''}>Sign out</button></form>`;
 }
 
 /** The whole document. */
 export function layout(title: string, body: SafeHtml, options: LayoutOptions = {}): string {
   const nav = options.user && options.csrfToken
-    ? html`<nav><span>${options.user.displayName}</span><a href="/profile">Profile</a>${signOutForm(options.csrfToken)}</nav>`
+    ? html`<nav><span>${options.user.displayName}</span><a href="/profile">Profile</a>${signOutForm(options.csrfToken, 'nav-sign-out')}</nav>`
     : '';
   return html`<!DOCTYPE html>
 <html lang="en">
@@ -136,7 +136,7 @@ export function homePage(options: LayoutOptions & { emulatorURL?: string | undef
   const body = options.user && options.csrfToken
     ? html`<h1>Welcome back, ${options.user.displayName}</h1>
 <p>You are signed in with Microsoft.</p>
-<div class="actions"><a class="button primary" href="/profile">See your profile</a>${signOutForm(options.csrfToken)}</div>`
+<div class="actions"><a class="button primary" href="/profile">See your profile</a>${signOutForm(options.csrfToken, 'sign-out')}</div>`
     : html`<h1>Sign in with Microsoft</h1>
 <p class="muted">Personal Microsoft accounts (Outlook.com, Hotmail, Xbox, Skype) and work or school accounts.</p>
 ${microsoftButton('/login')}
@@ -188,7 +188,7 @@ export function profilePage(view: ProfileView, options: LayoutOptions): string {
 <dt>Object ID</dt><dd><code id="object-id">${view.objectId ?? ''}</code></dd>
 </dl>
 <details><summary>Raw profile JSON</summary><pre id="raw-profile">${view.json}</pre></details>
-<div class="actions"><a class="button" href="/">Home</a>${options.csrfToken ? signOutForm(options.csrfToken, 'Sign out', true) : ''}</div>
+<div class="actions"><a class="button" href="/">Home</a>${options.csrfToken ? signOutForm(options.csrfToken, 'sign-out', true) : ''}</div>
 </div>`;
   return layout('It Works!', body, options);
 }

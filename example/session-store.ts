@@ -60,7 +60,7 @@ export async function openSessionStore(redisURL: string | undefined, log: (line:
     await client.connect();
   } catch (err) {
     if (client.isOpen) client.destroy();
-    throw new Error(`Could not connect to Redis at ${redactRedisURL(redisURL)}: ${err instanceof Error ? err.message : String(err)}. Check REDIS_URL and that Redis is running.`);
+    throw new Error(`Could not connect to Redis at ${redactRedisURL(redisURL)}: ${err instanceof Error ? err.message : String(err)}. Check REDIS_URL and that Redis is running.`, { cause: err });
   }
   connected = true;
   const store = new RedisStore({ client, prefix: 'msa-sample:sess:' });

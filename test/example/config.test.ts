@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { ConfigError, readEnv, toAppConfig } from '../../example/config.js';
@@ -104,6 +105,27 @@ describe('sample app configuration', () => {
       expect(config.baseURL).to.equal('http://localhost:4321');
       expect(config).not.to.have.property('emulatorURL');
       expect(sessionSecretGenerated).to.equal(false);
+    });
+  });
+
+  describe('example/.env.example', () => {
+    const file = readFileSync(path.join(ROOT, 'example/.env.example'), 'utf8');
+
+    it('documents every variable the app reads', () => {
+      const source = readFileSync(path.join(ROOT, 'example/config.ts'), 'utf8');
+      const read = [...source.matchAll(/value\(env, '([A-Z_]+)'\)/g)].map((m) => m[1]);
+      expect(read).to.include.members(['MICROSOFT_CLIENT_ID', 'MICROSOFT_CLIENT_SECRET', 'MICROSOFT_TENANT', 'MICROSOFT_CLOUD', 'BASE_URL', 'PORT', 'REDIS_URL', 'SESSION_SECRET', 'TRUST_PROXY']);
+      for (const name of read) expect(file, name).to.match(new RegExp(`^#? ?${name}=`, 'm'));
+    });
+
+    it('used as it is, gives the zero-config settings', () => {
+      const env: Record<string, string> = {};
+      for (const line of file.split('\n')) {
+        const match = /^([A-Z_]+)=(.*)$/.exec(line);
+        if (match?.[1] !== undefined) env[match[1]] = match[2] ?? '';
+      }
+      expect(Object.keys(env)).to.have.length.greaterThan(3);
+      expect(readEnv(env)).to.deep.equal(readEnv({}));
     });
   });
 

@@ -29,6 +29,8 @@ export interface StartOptions extends Partial<Omit<AppConfig, 'microsoft'>> {
   /** Client registered at the emulator; default DEFAULT_CLIENT. */
   client?: { clientId: string; clientSecret: string };
   tenant?: string;
+  /** BASE_URL `http://localhost:<port>` instead of `http://127.0.0.1:<port>` (what browsers use with `npm start`). */
+  localhost?: boolean;
 }
 
 /** A session secret for tests (≥ 32 characters). */
@@ -46,7 +48,7 @@ export async function startApp(emulator: Emulator, options: StartOptions = {}): 
     server.once('error', reject);
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const baseURL = options.baseURL ?? url;
+  const baseURL = options.baseURL ?? (options.localhost ? url.replace('127.0.0.1', 'localhost') : url);
   const client = options.client ?? DEFAULT_CLIENT;
   const config: AppConfig = {
     baseURL,

@@ -1,0 +1,126 @@
+/**
+ * The whole sample-app flow in headless Chromium (Debian `chromium`, driven by playwright-core):
+ * home → Sign in → pick the personal account on the emulator page → "It Works!" → sign out → home;
+ * and the cancel path. Writes a screenshot of the "It Works!" page to test/artifacts/it-works.png.
+ */
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startEmulator } from '../../lib/emulator/index.js';
+import type { Emulator } from '../../lib/emulator/index.js';
+import { startApp } from './helpers.js';
+import type { RunningApp } from './helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = path.resolve(__dirname, '../artifacts');
+export const SCREENSHOT = path.join(ARTIFACTS, 'it-works.png');
+const STEP_TIMEOUT = 10_000;
+
+describe('sample app in a browser', function () {
+  this.timeout(30_000);
+  let emulator: Emulator | undefined;
+  let app: RunningApp | undefined;
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  /** Content-Security-Policy violations and page errors seen on the app's pages. */
+  let problems: string[] = [];
+  let base = '';
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) {
+      const message = `${CHROMIUM} not found: install it with "apt-get update && apt-get install -y chromium" (.ci/run does)`;
+      if (process.env['CI']) throw new Error(message);
+      console.warn(`      skipped: ${message}`);
+      this.skip();
+    }
+    emulator = await startEmulator();
+    // Browsers reach the app as http://localhost:<port> (like `npm start`); the emulator stays on
+    // 127.0.0.1, so Microsoft is another site, as in real life.
+    app = await startApp(emulator, { localhost: true });
+    base = app.baseURL;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+      timeout: 20_000,
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+    await emulator?.close();
+  });
+  beforeEach(async () => {
+    problems = [];
+    context = await browser?.newContext({ viewport: { width: 1000, height: 900 } });
+    context?.setDefaultTimeout(STEP_TIMEOUT);
+  });
+  afterEach(async () => {
+    await context?.close();
+  });
+
+  async function openHome(): Promise<Page> {
+    if (!context) throw new Error('no browser context');
+    const page = await context.newPage();
+    page.on('console', (msg) => {
+      if (/Content Security Policy|Refused to/i.test(msg.text())) problems.push(msg.text());
+    });
+    page.on('pageerror', (err) => problems.push(err.message));
+    await page.goto(`${base}/`);
+    expect(await page.textContent('h1')).to.equal('Sign in with Microsoft');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'home.png') });
+    return page;
+  }
+
+  it('home → Sign in → personal account → "It Works!" → sign out → home', async () => {
+    const page = await openHome();
+    await Promise.all([page.waitForURL((u) => u.href.startsWith(`${emulator?.url}/common/oauth2/v2.0/authorize`)), page.click('#sign-in')]);
+    expect(await page.textContent('h1')).to.equal('Pick an account');
+
+    await Promise.all([page.waitForURL(`${base}/profile`), page.click('li[data-account="personal"] button')]);
+    expect(await page.textContent('h1')).to.equal('It Works!');
+    expect(await page.textContent('#display-name')).to.equal('Avery Howard');
+    expect(await page.textContent('#email')).to.equal('avery.howard@outlook.com');
+    expect(await page.textContent('#email-verified')).to.equal('verified');
+    expect(await page.textContent('#account-type')).to.equal('Personal Microsoft account');
+    // The data: photo loaded and the style sheet applied: the CSP allows both.
+    expect(await page.evaluate<number>("document.getElementById('photo').naturalWidth")).to.be.greaterThan(0);
+    expect(await page.evaluate<string>("getComputedStyle(document.querySelector('h1')).color")).to.equal('rgb(16, 124, 16)');
+    expect(await page.isVisible('#raw-profile')).to.equal(false);
+    await page.click('details summary');
+    expect(await page.textContent('#raw-profile')).to.include('"provider": "microsoft"');
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(statSync(SCREENSHOT).size).to.be.greaterThan(10_000);
+
+    const cookies = await context?.cookies(base);
+    const sid = cookies?.find((c) => c.name === 'sid');
+    expect(sid?.httpOnly).to.equal(true);
+    expect(sid?.sameSite).to.equal('Lax');
+
+    // Sign out: POST /logout → Microsoft's logout endpoint → back to the home page.
+    await Promise.all([page.waitForURL(`${base}/`), page.click('#sign-out')]);
+    expect(await page.textContent('h1')).to.equal('Sign in with Microsoft');
+    expect((await context?.cookies(base))?.some((c) => c.name === 'sid')).to.equal(false);
+    await page.goto(`${base}/profile`);
+    expect(page.url().startsWith(`${emulator?.url}/common/oauth2/v2.0/authorize`)).to.equal(true);
+    expect(problems).to.deep.equal([]);
+  });
+
+  it('cancel on the Microsoft page → the friendly error page with AADSTS65004 and a trace id', async () => {
+    const page = await openHome();
+    await Promise.all([page.waitForURL((u) => u.href.startsWith(`${emulator?.url}/`)), page.click('#sign-in')]);
+    await Promise.all([page.waitForURL((u) => u.href.startsWith(`${base}/login/callback?error=access_denied`)), page.click('#cancel')]);
+    expect(await page.textContent('h1')).to.equal('Sign-in was cancelled');
+    expect(await page.textContent('#aadsts')).to.equal('AADSTS65004');
+    expect(await page.textContent('#trace-id')).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'sign-in-cancelled.png'), fullPage: true });
+    await Promise.all([page.waitForURL((u) => u.href.startsWith(`${emulator?.url}/`)), page.click('#try-again')]);
+    expect(await page.textContent('h1')).to.equal('Pick an account');
+    expect(problems).to.deep.equal([]);
+  });
+});
