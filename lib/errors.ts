@@ -78,6 +78,7 @@ export interface AuthorizationErrorFields {
  * `code` is the OAuth `error` value (`invalid_request`, `unauthorized_client`, `server_error`, …).
  */
 export class MicrosoftAuthorizationError extends AuthorizationError {
+  /** Always `'MicrosoftAuthorizationError'`. */
   override readonly name = 'MicrosoftAuthorizationError';
   /** The OAuth `error` value. */
   readonly error: string;
@@ -122,6 +123,7 @@ export interface TokenErrorBody {
  * `code` is the OAuth `error` value; `errorCodes` holds the AADSTS numbers.
  */
 export class MicrosoftTokenError extends TokenError {
+  /** Always `'MicrosoftTokenError'`. */
   override readonly name = 'MicrosoftTokenError';
   /** The OAuth `error` value. */
   readonly error: string;
@@ -172,6 +174,7 @@ export interface GraphErrorFields {
  * (`InvalidAuthenticationToken`, `TooManyRequests`, …) or `http_<status>` when the body had none.
  */
 export class GraphError extends Error {
+  /** Always `'GraphError'`. */
   override readonly name = 'GraphError';
   /** Graph's error code, or `http_<status>`. */
   readonly code: string;
@@ -212,6 +215,7 @@ export type MicrosoftEndpoint = 'token' | 'graph' | 'photo' | 'jwks' | 'discover
  * large, or answered with a body that is not what the protocol promises (HTML, truncated JSON).
  */
 export class MicrosoftHttpError extends Error {
+  /** Always `'MicrosoftHttpError'`. */
   override readonly name = 'MicrosoftHttpError';
   /** What went wrong. */
   readonly code: HttpErrorCode;
@@ -253,6 +257,7 @@ export type IdTokenErrorCode = (typeof ID_TOKEN_ERROR_CODES)[number];
 
 /** The ID token is missing or failed verification. Never turned into a login. */
 export class IdTokenError extends Error {
+  /** Always `'IdTokenError'`. */
   override readonly name = 'IdTokenError';
   /** Why the token was rejected. */
   readonly code: IdTokenErrorCode;
@@ -268,6 +273,7 @@ export type ProfileErrorCode = 'not_json' | 'not_object' | 'missing_id';
 
 /** A profile body (Graph `/me` or ID-token claims) could not be turned into a profile. */
 export class ProfileError extends Error {
+  /** Always `'ProfileError'`. */
   override readonly name = 'ProfileError';
   /** What was wrong with the body. */
   readonly code: ProfileErrorCode;
@@ -286,6 +292,7 @@ export type StateErrorCode = 'session_missing' | 'body_missing';
  * callback arrived without a parsed body.
  */
 export class StateError extends Error {
+  /** Always `'StateError'`. */
   override readonly name = 'StateError';
   /** What is missing. */
   readonly code: StateErrorCode;

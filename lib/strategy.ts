@@ -600,23 +600,42 @@ export declare namespace Strategy {
   export import ProfileError = errors.ProfileError;
   export import StateError = errors.StateError;
   export import ID_TOKEN_ERROR_CODES = errors.ID_TOKEN_ERROR_CODES;
+  /** `IdTokenErrorCode`, reachable as `Strategy.IdTokenErrorCode` from the CommonJS export. */
   export type IdTokenErrorCode = errors.IdTokenErrorCode;
+  /** `HttpErrorCode`, reachable as `Strategy.HttpErrorCode` from the CommonJS export. */
   export type HttpErrorCode = errors.HttpErrorCode;
+  /** `MicrosoftProfile`, reachable as `Strategy.MicrosoftProfile` from the CommonJS export. */
   export type MicrosoftProfile = types.MicrosoftProfile;
+  /** `MicrosoftEmail`, reachable as `Strategy.MicrosoftEmail` from the CommonJS export. */
   export type MicrosoftEmail = types.MicrosoftEmail;
+  /** `MicrosoftIdTokenClaims`, reachable as `Strategy.MicrosoftIdTokenClaims` from the CommonJS export. */
   export type MicrosoftIdTokenClaims = types.MicrosoftIdTokenClaims;
+  /** `StrategyOptions`, reachable as `Strategy.StrategyOptions` from the CommonJS export. */
   export type StrategyOptions = types.StrategyOptions;
+  /** `StrategyOptionsWithRequest`, reachable as `Strategy.StrategyOptionsWithRequest` from the CommonJS export. */
   export type StrategyOptionsWithRequest = types.StrategyOptionsWithRequest;
+  /** `VerifyFunction`, reachable as `Strategy.VerifyFunction` from the CommonJS export. */
   export type VerifyFunction = types.VerifyFunction;
+  /** `VerifyFunctionWithRequest`, reachable as `Strategy.VerifyFunctionWithRequest` from the CommonJS export. */
   export type VerifyFunctionWithRequest = types.VerifyFunctionWithRequest;
+  /** `VerifyFunctionNoParams`, reachable as `Strategy.VerifyFunctionNoParams` from the CommonJS export. */
   export type VerifyFunctionNoParams = types.VerifyFunctionNoParams;
+  /** `VerifyFunctionWithParams`, reachable as `Strategy.VerifyFunctionWithParams` from the CommonJS export. */
   export type VerifyFunctionWithParams = types.VerifyFunctionWithParams;
+  /** `VerifyFunctionWithRequestNoParams`, reachable as `Strategy.VerifyFunctionWithRequestNoParams` from the CommonJS export. */
   export type VerifyFunctionWithRequestNoParams = types.VerifyFunctionWithRequestNoParams;
+  /** `VerifyFunctionWithRequestAndParams`, reachable as `Strategy.VerifyFunctionWithRequestAndParams` from the CommonJS export. */
   export type VerifyFunctionWithRequestAndParams = types.VerifyFunctionWithRequestAndParams;
+  /** `VerifyCallback`, reachable as `Strategy.VerifyCallback` from the CommonJS export. */
   export type VerifyCallback = types.VerifyCallback;
+  /** `MicrosoftAuthenticateOptions`, reachable as `Strategy.MicrosoftAuthenticateOptions` from the CommonJS export. */
   export type MicrosoftAuthenticateOptions = types.MicrosoftAuthenticateOptions;
+  /** `TokenSet`, reachable as `Strategy.TokenSet` from the CommonJS export. */
   export type TokenSet = types.TokenSet;
+  /** `TokenResponseParams`, reachable as `Strategy.TokenResponseParams` from the CommonJS export. */
   export type TokenResponseParams = types.TokenResponseParams;
+  /** `MicrosoftCloud`, reachable as `Strategy.MicrosoftCloud` from the CommonJS export. */
   export type MicrosoftCloud = types.MicrosoftCloud;
+  /** `AccountType`, reachable as `Strategy.AccountType` from the CommonJS export. */
   export type AccountType = types.AccountType;
 }

@@ -18,8 +18,11 @@ declare global {
 /** The incoming request as the strategy reads it (an Express/Connect request fits). */
 export type MicrosoftRequest = IncomingMessage &
   Express.Request & {
+    /** Parsed query string (Express `req.query`); the callback reads `code`, `state` and `error` from it. */
     query?: unknown;
+    /** Parsed body (Express `req.body`); a `form_post` callback carries `code`, `state` and `error` here. */
     body?: unknown;
+    /** The session (express-session `req.session`); the default state store keeps pending logins in it. */
     session?: unknown;
   };
 
@@ -44,8 +47,11 @@ export interface MicrosoftIdTokenClaims {
   sub: string;
   /** The application's client id. */
   aud: string;
+  /** Expiry, seconds since the epoch; checked with `clockTolerance`. */
   exp: number;
+  /** Issued at, seconds since the epoch; checked with `clockTolerance`. */
   iat: number;
+  /** Not before, seconds since the epoch; checked with `clockTolerance`. */
   nbf?: number;
   /** Token version, `2.0`. */
   ver?: string;
@@ -59,14 +65,19 @@ export interface MicrosoftIdTokenClaims {
   preferred_username?: string;
   /** Email address (needs `email`); not guaranteed verified for work accounts. */
   email?: string;
+  /** First name (optional claim). */
   given_name?: string;
+  /** Last name (optional claim). */
   family_name?: string;
+  /** Echo of the nonce sent with the authorization request; checked by the strategy. */
   nonce?: string;
   /** Identity provider when it differs from the issuer (guests). */
   idp?: string;
   /** Email domain owner verified (optional claim). */
   xms_edov?: boolean;
+  /** Opaque hint for `login_hint`/`logout_hint` (optional claim). */
   login_hint?: string;
+  /** Session id (optional claim). */
   sid?: string;
   /** Any other claim. */
   [claim: string]: unknown;
@@ -85,13 +96,21 @@ export interface MicrosoftProfile {
   /** Name for display; empty string only when Microsoft sent no name at all. */
   displayName: string;
   /** Name parts; present when at least one part is known. */
-  name?: { givenName?: string; familyName?: string };
+  name?: {
+    /** First name. */
+    givenName?: string;
+    /** Last name. */
+    familyName?: string;
+  };
   /** `preferred_username` claim, else the Graph `userPrincipalName`. */
   username?: string;
   /** Addresses, unique case-insensitively, best first. */
   emails?: MicrosoftEmail[];
   /** The Graph photo as a `data:` URL (with the `photo` option). */
-  photos?: Array<{ value: string }>;
+  photos?: Array<{
+    /** `data:<content-type>;base64,...` */
+    value: string;
+  }>;
   /** Object id (`oid` claim). */
   objectId?: string;
   /** Tenant id (`tid` claim); key users on `(tenantId, id)`. */
@@ -112,24 +131,36 @@ export interface MicrosoftProfile {
 
 /** The token endpoint's response as passed to a 5- or 6-argument verify callback. */
 export interface TokenResponseParams {
+  /** `Bearer`. */
   token_type?: string;
+  /** The scopes granted, space-separated. */
   scope?: string;
+  /** Seconds until the access token expires. */
   expires_in?: number;
+  /** Microsoft's extended lifetime of the access token, in seconds. */
   ext_expires_in?: number;
+  /** Access token for the resource (Microsoft Graph by default); opaque to the app. */
   access_token: string;
+  /** Refresh token; present when the `offline_access` scope was requested. */
   refresh_token?: string;
+  /** ID token (a JWT); present when the `openid` scope was requested. Already verified when the verify callback runs. */
   id_token?: string;
   [field: string]: unknown;
 }
 
 /** The result of {@link Strategy.refresh}. */
 export interface TokenSet {
+  /** The new access token. */
   accessToken: string;
+  /** A new refresh token, when Microsoft returned one; keep it in place of the old one. */
   refreshToken?: string;
+  /** The new ID token (a JWT), when one came back. */
   idToken?: string;
   /** Seconds until the access token expires. */
   expiresIn?: number;
+  /** The scopes granted, space-separated. */
   scope?: string;
+  /** `Bearer`. */
   tokenType?: string;
   /** Verified ID-token claims when an ID token came back. */
   claims?: MicrosoftIdTokenClaims;
@@ -194,6 +225,7 @@ export type AllowedTenants =
 
 /** A state store (passport-oauth2's PKCE-aware store interface). */
 export interface StateStore {
+  /** Saves a pending login and calls back with its handle, which is sent to Microsoft as `state`. */
   store(
     req: MicrosoftRequest,
     verifier: string | undefined,
@@ -201,6 +233,7 @@ export interface StateStore {
     meta: StateStoreMeta,
     callback: (err: Error | null, handle?: string) => void,
   ): void;
+  /** Looks up and consumes the pending login for `handle`; calls back with `ok` (the PKCE verifier, or `true`) and the saved `state`, or `ok` = `false` and `{ message }`. */
   verify(
     req: MicrosoftRequest,
     handle: string,
@@ -211,9 +244,13 @@ export interface StateStore {
 
 /** Request metadata handed to a {@link StateStore}. */
 export interface StateStoreMeta {
+  /** The authorize endpoint. */
   authorizationURL: string;
+  /** The token endpoint. */
   tokenURL: string;
+  /** The application (client) ID. */
   clientID: string;
+  /** The redirect URI of this login. */
   callbackURL: string | undefined;
 }
 
@@ -275,11 +312,13 @@ export interface StrategyOptionsBase {
 
 /** Options for a verify callback without the request. */
 export interface StrategyOptions extends StrategyOptionsBase {
+  /** The verify callback does not receive the request (the default). */
   passReqToCallback?: false;
 }
 
 /** Options for a verify callback that receives the request first. */
 export interface StrategyOptionsWithRequest extends StrategyOptionsBase {
+  /** The verify callback receives the request as its first argument. */
   passReqToCallback: true;
 }
 
@@ -292,12 +331,15 @@ export interface MicrosoftAuthenticateOptions {
   prompt?: MicrosoftPrompt;
   /** Pre-fills the username. */
   loginHint?: string;
+  /** Alias of `loginHint`. */
   login_hint?: string;
   /** Skips home-realm discovery: `consumers`, `organizations` or a tenant. */
   domainHint?: string;
+  /** Alias of `domainHint`. */
   domain_hint?: string;
   /** `query` (default) or `form_post`. */
   responseMode?: 'query' | 'form_post';
+  /** Alias of `responseMode`. */
   response_mode?: 'query' | 'form_post';
   /** Maximum authentication age in seconds. */
   maxAge?: number;

@@ -58,7 +58,12 @@ export interface EmulatorUser {
   /** Graph `officeLocation` (default `null`). */
   officeLocation?: string | null;
   /** Profile photo served by `/me/photo/$value`; `null`/absent = Graph answers 404 `ImageNotFound`. */
-  photo?: { contentType: string; data: Buffer } | null;
+  photo?: {
+    /** `image/png`, `image/jpeg`, ... */
+    contentType: string;
+    /** The image bytes. */
+    data: Buffer;
+  } | null;
 }
 
 /** Routes whose requests are counted and can carry faults. */
@@ -89,14 +94,52 @@ export const EMULATOR_ROUTES: readonly EmulatorRoute[] = Object.freeze([
  * - `huge`: 200 with a valid JSON body of `bytes` bytes (default 1.5 MiB).
  */
 export type EmulatorFault =
-  | { type: 'latency'; ms: number }
-  | { type: 'status'; status: number; retryAfter?: number; body?: string }
-  | { type: 'html'; status?: number }
-  | { type: 'truncated' }
-  | { type: 'malformed-json' }
-  | { type: 'reset' }
-  | { type: 'hang'; ms?: number }
-  | { type: 'huge'; bytes?: number };
+  | {
+      /** Wait, then answer normally. */
+      type: 'latency';
+      /** Milliseconds to wait. */
+      ms: number;
+    }
+  | {
+      /** Answer with an error status. */
+      type: 'status';
+      /** HTTP status, e.g. 429, 500, 503. */
+      status: number;
+      /** `Retry-After` header, in seconds. */
+      retryAfter?: number;
+      /** Body sent verbatim instead of a Microsoft- or Graph-shaped JSON error. */
+      body?: string;
+    }
+  | {
+      /** Answer with a `text/html` error page. */
+      type: 'html';
+      /** HTTP status; default 500. */
+      status?: number;
+    }
+  | {
+      /** Send half of a JSON body, then end the socket. */
+      type: 'truncated';
+    }
+  | {
+      /** Answer 200 `application/json` with a body that is not JSON. */
+      type: 'malformed-json';
+    }
+  | {
+      /** Send part of the response, then reset the connection. */
+      type: 'reset';
+    }
+  | {
+      /** Never answer, or answer normally after `ms`. */
+      type: 'hang';
+      /** Milliseconds before answering normally; default: never. */
+      ms?: number;
+    }
+  | {
+      /** Answer 200 with a valid JSON body of `bytes` bytes. */
+      type: 'huge';
+      /** Body size; default 1.5 MiB. */
+      bytes?: number;
+    };
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
@@ -163,13 +206,37 @@ export interface Emulator {
   /** Signs arbitrary claims with an emulator key (default RS256, active templated key) to forge or alter tokens in tests. */
   signIdToken(claims: Record<string, unknown>, opts?: SignIdTokenOptions): Promise<string>;
   /** The public JWKS served at `/common/discovery/v2.0/keys`. */
-  jwks(): { keys: Array<Record<string, unknown>> };
+  jwks(): {
+    /** The public keys (JWK members plus Microsoft's `issuer`). */
+    keys: Array<Record<string, unknown>>;
+  };
   /** Closes the server and destroys every open socket (keep-alive, hung faults). */
   close(): Promise<void>;
 }
 
 /** Result of {@link completeLogin}. */
 export type CompleteLoginResult =
-  | { kind: 'redirect'; location: string }
-  | { kind: 'form_post'; action: string; fields: Record<string, string> }
-  | { kind: 'error_page'; status: number; code: number; html: string };
+  | {
+      /** Microsoft redirected the browser (`response_mode=query`, also error redirects). */
+      kind: 'redirect';
+      /** The redirect URI with `code` and `state` (or `error`) in the query. */
+      location: string;
+    }
+  | {
+      /** Microsoft answered with an auto-submitted form (`response_mode=form_post`). */
+      kind: 'form_post';
+      /** Where the form posts to: the redirect URI. */
+      action: string;
+      /** The form fields: `code` and `state`, or `error` and `error_description`. */
+      fields: Record<string, string>;
+    }
+  | {
+      /** Microsoft showed an error page and did not redirect (e.g. AADSTS50011). */
+      kind: 'error_page';
+      /** HTTP status of the page. */
+      status: number;
+      /** The AADSTS number shown, or `0`. */
+      code: number;
+      /** The page. */
+      html: string;
+    };
