@@ -33,6 +33,8 @@ export interface CannedResponse {
   hang?: boolean;
   /** Send the headers and part of the body, then destroy the connection. */
   reset?: boolean;
+  /** Answer only once this promise settles. */
+  after?: Promise<unknown>;
 }
 
 /** A response, or a function choosing one per request. */
@@ -81,6 +83,15 @@ export async function startFakeServer(routes: Record<string, Route> = {}): Promi
         ? { status: 404, json: { error: { code: 'NotFound', message: `no route ${recorded.method} ${recorded.path}` } } }
         : typeof route === 'function' ? route(recorded) : route;
       if (canned.hang === true) return;
+      if (canned.after !== undefined) {
+        const { after: _waited, ...rest } = canned;
+        canned.after.then(() => answer(rest), () => answer(rest));
+        return;
+      }
+      answer(canned);
+    });
+
+    function answer(canned: CannedResponse): void {
       if (canned.reset === true) {
         res.writeHead(canned.status ?? 200, { 'content-type': 'application/json', 'content-length': '1000' });
         res.write('{"access_token":');
@@ -97,7 +108,7 @@ export async function startFakeServer(routes: Record<string, Route> = {}): Promi
       }
       res.writeHead(canned.status ?? 200, headers);
       res.end(payload);
-    });
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

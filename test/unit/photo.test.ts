@@ -51,6 +51,22 @@ describe('unit: photo option', () => {
     expect(server.requestsTo(PHOTO_ROUTE)).to.have.length(0);
   });
 
+  it('asks for the photo in parallel with /me, not after it', async () => {
+    let photoArrived: () => void = () => undefined;
+    const arrived = new Promise<void>((resolve) => {
+      photoArrived = resolve;
+    });
+    // /me answers only once the photo request has reached the server: a sequential client would time out.
+    server.route(ME_ROUTE, { json: WORK_ME, after: arrived });
+    server.route(PHOTO_ROUTE, () => {
+      photoArrived();
+      return { headers: { 'content-type': 'image/png' }, body: PNG };
+    });
+    const rec = recordingVerify();
+    expectSuccess(await login(new Strategy(fakeOptions(server, { photo: true, timeout: 2000 }), rec.verify)));
+    expect((rec.calls[0]?.[2] as MicrosoftProfile).photos).to.have.length(1);
+  });
+
   it('makes no photo request without the option', async () => {
     const profile = await profileWith(undefined);
     expect(profile).to.not.have.property('photos');
