@@ -87,6 +87,23 @@ describe('unit: callback leg', () => {
       expect(server.requestsTo(TOKEN_ROUTE)[0]?.form.get('redirect_uri')).to.equal(sent);
     });
 
+    it('sends a per-request callbackURL as the redirect_uri of both requests', async () => {
+      const s = strategy();
+      const started = await startLogin(s, { callbackURL: '/other/callback' });
+      expect(queryOf(started.authorizeURL)['redirect_uri']).to.equal('http://app.example.com/other/callback');
+      expectSuccess(await finishLogin(s, started, CODE, { callbackURL: '/other/callback' }));
+      expect(server.requestsTo(TOKEN_ROUTE)[0]?.form.get('redirect_uri')).to.equal('http://app.example.com/other/callback');
+    });
+
+    it('takes the first value when a query parser turned repeated parameters into arrays', async () => {
+      const s = strategy();
+      const started = await startLogin(s);
+      const req = fakeRequest({ url: CALLBACK_PATH, session: started.session });
+      Object.assign(req, { query: { code: [CODE, 'second-code'], state: [started.state, 'other'] } });
+      expectSuccess(await authenticate(s, req));
+      expect(server.requestsTo(TOKEN_ROUTE)[0]?.form.get('code')).to.equal(CODE);
+    });
+
     it('adds customHeaders to the token request', async () => {
       expectSuccess(await login(strategy({ customHeaders: { 'x-ms-client-request-id': 'abc-123' } })));
       expect(server.requestsTo(TOKEN_ROUTE)[0]?.headers['x-ms-client-request-id']).to.equal('abc-123');
