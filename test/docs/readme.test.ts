@@ -179,6 +179,22 @@ describe('README.md code blocks compile', function () {
     expect(format(diagnostics, 0)).to.equal('');
   });
 
+  it('links only to headings that exist', () => {
+    const markdown = readFileSync(README, 'utf8').replace(/```[\s\S]*?```/g, '');
+    const slugs = new Set(
+      [...markdown.matchAll(/^#{1,6}\s+(.*)$/gm)].map((m) =>
+        (m[1] ?? '')
+          .trim()
+          .toLowerCase()
+          .replace(/[^\p{L}\p{N}\s-]/gu, '')
+          .replace(/\s/g, '-'),
+      ),
+    );
+    const anchors = [...markdown.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1] ?? '');
+    expect(anchors).to.have.length.above(10);
+    expect(anchors.filter((a) => !slugs.has(a))).to.deep.equal([]);
+  });
+
   for (const block of blocks) {
     it(`${block.title} (${block.language}, README.md line ${block.line})`, () => {
       const source = program.getSourceFile(block.file);
