@@ -1,7 +1,7 @@
 /**
  * Every TypeScript and JavaScript code block of README.md compiles.
  *
- * The blocks are written to test/docs/.readme-blocks/ (git-ignored), one file each, next to an
+ * The blocks are written to test/docs/.readme-blocks/ (git-ignored, emptied after the suite), one file each, next to an
  * ambient prelude that declares the placeholders the snippets use (`app`, `db`, `verify`, ...).
  * `passport-microsoft-account` and `passport-microsoft-account/emulator` are mapped to the sources
  * (lib/index.mts, lib/emulator/index.mts) with `paths`, and one TypeScript program type-checks them
@@ -94,15 +94,20 @@ export function extractBlocks(markdown: string): Omit<Block, 'file'>[] {
   });
 }
 
-function writeBlocks(): Block[] {
+/** The README's blocks with the file each one is written to. */
+function planBlocks(): Block[] {
+  return extractBlocks(readFileSync(README, 'utf8')).map((block, index) => ({
+    ...block,
+    file: path.join(OUT_DIR, `block-${String(index + 1).padStart(2, '0')}-line-${block.line}.${block.language}`),
+  }));
+}
+
+/** Writes the prelude and the blocks (removed again after the suite, so linters never see them). */
+function writeBlocks(blocks: readonly Block[]): void {
   mkdirSync(OUT_DIR, { recursive: true });
   removeGenerated();
   writeFileSync(path.join(OUT_DIR, 'prelude.d.ts'), PRELUDE);
-  return extractBlocks(readFileSync(README, 'utf8')).map((block, index) => {
-    const file = path.join(OUT_DIR, `block-${String(index + 1).padStart(2, '0')}-line-${block.line}.${block.language}`);
-    writeFileSync(file, block.code);
-    return { ...block, file };
-  });
+  for (const block of blocks) writeFileSync(block.file, block.code);
 }
 
 function removeGenerated(): void {
@@ -154,10 +159,11 @@ function format(diagnostics: readonly ts.Diagnostic[], blockLine: number): strin
 describe('README.md code blocks compile', function () {
   this.timeout(120_000);
 
-  const blocks = writeBlocks();
+  const blocks = planBlocks();
   let program: ts.Program;
 
   before(() => {
+    writeBlocks(blocks);
     program = ts.createProgram({
       rootNames: [path.join(OUT_DIR, 'prelude.d.ts'), ...blocks.map((b) => b.file)],
       options: compilerOptions(),
