@@ -1,0 +1,204 @@
+/**
+ * One contender's app, in its own process: Express 5 + express-session + Passport 0.7 with
+ * GET /login, GET /login/callback and GET /me (answers the session user, then ends the session so
+ * the memory store does not grow), or for the floor a bare node:http server that only makes the
+ * two Microsoft requests a login needs. Reports CPU time and heap over IPC.
+ */
+import http from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import session from 'express-session';
+import passport from 'passport';
+import type { Strategy as PassportStrategy } from 'passport';
+import OAuth2Strategy from 'passport-oauth2';
+import type { VerifyCallback } from 'passport-oauth2';
+import { Strategy as MicrosoftStrategy } from 'passport-microsoft';
+import { Strategy } from '../lib/strategy.js';
+import type { MicrosoftProfile } from '../lib/types.js';
+import { serve } from './ipc.js';
+import { BENCH_CLIENT, CONTENDERS, SCOPE } from './shared.js';
+import type { Contender } from './shared.js';
+
+/** What `stats` answers. */
+export interface AppStats {
+  /** process.cpuUsage() user + system, microseconds. */
+  cpuMicros: number;
+  heapUsed: number;
+}
+
+interface SessionUser {
+  id: string;
+}
+
+const contender = process.env['BENCH_CONTENDER'] as Contender;
+if (!CONTENDERS.includes(contender)) throw new Error(`BENCH_CONTENDER must be one of ${CONTENDERS.join(', ')}`);
+const emulatorURL = process.env['BENCH_EMULATOR_URL'] ?? '';
+const authority = `${emulatorURL}/common`;
+const authorizationURL = `${authority}/oauth2/v2.0/authorize`;
+const tokenURL = `${authority}/oauth2/v2.0/token`;
+const graphMe = `${emulatorURL}/v1.0/me`;
+
+function strategyFor(which: Exclude<Contender, 'floor'>): PassportStrategy {
+  const verify = (_at: string, _rt: string, profile: { id: string }, done: VerifyCallback): void => done(null, { id: profile.id } satisfies SessionUser);
+  switch (which) {
+    case 'graph':
+    case 'id_token':
+      return new Strategy(
+        {
+          clientID: BENCH_CLIENT.clientId,
+          clientSecret: BENCH_CLIENT.clientSecret,
+          callbackURL: '/login/callback',
+          authority,
+          graphBaseURL: `${emulatorURL}/v1.0`,
+          scope: [...SCOPE],
+          profileSource: which,
+        },
+        (_at: string, _rt: string | undefined, profile: MicrosoftProfile, done) => done(null, { id: profile.id } satisfies SessionUser),
+      );
+    case 'passport-microsoft':
+      return new MicrosoftStrategy(
+        {
+          clientID: BENCH_CLIENT.clientId,
+          clientSecret: BENCH_CLIENT.clientSecret,
+          callbackURL: '/login/callback',
+          tenant: 'common',
+          authorizationURL,
+          tokenURL,
+          apiEntryPoint: emulatorURL,
+          graphApiVersion: 'v1.0',
+          scope: [...SCOPE],
+          state: true,
+          pkce: true,
+        },
+        verify,
+      );
+    case 'passport-oauth2': {
+      const strategy = new OAuth2Strategy(
+        {
+          clientID: BENCH_CLIENT.clientId,
+          clientSecret: BENCH_CLIENT.clientSecret,
+          callbackURL: '/login/callback',
+          authorizationURL,
+          tokenURL,
+          scope: [...SCOPE],
+          scopeSeparator: ' ',
+          state: true,
+          pkce: true,
+        },
+        verify,
+      );
+      strategy.userProfile = function userProfile(accessToken: string, done: (err?: unknown, profile?: unknown) => void): void {
+        this._oauth2.useAuthorizationHeaderforGET(true);
+        this._oauth2.get(graphMe, accessToken, (err, body) => {
+          if (err) return done(new Error('failed to fetch user profile', { cause: err }));
+          try {
+            const json = JSON.parse(String(body)) as { id?: unknown; displayName?: unknown };
+            done(null, { provider: 'microsoft', id: String(json.id), displayName: String(json.displayName ?? '') });
+          } catch (e) {
+            done(e);
+          }
+        });
+      };
+      return strategy;
+    }
+  }
+}
+
+function passportApp(which: Exclude<Contender, 'floor'>): express.Express {
+  const pp = new passport.Passport();
+  pp.use('microsoft', strategyFor(which));
+  pp.serializeUser((user: Express.User, done) => done(null, user));
+  pp.deserializeUser((user: Express.User, done) => done(null, user));
+  const app = express();
+  app.use(session({ secret: 'bench-session-secret-0123456789', resave: false, saveUninitialized: false }));
+  app.use(pp.initialize());
+  app.use(pp.session());
+  app.get('/login', pp.authenticate('microsoft'));
+  app.get('/login/callback', pp.authenticate('microsoft', { failureRedirect: '/failed' }), (_req: Request, res: Response) => res.redirect('/'));
+  app.get('/me', (req: Request, res: Response, next: NextFunction) => {
+    const user = req.user as SessionUser | undefined;
+    req.session.destroy((err: unknown) => (err ? next(err) : res.json({ id: user?.id ?? null })));
+  });
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    res.status(500).json({ error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+  });
+  return app;
+}
+
+/** The floor: a framework-free server that makes only the token POST and the Graph GET. */
+function floorApp(): (req: IncomingMessage, res: ServerResponse) => void {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const scope = SCOPE.join(' ');
+  const request = (url: string, method: 'GET' | 'POST', headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> =>
+    new Promise((resolve, reject) => {
+      const req = http.request(url, { method, headers, agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+    const redirectURI = `${url.origin}/login/callback`;
+    if (url.pathname === '/login') {
+      const q = new URLSearchParams({ client_id: BENCH_CLIENT.clientId, response_type: 'code', redirect_uri: redirectURI, scope });
+      res.writeHead(302, { location: `${authorizationURL}?${q.toString()}` }).end();
+      return;
+    }
+    if (url.pathname === '/login/callback') {
+      const form = new URLSearchParams({ grant_type: 'authorization_code', code: url.searchParams.get('code') ?? '', redirect_uri: redirectURI, client_id: BENCH_CLIENT.clientId, client_secret: BENCH_CLIENT.clientSecret, scope }).toString();
+      request(tokenURL, 'POST', { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(form)) }, form)
+        .then((token) => {
+          const accessToken = (JSON.parse(token.body) as { access_token: string }).access_token;
+          return request(graphMe, 'GET', { authorization: `Bearer ${accessToken}` });
+        })
+        .then((me) => {
+          const id = (JSON.parse(me.body) as { id: string }).id;
+          res.writeHead(302, { location: '/', 'set-cookie': `uid=${encodeURIComponent(id)}; Path=/; HttpOnly` }).end();
+        })
+        .catch((err: unknown) => res.writeHead(500).end(String(err)));
+      return;
+    }
+    if (url.pathname === '/me') {
+      const cookie = /(?:^|;\s*)uid=([^;]*)/.exec(req.headers.cookie ?? '')?.[1];
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: cookie === undefined ? null : decodeURIComponent(cookie) }));
+      return;
+    }
+    res.writeHead(404).end();
+  };
+}
+
+function gc(): void {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (collect === undefined) throw new Error('run with --expose-gc');
+  for (let i = 0; i < 4; i++) collect();
+}
+
+async function main(): Promise<void> {
+  const handler = contender === 'floor' ? floorApp() : passportApp(contender);
+  const server = http.createServer(handler);
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  serve(
+    {
+      stats: (): AppStats => {
+        const cpu = process.cpuUsage();
+        return { cpuMicros: cpu.user + cpu.system, heapUsed: process.memoryUsage().heapUsed };
+      },
+      gc: (): AppStats => {
+        gc();
+        const cpu = process.cpuUsage();
+        return { cpuMicros: cpu.user + cpu.system, heapUsed: process.memoryUsage().heapUsed };
+      },
+    },
+    { url: `http://127.0.0.1:${port}` },
+  );
+}
+
+void main();

@@ -1,0 +1,114 @@
+/**
+ * The load client: keep-alive connections to the app and to the emulator's sign-in page, and the
+ * three steps of a login (start + sign-in page, callback, session check), each run closed-loop.
+ */
+import http from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+
+interface Response {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** A login waiting for its callback: the browser's cookie and the URL Microsoft redirected to. */
+export interface PendingLogin {
+  account: string;
+  cookie: string;
+  callbackURL: string;
+}
+
+/** A finished callback. */
+export interface CallbackResult {
+  ms: number;
+  ok: boolean;
+  cookie: string;
+  detail?: string;
+}
+
+const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
+
+function decodeHtml(value: string): string {
+  return value.replace(/&(amp|lt|gt|quot|#39);/g, (_all: string, name: string) => ENTITIES[name] ?? '');
+}
+
+/** The `name=value` of the first cookie a response sets, if any. */
+function setCookie(res: Response): string | undefined {
+  return res.headers['set-cookie']?.[0]?.split(';')[0];
+}
+
+/** Runs `fn(0..n-1)` with at most `concurrency` calls in flight (a closed loop). */
+export async function pool<T>(n: number, concurrency: number, fn: (i: number) => Promise<T>): Promise<T[]> {
+  const out = new Array<T>(n);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < n) {
+      const i = next++;
+      out[i] = await fn(i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker));
+  return out;
+}
+
+/** A browser-like client with keep-alive connections. */
+export class LoadClient {
+  readonly #appAgent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
+  readonly #signInAgent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
+
+  #send(url: string, agent: http.Agent, method: 'GET' | 'POST', headers: Record<string, string>, body?: string): Promise<Response> {
+    return new Promise((resolve, reject) => {
+      const h: Record<string, string> = { ...headers };
+      if (body !== undefined) h['content-length'] = String(Buffer.byteLength(body));
+      const req = http.request(url, { method, headers: h, agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  /** GET /login on the app, then the emulator's sign-in page and its form for `account`. */
+  async start(appURL: string, account: string): Promise<PendingLogin> {
+    const login = await this.#send(`${appURL}/login`, this.#appAgent, 'GET', {});
+    const authorize = login.headers.location;
+    if (login.status !== 302 || authorize === undefined) throw new Error(`GET /login answered ${login.status}: ${login.body.slice(0, 200)}`);
+    const cookie = setCookie(login) ?? '';
+    const page = await this.#send(authorize, this.#signInAgent, 'GET', { accept: 'text/html' });
+    const action = /<form class="account" method="post" action="([^"]*)">/.exec(page.body)?.[1];
+    const txn = /<input type="hidden" name="txn" value="([^"]*)">/.exec(page.body)?.[1];
+    if (action === undefined || txn === undefined) throw new Error(`the sign-in page did not render (HTTP ${page.status})`);
+    const form = new URLSearchParams({ txn: decodeHtml(txn), account }).toString();
+    const answer = await this.#send(new URL(decodeHtml(action), authorize).href, this.#signInAgent, 'POST', { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, form);
+    const callbackURL = answer.headers.location;
+    if (answer.status !== 302 || callbackURL === undefined) throw new Error(`the sign-in form answered ${answer.status}`);
+    return { account, cookie, callbackURL };
+  }
+
+  /** The callback (timed): must redirect to `/` and set the session cookie. */
+  async callback(login: PendingLogin): Promise<CallbackResult> {
+    const t0 = performance.now();
+    const res = await this.#send(login.callbackURL, this.#appAgent, 'GET', login.cookie === '' ? {} : { cookie: login.cookie });
+    const ms = performance.now() - t0;
+    const cookie = setCookie(res) ?? login.cookie;
+    if (res.status !== 302 || res.headers.location !== '/') return { ms, ok: false, cookie, detail: `HTTP ${res.status} ${res.body.slice(0, 200)}` };
+    return { ms, ok: true, cookie };
+  }
+
+  /** GET /me with the session cookie: the user id in the session (the app then ends the session). */
+  async sessionUser(appURL: string, cookie: string): Promise<string | null> {
+    const res = await this.#send(`${appURL}/me`, this.#appAgent, 'GET', cookie === '' ? {} : { cookie });
+    if (res.status !== 200) return null;
+    const id = (JSON.parse(res.body) as { id?: unknown }).id;
+    return typeof id === 'string' ? id : null;
+  }
+
+  /** Closes idle connections. */
+  close(): void {
+    this.#appAgent.destroy();
+    this.#signInAgent.destroy();
+  }
+}

@@ -1,0 +1,406 @@
+/**
+ * `npm run bench`: this strategy ('graph' and 'id_token' profile sources) against passport-microsoft,
+ * plain passport-oauth2 with a minimal Graph profile, and a floor that only makes the two Microsoft
+ * requests a login needs, all against the emulator on 127.0.0.1, each app in its own process.
+ *
+ * Each batch runs N logins in three closed-loop phases at the same concurrency: (1) GET /login and
+ * the emulator's sign-in page, (2) the callbacks (timed; app CPU and Microsoft traffic measured over
+ * this phase alone), (3) the session check. Contenders rotate over the rounds; medians are reported.
+ *
+ * Settings (environment or --name=value): BENCH_N / --n (logins per batch, default 300),
+ * BENCH_CONCURRENCY / --concurrency (8), BENCH_ROUNDS / --rounds (3), BENCH_LATENCIES / --latencies
+ * ("0,20" ms), BENCH_HEAP_LOGINS / --heap-logins (20000), BENCH_BURST / --burst (200),
+ * BENCH_CPU_PROF / --cpu-prof (a contender whose app writes a V8 CPU profile to bench/results/prof),
+ * BENCH_OUT / --out (JSON path, default bench/results/latest.json).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { EmulatorRoute } from '../lib/emulator/index.js';
+import type { AppStats } from './app.js';
+import { LoadClient, pool } from './client.js';
+import type { PendingLogin } from './client.js';
+import type { EmulatorCounts } from './emulator-process.js';
+import { Child } from './ipc.js';
+import { ACCOUNTS, CONTENDER_LABELS, CONTENDERS, expectedUserId } from './shared.js';
+import type { Contender } from './shared.js';
+
+const BENCH_DIR = __dirname;
+
+function setting(name: string, env: string, fallback: string): string {
+  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return arg?.slice(name.length + 3) ?? process.env[env] ?? fallback;
+}
+
+const N = Number(setting('n', 'BENCH_N', '300'));
+const CONCURRENCY = Number(setting('concurrency', 'BENCH_CONCURRENCY', '8'));
+const ROUNDS = Number(setting('rounds', 'BENCH_ROUNDS', '3'));
+const LATENCIES = setting('latencies', 'BENCH_LATENCIES', '0,20').split(',').map(Number);
+const HEAP_LOGINS = Number(setting('heap-logins', 'BENCH_HEAP_LOGINS', '20000'));
+const BURST = Number(setting('burst', 'BENCH_BURST', '200'));
+const CPU_PROF = setting('cpu-prof', 'BENCH_CPU_PROF', '');
+const OUT = setting('out', 'BENCH_OUT', path.join(BENCH_DIR, 'results', 'latest.json'));
+const WARMUP = Math.min(N, 200);
+
+/** Routes the app itself calls (the sign-in page is the browser's business). */
+const APP_ROUTES: EmulatorRoute[] = ['token', 'jwks', 'discovery', 'graph.me', 'graph.photo'];
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] ?? NaN;
+}
+
+function median(values: number[]): number {
+  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length === 0) return NaN;
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 === 1 ? (v[mid] ?? NaN) : ((v[mid - 1] ?? NaN) + (v[mid] ?? NaN)) / 2;
+}
+
+/** One batch of N logins of one contender. */
+interface Batch {
+  contender: Contender;
+  round: number;
+  latencyMs: number;
+  logins: number;
+  callbacksPerSec: number;
+  loginsPerSec: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  cpuMsPerLogin: number;
+  cpuMsPerCallback: number;
+  microsoftRequestsPerLogin: number;
+  requestsByRoute: Partial<Record<EmulatorRoute, number>>;
+  newConnectionsPerLogin: number;
+  heapMB: number;
+  errors: number;
+  firstError?: string;
+}
+
+/** Medians over the rounds, plus ratios computed within each round. */
+interface Summary {
+  contender: Contender;
+  latencyMs: number;
+  rounds: number;
+  callbacksPerSec: number;
+  loginsPerSec: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  cpuMsPerLogin: number;
+  cpuMsPerCallback: number;
+  microsoftRequestsPerLogin: number;
+  maxMicrosoftRequestsPerLogin: number;
+  newConnectionsPerLogin: number;
+  heapMB: number;
+  p50VsFloor: number;
+  p50VsPassportMicrosoft: number;
+  cpuPerCallbackVsPassportMicrosoft: number;
+  errors: number;
+}
+
+class Bench {
+  readonly client = new LoadClient();
+  readonly emulator: Child;
+  readonly emulatorURL: string;
+
+  constructor(emulator: Child) {
+    this.emulator = emulator;
+    this.emulatorURL = (emulator.info as { url: string }).url;
+  }
+
+  startApp(contender: Contender): Promise<Child> {
+    const flags = CPU_PROF === contender ? ['--cpu-prof', `--cpu-prof-dir=${path.join(BENCH_DIR, 'results', 'prof')}`] : [];
+    return Child.start(path.join(BENCH_DIR, 'app.ts'), { BENCH_CONTENDER: contender, BENCH_EMULATOR_URL: this.emulatorURL }, flags);
+  }
+
+  /** Runs one batch of `n` logins at `concurrency`. */
+  async batch(contender: Contender, app: Child, n: number, concurrency: number, round: number, latencyMs: number, callbackConcurrency = concurrency): Promise<Batch> {
+    const appURL = (app.info as { url: string }).url;
+    const before = await app.call<AppStats>('stats');
+    const t0 = performance.now();
+    const pending: PendingLogin[] = await pool(n, concurrency, (i) => this.client.start(appURL, ACCOUNTS[i % ACCOUNTS.length] ?? 'work'));
+
+    await this.emulator.call('resetCounts');
+    const cbStart = await app.call<AppStats>('stats');
+    const t1 = performance.now();
+    const callbacks = await pool(n, callbackConcurrency, (i) => this.client.callback(pending[i] as PendingLogin));
+    const t2 = performance.now();
+    const cbEnd = await app.call<AppStats>('stats');
+    const counts = await this.emulator.call<EmulatorCounts>('counts');
+
+    const ids = await pool(n, concurrency, (i) => this.client.sessionUser(appURL, callbacks[i]?.cookie ?? ''));
+    const t3 = performance.now();
+    const after = await app.call<AppStats>('stats');
+    const heap = await app.call<AppStats>('gc');
+
+    let errors = 0;
+    let firstError: string | undefined;
+    for (let i = 0; i < n; i++) {
+      const cb = callbacks[i];
+      const expected = expectedUserId(contender, pending[i]?.account ?? '');
+      const problem = !cb?.ok ? `callback: ${cb?.detail ?? 'no result'}` : ids[i] !== expected ? `session holds ${String(ids[i])}, expected ${expected}` : undefined;
+      if (problem !== undefined) {
+        errors += 1;
+        firstError ??= problem;
+      }
+    }
+    const latencies = callbacks.map((c) => c.ms).sort((a, b) => a - b);
+    const requestsByRoute: Partial<Record<EmulatorRoute, number>> = {};
+    let appRequests = 0;
+    for (const route of APP_ROUTES) {
+      const count = counts.requests[route];
+      if (count > 0) requestsByRoute[route] = count;
+      appRequests += count;
+    }
+    const result: Batch = {
+      contender,
+      round,
+      latencyMs,
+      logins: n,
+      callbacksPerSec: n / ((t2 - t1) / 1000),
+      loginsPerSec: n / ((t3 - t0) / 1000),
+      p50: percentile(latencies, 50),
+      p95: percentile(latencies, 95),
+      p99: percentile(latencies, 99),
+      cpuMsPerLogin: (after.cpuMicros - before.cpuMicros) / 1000 / n,
+      cpuMsPerCallback: (cbEnd.cpuMicros - cbStart.cpuMicros) / 1000 / n,
+      microsoftRequestsPerLogin: appRequests / n,
+      requestsByRoute,
+      // Only the app talks to the emulator during the callback phase.
+      newConnectionsPerLogin: counts.connections / n,
+      heapMB: heap.heapUsed / 1024 / 1024,
+      errors,
+    };
+    if (firstError !== undefined) result.firstError = firstError;
+    return result;
+  }
+}
+
+function summarize(batches: Batch[], latencyMs: number): Summary[] {
+  const at = batches.filter((b) => b.latencyMs === latencyMs);
+  const rounds = [...new Set(at.map((b) => b.round))];
+  const inRound = (round: number, contender: Contender): Batch | undefined => at.find((b) => b.round === round && b.contender === contender);
+  return CONTENDERS.map((contender) => {
+    const mine = at.filter((b) => b.contender === contender);
+    const ratio = (other: Contender, pick: (b: Batch) => number): number =>
+      median(
+        rounds.map((r) => {
+          const a = inRound(r, contender);
+          const b = inRound(r, other);
+          return a && b ? pick(a) / pick(b) : NaN;
+        }),
+      );
+    return {
+      contender,
+      latencyMs,
+      rounds: mine.length,
+      callbacksPerSec: median(mine.map((b) => b.callbacksPerSec)),
+      loginsPerSec: median(mine.map((b) => b.loginsPerSec)),
+      p50: median(mine.map((b) => b.p50)),
+      p95: median(mine.map((b) => b.p95)),
+      p99: median(mine.map((b) => b.p99)),
+      cpuMsPerLogin: median(mine.map((b) => b.cpuMsPerLogin)),
+      cpuMsPerCallback: median(mine.map((b) => b.cpuMsPerCallback)),
+      microsoftRequestsPerLogin: median(mine.map((b) => b.microsoftRequestsPerLogin)),
+      maxMicrosoftRequestsPerLogin: Math.max(...mine.map((b) => b.microsoftRequestsPerLogin)),
+      newConnectionsPerLogin: median(mine.map((b) => b.newConnectionsPerLogin)),
+      heapMB: median(mine.map((b) => b.heapMB)),
+      p50VsFloor: ratio('floor', (b) => b.p50),
+      p50VsPassportMicrosoft: ratio('passport-microsoft', (b) => b.p50),
+      cpuPerCallbackVsPassportMicrosoft: ratio('passport-microsoft', (b) => b.cpuMsPerCallback),
+      errors: mine.reduce((sum, b) => sum + b.errors, 0),
+    };
+  });
+}
+
+function fixed(value: number, digits: number): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
+}
+
+function table(summaries: Summary[]): string {
+  const head =
+    '| contender | callbacks/s | full logins/s | callback p50 ms | p95 ms | p99 ms | app CPU ms/login | app CPU ms/callback | Microsoft requests/login | new connections/login | retained heap MB | p50 ÷ floor | p50 ÷ passport-microsoft | errors |';
+  const sep = '|' + ' --- |'.repeat(14);
+  const rows = summaries.map(
+    (s) =>
+      `| ${CONTENDER_LABELS[s.contender]} | ${fixed(s.callbacksPerSec, 0)} | ${fixed(s.loginsPerSec, 0)} | ${fixed(s.p50, 2)} | ${fixed(s.p95, 2)} | ${fixed(s.p99, 2)} | ${fixed(s.cpuMsPerLogin, 3)} | ${fixed(s.cpuMsPerCallback, 3)} | ${fixed(s.microsoftRequestsPerLogin, 2)} | ${fixed(s.newConnectionsPerLogin, 3)} | ${fixed(s.heapMB, 1)} | ${fixed(s.p50VsFloor, 2)}× | ${fixed(s.p50VsPassportMicrosoft, 2)}× | ${s.errors} |`,
+  );
+  return [head, sep, ...rows].join('\n');
+}
+
+interface Target {
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  log(`bench: N=${N} per batch, concurrency ${CONCURRENCY}, ${ROUNDS} rounds, latencies ${LATENCIES.join('/')} ms, heap check ${HEAP_LOGINS} logins, cold burst ${BURST}`);
+  const emulator = await Child.start(path.join(BENCH_DIR, 'emulator-process.ts'), {});
+  const bench = new Bench(emulator);
+  const apps = new Map<Contender, Child>();
+  const batches: Batch[] = [];
+  let burst: { logins: number; jwksRequests: number; errors: number } | undefined;
+  let heap: { afterLogins: number; heapMB: number }[] = [];
+  try {
+    for (const contender of CONTENDERS) apps.set(contender, await bench.startApp(contender));
+    const app = (c: Contender): Child => {
+      const child = apps.get(c);
+      if (child === undefined) throw new Error(`no app for ${c}`);
+      return child;
+    };
+
+    for (const latency of LATENCIES) {
+      await emulator.call('setLatency', latency);
+      for (const contender of CONTENDERS) {
+        const warm = await bench.batch(contender, app(contender), WARMUP, CONCURRENCY, -1, latency);
+        if (warm.errors > 0) throw new Error(`${contender} warm-up failed: ${warm.firstError ?? ''}`);
+      }
+      for (let round = 0; round < ROUNDS; round++) {
+        const order = CONTENDERS.map((_, i) => CONTENDERS[(i + round) % CONTENDERS.length] as Contender);
+        for (const contender of order) {
+          const b = await bench.batch(contender, app(contender), N, CONCURRENCY, round, latency);
+          batches.push(b);
+          log(`  ${latency} ms round ${round + 1} ${contender.padEnd(18)} p50 ${b.p50.toFixed(2)} ms, ${b.callbacksPerSec.toFixed(0)} callbacks/s, CPU ${b.cpuMsPerCallback.toFixed(3)} ms/callback, ${b.microsoftRequestsPerLogin.toFixed(2)} req/login${b.errors ? `, ${b.errors} errors (${b.firstError ?? ''})` : ''}`);
+        }
+      }
+    }
+    for (const child of apps.values()) await child.stop();
+    apps.clear();
+
+    // Cold key cache: a fresh app ('graph'), BURST callbacks at once; count JWKS requests.
+    await emulator.call('setLatency', 20);
+    {
+      const fresh = await bench.startApp('graph');
+      const b = await bench.batch('graph', fresh, BURST, 32, 0, 20, BURST);
+      burst = { logins: BURST, jwksRequests: b.requestsByRoute.jwks ?? 0, errors: b.errors };
+      log(`  cold burst: ${BURST} concurrent callbacks → ${burst.jwksRequests} JWKS request(s), ${b.errors} errors`);
+      await fresh.stop();
+    }
+
+    // Retained heap after 1k and after HEAP_LOGINS logins (fresh 'graph' app, no latency).
+    await emulator.call('setLatency', 0);
+    {
+      const fresh = await bench.startApp('graph');
+      const chunk = 1000;
+      heap = [];
+      let done = 0;
+      let errors = 0;
+      while (done < HEAP_LOGINS) {
+        const n = Math.min(chunk, HEAP_LOGINS - done);
+        const b = await bench.batch('graph', fresh, n, 16, 0, 0);
+        done += n;
+        errors += b.errors;
+        heap.push({ afterLogins: done, heapMB: b.heapMB });
+        if (done % 5000 === 0 || done === chunk) log(`  heap after ${done} logins: ${b.heapMB.toFixed(2)} MB`);
+      }
+      if (errors > 0) log(`  heap run: ${errors} errors`);
+      await fresh.stop();
+    }
+  } finally {
+    for (const child of apps.values()) await child.stop();
+    await emulator.stop();
+    bench.client.close();
+  }
+
+  const summaries = LATENCIES.map((l) => summarize(batches, l));
+  const find = (latency: number, c: Contender): Summary | undefined => summaries.flat().find((s) => s.latencyMs === latency && s.contender === c);
+  const targets: Target[] = [];
+  for (const latency of LATENCIES) {
+    const g = find(latency, 'graph');
+    if (g) {
+      targets.push({
+        target: `'graph' app CPU per callback ≤ 1.0× passport-microsoft's (with ID token + nonce verified) @ ${latency} ms`,
+        measured: `${fixed(g.cpuPerCallbackVsPassportMicrosoft, 2)}× (${fixed(g.cpuMsPerCallback, 3)} vs ${fixed(find(latency, 'passport-microsoft')?.cpuMsPerCallback ?? NaN, 3)} ms)`,
+        met: g.cpuPerCallbackVsPassportMicrosoft <= 1.0,
+      });
+    }
+  }
+  const idAll = batches.filter((b) => b.contender === 'id_token');
+  targets.push({
+    target: "'id_token': exactly 1 Microsoft request per login (every batch, every latency)",
+    measured: `${[...new Set(idAll.map((b) => fixed(b.microsoftRequestsPerLogin, 3)))].join(', ')} per login`,
+    met: idAll.length > 0 && idAll.every((b) => b.microsoftRequestsPerLogin === 1),
+  });
+  const id20 = find(20, 'id_token');
+  targets.push({
+    target: "'id_token' callback p50 ≤ 0.55× passport-microsoft's @ 20 ms",
+    measured: id20 ? `${fixed(id20.p50VsPassportMicrosoft, 3)}× (${fixed(id20.p50, 2)} vs ${fixed(find(20, 'passport-microsoft')?.p50 ?? NaN, 2)} ms)` : 'not run',
+    met: id20 !== undefined && id20.p50VsPassportMicrosoft <= 0.55,
+  });
+  const g20 = find(20, 'graph');
+  targets.push({
+    target: "'graph' callback p50 ≤ 1.05× the floor @ 20 ms",
+    measured: g20 ? `${fixed(g20.p50VsFloor, 3)}× (${fixed(g20.p50, 2)} vs ${fixed(find(20, 'floor')?.p50 ?? NaN, 2)} ms)` : 'not run',
+    met: g20 !== undefined && g20.p50VsFloor <= 1.05,
+  });
+  targets.push({
+    target: `exactly 1 JWKS request for ${BURST} concurrent logins on a cold key cache`,
+    measured: burst ? `${burst.jwksRequests} request(s), ${burst.errors} errors` : 'not run',
+    met: burst !== undefined && burst.jwksRequests === 1 && burst.errors === 0,
+  });
+  const heap1k = heap.find((h) => h.afterLogins === 1000);
+  const heapEnd = heap[heap.length - 1];
+  const growth = heap1k && heapEnd ? heapEnd.heapMB - heap1k.heapMB : NaN;
+  targets.push({
+    target: `retained heap after ${HEAP_LOGINS} logins within 5 MB of after 1k ('graph')`,
+    measured: heap1k && heapEnd ? `${fixed(heap1k.heapMB, 2)} MB → ${fixed(heapEnd.heapMB, 2)} MB (${growth >= 0 ? '+' : ''}${fixed(growth, 2)} MB)` : 'not run',
+    met: Number.isFinite(growth) && growth <= 5,
+  });
+
+  const cpus = os.cpus();
+  const machine = `${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB RAM, ${os.type()} ${os.release()}, Node ${process.version}`;
+  const lines: string[] = [];
+  lines.push(`# Benchmark: Sign in with Microsoft, callback side`);
+  lines.push('');
+  lines.push(`Machine: ${machine}. ${N} logins per batch, concurrency ${CONCURRENCY}, ${ROUNDS} interleaved rounds (medians), emulator on 127.0.0.1 in its own process; each app in its own process.`);
+  for (const s of summaries) {
+    lines.push('');
+    lines.push(`## ${s[0]?.latencyMs ?? 0} ms emulated latency per Microsoft response`);
+    lines.push('');
+    lines.push(table(s));
+  }
+  lines.push('');
+  lines.push('## Targets');
+  lines.push('');
+  lines.push('| target | measured | result |');
+  lines.push('| --- | --- | --- |');
+  for (const t of targets) lines.push(`| ${t.target} | ${t.measured} | ${t.met ? 'met' : 'MISSED'} |`);
+  lines.push('');
+  lines.push('## Extras');
+  lines.push('');
+  lines.push(`- JWKS requests for ${BURST} concurrent callbacks on a cold key cache (fresh 'graph' app, 20 ms latency): ${burst?.jwksRequests ?? 'n/a'}`);
+  lines.push(`- Retained heap after forced GC ('graph', fresh app): ${heap.filter((h) => h.afterLogins === 1000 || h.afterLogins % 5000 === 0).map((h) => `${h.afterLogins} logins ${h.heapMB.toFixed(2)} MB`).join(', ')}`);
+  lines.push('');
+  lines.push(`Columns: callback latency and app CPU per callback are measured over the callback phase alone; app CPU per login covers GET /login, the callback and the session check. Microsoft requests and new connections are counted by the emulator during the callback phase (only the app talks to it then). The floor is a framework-free node:http app that makes only the token POST and the Graph GET, over keep-alive. Run: \`npm run bench\` (${((Date.now() - started) / 1000).toFixed(0)} s here).`);
+  const markdown = lines.join('\n');
+  process.stdout.write(`${markdown}\n`);
+
+  mkdirSync(path.dirname(OUT), { recursive: true });
+  const json = {
+    date: new Date().toISOString(),
+    machine,
+    settings: { logins: N, concurrency: CONCURRENCY, rounds: ROUNDS, latenciesMs: LATENCIES, heapLogins: HEAP_LOGINS, burst: BURST },
+    summaries: summaries.flat(),
+    targets,
+    extras: { coldBurst: burst, heap },
+    batches,
+    durationSeconds: (Date.now() - started) / 1000,
+  };
+  writeFileSync(OUT, `${JSON.stringify(json, null, 2)}\n`);
+  writeFileSync(OUT.replace(/\.json$/, '.md'), `${markdown}\n`);
+  log(`bench: wrote ${path.relative(process.cwd(), OUT)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+main().catch((err: unknown) => {
+  log(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,38 @@
+/**
+ * What the benchmark's processes share: the contenders, the app registration, the scope and the
+ * demo accounts with the user id each contender is expected to put in the session.
+ */
+import { DEFAULT_CLIENT, DEMO_USERS } from '../lib/emulator/index.js';
+import type { EmulatorClient } from '../lib/emulator/index.js';
+
+/** The contenders, in the order of the first round. */
+export const CONTENDERS = ['graph', 'id_token', 'passport-microsoft', 'passport-oauth2', 'floor'] as const;
+export type Contender = (typeof CONTENDERS)[number];
+
+/** Human-readable contender names for the table. */
+export const CONTENDER_LABELS: Record<Contender, string> = {
+  graph: "this strategy, 'graph'",
+  id_token: "this strategy, 'id_token'",
+  'passport-microsoft': 'passport-microsoft',
+  'passport-oauth2': 'passport-oauth2 + Graph /me',
+  floor: 'floor (token POST + Graph GET)',
+};
+
+/** The app registration every contender uses (callback `http://127.0.0.1:<port>/login/callback`). */
+export const BENCH_CLIENT: EmulatorClient = DEFAULT_CLIENT;
+
+/** Same scopes for everyone, so the token exchange is the same. */
+export const SCOPE = ['openid', 'profile', 'email', 'offline_access', 'User.Read'] as const;
+
+/** Accounts signed in, in rotation. */
+export const ACCOUNTS = DEMO_USERS.map((u) => u.key);
+
+/**
+ * The user id a contender keeps in the session for `account`: this strategy uses the object id
+ * (`oid`), the others the Graph `/me` id.
+ */
+export function expectedUserId(contender: Contender, account: string): string {
+  const user = DEMO_USERS.find((u) => u.key === account);
+  if (user === undefined) throw new Error(`no demo user ${account}`);
+  return contender === 'graph' || contender === 'id_token' ? user.oid : user.graphId;
+}
