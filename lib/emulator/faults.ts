@@ -159,8 +159,14 @@ export async function applyFault(
         res.write(half, () => resolve());
       });
       if (!socket) return true;
-      if (fault.type === 'truncated') socket.end();
-      else socket.resetAndDestroy();
+      if (fault.type === 'truncated') {
+        socket.end();
+        return true;
+      }
+      // An immediate reset right after the write callback is sometimes sent as a FIN; a few ms later it
+      // reliably goes out as a TCP RST (ECONNRESET on the client).
+      await sleep(5, signal);
+      if (!socket.destroyed) socket.resetAndDestroy();
       return true;
     }
   }
