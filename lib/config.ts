@@ -240,6 +240,9 @@ export function resolveConfig(input: StrategyOptionsBase): ResolvedConfig {
     if (!scope.includes('openid')) fail('option allowedTenants needs the openid scope (the tenant comes from the ID token)');
   }
   if (options['passReqToCallback'] !== undefined) optionalBoolean(options, 'passReqToCallback', false);
+  if (options['scopeSeparator'] !== undefined && options['scopeSeparator'] !== ' ') {
+    fail('option scopeSeparator must be " " (Microsoft separates scopes with spaces)');
+  }
   if (options['addUPNAsEmail'] !== undefined) optionalBoolean(options, 'addUPNAsEmail', false);
   if (options['proxy'] !== undefined) optionalBoolean(options, 'proxy', false);
   const skip = options['skipUserProfile'];

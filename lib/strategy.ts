@@ -171,6 +171,8 @@ export class Strategy extends OAuth2Base {
   constructor(options: StrategyOptions, verify: VerifyFunctionWithParams);
   constructor(options: StrategyOptionsWithRequest, verify: VerifyFunctionWithRequestNoParams);
   constructor(options: StrategyOptionsWithRequest, verify: VerifyFunctionWithRequestAndParams);
+  constructor(options: StrategyOptions, verify: VerifyFunction);
+  constructor(options: StrategyOptionsWithRequest, verify: VerifyFunctionWithRequest);
   constructor(options: StrategyOptions | StrategyOptionsWithRequest, verify: VerifyFunction | VerifyFunctionWithRequest) {
     const config = resolveConfig(options);
     if (typeof verify !== 'function') throw new TypeError('MicrosoftStrategy requires a verify callback');

@@ -94,3 +94,7 @@ async function refresh(): Promise<string | undefined> {
   return set.claims?.oid;
 }
 void refresh;
+
+// A verify held in a variable of the union type is accepted too.
+declare const storedVerify: import('passport-microsoft-account').VerifyFunction;
+new Strategy(base, storedVerify);
