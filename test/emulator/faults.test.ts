@@ -1,9 +1,9 @@
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { DEFAULT_CLIENT, startEmulator } from '../../lib/emulator/index.js';
 import type { Emulator, EmulatorRoute } from '../../lib/emulator/index.js';
-import { getCode, json, loginTokens, raw, redeem } from './helpers.js';
+import { expectReject, getCode, json, loginTokens, raw, redeem } from './helpers.js';
 
 interface Attempt {
   status?: number;
@@ -99,130 +99,130 @@ describe('emulator: faults, counting, lifecycle', () => {
     emulator.setFault('jwks', { type: 'latency', ms: 200 });
     const started = Date.now();
     const res = await raw(jwksUrl);
-    assert.ok(Date.now() - started >= 190, `took ${Date.now() - started}ms`);
-    assert.equal(res.status, 200);
-    assert.equal((json(res)['keys'] as unknown[]).length, 3);
+    expect(Date.now() - started >= 190, `took ${Date.now() - started}ms`).to.be.ok;
+    expect(res.status).to.equal(200);
+    expect((json(res)['keys'] as unknown[]).length).to.equal(3);
     const quick = Date.now();
     await raw(`${emulator.authority()}/v2.0/.well-known/openid-configuration`);
-    assert.ok(Date.now() - quick < 150, 'other routes are not delayed');
+    expect(Date.now() - quick < 150, 'other routes are not delayed').to.be.ok;
   });
 
   it('global latency (option and setLatency) applies to every response', async () => {
     const slow = await startEmulator({ latencyMs: 120 });
     try {
       const started = Date.now();
-      assert.equal((await raw(`${slow.url}/error?code=1`)).status, 200);
-      assert.ok(Date.now() - started >= 110);
+      expect((await raw(`${slow.url}/error?code=1`)).status).to.equal(200);
+      expect(Date.now() - started >= 110).to.be.ok;
       slow.setLatency(0);
       const quick = Date.now();
       await raw(`${slow.url}/error?code=1`);
-      assert.ok(Date.now() - quick < 100);
+      expect(Date.now() - quick < 100).to.be.ok;
     } finally {
       await slow.close();
     }
     emulator.setLatency(100);
     const started = Date.now();
     await raw(jwksUrl);
-    assert.ok(Date.now() - started >= 90);
+    expect(Date.now() - started >= 90).to.be.ok;
   });
 
   it('status 429 with Retry-After: identity-platform body on token, Graph body on graph.me', async () => {
     emulator.setFault('token', { type: 'status', status: 429, retryAfter: 7 });
     const code = await getCode(emulator, 'work');
     const t = await redeem(emulator, code);
-    assert.equal(t.status, 429);
-    assert.equal(t.headers['retry-after'], '7');
+    expect(t.status).to.equal(429);
+    expect(t.headers['retry-after']).to.equal('7');
     const body = json(t);
-    assert.equal(body['error'], 'temporarily_unavailable');
-    assert.match(String(body['error_description']), /^AADSTS\d+: .*\r\nTrace ID: /);
-    assert.ok(Array.isArray(body['error_codes']));
+    expect(body['error']).to.equal('temporarily_unavailable');
+    expect(String(body['error_description'])).to.match(/^AADSTS\d+: .*\r\nTrace ID: /);
+    expect(Array.isArray(body['error_codes'])).to.be.ok;
 
     emulator.setFault('graph.me', { type: 'status', status: 429, retryAfter: 3 });
     const g = await raw(meUrl, { headers: { Authorization: `Bearer ${token}` } });
-    assert.equal(g.status, 429);
-    assert.equal(g.headers['retry-after'], '3');
+    expect(g.status).to.equal(429);
+    expect(g.headers['retry-after']).to.equal('3');
     const error = json(g)['error'] as Record<string, unknown>;
-    assert.equal(error['code'], 'TooManyRequests');
-    assert.ok((error['innerError'] as Record<string, unknown>)['request-id']);
+    expect(error['code']).to.equal('TooManyRequests');
+    expect((error['innerError'] as Record<string, unknown>)['request-id']).to.be.ok;
   });
 
   it('status 500/503 and a custom body', async () => {
     emulator.setFault('graph.me', { type: 'status', status: 503 });
     const g = await raw(meUrl, { headers: { Authorization: `Bearer ${token}` } });
-    assert.equal(g.status, 503);
-    assert.equal(g.headers['retry-after'], undefined);
-    assert.equal((json(g)['error'] as Record<string, unknown>)['code'], 'serviceNotAvailable');
+    expect(g.status).to.equal(503);
+    expect(g.headers['retry-after']).to.equal(undefined);
+    expect((json(g)['error'] as Record<string, unknown>)['code']).to.equal('serviceNotAvailable');
     emulator.setFault('jwks', { type: 'status', status: 500 });
     const j = await raw(jwksUrl);
-    assert.equal(j.status, 500);
-    assert.equal(json(j)['error'], 'server_error');
+    expect(j.status).to.equal(500);
+    expect(json(j)['error']).to.equal('server_error');
     emulator.setFault('discovery', { type: 'status', status: 502, body: '{"custom":true}' });
     const d = await raw(`${emulator.authority()}/v2.0/.well-known/openid-configuration`);
-    assert.equal(d.status, 502);
-    assert.deepEqual(json(d), { custom: true });
+    expect(d.status).to.equal(502);
+    expect(json(d)).to.deep.equal({ custom: true });
   });
 
   it('html fault answers text/html (default 500, status configurable)', async () => {
     emulator.setFault('token', { type: 'html' });
     const res = await redeem(emulator, await getCode(emulator, 'work'));
-    assert.equal(res.status, 500);
-    assert.match(String(res.headers['content-type']), /^text\/html/);
-    assert.match(res.text, /<html>/);
-    assert.throws(() => JSON.parse(res.text) as unknown);
+    expect(res.status).to.equal(500);
+    expect(String(res.headers['content-type'])).to.match(/^text\/html/);
+    expect(res.text).to.match(/<html>/);
+    expect(() => JSON.parse(res.text) as unknown).to.throw();
     emulator.setFault('graph.me', { type: 'html', status: 200 });
     const ok = await raw(meUrl, { headers: { Authorization: `Bearer ${token}` } });
-    assert.equal(ok.status, 200);
-    assert.match(String(ok.headers['content-type']), /^text\/html/);
+    expect(ok.status).to.equal(200);
+    expect(String(ok.headers['content-type'])).to.match(/^text\/html/);
   });
 
   it('truncated: full Content-Length announced, half the body, then FIN', async () => {
     emulator.setFault('graph.me', { type: 'truncated' });
     const res = await attempt(meUrl, { Authorization: `Bearer ${token}` });
-    assert.equal(res.status, 200);
+    expect(res.status).to.equal(200);
     const announced = Number(res.headers?.['content-length']);
-    assert.ok(announced > 100);
-    assert.equal(res.bytes, Math.floor(announced / 2));
-    assert.equal(res.ended, false);
-    assert.ok(res.error, 'the client sees an aborted response');
+    expect(announced > 100).to.be.ok;
+    expect(res.bytes).to.equal(Math.floor(announced / 2));
+    expect(res.ended).to.equal(false);
+    expect(res.error, 'the client sees an aborted response').to.be.ok;
 
     emulator.setFault('jwks', { type: 'truncated' });
     const tcp = await tcpGet(emulator, '/common/discovery/v2.0/keys');
-    assert.equal(tcp.end, true);
-    assert.equal(tcp.error, undefined);
+    expect(tcp.end).to.equal(true);
+    expect(tcp.error).to.equal(undefined);
     const [head, body] = tcp.data.split('\r\n\r\n');
     const length = Number(/content-length: (\d+)/i.exec(head ?? '')?.[1]);
-    assert.equal(Buffer.byteLength(body ?? ''), Math.floor(length / 2));
+    expect(Buffer.byteLength(body ?? '')).to.equal(Math.floor(length / 2));
   });
 
   it('malformed-json: 200 application/json that does not parse', async () => {
     emulator.setFault('token', { type: 'malformed-json' });
     const res = await redeem(emulator, await getCode(emulator, 'work'));
-    assert.equal(res.status, 200);
-    assert.match(String(res.headers['content-type']), /^application\/json/);
-    assert.throws(() => JSON.parse(res.text) as unknown, SyntaxError);
+    expect(res.status).to.equal(200);
+    expect(String(res.headers['content-type'])).to.match(/^application\/json/);
+    expect(() => JSON.parse(res.text) as unknown).to.throw(SyntaxError);
   });
 
   it('reset: ECONNRESET on the client (TCP RST mid-body)', async () => {
     emulator.setFault('graph.me', { type: 'reset' });
     const res = await attempt(meUrl, { Authorization: `Bearer ${token}` });
-    assert.equal(res.error, 'ECONNRESET');
-    assert.equal(res.ended, false);
+    expect(res.error).to.equal('ECONNRESET');
+    expect(res.ended).to.equal(false);
     emulator.setFault('jwks', { type: 'reset' });
     const tcp = await tcpGet(emulator, '/common/discovery/v2.0/keys');
-    assert.equal(tcp.error, 'ECONNRESET');
+    expect(tcp.error).to.equal('ECONNRESET');
   });
 
   it('huge: 200 with a valid JSON body over 1 MB (default 1.5 MiB, size configurable)', async () => {
     emulator.setFault('graph.me', { type: 'huge' });
     const res = await raw(meUrl, { headers: { Authorization: `Bearer ${token}` } });
-    assert.equal(res.status, 200);
-    assert.equal(res.body.length, 1.5 * 1024 * 1024);
-    assert.equal(Number(res.headers['content-length']), res.body.length);
-    assert.equal(typeof json(res)['@odata.context'], 'string');
+    expect(res.status).to.equal(200);
+    expect(res.body.length).to.equal(1.5 * 1024 * 1024);
+    expect(Number(res.headers['content-length'])).to.equal(res.body.length);
+    expect(typeof json(res)['@odata.context']).to.equal('string');
     emulator.setFault('token', { type: 'huge', bytes: 2_000_000 });
     const t = await redeem(emulator, await getCode(emulator, 'work'));
-    assert.equal(t.body.length, 2_000_000);
-    assert.equal(json(t)['token_type'], 'Bearer');
+    expect(t.body.length).to.equal(2_000_000);
+    expect(json(t)['token_type']).to.equal('Bearer');
   });
 
   it('hang: never answers, and close() still finishes quickly', async () => {
@@ -234,38 +234,38 @@ describe('emulator: faults, counting, lifecycle', () => {
       (err: NodeJS.ErrnoException) => err.code ?? err.message,
     );
     const early = await Promise.race([pending, new Promise((r) => setTimeout(() => r('still waiting'), 300))]);
-    assert.equal(early, 'still waiting');
+    expect(early).to.equal('still waiting');
     const started = Date.now();
     await em.close();
-    assert.ok(Date.now() - started < 1000, `close took ${Date.now() - started}ms`);
-    assert.equal(await pending, 'ECONNRESET');
+    expect(Date.now() - started < 1000, `close took ${Date.now() - started}ms`).to.be.ok;
+    expect(await pending).to.equal('ECONNRESET');
   });
 
   it('hang with ms answers normally after the delay', async () => {
     emulator.setFault('jwks', { type: 'hang', ms: 150 });
     const started = Date.now();
     const res = await raw(jwksUrl);
-    assert.ok(Date.now() - started >= 140);
-    assert.equal(res.status, 200);
+    expect(Date.now() - started >= 140).to.be.ok;
+    expect(res.status).to.equal(200);
   });
 
   it('times limits a fault to the next N requests; null and clearFaults remove faults', async () => {
     emulator.setFault('jwks', { type: 'status', status: 503 }, { times: 2 });
-    assert.deepEqual([(await raw(jwksUrl)).status, (await raw(jwksUrl)).status, (await raw(jwksUrl)).status], [503, 503, 200]);
+    expect([(await raw(jwksUrl)).status, (await raw(jwksUrl)).status, (await raw(jwksUrl)).status]).to.deep.equal([503, 503, 200]);
     emulator.setFault('jwks', { type: 'status', status: 500 });
     emulator.setFault('jwks', null);
-    assert.equal((await raw(jwksUrl)).status, 200);
+    expect((await raw(jwksUrl)).status).to.equal(200);
     emulator.setFault('jwks', { type: 'status', status: 500 });
     emulator.setFault('graph.me', { type: 'status', status: 500 });
     emulator.clearFaults();
-    assert.equal((await raw(jwksUrl)).status, 200);
-    assert.equal((await raw(meUrl, { headers: { Authorization: `Bearer ${token}` } })).status, 200);
+    expect((await raw(jwksUrl)).status).to.equal(200);
+    expect((await raw(meUrl, { headers: { Authorization: `Bearer ${token}` } })).status).to.equal(200);
   });
 
   it('counts requests per route (faulted ones included) and in total (unknown paths included)', async () => {
     emulator.resetCounts();
-    assert.equal(emulator.requests(), 0);
-    assert.equal(emulator.connections(), 0);
+    expect(emulator.requests()).to.equal(0);
+    expect(emulator.connections()).to.equal(0);
     const code = await getCode(emulator, 'personal'); // GET + POST authorize
     await redeem(emulator, code);
     emulator.setFault('jwks', { type: 'status', status: 500 }, { times: 1 });
@@ -279,26 +279,26 @@ describe('emulator: faults, counting, lifecycle', () => {
     const expected: Record<EmulatorRoute, number> = {
       authorize: 2, token: 1, jwks: 2, discovery: 1, logout: 1, 'graph.me': 1, 'graph.photo': 1,
     };
-    assert.deepEqual(emulator.requestCounts(), expected);
-    assert.equal(emulator.requests('jwks'), 2);
-    assert.equal(emulator.requests(), 10);
-    assert.equal(emulator.connections(), 10, 'one connection per request without keep-alive');
+    expect(emulator.requestCounts()).to.deep.equal(expected);
+    expect(emulator.requests('jwks')).to.equal(2);
+    expect(emulator.requests()).to.equal(10);
+    expect(emulator.connections(), 'one connection per request without keep-alive').to.equal(10);
     emulator.resetCounts();
-    assert.equal(emulator.requests(), 0);
-    assert.equal(emulator.requests('authorize'), 0);
-    assert.equal(emulator.connections(), 0);
+    expect(emulator.requests()).to.equal(0);
+    expect(emulator.requests('authorize')).to.equal(0);
+    expect(emulator.connections()).to.equal(0);
   });
 
   it('counts one connection for keep-alive requests, and close() ends idle keep-alive sockets', async () => {
     const { em, jwks } = await own();
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
-      for (let i = 0; i < 5; i++) assert.equal((await attempt(jwks, {}, agent)).status, 200);
-      assert.equal(em.requests('jwks'), 5);
-      assert.equal(em.connections(), 1);
+      for (let i = 0; i < 5; i++) expect((await attempt(jwks, {}, agent)).status).to.equal(200);
+      expect(em.requests('jwks')).to.equal(5);
+      expect(em.connections()).to.equal(1);
       const started = Date.now();
       await em.close();
-      assert.ok(Date.now() - started < 1000);
+      expect(Date.now() - started < 1000).to.be.ok;
     } finally {
       agent.destroy();
     }
@@ -312,11 +312,11 @@ describe('emulator: faults, counting, lifecycle', () => {
       const body = json(await redeem(logged, code));
       await raw(`${logged.graphBaseURL}/me`, { headers: { Authorization: `Bearer ${String(body['access_token'])}` } });
       await new Promise((r) => setTimeout(r, 20));
-      assert.equal(lines.length, 4);
-      assert.match(lines[2] ?? '', /^POST \/common\/oauth2\/v2\.0\/token token 200 \d+ms$/);
+      expect(lines.length).to.equal(4);
+      expect(lines[2] ?? '').to.match(/^POST \/common\/oauth2\/v2\.0\/token token 200 \d+ms$/);
       const all = lines.join('\n');
       for (const secret of [code, String(body['access_token']), String(body['refresh_token']), String(body['id_token']), DEFAULT_CLIENT.clientSecret]) {
-        assert.equal(all.includes(secret), false);
+        expect(all.includes(secret)).to.equal(false);
       }
     } finally {
       await logged.close();
@@ -325,9 +325,9 @@ describe('emulator: faults, counting, lifecycle', () => {
 
   it('close() is idempotent', async () => {
     const { em, jwks } = await own();
-    assert.equal((await raw(jwks)).status, 200);
+    expect((await raw(jwks)).status).to.equal(200);
     await Promise.all([em.close(), em.close()]);
     await em.close();
-    await assert.rejects(raw(jwks));
+    await expectReject(raw(jwks));
   });
 });

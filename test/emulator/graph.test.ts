@@ -1,4 +1,4 @@
-import assert from 'node:assert/strict';
+import { expect } from 'chai';
 import sinon from 'sinon';
 import { DEMO_USERS, startEmulator } from '../../lib/emulator/index.js';
 import type { Emulator } from '../../lib/emulator/index.js';
@@ -25,45 +25,45 @@ describe('emulator: Microsoft Graph', () => {
   it('GET /v1.0/me returns the default property set for each demo user', async () => {
     for (const user of DEMO_USERS) {
       const res = await raw(`${emulator.graphBaseURL}/me`, { headers: bearer(user.key) });
-      assert.equal(res.status, 200, user.key);
-      assert.match(String(res.headers['content-type']), /^application\/json/);
-      assert.match(String(res.headers['request-id']), /^[0-9a-f-]{36}$/);
+      expect(res.status, user.key).to.equal(200);
+      expect(String(res.headers['content-type'])).to.match(/^application\/json/);
+      expect(String(res.headers['request-id'])).to.match(/^[0-9a-f-]{36}$/);
       const body = json(res);
-      assert.deepEqual(Object.keys(body), [
+      expect(Object.keys(body)).to.deep.equal([
         '@odata.context', 'businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone',
         'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName', 'id',
       ]);
-      assert.equal(body['@odata.context'], `${emulator.url}/v1.0/$metadata#users/$entity`);
-      assert.equal(body['id'], user.graphId);
-      assert.equal(body['displayName'], user.displayName);
-      assert.equal(body['userPrincipalName'], user.userPrincipalName);
-      assert.equal(body['mail'], user.mail);
+      expect(body['@odata.context']).to.equal(`${emulator.url}/v1.0/$metadata#users/$entity`);
+      expect(body['id']).to.equal(user.graphId);
+      expect(body['displayName']).to.equal(user.displayName);
+      expect(body['userPrincipalName']).to.equal(user.userPrincipalName);
+      expect(body['mail']).to.equal(user.mail);
     }
   });
 
   it('models personal accounts like Microsoft: CID id, mail null, nulls; gmail account with empty UPN', async () => {
     const personal = json(await raw(`${emulator.graphBaseURL}/me`, { headers: bearer('personal') }));
-    assert.match(String(personal['id']), /^[0-9a-f]{16}$/);
-    assert.equal(personal['mail'], null);
-    assert.equal(personal['jobTitle'], null);
-    assert.equal(personal['mobilePhone'], null);
-    assert.deepEqual(personal['businessPhones'], []);
-    assert.equal(personal['userPrincipalName'], 'avery.howard@outlook.com');
+    expect(String(personal['id'])).to.match(/^[0-9a-f]{16}$/);
+    expect(personal['mail']).to.equal(null);
+    expect(personal['jobTitle']).to.equal(null);
+    expect(personal['mobilePhone']).to.equal(null);
+    expect(personal['businessPhones']).to.deep.equal([]);
+    expect(personal['userPrincipalName']).to.equal('avery.howard@outlook.com');
     const gmail = json(await raw(`${emulator.graphBaseURL}/me`, { headers: bearer('personal-gmail') }));
-    assert.equal(gmail['userPrincipalName'], '');
-    assert.equal(gmail['mail'], 'sam.rivera@gmail.com');
+    expect(gmail['userPrincipalName']).to.equal('');
+    expect(gmail['mail']).to.equal('sam.rivera@gmail.com');
     const work = json(await raw(`${emulator.graphBaseURL}/me`, { headers: bearer('work') }));
-    assert.equal(work['id'], DEMO_USERS.find((u) => u.key === 'work')?.oid);
-    assert.deepEqual(work['businessPhones'], ['+1 425 555 0109']);
+    expect(work['id']).to.equal(DEMO_USERS.find((u) => u.key === 'work')?.oid);
+    expect(work['businessPhones']).to.deep.equal(['+1 425 555 0109']);
     const noEmail = json(await raw(`${emulator.graphBaseURL}/me`, { headers: bearer('no-email') }));
-    assert.equal(noEmail['mail'], null);
+    expect(noEmail['mail']).to.equal(null);
   });
 
   it('serves /beta/me and $select', async () => {
     const beta = json(await raw(`${emulator.url}/beta/me`, { headers: bearer('work') }));
-    assert.equal(beta['@odata.context'], `${emulator.url}/beta/$metadata#users/$entity`);
+    expect(beta['@odata.context']).to.equal(`${emulator.url}/beta/$metadata#users/$entity`);
     const selected = json(await raw(`${emulator.graphBaseURL}/me?$select=id,mail`, { headers: bearer('work') }));
-    assert.deepEqual(selected, { '@odata.context': `${emulator.url}/v1.0/$metadata#users(id,mail)/$entity`, id: DEMO_USERS[1]?.graphId, mail: 'AdeleV@contoso.com' });
+    expect(selected).to.deep.equal({ '@odata.context': `${emulator.url}/v1.0/$metadata#users(id,mail)/$entity`, id: DEMO_USERS[1]?.graphId, mail: 'AdeleV@contoso.com' });
   });
 
   it('401 InvalidAuthenticationToken for a missing, unknown or query-string token', async () => {
@@ -75,15 +75,15 @@ describe('emulator: Microsoft Graph', () => {
       ['wrong scheme', `${emulator.graphBaseURL}/me`, { Authorization: `Basic ${token}` }],
     ] as const) {
       const res = await raw(url, { headers: { ...headers, 'client-request-id': 'c0ffee00-0000-4000-8000-000000000001' } });
-      assert.equal(res.status, 401, label);
-      assert.match(String(res.headers['www-authenticate']), /^Bearer /);
+      expect(res.status, label).to.equal(401);
+      expect(String(res.headers['www-authenticate'])).to.match(/^Bearer /);
       const error = json(res)['error'] as Record<string, unknown>;
-      assert.equal(error['code'], 'InvalidAuthenticationToken');
-      assert.equal(typeof error['message'], 'string');
+      expect(error['code']).to.equal('InvalidAuthenticationToken');
+      expect(typeof error['message']).to.equal('string');
       const inner = error['innerError'] as Record<string, unknown>;
-      assert.match(String(inner['date']), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
-      assert.equal(inner['request-id'], res.headers['request-id']);
-      assert.equal(inner['client-request-id'], 'c0ffee00-0000-4000-8000-000000000001');
+      expect(String(inner['date'])).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
+      expect(inner['request-id']).to.equal(res.headers['request-id']);
+      expect(inner['client-request-id']).to.equal('c0ffee00-0000-4000-8000-000000000001');
     }
   });
 
@@ -93,8 +93,8 @@ describe('emulator: Microsoft Graph', () => {
     try {
       clock.tick(3600_000);
       const res = await raw(`${emulator.graphBaseURL}/me`, { headers: { Authorization: `Bearer ${token}` } });
-      assert.equal(res.status, 401);
-      assert.match(String((json(res)['error'] as Record<string, unknown>)['message']), /expired/);
+      expect(res.status).to.equal(401);
+      expect(String((json(res)['error'] as Record<string, unknown>)['message'])).to.match(/expired/);
     } finally {
       clock.restore();
     }
@@ -104,8 +104,8 @@ describe('emulator: Microsoft Graph', () => {
     const short = await startEmulator({ accessTokenLifetimeSeconds: 120 });
     try {
       const body = json(await redeem(short, await getCode(short, 'work')));
-      assert.equal(body['expires_in'], 120);
-      assert.equal(body['ext_expires_in'], 120);
+      expect(body['expires_in']).to.equal(120);
+      expect(body['ext_expires_in']).to.equal(120);
     } finally {
       await short.close();
     }
@@ -113,48 +113,48 @@ describe('emulator: Microsoft Graph', () => {
 
   it('403 Authorization_RequestDenied for a token without User.Read', async () => {
     const body = json(await redeem(emulator, await getCode(emulator, 'work', { scope: 'openid api://other/read' })));
-    assert.equal(body['scope'], 'openid api://other/read');
+    expect(body['scope']).to.equal('openid api://other/read');
     const res = await raw(`${emulator.graphBaseURL}/me`, { headers: { Authorization: `Bearer ${String(body['access_token'])}` } });
-    assert.equal(res.status, 403);
-    assert.equal((json(res)['error'] as Record<string, unknown>)['code'], 'Authorization_RequestDenied');
+    expect(res.status).to.equal(403);
+    expect((json(res)['error'] as Record<string, unknown>)['code']).to.equal('Authorization_RequestDenied');
   });
 
   it('serves photos with their content type, 404 ImageNotFound without photo', async () => {
     const png = await raw(`${emulator.graphBaseURL}/me/photo/$value`, { headers: bearer('personal') });
-    assert.equal(png.status, 200);
-    assert.equal(png.headers['content-type'], 'image/png');
-    assert.deepEqual(png.body.subarray(0, 8), PNG_MAGIC);
-    assert.deepEqual(png.body, DEMO_USERS[0]?.photo?.data);
+    expect(png.status).to.equal(200);
+    expect(png.headers['content-type']).to.equal('image/png');
+    expect(png.body.subarray(0, 8)).to.deep.equal(PNG_MAGIC);
+    expect(png.body).to.deep.equal(DEMO_USERS[0]?.photo?.data);
 
     const jpeg = await raw(`${emulator.graphBaseURL}/me/photos/48x48/$value`, { headers: bearer('work') });
-    assert.equal(jpeg.status, 200);
-    assert.equal(jpeg.headers['content-type'], 'image/jpeg');
-    assert.deepEqual(jpeg.body.subarray(0, 3), JPEG_MAGIC);
-    assert.ok(jpeg.headers['request-id']);
+    expect(jpeg.status).to.equal(200);
+    expect(jpeg.headers['content-type']).to.equal('image/jpeg');
+    expect(jpeg.body.subarray(0, 3)).to.deep.equal(JPEG_MAGIC);
+    expect(jpeg.headers['request-id']).to.be.ok;
 
     const encoded = await raw(`${emulator.graphBaseURL}/me/photos/648x648/%24value`, { headers: bearer('work') });
-    assert.equal(encoded.status, 200);
+    expect(encoded.status).to.equal(200);
 
     for (const key of ['guest', 'personal-gmail', 'no-email']) {
       const none = await raw(`${emulator.graphBaseURL}/me/photo/$value`, { headers: bearer(key) });
-      assert.equal(none.status, 404, key);
-      assert.equal((json(none)['error'] as Record<string, unknown>)['code'], 'ImageNotFound');
-      assert.ok(none.headers['request-id']);
+      expect(none.status, key).to.equal(404);
+      expect((json(none)['error'] as Record<string, unknown>)['code']).to.equal('ImageNotFound');
+      expect(none.headers['request-id']).to.be.ok;
     }
     const badSize = await raw(`${emulator.graphBaseURL}/me/photos/50x50/$value`, { headers: bearer('work') });
-    assert.equal(badSize.status, 404);
+    expect(badSize.status).to.equal(404);
     const unauth = await raw(`${emulator.graphBaseURL}/me/photo/$value`);
-    assert.equal(unauth.status, 401);
+    expect(unauth.status).to.equal(401);
   });
 
   it('answers unknown Graph segments with 400 BadRequest and serves /oidc/userinfo', async () => {
     const res = await raw(`${emulator.graphBaseURL}/users`, { headers: bearer('work') });
-    assert.equal(res.status, 400);
-    assert.equal((json(res)['error'] as Record<string, unknown>)['code'], 'BadRequest');
+    expect(res.status).to.equal(400);
+    expect((json(res)['error'] as Record<string, unknown>)['code']).to.equal('BadRequest');
     const body = await loginTokens(emulator, 'work');
     const info = json(await raw(`${emulator.url}/oidc/userinfo`, { headers: { Authorization: `Bearer ${String(body['access_token'])}` } }));
-    assert.equal(info['sub'], jwtPayload(String(body['id_token']))['sub']);
-    assert.equal(info['email'], 'AdeleV@contoso.com');
-    assert.equal(info['given_name'], 'Adele');
+    expect(info['sub']).to.equal(jwtPayload(String(body['id_token']))['sub']);
+    expect(info['email']).to.equal('AdeleV@contoso.com');
+    expect(info['given_name']).to.equal('Adele');
   });
 });
