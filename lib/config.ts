@@ -233,8 +233,8 @@ export function resolveConfig(input: StrategyOptionsBase): ResolvedConfig {
   if (profileSource === 'id_token' && photo !== false) fail('option photo needs profileSource "graph" (the photo comes from Microsoft Graph)');
 
   const allowed = options['allowedTenants'];
-  if (allowed !== undefined && typeof allowed !== 'function') {
-    if (!Array.isArray(allowed) || !allowed.every((t) => typeof t === 'string' && t !== '')) {
+  if (allowed !== undefined) {
+    if (typeof allowed !== 'function' && (!Array.isArray(allowed) || !allowed.every((t) => typeof t === 'string' && t !== ''))) {
       fail('option allowedTenants must be an array of tenant ids or a function');
     }
     if (!scope.includes('openid')) fail('option allowedTenants needs the openid scope (the tenant comes from the ID token)');

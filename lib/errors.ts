@@ -67,9 +67,13 @@ export function parseAadsts(description: unknown): AadstsDiagnostics {
 
 /** Fields of an error callback from Microsoft's authorize endpoint. */
 export interface AuthorizationErrorFields {
+  /** The OAuth `error` value. */
   error: string;
+  /** Microsoft's `error_description`. */
   error_description?: string | undefined;
+  /** Microsoft's `error_uri`. */
   error_uri?: string | undefined;
+  /** Microsoft's `error_subcode` (e.g. `cancel`). */
   error_subcode?: string | undefined;
 }
 
@@ -109,12 +113,19 @@ export class MicrosoftAuthorizationError extends AuthorizationError {
 
 /** Fields of Microsoft's token-endpoint error JSON. */
 export interface TokenErrorBody {
+  /** The OAuth `error` value (`invalid_grant`, …). */
   error: string;
+  /** Text with the AADSTS code, trace id, correlation id and timestamp. */
   error_description?: string;
+  /** AADSTS numbers. */
   error_codes?: number[];
+  /** When the error happened. */
   timestamp?: string;
+  /** Request trace id. */
   trace_id?: string;
+  /** Correlation id. */
   correlation_id?: string;
+  /** Page with more information. */
   error_uri?: string;
 }
 
@@ -161,11 +172,17 @@ export class MicrosoftTokenError extends TokenError {
 
 /** Fields of a Microsoft Graph error. */
 export interface GraphErrorFields {
+  /** HTTP status. */
   status: number;
+  /** Graph's `error.code`. */
   graphCode?: string | undefined;
+  /** Graph's `error.message` (shortened). */
   message?: string | undefined;
+  /** Graph `request-id`. */
   requestId?: string | undefined;
+  /** Seconds from `Retry-After`. */
   retryAfter?: number | undefined;
+  /** The Graph URL called. */
   url: string;
 }
 

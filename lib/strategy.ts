@@ -38,8 +38,27 @@ import type {
   VerifyFunctionWithRequestNoParams,
 } from './types.js';
 
+/** The endpoints a strategy resolved from its options (see {@link Strategy.endpoints}). */
+export interface StrategyEndpoints {
+  /** Login authority, `<origin>[/path]/<tenant>`. */
+  readonly authority: string;
+  /** Authorize endpoint. */
+  readonly authorizationURL: string;
+  /** Token endpoint. */
+  readonly tokenURL: string;
+  /** JWKS (signing keys) endpoint. */
+  readonly jwksURL: string;
+  /** End-session (logout) endpoint. */
+  readonly logoutURL: string;
+  /** Microsoft Graph base URL (`/me` is read from here). */
+  readonly graphBaseURL: string;
+  /** ID-token issuers are `${issuerBase}/<tid>/v2.0`. */
+  readonly issuerBase: string;
+}
+
 /** A Passport failure challenge. */
 export interface FailureInfo {
+  /** Why sign-in did not succeed. */
   message: string;
   [field: string]: unknown;
 }
@@ -233,7 +252,7 @@ export class Strategy extends OAuth2Base {
   }
 
   /** The resolved endpoints (authorize, token, JWKS, logout, Graph) and settings, for diagnostics. */
-  get endpoints(): Readonly<Pick<ResolvedConfig, 'authority' | 'authorizationURL' | 'tokenURL' | 'jwksURL' | 'logoutURL' | 'graphBaseURL' | 'issuerBase'>> {
+  get endpoints(): StrategyEndpoints {
     const c = this._config;
     return { authority: c.authority, authorizationURL: c.authorizationURL, tokenURL: c.tokenURL, jwksURL: c.jwksURL, logoutURL: c.logoutURL, graphBaseURL: c.graphBaseURL, issuerBase: c.issuerBase };
   }
