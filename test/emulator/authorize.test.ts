@@ -231,3 +231,55 @@ describe('emulator: authorize endpoint', () => {
     expect(new URLSearchParams(url.hash.slice(1)).get('code')).to.be.ok;
   });
 });
+
+describe('emulator: custom clients and users', () => {
+  const OTHER_TID = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+  let emulator: Emulator;
+  before(async () => {
+    emulator = await startEmulator({
+      clients: [{ clientId: 'my-app', clientSecret: 'x', redirectUris: ['https://app.example/cb'] }],
+      users: [
+        {
+          key: 'fabrikam', kind: 'work', oid: '11111111-2222-4333-8444-555555555555', tid: OTHER_TID,
+          graphId: '11111111-2222-4333-8444-555555555555', displayName: 'Fab Rikam', userPrincipalName: 'fab@fabrikam.example',
+          mail: 'fab@fabrikam.example', preferredUsername: 'fab@fabrikam.example',
+        },
+      ],
+    });
+  });
+  after(async () => {
+    await emulator.close();
+  });
+
+  it('serves a tenant that only a custom user belongs to, and matches non-loopback redirect URIs exactly', async () => {
+    const url = (redirect: string): string => {
+      const u = new URL(`${emulator.authority(OTHER_TID)}/oauth2/v2.0/authorize`);
+      u.search = new URLSearchParams({ client_id: 'my-app', response_type: 'code', redirect_uri: redirect, scope: 'openid' }).toString();
+      return u.toString();
+    };
+    const page = await raw(url('https://app.example/cb'));
+    expect(listed(page.text)).to.deep.equal(['fabrikam']);
+    const ok = await completeLogin(url('https://app.example/cb'), 'fabrikam');
+    expect(ok.kind).to.equal('redirect');
+    if (ok.kind === 'redirect') expect(ok.location).to.match(/^https:\/\/app\.example\/cb\?code=/);
+    const port = await completeLogin(url('https://app.example:8443/cb'), 'fabrikam');
+    expect(port.kind).to.equal('error_page');
+    if (port.kind === 'error_page') expect(port.code).to.equal(50011);
+    const doc = await raw(`${emulator.authority(OTHER_TID)}/v2.0/.well-known/openid-configuration`);
+    expect(JSON.parse(doc.text)).to.have.property('issuer', `${emulator.url}/${OTHER_TID}/v2.0`);
+  });
+
+  it('rejects duplicate user keys', async () => {
+    const user = emulator.users[0];
+    if (!user) throw new Error('no user');
+    const error = await startEmulator({ users: [user, { ...user }] }).then(
+      async (e) => {
+        await e.close();
+        return undefined;
+      },
+      (err: unknown) => err,
+    );
+    expect(error).to.be.instanceOf(Error);
+    expect(String(error)).to.match(/duplicate emulator user key/);
+  });
+});
