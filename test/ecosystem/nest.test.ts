@@ -13,11 +13,13 @@ import { NestFactory } from '@nestjs/core';
 import { AuthGuard, PassportStrategy } from '@nestjs/passport';
 import { expect } from 'chai';
 import passport from 'passport';
-import { completeLogin, DEFAULT_CLIENT, DEMO_TENANT_ID, DEMO_USERS, startEmulator } from '../../lib/emulator/index.js';
+import { DEFAULT_CLIENT, DEMO_TENANT_ID, startEmulator } from '../../lib/emulator/index.js';
 import type { Emulator } from '../../lib/emulator/index.js';
 import { Strategy } from '../../lib/strategy.js';
 import type { MicrosoftProfile, MicrosoftRequest } from '../../lib/types.js';
-import { authenticate, fakeRequest, login } from './harness.js';
+import { callbackFromEmulator, demoUser, loginThroughEmulator } from '../helpers/emulator.js';
+import { rejectionOf } from '../helpers/errors.js';
+import { expectErrorOf, expectFail, expectSuccess, fakeRequest } from '../helpers/passport.js';
 
 /** What the Nest app keeps as its user. */
 interface AppUser {
@@ -85,12 +87,6 @@ class ThrowingMicrosoftStrategy extends PassportStrategy(Strategy, 'microsoft-th
   }
 }
 
-function demoUser(key: string): (typeof DEMO_USERS)[number] {
-  const user = DEMO_USERS.find((u) => u.key === key);
-  if (!user) throw new Error(`no demo user ${key}`);
-  return user;
-}
-
 /** The Passport strategy registered under `name` (what `passport.authenticate(name)` will run). */
 function registered(name: string): unknown {
   return (passport as unknown as { _strategy(name: string): unknown })._strategy(name);
@@ -148,11 +144,9 @@ describe('NestJS: PassportStrategy(Strategy, "microsoft") against the emulator',
       const strategy = new MicrosoftAuthStrategy(settings);
       const work = demoUser('work');
 
-      const outcome = await login(strategy, 'work');
+      const { user } = expectSuccess(await loginThroughEmulator(strategy, 'work'));
 
-      expect(outcome.action).to.equal('success');
-      if (outcome.action !== 'success') return;
-      expect(outcome.user).to.deep.equal({
+      expect(user).to.deep.equal({
         provider: 'microsoft',
         tenantId: DEMO_TENANT_ID,
         objectId: work.oid,
@@ -168,9 +162,8 @@ describe('NestJS: PassportStrategy(Strategy, "microsoft") against the emulator',
       const strategy = new MicrosoftAuthStrategy(settings);
       const personal = demoUser('personal');
 
-      const outcome = await login(strategy, 'personal');
+      expectSuccess(await loginThroughEmulator(strategy, 'personal'));
 
-      expect(outcome.action).to.equal('success');
       const profile = strategy.validated[0];
       expect(profile?.id).to.equal(personal.oid);
       expect(profile?.accountType).to.equal('personal');
@@ -181,20 +174,17 @@ describe('NestJS: PassportStrategy(Strategy, "microsoft") against the emulator',
     it('turns validate() returning false into a Passport fail', async () => {
       const strategy = new MicrosoftAuthStrategy(settings);
 
-      const outcome = await login(strategy, 'no-email');
+      expectFail(await loginThroughEmulator(strategy, 'no-email'));
 
-      expect(outcome.action).to.equal('fail');
       expect(strategy.validated).to.have.length(1);
     });
 
     it('turns an exception in validate() into a Passport error', async () => {
       const strategy = new ThrowingMicrosoftStrategy(settings);
 
-      const outcome = await login(strategy, 'work');
+      const outcome = await loginThroughEmulator(strategy, 'work');
 
-      expect(outcome.action).to.equal('error');
-      if (outcome.action !== 'error') return;
-      expect((outcome.error as Error).message).to.equal('user store unavailable');
+      expect(expectErrorOf(outcome, Error).message).to.equal('user store unavailable');
     });
   });
 
@@ -208,11 +198,9 @@ describe('NestJS: PassportStrategy(Strategy, "microsoft") against the emulator',
         const strategy = app.get(MicrosoftAuthStrategy);
         expect(registered('microsoft')).to.equal(strategy);
 
-        const outcome = await login(strategy, 'guest');
+        const { user } = expectSuccess(await loginThroughEmulator(strategy, 'guest'));
 
-        expect(outcome.action).to.equal('success');
-        if (outcome.action !== 'success') return;
-        expect(outcome.user).to.include({ objectId: demoUser('guest').oid, tenantId: DEMO_TENANT_ID });
+        expect(user).to.include({ objectId: demoUser('guest').oid, tenantId: DEMO_TENANT_ID });
       } finally {
         await app.close();
       }
@@ -231,7 +219,7 @@ describe('NestJS: PassportStrategy(Strategy, "microsoft") against the emulator',
       const session: Record<string, unknown> = {};
       const { res, ended } = fakeResponse();
 
-      void new MicrosoftLoginGuard().canActivate(httpContext(fakeRequest('/login', session), res));
+      void new MicrosoftLoginGuard().canActivate(httpContext(fakeRequest({ url: '/login', session }), res));
       const redirect = await ended;
 
       expect(redirect.status).to.equal(302);
@@ -244,12 +232,7 @@ describe('NestJS: PassportStrategy(Strategy, "microsoft") against the emulator',
     it('authenticates the callback route and puts the user on request.user', async () => {
       const strategy = new MicrosoftAuthStrategy(settings);
       const session: Record<string, unknown> = {};
-      const start = await authenticate(strategy, fakeRequest('/login', session));
-      if (start.action !== 'redirect') throw new Error(`expected a redirect, got ${start.action}`);
-      const answer = await completeLogin(start.url, 'work');
-      if (answer.kind !== 'redirect') throw new Error(`expected a redirect back, got ${answer.kind}`);
-      const back = new URL(answer.location);
-      const req = fakeRequest(`${back.pathname}${back.search}`, session);
+      const req = fakeRequest({ url: await callbackFromEmulator(strategy, 'work', session), session });
 
       const allowed = await new (AuthGuard('microsoft'))().canActivate(httpContext(req, fakeResponse().res));
 
@@ -260,21 +243,11 @@ describe('NestJS: PassportStrategy(Strategy, "microsoft") against the emulator',
     it('answers a replayed callback with UnauthorizedException', async () => {
       const strategy = new MicrosoftAuthStrategy(settings);
       const session: Record<string, unknown> = {};
-      const start = await authenticate(strategy, fakeRequest('/login', session));
-      if (start.action !== 'redirect') throw new Error(`expected a redirect, got ${start.action}`);
-      const answer = await completeLogin(start.url, 'work');
-      if (answer.kind !== 'redirect') throw new Error(`expected a redirect back, got ${answer.kind}`);
-      const back = new URL(answer.location);
-      const callbackPath = `${back.pathname}${back.search}`;
+      const callbackPath = await callbackFromEmulator(strategy, 'work', session);
       const Guard = AuthGuard('microsoft');
-      await new Guard().canActivate(httpContext(fakeRequest(callbackPath, session), fakeResponse().res));
+      await new Guard().canActivate(httpContext(fakeRequest({ url: callbackPath, session }), fakeResponse().res));
 
-      let caught: unknown;
-      try {
-        await new Guard().canActivate(httpContext(fakeRequest(callbackPath, session), fakeResponse().res));
-      } catch (err) {
-        caught = err;
-      }
+      const caught = await rejectionOf(() => new Guard().canActivate(httpContext(fakeRequest({ url: callbackPath, session }), fakeResponse().res)));
 
       expect(caught).to.be.instanceOf(UnauthorizedException);
     });

@@ -4,12 +4,14 @@
  */
 import { expect } from 'chai';
 import refresh from 'passport-oauth2-refresh';
-import { CONSUMER_TENANT_ID, DEFAULT_CLIENT, DEMO_TENANT_ID, DEMO_USERS, startEmulator } from '../../lib/emulator/index.js';
+import { CONSUMER_TENANT_ID, DEFAULT_CLIENT, DEMO_TENANT_ID, startEmulator } from '../../lib/emulator/index.js';
 import type { Emulator, EmulatorClient } from '../../lib/emulator/index.js';
 import { MicrosoftTokenError } from '../../lib/errors.js';
 import { Strategy } from '../../lib/strategy.js';
 import type { MicrosoftProfile, VerifyCallback } from '../../lib/types.js';
-import { login } from './harness.js';
+import { demoUser, loginThroughEmulator } from '../helpers/emulator.js';
+import { rejectionOf } from '../helpers/errors.js';
+import { expectSuccess } from '../helpers/passport.js';
 
 const CALLBACK_URL = 'http://127.0.0.1:3000/login/callback';
 
@@ -18,12 +20,6 @@ const OTHER_CLIENT: EmulatorClient = {
   clientSecret: 'other-app-secret~abcdefghijklmnopqrstuvwxyz',
   redirectUris: ['http://127.0.0.1/login/callback'],
 };
-
-function demoUser(key: string): (typeof DEMO_USERS)[number] {
-  const user = DEMO_USERS.find((u) => u.key === key);
-  if (!user) throw new Error(`no demo user ${key}`);
-  return user;
-}
 
 interface SignedIn {
   accessToken: string;
@@ -49,9 +45,7 @@ function emulatorStrategy(emulator: Emulator, client: EmulatorClient = DEFAULT_C
 
 /** Signs `account` in through the strategy and returns the tokens its verify callback received. */
 async function signIn(strategy: Strategy, account: string): Promise<SignedIn> {
-  const outcome = await login(strategy, account);
-  if (outcome.action !== 'success') throw new Error(`login of ${account} ended with ${outcome.action}`);
-  const user = outcome.user as { accessToken: string; refreshToken: string | undefined; profile: MicrosoftProfile };
+  const user = expectSuccess(await loginThroughEmulator(strategy, account)).user as { accessToken: string; refreshToken: string | undefined; profile: MicrosoftProfile };
   if (typeof user.refreshToken !== 'string') throw new Error('the login returned no refresh token');
   return { accessToken: user.accessToken, refreshToken: user.refreshToken, profile: user.profile };
 }
@@ -171,12 +165,7 @@ describe('refresh tokens against the emulator', () => {
     });
 
     it('rejects an invalid refresh token with MicrosoftTokenError invalid_grant', async () => {
-      let caught: unknown;
-      try {
-        await strategy.refresh('1.AX_not-a-refresh-token');
-      } catch (err) {
-        caught = err;
-      }
+      const caught = await rejectionOf(strategy.refresh('1.AX_not-a-refresh-token'));
 
       expect(caught).to.be.instanceOf(MicrosoftTokenError);
       const err = caught as MicrosoftTokenError;
@@ -191,12 +180,7 @@ describe('refresh tokens against the emulator', () => {
       const otherApp = emulatorStrategy(emulator, OTHER_CLIENT);
       const signedIn = await signIn(otherApp, 'work');
 
-      let caught: unknown;
-      try {
-        await strategy.refresh(signedIn.refreshToken);
-      } catch (err) {
-        caught = err;
-      }
+      const caught = await rejectionOf(strategy.refresh(signedIn.refreshToken));
 
       expect(caught).to.be.instanceOf(MicrosoftTokenError);
       expect((caught as MicrosoftTokenError).code).to.equal('invalid_grant');
@@ -205,12 +189,7 @@ describe('refresh tokens against the emulator', () => {
 
     it('refuses an empty refresh token before calling Microsoft', async () => {
       const before = emulator.requests('token');
-      let caught: unknown;
-      try {
-        await strategy.refresh('');
-      } catch (err) {
-        caught = err;
-      }
+      const caught = await rejectionOf(strategy.refresh(''));
 
       expect(caught).to.be.instanceOf(TypeError);
       expect(emulator.requests('token')).to.equal(before);
