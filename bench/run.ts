@@ -10,7 +10,7 @@
  * Settings (environment or --name=value): BENCH_N / --n (logins per batch, default 300),
  * BENCH_CONCURRENCY / --concurrency (8), BENCH_ROUNDS / --rounds (3), BENCH_LATENCIES / --latencies
  * ("0,20" ms), BENCH_HEAP_LOGINS / --heap-logins (20000), BENCH_BURST / --burst (200),
- * BENCH_CPU_PROF / --cpu-prof (a contender whose app writes a V8 CPU profile to bench/results/prof),
+ * BENCH_CPU_PROF / --cpu-prof (comma-separated contenders whose apps write a V8 CPU profile to bench/results/prof),
  * BENCH_OUT / --out (JSON path, default bench/results/latest.json).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -116,7 +116,7 @@ class Bench {
   }
 
   startApp(contender: Contender): Promise<Child> {
-    const flags = CPU_PROF === contender ? ['--cpu-prof', `--cpu-prof-dir=${path.join(BENCH_DIR, 'results', 'prof')}`] : [];
+    const flags = CPU_PROF.split(',').includes(contender) ? ['--cpu-prof', `--cpu-prof-dir=${path.join(BENCH_DIR, 'results', 'prof')}`] : [];
     return Child.start(path.join(BENCH_DIR, 'app.ts'), { BENCH_CONTENDER: contender, BENCH_EMULATOR_URL: this.emulatorURL }, flags);
   }
 
