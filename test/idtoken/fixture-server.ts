@@ -7,8 +7,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as jose from 'jose';
+import { tenantKind } from '../../lib/config.js';
+import { JwksCache } from '../../lib/idtoken/jwks.js';
+import { IdTokenVerifier } from '../../lib/idtoken/verify.js';
 
 export const CONSUMER_TID = '9188040d-6c67-4c5b-b112-36a304b66dad';
+/** The work tenant the ID-token tests sign in to. */
+export const WORK_TID = 'b9419818-09af-49c2-b0c3-653adc1f376e';
+/** A tenant no test account belongs to. */
+export const OTHER_TID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 export const CLIENT_ID = '6cb04018-a3f5-46a7-b995-940c78f5aef3';
 export const CLIENT_SECRET = 'fixture-client-secret';
 
@@ -37,6 +44,18 @@ export interface SeenRequest {
 }
 
 export type Route = 'jwks' | 'token' | 'graph.me' | 'discovery' | 'other';
+
+/** How {@link IdpFixture.verifierFor} configures a verifier. */
+export interface VerifierSetup {
+  /** Tenant segment of the authority (default `common`). */
+  tenant?: string;
+  /** Seconds (default 300, the strategy's default). */
+  clockTolerance?: number;
+  /** Clock (ms) of the verifier and its key cache. */
+  now: () => number;
+  /** Where the key cache fetches keys (default: this fixture's JWKS for `tenant`). */
+  jwksURL?: string;
+}
 
 export interface SignOptions {
   /** kid written to the header (default: the signing key's kid). */
@@ -96,6 +115,19 @@ export class IdpFixture {
 
   jwksURL(tenant: string): string {
     return `${this.origin}/${tenant}/discovery/v2.0/keys`;
+  }
+
+  /**
+   * A verifier for the authority `${origin}/${tenant}` with a key cache of its own, configured as the
+   * strategy configures one.
+   */
+  verifierFor(setup: VerifierSetup): { verifier: IdTokenVerifier; jwks: JwksCache } {
+    const tenant = setup.tenant ?? 'common';
+    const kind = tenantKind(tenant);
+    if (kind === undefined) throw new Error(`bad tenant ${tenant}`);
+    const jwks = new JwksCache({ url: setup.jwksURL ?? this.jwksURL(tenant), timeout: 5000, now: setup.now });
+    const verifier = new IdTokenVerifier({ clientID: CLIENT_ID, tenantKind: kind, tenant, issuerBase: this.origin, clockTolerance: setup.clockTolerance ?? 300, jwks, now: setup.now });
+    return { verifier, jwks };
   }
 
   /** Published keys, in order. */

@@ -3,32 +3,14 @@
  * shared fetch for concurrent verifications on a cold cache.
  */
 import { expect } from 'chai';
-import { IdTokenError } from '../../lib/errors.js';
-import type { IdTokenErrorCode } from '../../lib/errors.js';
-import { JwksCache } from '../../lib/idtoken/jwks.js';
-import { IdTokenVerifier } from '../../lib/idtoken/verify.js';
-import { CLIENT_ID, epoch, startFixture } from './fixture-server.js';
+import type { JwksCache } from '../../lib/idtoken/jwks.js';
+import type { IdTokenVerifier } from '../../lib/idtoken/verify.js';
+import { expectIdTokenError } from '../helpers/errors.js';
+import { CLIENT_ID, WORK_TID, epoch, startFixture } from './fixture-server.js';
 import type { FixtureKey, IdpFixture } from './fixture-server.js';
 
-const WORK_TID = 'b9419818-09af-49c2-b0c3-653adc1f376e';
 const COOLDOWN_MS = 5 * 60_000;
 const MAX_AGE_MS = 24 * 60 * 60_000;
-
-async function rejection(promise: Promise<unknown>): Promise<IdTokenError> {
-  let caught: unknown;
-  try {
-    await promise;
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught, 'the token was accepted').to.be.instanceOf(IdTokenError);
-  return caught as IdTokenError;
-}
-
-async function expectCode(promise: Promise<unknown>, code: IdTokenErrorCode): Promise<void> {
-  const e = await rejection(promise);
-  expect(e.code, e.message).to.equal(code);
-}
 
 describe('ID token verifier: signing-key cache and rotation', () => {
   let fx: IdpFixture;
@@ -40,8 +22,7 @@ describe('ID token verifier: signing-key cache and rotation', () => {
   beforeEach(async () => {
     fx = await startFixture();
     clock = Date.UTC(2026, 0, 15, 12, 0, 0);
-    jwks = new JwksCache({ url: fx.jwksURL('common'), timeout: 5000, now: () => clock });
-    verifier = new IdTokenVerifier({ clientID: CLIENT_ID, tenantKind: 'common', tenant: 'common', issuerBase: fx.origin, clockTolerance: 300, jwks, now: () => clock });
+    ({ jwks, verifier } = fx.verifierFor({ now: () => clock }));
   });
   afterEach(async () => {
     await fx.close();
@@ -99,7 +80,7 @@ describe('ID token verifier: signing-key cache and rotation', () => {
     const fresh = await fx.rotate(true);
     await check(await token({ key: fresh }));
     expect(fx.count('jwks')).to.equal(2);
-    await expectCode(check(await token({ key: old })), 'key_not_found');
+    await expectIdTokenError(check(await token({ key: old })), 'key_not_found');
     // Inside the cooldown the removed kid causes no further fetch.
     expect(fx.count('jwks')).to.equal(2);
   });
@@ -114,19 +95,18 @@ describe('ID token verifier: signing-key cache and rotation', () => {
     clock += 2;
     await check(await token({ key: fresh }));
     expect(fx.count('jwks')).to.equal(2);
-    await expectCode(check(await token({ key: old })), 'key_not_found');
+    await expectIdTokenError(check(await token({ key: old })), 'key_not_found');
   });
 
   it('a burst of 20 unknown kids within the cooldown → at most one refetch (concurrent and sequential)', async () => {
     await check(await token());
     expect(fx.count('jwks')).to.equal(1);
     const forged = await unknownKidTokens(20);
-    const concurrent = await Promise.all(forged.map((t) => rejection(check(t))));
-    for (const e of concurrent) expect(e.code).to.equal('key_not_found');
+    await Promise.all(forged.map((t) => expectIdTokenError(check(t), 'key_not_found')));
     expect(fx.count('jwks')).to.be.at.most(2);
     for (const t of forged) {
       clock += 10_000; // 200 s in all: still inside the cooldown
-      await expectCode(check(t), 'key_not_found');
+      await expectIdTokenError(check(t), 'key_not_found');
     }
     expect(fx.count('jwks')).to.equal(2);
     // Known keys keep working throughout.
@@ -137,13 +117,13 @@ describe('ID token verifier: signing-key cache and rotation', () => {
   it('after the cooldown an unknown kid refetches again (not before)', async () => {
     await check(await token());
     const [first, second, third] = await unknownKidTokens(3);
-    await expectCode(check(first ?? ''), 'key_not_found');
+    await expectIdTokenError(check(first ?? ''), 'key_not_found');
     expect(fx.count('jwks')).to.equal(2);
     clock += COOLDOWN_MS - 1;
-    await expectCode(check(second ?? ''), 'key_not_found');
+    await expectIdTokenError(check(second ?? ''), 'key_not_found');
     expect(fx.count('jwks')).to.equal(2);
     clock += 1;
-    await expectCode(check(third ?? ''), 'key_not_found');
+    await expectIdTokenError(check(third ?? ''), 'key_not_found');
     expect(fx.count('jwks')).to.equal(3);
     // A key published during the cooldown is found by the next allowed refetch.
     const fresh = await fx.rotate();
@@ -157,7 +137,7 @@ describe('ID token verifier: signing-key cache and rotation', () => {
     fx.jwksFailure = 503;
     // An unknown kid triggers a refetch, which fails: the kid is simply not found.
     const [forged] = await unknownKidTokens(1);
-    await expectCode(check(forged ?? ''), 'key_not_found');
+    await expectIdTokenError(check(forged ?? ''), 'key_not_found');
     expect(fx.count('jwks')).to.equal(2);
     await check(await token());
     // The set goes stale (24 h): the refresh fails and the last good keys are kept.
@@ -184,7 +164,7 @@ describe('ID token verifier: signing-key cache and rotation', () => {
   it('the first load failing → IdTokenError jwks_unavailable, and a later login retries', async () => {
     fx.jwksFailure = 500;
     const t = await token();
-    await expectCode(check(t), 'jwks_unavailable');
+    await expectIdTokenError(check(t), 'jwks_unavailable');
     expect(fx.count('jwks')).to.equal(1);
     fx.jwksFailure = undefined;
     await check(t);
@@ -195,9 +175,8 @@ describe('ID token verifier: signing-key cache and rotation', () => {
     const closed = await startFixture();
     const url = closed.jwksURL('common');
     await closed.close();
-    const dead = new JwksCache({ url, timeout: 5000 });
-    const v = new IdTokenVerifier({ clientID: CLIENT_ID, tenantKind: 'common', tenant: 'common', issuerBase: fx.origin, clockTolerance: 300, jwks: dead, now: () => clock });
-    await expectCode(v.verify(await token(), { nonce: undefined }), 'jwks_unavailable');
+    const dead = fx.verifierFor({ jwksURL: url, now: () => clock }).verifier;
+    await expectIdTokenError(dead.verify(await token(), { nonce: undefined }), 'jwks_unavailable');
   });
 
   it('100 concurrent verifications on a cold cache → exactly 1 JWKS request', async () => {

@@ -4,18 +4,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import { IdTokenError } from '../../lib/errors.js';
-import type { IdTokenErrorCode } from '../../lib/errors.js';
 import { Strategy } from '../../lib/strategy.js';
 import type { FailureInfo } from '../../lib/strategy.js';
 import type { MicrosoftIdTokenClaims, MicrosoftProfile, StrategyOptions } from '../../lib/types.js';
-import { CLIENT_ID, CLIENT_SECRET, CONSUMER_TID, epoch, startFixture } from './fixture-server.js';
+import { expectIdTokenError, expectIdTokenErrorOutcome } from '../helpers/errors.js';
+import { sessionKeyOf } from '../helpers/microsoft.js';
+import { authenticate, expectError, expectFail, expectRedirect, expectSuccess, fakeRequest, queryOf, storedLogin } from '../helpers/passport.js';
+import type { Outcome } from '../helpers/passport.js';
+import { CLIENT_ID, CLIENT_SECRET, CONSUMER_TID, OTHER_TID, WORK_TID, epoch, startFixture } from './fixture-server.js';
 import type { FixtureKey, IdpFixture } from './fixture-server.js';
-import { makeRequest, pendingLogin, run } from './harness.js';
-import type { Outcome } from './harness.js';
 
-const WORK_TID = 'b9419818-09af-49c2-b0c3-653adc1f376e';
-const OTHER_TID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const CALLBACK = 'http://127.0.0.1/login/callback';
 
 type Claims = Record<string, unknown>;
@@ -102,30 +100,11 @@ function randomId(): string {
   return randomBytes(12).toString('base64url');
 }
 
-async function expectIdTokenError(promise: Promise<unknown>, code: IdTokenErrorCode): Promise<void> {
-  let caught: unknown;
-  try {
-    await promise;
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught, 'no IdTokenError').to.be.instanceOf(IdTokenError);
-  expect((caught as IdTokenError).code, (caught as Error).message).to.equal(code);
-}
-
-function expectErrorOutcome(outcome: Outcome, code: IdTokenErrorCode): void {
-  expect(outcome.action).to.equal('error');
-  if (outcome.action !== 'error') return;
-  expect(outcome.error).to.be.instanceOf(IdTokenError);
-  expect((outcome.error as IdTokenError).code, (outcome.error as Error).message).to.equal(code);
-}
-
 function expectFail403(outcome: Outcome): FailureInfo {
-  expect(outcome.action).to.equal('fail');
-  if (outcome.action !== 'fail') throw new Error('not a fail');
-  expect(outcome.status).to.equal(403);
-  expect(outcome.challenge).to.be.an('object');
-  return outcome.challenge as FailureInfo;
+  const { challenge, status } = expectFail(outcome);
+  expect(status).to.equal(403);
+  expect(challenge).to.be.an('object');
+  return challenge as FailureInfo;
 }
 
 describe('ID token through the Strategy', () => {
@@ -141,13 +120,13 @@ describe('ID token through the Strategy', () => {
     fx.resetCounts();
   });
 
-  interface Harness {
+  interface StrategyUnderTest {
     strategy: Strategy;
     /** Profiles handed to the verify callback. */
     profiles: MicrosoftProfile[];
   }
 
-  function makeStrategy(options: Partial<StrategyOptions> = {}, tenant = 'common'): Harness {
+  function makeStrategy(options: Partial<StrategyOptions> = {}, tenant = 'common'): StrategyUnderTest {
     const profiles: MicrosoftProfile[] = [];
     const strategy = new Strategy(
       { clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackURL: CALLBACK, authority: fx.authority(tenant), graphBaseURL: `${fx.origin}/v1.0`, ...options },
@@ -175,16 +154,12 @@ describe('ID token through the Strategy', () => {
 
   /** The authorize leg: the redirect to Microsoft and the nonce read back from the session store. */
   async function authorize(strategy: Strategy, session: Record<string, unknown> = {}): Promise<Authorized> {
-    const start = await run(strategy, makeRequest({ url: '/login', session }));
-    expect(start.action).to.equal('redirect');
-    if (start.action !== 'redirect') throw new Error('no redirect');
-    const url = new URL(start.url);
-    const state = url.searchParams.get('state');
-    const sentNonce = url.searchParams.get('nonce');
+    const start = expectRedirect(await authenticate(strategy, fakeRequest({ url: '/login', session })));
+    const { state, nonce: sentNonce } = queryOf(start.url);
     expect(state).to.be.a('string').and.not.equal('');
-    const stored = pendingLogin(session, state ?? '');
+    const stored = storedLogin(session, sessionKeyOf(strategy, CLIENT_ID), state ?? '');
     expect(stored, 'pending login in the session').to.not.equal(undefined);
-    const nonce = stored?.nonce;
+    const nonce = stored?.s.nonce;
     expect(nonce).to.be.a('string').with.length.at.least(16);
     expect(sentNonce, 'the nonce sent to Microsoft is the stored one').to.equal(nonce);
     return { session, state: state ?? '', nonce: String(nonce) };
@@ -206,11 +181,11 @@ describe('ID token through the Strategy', () => {
     fx.tokenAnswers.set(code, { body });
     if (spec.graph !== undefined) fx.graphUsers.set(accessToken, spec.graph);
     const url = `/login/callback?code=${encodeURIComponent(code)}&state=${encodeURIComponent(auth.state)}`;
-    const outcome = await run(strategy, makeRequest({ url, session: auth.session }));
+    const outcome = await authenticate(strategy, fakeRequest({ url, session: auth.session }));
     return { outcome, code };
   }
 
-  async function fullLogin(h: Harness, account: Account, options: { key?: FixtureKey; extraClaims?: Claims } = {}): Promise<{ outcome: Outcome; claims: Claims; auth: Authorized; code: string }> {
+  async function fullLogin(h: StrategyUnderTest, account: Account, options: { key?: FixtureKey; extraClaims?: Claims } = {}): Promise<{ outcome: Outcome; claims: Claims; auth: Authorized; code: string }> {
     const auth = await authorize(h.strategy);
     const claims = idTokenClaims(account.claims, auth.nonce, options.extraClaims);
     const idToken = await fx.sign(claims, options.key ? { key: options.key } : {});
@@ -224,8 +199,7 @@ describe('ID token through the Strategy', () => {
         it(`${label} account, profileSource '${mode}': the whole normalized profile`, async () => {
           const h = makeStrategy({ profileSource: mode });
           const { outcome, claims } = await fullLogin(h, account);
-          expect(outcome.action, JSON.stringify(outcome)).to.equal('success');
-          if (outcome.action === 'success') expect(outcome.user).to.deep.equal({ id: claims['oid'], tenantId: claims['tid'] });
+          expect(expectSuccess(outcome).user).to.deep.equal({ id: claims['oid'], tenantId: claims['tid'] });
           expect(h.profiles).to.have.length(1);
           const expected: Record<string, unknown> = {
             provider: 'microsoft',
@@ -311,20 +285,20 @@ describe('ID token through the Strategy', () => {
     it('a personal account under organizations → error tenant, never a login', async () => {
       const h = makeStrategy({ profileSource: 'id_token' }, 'organizations');
       const { outcome } = await fullLogin(h, ACCOUNTS.personal);
-      expectErrorOutcome(outcome, 'tenant');
+      expectIdTokenErrorOutcome(outcome, 'tenant');
       expect(h.profiles).to.have.length(0);
     });
 
     it('a work account under consumers → error tenant', async () => {
       const h = makeStrategy({ profileSource: 'id_token' }, 'consumers');
       const { outcome } = await fullLogin(h, ACCOUNTS.work);
-      expectErrorOutcome(outcome, 'tenant');
+      expectIdTokenErrorOutcome(outcome, 'tenant');
     });
 
     it('another tenant under a GUID authority → error issuer', async () => {
       const h = makeStrategy({ profileSource: 'id_token' }, OTHER_TID);
       const { outcome } = await fullLogin(h, ACCOUNTS.work);
-      expectErrorOutcome(outcome, 'issuer');
+      expectIdTokenErrorOutcome(outcome, 'issuer');
     });
 
     it('a work account under its verified domain: issuer read once from the discovery document', async () => {
@@ -339,9 +313,9 @@ describe('ID token through the Strategy', () => {
       fx.domains.set('contoso.example', WORK_TID);
       const h = makeStrategy({ profileSource: 'id_token' }, 'contoso.example');
       const { outcome } = await fullLogin(h, { ...ACCOUNTS.work, claims: { ...ACCOUNTS.work.claims, tid: OTHER_TID } });
-      expectErrorOutcome(outcome, 'issuer');
+      expectIdTokenErrorOutcome(outcome, 'issuer');
       const personal = await fullLogin(h, ACCOUNTS.personal);
-      expectErrorOutcome(personal.outcome, 'issuer');
+      expectIdTokenErrorOutcome(personal.outcome, 'issuer');
     });
 
     it('a domain authority whose discovery document fails → error issuer, retried on the next login', async () => {
@@ -349,7 +323,7 @@ describe('ID token through the Strategy', () => {
       fx.discoveryFailure = 503;
       try {
         const h = makeStrategy({ profileSource: 'id_token' }, 'contoso.example');
-        expectErrorOutcome((await fullLogin(h, ACCOUNTS.work)).outcome, 'issuer');
+        expectIdTokenErrorOutcome((await fullLogin(h, ACCOUNTS.work)).outcome, 'issuer');
         fx.discoveryFailure = undefined;
         expect((await fullLogin(h, ACCOUNTS.work)).outcome.action).to.equal('success');
         expect(fx.count('discovery')).to.equal(2);
@@ -361,7 +335,7 @@ describe('ID token through the Strategy', () => {
     it('a work token signed with the consumer-bound key (common) → error issuer', async () => {
       const h = makeStrategy();
       const { outcome } = await fullLogin(h, ACCOUNTS.work, { key: fx.consumerKey });
-      expectErrorOutcome(outcome, 'issuer');
+      expectIdTokenErrorOutcome(outcome, 'issuer');
       expect(fx.count('graph.me')).to.equal(0);
     });
   });
@@ -390,7 +364,7 @@ describe('ID token through the Strategy', () => {
       const auth = await authorize(h.strategy);
       expect(auth.nonce).to.not.equal(first.auth.nonce);
       const { outcome } = await callback(h.strategy, auth, { idToken: stolen });
-      expectErrorOutcome(outcome, 'nonce');
+      expectIdTokenErrorOutcome(outcome, 'nonce');
       expect(h.profiles).to.have.length(1);
     });
 
@@ -398,14 +372,14 @@ describe('ID token through the Strategy', () => {
       const h = makeStrategy({ profileSource: 'id_token' });
       const auth = await authorize(h.strategy);
       const { outcome } = await callback(h.strategy, auth, { idToken: await fx.sign(idTokenClaims(ACCOUNTS.work.claims, undefined)) });
-      expectErrorOutcome(outcome, 'nonce');
+      expectIdTokenErrorOutcome(outcome, 'nonce');
     });
 
     it('an ID token with another nonce → error nonce', async () => {
       const h = makeStrategy({ profileSource: 'id_token' });
       const auth = await authorize(h.strategy);
       const { outcome } = await callback(h.strategy, auth, { idToken: await fx.sign(idTokenClaims(ACCOUNTS.work.claims, `${auth.nonce}x`)) });
-      expectErrorOutcome(outcome, 'nonce');
+      expectIdTokenErrorOutcome(outcome, 'nonce');
     });
 
     it('each login gets its own nonce; two pending logins in one session each need their own', async () => {
@@ -416,7 +390,7 @@ describe('ID token through the Strategy', () => {
       expect(a.nonce).to.not.equal(b.nonce);
       // b's callback carrying a's token is refused; a's own callback still works.
       const crossed = await callback(h.strategy, b, { idToken: await fx.sign(idTokenClaims(ACCOUNTS.work.claims, a.nonce)) });
-      expectErrorOutcome(crossed.outcome, 'nonce');
+      expectIdTokenErrorOutcome(crossed.outcome, 'nonce');
       const own = await callback(h.strategy, a, { idToken: await fx.sign(idTokenClaims(ACCOUNTS.work.claims, a.nonce)) });
       expect(own.outcome.action).to.equal('success');
     });
@@ -425,7 +399,7 @@ describe('ID token through the Strategy', () => {
       const h = makeStrategy();
       const auth = await authorize(h.strategy);
       const { outcome } = await callback(h.strategy, auth, { graph: ACCOUNTS.work.graph });
-      expectErrorOutcome(outcome, 'missing');
+      expectIdTokenErrorOutcome(outcome, 'missing');
       expect(fx.count('graph.me')).to.equal(0);
       expect(h.profiles).to.have.length(0);
     });
@@ -436,7 +410,7 @@ describe('ID token through the Strategy', () => {
       const stranger = await fx.makeKey(fx.templatedIssuer);
       const idToken = await fx.sign(idTokenClaims(ACCOUNTS.work.claims, auth.nonce), { key: stranger, kid: fx.templatedKey.kid });
       const { outcome } = await callback(h.strategy, auth, { idToken, graph: ACCOUNTS.work.graph });
-      expectErrorOutcome(outcome, 'signature');
+      expectIdTokenErrorOutcome(outcome, 'signature');
       expect(fx.count('graph.me')).to.equal(0);
     });
 
@@ -446,7 +420,7 @@ describe('ID token through the Strategy', () => {
       const now = epoch();
       const idToken = await fx.sign(idTokenClaims(ACCOUNTS.work.claims, auth.nonce, { iat: now - 7200, nbf: now - 7200, exp: now - 3600 }));
       const { outcome } = await callback(h.strategy, auth, { idToken });
-      expectErrorOutcome(outcome, 'expired');
+      expectIdTokenErrorOutcome(outcome, 'expired');
     });
   });
 
@@ -456,7 +430,7 @@ describe('ID token through the Strategy', () => {
       try {
         const h = makeStrategy();
         const first = await fullLogin(h, ACCOUNTS.work);
-        expectErrorOutcome(first.outcome, 'jwks_unavailable');
+        expectIdTokenErrorOutcome(first.outcome, 'jwks_unavailable');
         expect(h.profiles).to.have.length(0);
         expect(fx.count('graph.me')).to.equal(0);
         fx.jwksFailure = undefined;
@@ -482,13 +456,13 @@ describe('ID token through the Strategy', () => {
   });
 
   describe('allowedTenants', () => {
-    async function loginWith(allowedTenants: StrategyOptions['allowedTenants'], account: Account = ACCOUNTS.work): Promise<{ outcome: Outcome; h: Harness }> {
+    async function loginWith(allowedTenants: StrategyOptions['allowedTenants'], account: Account = ACCOUNTS.work): Promise<{ outcome: Outcome; h: StrategyUnderTest }> {
       const h = makeStrategy(allowedTenants === undefined ? {} : { allowedTenants });
       const { outcome } = await fullLogin(h, account);
       return { outcome, h };
     }
 
-    function expectRefused(outcome: Outcome, h: Harness, tid: string): void {
+    function expectRefused(outcome: Outcome, h: StrategyUnderTest, tid: string): void {
       const info = expectFail403(outcome);
       expect(info.message).to.be.a('string').and.include(tid);
       expect(info['tenantId']).to.equal(tid);
@@ -550,8 +524,7 @@ describe('ID token through the Strategy', () => {
       const { outcome, h } = await loginWith(() => {
         throw boom;
       });
-      expect(outcome.action).to.equal('error');
-      if (outcome.action === 'error') expect(outcome.error).to.equal(boom);
+      expect(expectError(outcome)).to.equal(boom);
       expect(h.profiles).to.have.length(0);
     });
 
@@ -564,7 +537,7 @@ describe('ID token through the Strategy', () => {
       const auth = await authorize(h.strategy);
       const forged = await fx.sign(idTokenClaims({ ...ACCOUNTS.work.claims, tid: OTHER_TID }, auth.nonce, { iss: fx.issuer(WORK_TID) }));
       const { outcome } = await callback(h.strategy, auth, { idToken: forged });
-      expectErrorOutcome(outcome, 'issuer');
+      expectIdTokenErrorOutcome(outcome, 'issuer');
       expect(seen).to.deep.equal([]);
     });
   });

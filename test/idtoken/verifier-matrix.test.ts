@@ -4,16 +4,11 @@
  */
 import { expect } from 'chai';
 import * as jose from 'jose';
-import { tenantKind } from '../../lib/config.js';
-import { IdTokenError } from '../../lib/errors.js';
 import type { IdTokenErrorCode } from '../../lib/errors.js';
-import { JwksCache } from '../../lib/idtoken/jwks.js';
-import { IdTokenVerifier } from '../../lib/idtoken/verify.js';
-import { CLIENT_ID, CONSUMER_TID, b64url, epoch, startFixture } from './fixture-server.js';
+import { expectIdTokenError } from '../helpers/errors.js';
+import { CLIENT_ID, CONSUMER_TID, OTHER_TID, WORK_TID, b64url, epoch, startFixture } from './fixture-server.js';
 import type { IdpFixture } from './fixture-server.js';
 
-const WORK_TID = 'b9419818-09af-49c2-b0c3-653adc1f376e';
-const OTHER_TID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const OTHER_APP = '00000003-0000-0000-c000-000000000000';
 const NONCE = 'n-0S6_WzA2Mj';
 const TOLERANCE = 300;
@@ -22,20 +17,6 @@ const NOW_MS = Date.UTC(2026, 0, 15, 12, 0, 0);
 const NOW = epoch(NOW_MS);
 
 type Claims = Record<string, unknown>;
-
-/** Reject `promise` with an IdTokenError of `code`. */
-async function expectIdTokenError(promise: Promise<unknown>, code: IdTokenErrorCode): Promise<IdTokenError> {
-  let caught: unknown;
-  try {
-    await promise;
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught, 'the token was accepted').to.be.instanceOf(IdTokenError);
-  const e = caught as IdTokenError;
-  expect(e.code, e.message).to.equal(code);
-  return e;
-}
 
 function without(claims: Claims, ...keys: string[]): Claims {
   const out = { ...claims };
@@ -52,15 +33,6 @@ describe('ID token verifier: forged-token matrix', () => {
   after(async () => {
     await fx.close();
   });
-
-  /** A fresh verifier (and key cache) for an authority `${origin}/${tenant}`. */
-  function verifierFor(tenant: string): { verifier: IdTokenVerifier; jwks: JwksCache } {
-    const kind = tenantKind(tenant);
-    if (kind === undefined) throw new Error(`bad tenant ${tenant}`);
-    const jwks = new JwksCache({ url: fx.jwksURL(tenant), timeout: 5000 });
-    const verifier = new IdTokenVerifier({ clientID: CLIENT_ID, tenantKind: kind, tenant, issuerBase: fx.origin, clockTolerance: TOLERANCE, jwks, now: () => NOW_MS });
-    return { verifier, jwks };
-  }
 
   function claims(tid: string, extra: Claims = {}): Claims {
     return {
@@ -80,8 +52,9 @@ describe('ID token verifier: forged-token matrix', () => {
     };
   }
 
+  /** Verifies `token` with a fresh verifier (and key cache) for the authority `${origin}/${tenant}`. */
   async function verify(tenant: string, token: unknown, expectations: { nonce: string | undefined } = { nonce: NONCE }): Promise<unknown> {
-    return verifierFor(tenant).verifier.verify(token, expectations);
+    return fx.verifierFor({ tenant, clockTolerance: TOLERANCE, now: () => NOW_MS }).verifier.verify(token, expectations);
   }
 
   describe('rejected', () => {
@@ -114,24 +87,15 @@ describe('ID token verifier: forged-token matrix', () => {
         code: 'algorithm',
         token: async () => new jose.SignJWT(claims(WORK_TID)).setProtectedHeader({ alg: 'HS256', kid: fx.templatedKey.kid }).sign(new TextEncoder().encode(JSON.stringify(fx.templatedKey.jwk))),
       },
-      {
-        name: 'ES256-signed token',
+      ...(['ES256', 'PS256'] as const).map((alg): Case => ({
+        name: `${alg}-signed token`,
         tenant: 'common',
         code: 'algorithm',
         token: async () => {
-          const { privateKey } = await jose.generateKeyPair('ES256');
-          return new jose.SignJWT(claims(WORK_TID)).setProtectedHeader({ alg: 'ES256', kid: fx.templatedKey.kid }).sign(privateKey);
+          const { privateKey } = await jose.generateKeyPair(alg);
+          return new jose.SignJWT(claims(WORK_TID)).setProtectedHeader({ alg, kid: fx.templatedKey.kid }).sign(privateKey);
         },
-      },
-      {
-        name: 'PS256-signed token',
-        tenant: 'common',
-        code: 'algorithm',
-        token: async () => {
-          const { privateKey } = await jose.generateKeyPair('PS256');
-          return new jose.SignJWT(claims(WORK_TID)).setProtectedHeader({ alg: 'PS256', kid: fx.templatedKey.kid }).sign(privateKey);
-        },
-      },
+      })),
       {
         name: 'header without kid',
         tenant: 'common',
@@ -409,8 +373,7 @@ describe('ID token verifier: forged-token matrix', () => {
     });
 
     it('honours a clockTolerance of 0', async () => {
-      const jwks = new JwksCache({ url: fx.jwksURL('common'), timeout: 5000 });
-      const strict = new IdTokenVerifier({ clientID: CLIENT_ID, tenantKind: 'common', tenant: 'common', issuerBase: fx.origin, clockTolerance: 0, jwks, now: () => NOW_MS });
+      const strict = fx.verifierFor({ clockTolerance: 0, now: () => NOW_MS }).verifier;
       await expectIdTokenError(strict.verify(await fx.sign(claims(WORK_TID, { exp: NOW - 1 })), { nonce: NONCE }), 'expired');
       await expectIdTokenError(strict.verify(await fx.sign(claims(WORK_TID, { nbf: NOW + 1 })), { nonce: NONCE }), 'not_yet_valid');
       const ok = claims(WORK_TID, { exp: NOW + 1, nbf: NOW, iat: NOW });
