@@ -43,6 +43,21 @@ const WORK_ID = '87d349ed-44d7-43e1-9a83-5f2406dee5bd';
 const WORK_TID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const CONSUMERS_TID = '9188040d-6c67-4c5b-b112-36a304b66dad';
 
+/** The profiles normalizeProfile builds from these Graph fixtures alone (no claims). */
+const FROM_GRAPH = {
+  work: {
+    id: WORK_ID,
+    displayName: 'Adele Vance',
+    name: { givenName: 'Adele', familyName: 'Vance' },
+    username: 'AdeleV@contoso.com',
+    emails: [{ value: 'AdeleV@contoso.com', type: 'work', verified: false }],
+    graphId: WORK_ID,
+    userPrincipalName: 'AdeleV@contoso.com',
+  },
+  minimal: { id: '0a1b2c3d4e5f6a7b', displayName: '', graphId: '0a1b2c3d4e5f6a7b' },
+  'wrong-types': { id: '9f8e7d6c5b4a3921', displayName: '', graphId: '9f8e7d6c5b4a3921' },
+} satisfies Record<string, NormalizedProfile>;
+
 describe('unit: Graph /me parsing', () => {
   it('keeps the string fields of a work account', () => {
     expect(graph('work')).to.deep.equal({
@@ -132,15 +147,7 @@ describe('unit: email address check', () => {
 
 describe('unit: profile normalization from Graph alone', () => {
   it('normalizes a work account', () => {
-    expect(normalizeProfile({ graph: graph('work') })).to.deep.equal({
-      id: WORK_ID,
-      displayName: 'Adele Vance',
-      name: { givenName: 'Adele', familyName: 'Vance' },
-      username: 'AdeleV@contoso.com',
-      emails: [{ value: 'AdeleV@contoso.com', type: 'work', verified: false }],
-      graphId: WORK_ID,
-      userPrincipalName: 'AdeleV@contoso.com',
-    });
+    expect(normalizeProfile({ graph: graph('work') })).to.deep.equal(FROM_GRAPH.work);
   });
 
   it('does not repeat a UPN equal to mail with addUPNAsEmail', () => {
@@ -189,13 +196,13 @@ describe('unit: profile normalization from Graph alone', () => {
 
   it('reduces a body with only an id to id, empty displayName and graphId', () => {
     const profile = normalizeProfile({ graph: graph('minimal') });
-    expect(profile).to.deep.equal({ id: '0a1b2c3d4e5f6a7b', displayName: '', graphId: '0a1b2c3d4e5f6a7b' });
+    expect(profile).to.deep.equal(FROM_GRAPH.minimal);
     expect(profile).to.not.have.any.keys('name', 'emails', 'username', 'userPrincipalName', 'objectId', 'tenantId', 'accountType', 'idTokenClaims');
   });
 
   it('never turns wrongly typed fields into strings, nulls or undefined', () => {
     const profile = normalizeProfile({ graph: graph('wrong-types'), addUPNAsEmail: true });
-    expect(profile).to.deep.equal({ id: '9f8e7d6c5b4a3921', displayName: '', graphId: '9f8e7d6c5b4a3921' });
+    expect(profile).to.deep.equal(FROM_GRAPH['wrong-types']);
     for (const value of Object.values(profile)) expect(value).to.not.equal(null).and.not.equal(undefined);
   });
 
@@ -369,22 +376,13 @@ describe('unit: profile handed to verify', () => {
     return rec.calls[0]?.[2] as MicrosoftProfile;
   }
 
-  function expected(name: string, normalized: NormalizedProfile): MicrosoftProfile {
-    return { provider: 'microsoft', ...normalized, _raw: fixtureText(name), _json: fixture(name) as Record<string, unknown> };
+  /** The normalized profile of a Graph fixture with provider, _raw (the body as sent) and _json. */
+  function expected(name: keyof typeof FROM_GRAPH): MicrosoftProfile {
+    return { provider: 'microsoft', ...FROM_GRAPH[name], _raw: fixtureText(name), _json: fixture(name) as Record<string, unknown> };
   }
 
   it('is the work profile with provider, _raw and _json', async () => {
-    expect(await profileFor('work')).to.deep.equal(
-      expected('work', {
-        id: WORK_ID,
-        displayName: 'Adele Vance',
-        name: { givenName: 'Adele', familyName: 'Vance' },
-        username: 'AdeleV@contoso.com',
-        emails: [{ value: 'AdeleV@contoso.com', type: 'work', verified: false }],
-        graphId: WORK_ID,
-        userPrincipalName: 'AdeleV@contoso.com',
-      }),
-    );
+    expect(await profileFor('work')).to.deep.equal(expected('work'));
   });
 
   it('is the personal profile without emails, or with the UPN under addUPNAsEmail', async () => {
@@ -393,12 +391,12 @@ describe('unit: profile handed to verify', () => {
   });
 
   it('is the minimal profile for a body with only an id', async () => {
-    expect(await profileFor('minimal')).to.deep.equal(expected('minimal', { id: '0a1b2c3d4e5f6a7b', displayName: '', graphId: '0a1b2c3d4e5f6a7b' }));
+    expect(await profileFor('minimal')).to.deep.equal(expected('minimal'));
   });
 
   it('keeps wrongly typed fields in _json only', async () => {
     const profile = await profileFor('wrong-types');
-    expect(profile).to.deep.equal(expected('wrong-types', { id: '9f8e7d6c5b4a3921', displayName: '', graphId: '9f8e7d6c5b4a3921' }));
+    expect(profile).to.deep.equal(expected('wrong-types'));
     expect(profile._json['displayName']).to.equal(5);
   });
 
