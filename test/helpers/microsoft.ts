@@ -4,7 +4,8 @@
  */
 import type { Strategy } from '../../lib/strategy.js';
 import type { MicrosoftProfile, StrategyOptions, VerifyCallback } from '../../lib/types.js';
-import type { FakeServer } from './fake-server.js';
+import { startFakeServer } from './fake-server.js';
+import type { FakeServer, Route } from './fake-server.js';
 import { authenticate, expectRedirect, fakeRequest, queryOf, storedLogin } from './passport.js';
 import type { Outcome } from './passport.js';
 
@@ -48,6 +49,14 @@ export const WORK_ME = {
   userPrincipalName: 'AdeleV@contoso.com',
   id: '87d349ed-44d7-43e1-9a83-5f2406dee5bd',
 };
+
+/**
+ * A fake server answering what a login asks Microsoft for: the token request (no ID token) and Graph
+ * `/me` of the work account. `routes` add or replace routes.
+ */
+export function startFakeMicrosoft(routes: Record<string, Route> = {}): Promise<FakeServer> {
+  return startFakeServer({ [TOKEN_ROUTE]: { json: tokenResponse() }, [ME_ROUTE]: { json: WORK_ME }, ...routes });
+}
 
 /** A verify callback that records its arguments and signs in `{ id: profile.id }`. */
 export interface RecordingVerify {

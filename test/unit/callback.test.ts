@@ -3,7 +3,6 @@ import OAuth2Strategy = require('passport-oauth2');
 import { IdTokenError, MicrosoftAuthorizationError, StateError } from '../../lib/errors.js';
 import { Strategy } from '../../lib/strategy.js';
 import type { MicrosoftProfile, MicrosoftRequest, StrategyOptions, TokenResponseParams, VerifyCallback } from '../../lib/types.js';
-import { startFakeServer } from '../helpers/fake-server.js';
 import type { FakeServer } from '../helpers/fake-server.js';
 import {
   ACCESS_TOKEN,
@@ -20,6 +19,7 @@ import {
   login,
   recordingVerify,
   sessionKeyOf,
+  startFakeMicrosoft,
   startLogin,
   storedVerifier,
   tokenResponse,
@@ -39,7 +39,7 @@ describe('unit: callback leg', () => {
   let server: FakeServer;
 
   beforeEach(async () => {
-    server = await startFakeServer({ [TOKEN_ROUTE]: { json: tokenResponse() }, [ME_ROUTE]: { json: WORK_ME } });
+    server = await startFakeMicrosoft();
   });
 
   afterEach(async () => {

@@ -3,9 +3,8 @@ import Entry = require('../../lib/index.js');
 import * as errors from '../../lib/errors.js';
 import { Strategy } from '../../lib/strategy.js';
 import type { MicrosoftProfile, VerifyCallback } from '../../lib/types.js';
-import { startFakeServer } from '../helpers/fake-server.js';
 import type { FakeServer } from '../helpers/fake-server.js';
-import { ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, WORK_ME, finishLogin, startLogin, storedVerifier, tokenResponse } from '../helpers/microsoft.js';
+import { ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, TOKEN_ROUTE, WORK_ME, finishLogin, startFakeMicrosoft, startLogin, storedVerifier, tokenResponse } from '../helpers/microsoft.js';
 import { authenticate, baseOf, expectRedirect, expectSuccess, fakeRequest, queryOf } from '../helpers/passport.js';
 
 describe('unit: passport-microsoft compatibility', () => {
@@ -49,7 +48,7 @@ describe('unit: passport-microsoft compatibility', () => {
       let server: FakeServer;
 
       beforeEach(async () => {
-        server = await startFakeServer({ 'POST /common/oauth2/v2.0/token': { json: tokenResponse({ scope: 'User.Read' }) }, 'GET /v1.0/me': { json: WORK_ME } });
+        server = await startFakeMicrosoft({ [TOKEN_ROUTE]: { json: tokenResponse({ scope: 'User.Read' }) } });
       });
 
       afterEach(async () => {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { CONSUMER_TENANT_ID, isGuid, tenantKind } from '../../lib/config.js';
 import { Strategy } from '../../lib/strategy.js';
 import type { StateStore, StrategyOptions } from '../../lib/types.js';
+import { deepFreeze } from '../helpers/freeze.js';
 import { CLIENT_ID, CLIENT_SECRET } from '../helpers/microsoft.js';
 
 const verify = (_a: string, _r: string | undefined, _p: unknown, done: (err: unknown, user?: object) => void): void => done(null, {});
@@ -16,14 +17,6 @@ function construct(options: Record<string, unknown> | null, verifyFn: unknown = 
 /** Expects the options to be rejected with exactly this TypeError message. */
 function rejects(options: Record<string, unknown> | null, message: string): void {
   expect(() => construct(options)).to.throw(TypeError, message).with.property('message', message);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 describe('unit: constructor validation', () => {

@@ -5,9 +5,9 @@ import { retryAfterSeconds, describeURL } from '../../lib/http.js';
 import { Strategy } from '../../lib/strategy.js';
 import { tokenErrorFromBody } from '../../lib/token.js';
 import type { StrategyOptions } from '../../lib/types.js';
-import { closedPortURL, startFakeServer } from '../helpers/fake-server.js';
+import { closedPortURL } from '../helpers/fake-server.js';
 import type { CannedResponse, FakeServer } from '../helpers/fake-server.js';
-import { ACCESS_TOKEN, CLIENT_SECRET, ME_ROUTE, REFRESH_TOKEN, TOKEN_ROUTE, WORK_ME, errorText, fakeOptions, login, recordingVerify, tokenResponse } from '../helpers/microsoft.js';
+import { ACCESS_TOKEN, CLIENT_SECRET, ME_ROUTE, REFRESH_TOKEN, TOKEN_ROUTE, WORK_ME, errorText, fakeOptions, login, recordingVerify, startFakeMicrosoft, tokenResponse } from '../helpers/microsoft.js';
 import { expectErrorOf } from '../helpers/passport.js';
 
 const TOKEN_ERROR = {
@@ -41,7 +41,7 @@ describe('unit: error paths', () => {
   let server: FakeServer;
 
   beforeEach(async () => {
-    server = await startFakeServer({ [TOKEN_ROUTE]: { json: tokenResponse() }, [ME_ROUTE]: { json: WORK_ME } });
+    server = await startFakeMicrosoft();
   });
 
   afterEach(async () => {

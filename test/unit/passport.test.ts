@@ -7,9 +7,8 @@ import { Passport } from 'passport';
 import request from 'supertest';
 import { Strategy } from '../../lib/strategy.js';
 import type { StrategyOptions } from '../../lib/types.js';
-import { startFakeServer } from '../helpers/fake-server.js';
 import type { FakeServer } from '../helpers/fake-server.js';
-import { ACCESS_TOKEN, ME_ROUTE, TOKEN_ROUTE, WORK_ME, fakeOptions, tokenResponse } from '../helpers/microsoft.js';
+import { ACCESS_TOKEN, TOKEN_ROUTE, WORK_ME, fakeOptions, startFakeMicrosoft } from '../helpers/microsoft.js';
 import { queryOf } from '../helpers/passport.js';
 
 /** An Express app with express-session and one Passport instance around the strategy. */
@@ -50,7 +49,7 @@ describe('unit: through passport.authenticate in Express', () => {
   let app: { url: string; close(): Promise<void> } | undefined;
 
   beforeEach(async () => {
-    microsoft = await startFakeServer({ [TOKEN_ROUTE]: { json: tokenResponse() }, [ME_ROUTE]: { json: WORK_ME } });
+    microsoft = await startFakeMicrosoft();
   });
 
   afterEach(async () => {

@@ -3,9 +3,8 @@ import { GraphError, MicrosoftHttpError } from '../../lib/errors.js';
 import { MAX_PHOTO_BYTES } from '../../lib/graph.js';
 import { Strategy } from '../../lib/strategy.js';
 import type { MicrosoftProfile, StrategyOptions } from '../../lib/types.js';
-import { startFakeServer } from '../helpers/fake-server.js';
 import type { CannedResponse, FakeServer } from '../helpers/fake-server.js';
-import { ACCESS_TOKEN, ME_ROUTE, PHOTO_ROUTE, TOKEN_ROUTE, WORK_ME, errorText, fakeOptions, login, recordingVerify, tokenResponse } from '../helpers/microsoft.js';
+import { ACCESS_TOKEN, ME_ROUTE, PHOTO_ROUTE, WORK_ME, errorText, fakeOptions, login, recordingVerify, startFakeMicrosoft } from '../helpers/microsoft.js';
 import { expectErrorOf, expectSuccess } from '../helpers/passport.js';
 
 /** A 1×1 transparent PNG. */
@@ -16,9 +15,7 @@ describe('unit: photo option', () => {
   let server: FakeServer;
 
   beforeEach(async () => {
-    server = await startFakeServer({
-      [TOKEN_ROUTE]: { json: tokenResponse() },
-      [ME_ROUTE]: { json: WORK_ME },
+    server = await startFakeMicrosoft({
       [PHOTO_ROUTE]: { headers: { 'content-type': 'image/png' }, body: PNG },
       [SIZED_ROUTE]: { headers: { 'content-type': 'image/jpeg' }, body: PNG },
     });

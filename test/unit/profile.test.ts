@@ -10,6 +10,7 @@ import { Strategy } from '../../lib/strategy.js';
 import type { MicrosoftIdTokenClaims, MicrosoftProfile, StrategyOptions } from '../../lib/types.js';
 import { startFakeServer } from '../helpers/fake-server.js';
 import type { FakeServer } from '../helpers/fake-server.js';
+import { deepFreeze } from '../helpers/freeze.js';
 import { ACCESS_TOKEN, ME_ROUTE, TOKEN_ROUTE, fakeOptions, login, recordingVerify, tokenResponse } from '../helpers/microsoft.js';
 import { expectSuccess } from '../helpers/passport.js';
 
@@ -29,14 +30,6 @@ function claims(name: string): MicrosoftIdTokenClaims {
 
 function graph(name: string): ReturnType<typeof readGraphUser> {
   return readGraphUser(fixture(name));
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 const WORK_ID = '87d349ed-44d7-43e1-9a83-5f2406dee5bd';
