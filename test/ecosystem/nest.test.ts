@@ -16,7 +16,7 @@ import passport from 'passport';
 import { DEFAULT_CLIENT, DEMO_TENANT_ID, startEmulator } from '../../lib/emulator/index.js';
 import type { Emulator } from '../../lib/emulator/index.js';
 import { Strategy } from '../../lib/strategy.js';
-import type { MicrosoftProfile, MicrosoftRequest } from '../../lib/types.js';
+import type { MicrosoftProfile, MicrosoftRequest, StrategyOptions } from '../../lib/types.js';
 import { callbackFromEmulator, demoUser, loginThroughEmulator } from '../helpers/emulator.js';
 import { rejectionOf } from '../helpers/errors.js';
 import { expectErrorOf, expectFail, expectSuccess, fakeRequest } from '../helpers/passport.js';
@@ -39,18 +39,23 @@ interface MicrosoftSettings {
   graphBaseURL: string;
 }
 
+/** The strategy options a Nest app builds from its settings. */
+function strategyOptions(settings: MicrosoftSettings): StrategyOptions {
+  return {
+    clientID: DEFAULT_CLIENT.clientId,
+    clientSecret: DEFAULT_CLIENT.clientSecret,
+    callbackURL: 'http://127.0.0.1:3000/login/callback',
+    authority: settings.authority,
+    graphBaseURL: settings.graphBaseURL,
+  };
+}
+
 /** The class a Nest app writes: `validate()` returns the user, `false` refuses, a throw is an error. */
 class MicrosoftAuthStrategy extends PassportStrategy(Strategy, 'microsoft') {
   readonly validated: MicrosoftProfile[] = [];
 
   constructor(settings: MicrosoftSettings) {
-    super({
-      clientID: DEFAULT_CLIENT.clientId,
-      clientSecret: DEFAULT_CLIENT.clientSecret,
-      callbackURL: 'http://127.0.0.1:3000/login/callback',
-      authority: settings.authority,
-      graphBaseURL: settings.graphBaseURL,
-    });
+    super(strategyOptions(settings));
   }
 
   async validate(accessToken: string, refreshToken: string | undefined, profile: MicrosoftProfile): Promise<AppUser | false> {
@@ -73,13 +78,7 @@ Inject(MICROSOFT_SETTINGS)(MicrosoftAuthStrategy, undefined, 0);
 /** A strategy whose `validate()` throws, to see the error path. */
 class ThrowingMicrosoftStrategy extends PassportStrategy(Strategy, 'microsoft-throwing') {
   constructor(settings: MicrosoftSettings) {
-    super({
-      clientID: DEFAULT_CLIENT.clientId,
-      clientSecret: DEFAULT_CLIENT.clientSecret,
-      callbackURL: 'http://127.0.0.1:3000/login/callback',
-      authority: settings.authority,
-      graphBaseURL: settings.graphBaseURL,
-    });
+    super(strategyOptions(settings));
   }
 
   validate(): never {
