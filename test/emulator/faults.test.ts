@@ -28,7 +28,7 @@ function attempt(url: string, headers: Record<string, string> = {}, agent: Agent
       resolve(out);
     };
     const req = request(url, { headers, agent }, (res) => {
-      out.status = res.statusCode;
+      out.status = res.statusCode ?? 0;
       out.headers = res.headers;
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

@@ -87,7 +87,7 @@ describe('emulator: token endpoint', () => {
       const token = String(body['id_token']);
       const kid = jwtHeader(token)['kid'];
       const key = keys.find((k) => k['kid'] === kid);
-      expect(key, `kid ${String(kid)} is served`).to.be.ok;
+      if (key === undefined) throw new Error(`kid ${String(kid)} is not served`);
       const expectedIssuer = String(key['issuer']).replace('{tenantid}', tid);
       const { payload } = await jose.jwtVerify(token, await jose.importJWK({ kty: 'RSA', n: String(key['n']), e: String(key['e']) }, 'RS256'), {
         issuer: expectedIssuer,
