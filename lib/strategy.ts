@@ -569,7 +569,10 @@ export class Strategy extends OAuth2Base {
     if (typeof res.token_type === 'string') set.tokenType = res.token_type;
     if (res.id_token !== undefined) {
       set.idToken = res.id_token;
-      set.claims = await this._idTokens.verify(res.id_token, { nonce: undefined });
+      const claims = await this._idTokens.verify(res.id_token, { nonce: undefined });
+      const refusal = await this._checkTenant(claims);
+      if (refusal !== undefined) throw new IdTokenError('tenant', refusal);
+      set.claims = claims;
     }
     return set;
   }

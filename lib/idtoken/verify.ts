@@ -137,11 +137,14 @@ export class IdTokenVerifier {
     if (tenantKind === 'organizations' && personal) throw new IdTokenError('tenant', 'a personal Microsoft account signed in, but the authority is "organizations" (work and school accounts only)');
     if (tenantKind === 'consumers' && !personal) throw new IdTokenError('tenant', 'a work or school account signed in, but the authority is "consumers" (personal accounts only)');
 
-    const expected = `${issuerBase}/${tid}/v2.0`;
-    if (iss !== expected) throw new IdTokenError('issuer', `iss ${JSON.stringify(iss)} is not ${JSON.stringify(expected)}`);
     if (tenantKind === 'guid' && tid.toLowerCase() !== this.#o.tenant.toLowerCase()) {
       throw new IdTokenError('issuer', `the token was issued by tenant ${tid}, not the configured tenant ${this.#o.tenant}`);
     }
+    // A single-tenant authority (a tenant id or consumers) has exactly one issuer, spelled as
+    // Microsoft spells tenant ids (lower case); multi-tenant authorities substitute the token's tid.
+    const expectedTenant = tenantKind === 'consumers' ? CONSUMER_TENANT_ID : tenantKind === 'guid' ? this.#o.tenant.toLowerCase() : tid;
+    const expected = `${issuerBase}/${expectedTenant}/v2.0`;
+    if (iss !== expected) throw new IdTokenError('issuer', `iss ${JSON.stringify(iss)} is not ${JSON.stringify(expected)}`);
     if (tenantKind === 'domain') {
       const domainIssuer = this.#o.resolveDomainIssuer ? await this.#o.resolveDomainIssuer() : undefined;
       if (domainIssuer !== iss) throw new IdTokenError('issuer', `iss ${JSON.stringify(iss)} is not the issuer of ${this.#o.tenant}`);

@@ -581,6 +581,12 @@ describe('ID token through the Strategy', () => {
       await expectIdTokenError(h.strategy.refresh(refreshAnswer(idToken)), 'tenant');
     });
 
+    it('a returned id_token from a tenant allowedTenants refuses → IdTokenError tenant', async () => {
+      const h = makeStrategy({ allowedTenants: [OTHER_TID] });
+      const idToken = await fx.sign(idTokenClaims(ACCOUNTS.work.claims, undefined));
+      await expectIdTokenError(h.strategy.refresh(refreshAnswer(idToken)), 'tenant');
+    });
+
     it('no id_token in the answer → no claims', async () => {
       const h = makeStrategy();
       const set = await h.strategy.refresh(refreshAnswer(undefined));

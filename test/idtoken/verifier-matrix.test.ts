@@ -298,6 +298,20 @@ describe('ID token verifier: forged-token matrix', () => {
         token: async () => fx.sign(without(claims(WORK_TID), 'iat')),
       },
       {
+        // Regression: the consumers issuer is exact; an upper-case tenant id signed with a templated key must not pass.
+        name: 'consumer tenant id in upper case, templated key, under consumers',
+        tenant: 'consumers',
+        code: 'issuer',
+        token: async () => fx.sign(claims(CONSUMER_TID.toUpperCase()), { key: fx.templatedKey }),
+      },
+      {
+        // Regression: a tenant-id authority has exactly one issuer spelling.
+        name: 'work tenant id in upper case under its GUID authority',
+        tenant: WORK_TID,
+        code: 'issuer',
+        token: async () => fx.sign(claims(WORK_TID.toUpperCase())),
+      },
+      {
         name: 'exp not a number',
         tenant: 'common',
         code: 'claims',
