@@ -11,15 +11,10 @@ import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import session from 'express-session';
 import passport from 'passport';
-import type { Strategy as PassportStrategy } from 'passport';
-import OAuth2Strategy from 'passport-oauth2';
-import type { VerifyCallback } from 'passport-oauth2';
-import { Strategy as MicrosoftStrategy } from 'passport-microsoft';
-import { Strategy } from '../lib/strategy.js';
-import type { MicrosoftProfile } from '../lib/types.js';
 import { serve } from './ipc.js';
 import { BENCH_CLIENT, CONTENDERS, SCOPE } from './shared.js';
 import type { Contender } from './shared.js';
+import { strategyFor } from './strategies.js';
 
 /** What `stats` answers. */
 export interface AppStats {
@@ -35,80 +30,13 @@ interface SessionUser {
 const contender = process.env['BENCH_CONTENDER'] as Contender;
 if (!CONTENDERS.includes(contender)) throw new Error(`BENCH_CONTENDER must be one of ${CONTENDERS.join(', ')}`);
 const emulatorURL = process.env['BENCH_EMULATOR_URL'] ?? '';
-const authority = `${emulatorURL}/common`;
-const authorizationURL = `${authority}/oauth2/v2.0/authorize`;
-const tokenURL = `${authority}/oauth2/v2.0/token`;
+const authorizationURL = `${emulatorURL}/common/oauth2/v2.0/authorize`;
+const tokenURL = `${emulatorURL}/common/oauth2/v2.0/token`;
 const graphMe = `${emulatorURL}/v1.0/me`;
-
-function strategyFor(which: Exclude<Contender, 'floor'>): PassportStrategy {
-  const verify = (_at: string, _rt: string, profile: { id: string }, done: VerifyCallback): void => done(null, { id: profile.id } satisfies SessionUser);
-  switch (which) {
-    case 'graph':
-    case 'id_token':
-      return new Strategy(
-        {
-          clientID: BENCH_CLIENT.clientId,
-          clientSecret: BENCH_CLIENT.clientSecret,
-          callbackURL: '/login/callback',
-          authority,
-          graphBaseURL: `${emulatorURL}/v1.0`,
-          scope: [...SCOPE],
-          profileSource: which,
-        },
-        (_at: string, _rt: string | undefined, profile: MicrosoftProfile, done) => done(null, { id: profile.id } satisfies SessionUser),
-      );
-    case 'passport-microsoft':
-      return new MicrosoftStrategy(
-        {
-          clientID: BENCH_CLIENT.clientId,
-          clientSecret: BENCH_CLIENT.clientSecret,
-          callbackURL: '/login/callback',
-          tenant: 'common',
-          authorizationURL,
-          tokenURL,
-          apiEntryPoint: emulatorURL,
-          graphApiVersion: 'v1.0',
-          scope: [...SCOPE],
-          state: true,
-          pkce: true,
-        },
-        verify,
-      );
-    case 'passport-oauth2': {
-      const strategy = new OAuth2Strategy(
-        {
-          clientID: BENCH_CLIENT.clientId,
-          clientSecret: BENCH_CLIENT.clientSecret,
-          callbackURL: '/login/callback',
-          authorizationURL,
-          tokenURL,
-          scope: [...SCOPE],
-          scopeSeparator: ' ',
-          state: true,
-          pkce: true,
-        },
-        verify,
-      );
-      strategy.userProfile = function userProfile(accessToken: string, done: (err?: unknown, profile?: unknown) => void): void {
-        this._oauth2.useAuthorizationHeaderforGET(true);
-        this._oauth2.get(graphMe, accessToken, (err, body) => {
-          if (err) return done(new Error('failed to fetch user profile', { cause: err }));
-          try {
-            const json = JSON.parse(String(body)) as { id?: unknown; displayName?: unknown };
-            done(null, { provider: 'microsoft', id: String(json.id), displayName: String(json.displayName ?? '') });
-          } catch (e) {
-            done(e);
-          }
-        });
-      };
-      return strategy;
-    }
-  }
-}
 
 function passportApp(which: Exclude<Contender, 'floor'>): express.Express {
   const pp = new passport.Passport();
-  pp.use('microsoft', strategyFor(which));
+  pp.use('microsoft', strategyFor(which, emulatorURL));
   pp.serializeUser((user: Express.User, done) => done(null, user));
   pp.deserializeUser((user: Express.User, done) => done(null, user));
   const app = express();

@@ -77,6 +77,11 @@ export class LoadClient {
     const authorize = login.headers.location;
     if (login.status !== 302 || authorize === undefined) throw new Error(`GET /login answered ${login.status}: ${login.body.slice(0, 200)}`);
     const cookie = setCookie(login) ?? '';
+    return { account, cookie, callbackURL: await this.signInPage(authorize, account) };
+  }
+
+  /** The emulator's sign-in page at `authorize`, answered for `account`: the callback URL Microsoft redirects to. */
+  async signInPage(authorize: string, account: string): Promise<string> {
     const page = await this.#send(authorize, this.#signInAgent, 'GET', { accept: 'text/html' });
     const action = /<form class="account" method="post" action="([^"]*)">/.exec(page.body)?.[1];
     const txn = /<input type="hidden" name="txn" value="([^"]*)">/.exec(page.body)?.[1];
@@ -85,7 +90,7 @@ export class LoadClient {
     const answer = await this.#send(new URL(decodeHtml(action), authorize).href, this.#signInAgent, 'POST', { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, form);
     const callbackURL = answer.headers.location;
     if (answer.status !== 302 || callbackURL === undefined) throw new Error(`the sign-in form answered ${answer.status}`);
-    return { account, cookie, callbackURL };
+    return callbackURL;
   }
 
   /** The callback (timed): must redirect to `/` and set the session cookie. */
