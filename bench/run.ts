@@ -253,7 +253,7 @@ async function main(): Promise<void> {
   const apps = new Map<Contender, Child>();
   const batches: Batch[] = [];
   let burst: { logins: number; jwksRequests: number; errors: number } | undefined;
-  let heap: { afterLogins: number; heapMB: number }[] = [];
+  const heap: { afterLogins: number; heapMB: number }[] = [];
   try {
     for (const contender of CONTENDERS) apps.set(contender, await bench.startApp(contender));
     const app = (c: Contender): Child => {
@@ -296,7 +296,6 @@ async function main(): Promise<void> {
     {
       const fresh = await bench.startApp('graph');
       const chunk = 1000;
-      heap = [];
       let done = 0;
       let errors = 0;
       while (done < HEAP_LOGINS) {

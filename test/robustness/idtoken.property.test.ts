@@ -39,8 +39,8 @@ describe('robustness: ID-token verifier under mutated tokens (fast-check)', func
       return { accepted: true };
     } catch (err) {
       if (!(err instanceof IdTokenError)) throw new Error(`verify threw ${String(err)} instead of an IdTokenError`, { cause: err });
-      if (!ID_TOKEN_ERROR_CODES.includes(err.code)) throw new Error(`unknown IdTokenError code ${String(err.code)}`);
-      if (!err.message.startsWith(`ID token rejected (${err.code}): `) || err.message.length < 30) throw new Error(`unhelpful message ${err.message}`);
+      if (!ID_TOKEN_ERROR_CODES.includes(err.code)) throw new Error(`unknown IdTokenError code ${String(err.code)}`, { cause: err });
+      if (!err.message.startsWith(`ID token rejected (${err.code}): `) || err.message.length < 30) throw new Error(`unhelpful message ${err.message}`, { cause: err });
       return { accepted: false, code: err.code };
     }
   }
