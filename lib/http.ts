@@ -31,6 +31,31 @@ export interface HttpResponse {
   body: Buffer;
 }
 
+interface Target {
+  secure: boolean;
+  options: { protocol: string; hostname: string; port: number | undefined; path: string };
+}
+
+// A strategy calls the same few URLs (token, Graph /me, photo, JWKS) on every login; parsing each
+// once keeps URL parsing off the per-login path. Bounded so arbitrary URLs cannot grow it.
+const targets = new Map<string, Target>();
+const MAX_TARGETS = 256;
+
+function targetOf(url: string): Target {
+  let target = targets.get(url);
+  if (target === undefined) {
+    const u = new URL(url);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError(`unsupported protocol ${u.protocol}`);
+    target = {
+      secure: u.protocol === 'https:',
+      options: { protocol: u.protocol, hostname: u.hostname.replace(/^\[|\]$/g, ''), port: u.port === '' ? undefined : Number(u.port), path: `${u.pathname}${u.search}` },
+    };
+    if (targets.size >= MAX_TARGETS) targets.clear();
+    targets.set(url, target);
+  }
+  return target;
+}
+
 /** The URL without query or fragment, for messages. */
 export function describeURL(url: string): string {
   const i = url.search(/[?#]/);
@@ -52,14 +77,14 @@ function classify(err: NodeJS.ErrnoException, req: HttpRequest): MicrosoftHttpEr
  */
 export function send(req: HttpRequest): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
-    let url: URL;
+    let target: Target;
     try {
-      url = new URL(req.url);
+      target = targetOf(req.url);
     } catch (cause) {
       reject(new MicrosoftHttpError('network', req.endpoint, describeURL(req.url), `Invalid URL for ${req.endpoint}`, { cause }));
       return;
     }
-    const secure = url.protocol === 'https:';
+    const secure = target.secure;
     const headers: OutgoingHttpHeaders = { ...req.headers };
     if (req.body !== undefined) headers['content-length'] = Buffer.byteLength(req.body);
     let settled = false;
@@ -70,7 +95,7 @@ export function send(req: HttpRequest): Promise<HttpResponse> {
       if (err) reject(err);
       else resolve(res as HttpResponse);
     };
-    const request = (secure ? https : http).request(url, { method: req.method, headers, agent: secure ? httpsAgent : httpAgent }, (res) => {
+    const request = (secure ? https : http).request({ ...target.options, method: req.method, headers, agent: secure ? httpsAgent : httpAgent }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (chunk: Buffer) => {

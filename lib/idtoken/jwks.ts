@@ -3,10 +3,10 @@
  * reused across logins, an unknown `kid` refetches at most once per cooldown, concurrent misses
  * share one fetch, and a failed fetch keeps the last good set.
  */
-import { createPublicKey } from 'node:crypto';
-import type { JsonWebKey, KeyObject } from 'node:crypto';
 import { IdTokenError, MicrosoftHttpError } from '../errors.js';
 import { describeURL, parseJSON, send } from '../http.js';
+import { loadJose } from '../jose.js';
+import type { CryptoKey, KeyObject } from 'jose' with { 'resolution-mode': 'import' };
 
 /** A signing key from the JWKS, with Microsoft's per-key `issuer`. */
 export interface SigningKey {
@@ -14,7 +14,7 @@ export interface SigningKey {
   /** Microsoft's non-standard `issuer` member (may contain `{tenantid}`). */
   issuer?: string;
   /** The RSA public key (node:crypto, verified with RSASSA-PKCS1-v1_5 SHA-256 only). */
-  key: KeyObject;
+  key: CryptoKey | KeyObject | Uint8Array;
 }
 
 /** Settings of a {@link JwksCache}. */
@@ -157,11 +157,11 @@ function readKeys(body: unknown): RawKey[] | undefined {
 }
 
 async function importKey(raw: RawKey): Promise<SigningKey> {
-  // Microsoft's keys carry no `alg`; the verifier accepts RS256 only. A node:crypto KeyObject
-  // verifies several times cheaper than a WebCrypto CryptoKey on Node 20.
-  let key: KeyObject;
+  const jose = await loadJose();
+  // Microsoft's keys carry no `alg`; the verifier accepts RS256 only, so they are imported as RS256.
+  let key: SigningKey['key'];
   try {
-    key = createPublicKey({ key: raw.jwk as JsonWebKey, format: 'jwk' });
+    key = await jose.importJWK(raw.jwk, 'RS256');
   } catch (cause) {
     throw new IdTokenError('jwks_unavailable', `signing key ${JSON.stringify(raw.kid)} of the JWKS is not a valid RSA public key`, { cause });
   }
