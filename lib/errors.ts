@@ -228,8 +228,10 @@ export type HttpErrorCode =
 export type MicrosoftEndpoint = 'token' | 'graph' | 'photo' | 'jwks' | 'discovery';
 
 /**
- * An outbound call to Microsoft failed below the protocol level: timed out, refused, reset, too
- * large, or answered with a body that is not what the protocol promises (HTML, truncated JSON).
+ * An outbound call to Microsoft failed below the protocol level: timed out (`timeout`), refused
+ * (`connection_refused`), cut off before the body was complete (`connection_reset`, also for a
+ * body shorter than its `Content-Length`), too large (`body_too_large`), or answered with a body
+ * that is not what the protocol promises, such as HTML or malformed JSON (`invalid_response`).
  */
 export class MicrosoftHttpError extends Error {
   /** Always `'MicrosoftHttpError'`. */

@@ -25,6 +25,7 @@ import type {
   SignIdTokenOptions,
 } from './types.js';
 import { DEFAULT_CLIENT, DEMO_USERS } from './users.js';
+import { setMaxListeners } from 'node:events';
 
 type Handler = (ex: Exchange) => Promise<void> | void;
 
@@ -69,7 +70,8 @@ export class EmulatorServer implements Emulator, Core {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
   private readonly faults = new Map<EmulatorRoute, ActiveFault>();
-  private readonly abort = new AbortController();
+  // One signal ends every pending delay on close(); each delayed response listens to it.
+  private readonly abort = abortControllerWithoutListenerLimit();
   private readonly log: ((line: string) => void) | undefined;
   private counts = zeroCounts();
   private total = 0;
@@ -291,4 +293,11 @@ export class EmulatorServer implements Emulator, Core {
       sendHtml(res, 500, notFoundPage('(internal emulator error)'));
     }
   }
+}
+
+/** An AbortController whose signal may have any number of listeners (one per delayed response). */
+function abortControllerWithoutListenerLimit(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }
