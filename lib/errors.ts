@@ -47,6 +47,8 @@ const TIMESTAMP_RE = /Timestamp:\s*([0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9:.]+Z)/;
  *
  * @example
  * ```ts
+ * import { parseAadsts } from 'passport-microsoft-account';
+ *
  * parseAadsts('AADSTS65004: User declined to consent.\r\nTrace ID: 1a2b3c4d-0000-0000-0000-000000000000');
  * // → { aadsts: 65004, traceId: '1a2b3c4d-0000-0000-0000-000000000000' }
  * ```

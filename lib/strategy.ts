@@ -552,7 +552,12 @@ export class Strategy extends OAuth2Base {
    *
    * @example
    * ```ts
+   * import type { Strategy } from 'passport-microsoft-account';
+   * declare const strategy: Strategy;
+   * declare const user: { refreshToken: string; accessToken: string };
+   *
    * const tokens = await strategy.refresh(user.refreshToken);
+   * user.accessToken = tokens.accessToken;
    * user.refreshToken = tokens.refreshToken ?? user.refreshToken;
    * ```
    */
@@ -583,6 +588,11 @@ export class Strategy extends OAuth2Base {
    *
    * @example
    * ```ts
+   * import type { Response } from 'express';
+   * import type { Strategy } from 'passport-microsoft-account';
+   * declare const strategy: Strategy;
+   * declare const res: Response;
+   *
    * res.redirect(strategy.logoutUrl({ postLogoutRedirectUri: 'https://app.example.com/' }));
    * ```
    */

@@ -32,6 +32,24 @@ export { completeLogin } from './login.js';
  * Starts an emulator listening on `options.host` (default `127.0.0.1`) and `options.port` (default `0`,
  * a free port), with fresh RSA signing keys. Defaults: clients `[DEFAULT_CLIENT]`, users `DEMO_USERS`,
  * no latency, codes valid 600 s, access tokens 3599 s. Always `close()` it.
+ *
+ * @example
+ * ```ts
+ * import { Strategy } from 'passport-microsoft-account';
+ * import { DEFAULT_CLIENT, startEmulator } from 'passport-microsoft-account/emulator';
+ *
+ * const emulator = await startEmulator();
+ * const strategy = new Strategy({
+ *   clientID: DEFAULT_CLIENT.clientId,
+ *   clientSecret: DEFAULT_CLIENT.clientSecret,
+ *   callbackURL: 'http://127.0.0.1:3000/login/callback',
+ *   authority: emulator.authority('common'),
+ *   graphBaseURL: emulator.graphBaseURL,
+ * }, (accessToken, refreshToken, profile, done) => done(null, { id: profile.id }));
+ * // … run the app's sign-in tests against it …
+ * await emulator.close();
+ * void strategy;
+ * ```
  */
 export function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   return EmulatorServer.start(options);

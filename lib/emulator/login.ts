@@ -75,6 +75,17 @@ function interpret(res: RawResponse): CompleteLoginResult | undefined {
  * key or username, even one the page does not list) or cancels, and returns where Microsoft would send
  * the browser: a redirect (`response_mode=query`, also error redirects), a `form_post` form, or an error
  * page (e.g. AADSTS50011, no redirect). Uses one short-lived connection per request.
+ *
+ * @example
+ * ```ts
+ * import { completeLogin } from 'passport-microsoft-account/emulator';
+ * declare const authorizeUrl: string; // the Location of the app's GET /login redirect
+ *
+ * const result = await completeLogin(authorizeUrl, 'personal');
+ * if (result.kind === 'redirect') {
+ *   // GET result.location on the app (with its session cookie) to finish the sign-in.
+ * }
+ * ```
  */
 export async function completeLogin(authorizeUrl: string, account: string | { cancel: true }): Promise<CompleteLoginResult> {
   const start = new URL(authorizeUrl);

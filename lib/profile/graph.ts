@@ -17,13 +17,9 @@ const STRING_FIELDS = ['displayName', 'givenName', 'surname', 'userPrincipalName
 
 /**
  * Checks a parsed Graph `/me` body. Throws a {@link ProfileError} when it is not an object or has no
- * string `id`; optional fields that are missing, empty, `null` or not strings are left out.
- *
- * @example
- * ```ts
- * readGraphUser({ id: 'fde926f844473904', displayName: 'Avery Quinn', mail: null });
- * // → { id: 'fde926f844473904', displayName: 'Avery Quinn' }
- * ```
+ * string `id`; optional fields that are missing, empty, `null` or not strings are left out: for
+ * example `{ id: 'fde926f844473904', displayName: 'Avery Quinn', mail: null }` gives
+ * `{ id: 'fde926f844473904', displayName: 'Avery Quinn' }`.
  */
 export function readGraphUser(json: unknown): GraphUser {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {

@@ -29,12 +29,8 @@ function str(value: unknown): string | undefined {
 }
 
 /**
- * Builds the normalized profile. Pure: no I/O, no mutation of its inputs.
- *
- * @example
- * ```ts
- * normalizeProfile({ graph: { id: 'fde926f844473904', displayName: 'Avery Quinn', userPrincipalName: 'avery@outlook.com' } });
- * ```
+ * Builds the normalized profile (the rules are the README's profile table). Pure: no I/O, no
+ * mutation of its inputs.
  */
 export function normalizeProfile(input: NormalizeInput): NormalizedProfile {
   const { claims, graph } = input;

@@ -11,6 +11,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import path from 'node:path';
 import { expect } from 'chai';
 import ts from 'typescript';
+import { compilerOptions } from './compile.js';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const README = path.join(ROOT, 'README.md');
@@ -116,33 +117,6 @@ function removeGenerated(): void {
   }
 }
 
-/** The compiler options a strict TypeScript user (and this project) compiles with. */
-function compilerOptions(): ts.CompilerOptions {
-  return {
-    target: ts.ScriptTarget.ES2022,
-    lib: ['lib.es2022.d.ts'],
-    module: ts.ModuleKind.Preserve,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    moduleDetection: ts.ModuleDetectionKind.Force,
-    types: ['node'],
-    strict: true,
-    noUncheckedIndexedAccess: true,
-    exactOptionalPropertyTypes: true,
-    noImplicitOverride: true,
-    esModuleInterop: true,
-    skipLibCheck: true,
-    resolveJsonModule: true,
-    allowJs: true,
-    checkJs: false,
-    noEmit: true,
-    baseUrl: ROOT,
-    paths: {
-      'passport-microsoft-account': ['lib/index.mts'],
-      'passport-microsoft-account/emulator': ['lib/emulator/index.mts'],
-    },
-  };
-}
-
 function format(diagnostics: readonly ts.Diagnostic[], blockLine: number): string {
   return diagnostics
     .map((d) => {
@@ -166,7 +140,7 @@ describe('README.md code blocks compile', function () {
     writeBlocks(blocks);
     program = ts.createProgram({
       rootNames: [path.join(OUT_DIR, 'prelude.d.ts'), ...blocks.map((b) => b.file)],
-      options: compilerOptions(),
+      options: compilerOptions(ROOT),
     });
   });
 
