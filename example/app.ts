@@ -15,20 +15,11 @@ import { Strategy } from '../lib/strategy.js';
 import type { MicrosoftAuthenticateOptions, MicrosoftProfile, VerifyCallback } from '../lib/types.js';
 import type { AppConfig } from './config.js';
 import { STYLE_HASH, errorPage, homePage, profilePage } from './html.js';
-import type { Detail, LayoutOptions } from './html.js';
+import type { Detail, LayoutOptions, ProfileView } from './html.js';
 
 /** What the app keeps in the session after sign-in: the profile only, never a token. */
-export interface SessionUser {
+export interface SessionUser extends Omit<ProfileView, 'json'> {
   id: string;
-  displayName: string;
-  email?: string;
-  emailVerified?: boolean;
-  /** Photo as a `data:` URL. */
-  photo?: string;
-  accountType?: 'personal' | 'work';
-  tenantId?: string;
-  objectId?: string;
-  username?: string;
   /** `login_hint` claim, handed to Microsoft's logout endpoint when present. */
   loginHint?: string;
   /** The profile as JSON text (photo shortened), for the raw-profile block. */
