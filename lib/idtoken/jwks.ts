@@ -125,11 +125,11 @@ export class JwksCache {
     }
     const next = new Map<string, RawKey>();
     for (const k of keys) next.set(k.kid, k);
-    // Keep imported keys whose JWK did not change.
+    // Keep imported keys whose JWK and issuer binding did not change.
     for (const [kid, promise] of this.#imported) {
       const before = this.#raw.get(kid);
       const after = next.get(kid);
-      if (!before || !after || JSON.stringify(before.jwk) !== JSON.stringify(after.jwk)) {
+      if (!before || !after || before.issuer !== after.issuer || JSON.stringify(before.jwk) !== JSON.stringify(after.jwk)) {
         this.#imported.delete(kid);
         void promise.catch(() => undefined);
       }

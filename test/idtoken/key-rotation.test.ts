@@ -85,6 +85,17 @@ describe('ID token verifier: signing-key cache and rotation', () => {
     expect(fx.count('jwks')).to.equal(2);
   });
 
+  it('re-binds a cached key when the refetched set gives the same key another issuer (regression: the old binding was kept)', async () => {
+    const key = fx.templatedKey;
+    await check(await token({ key }));
+    // Same key material and kid, now bound to the consumer tenant only.
+    fx.unpublish(key.kid);
+    fx.publish({ ...key, jwk: { ...key.jwk, issuer: `${fx.origin}/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0` } });
+    clock += MAX_AGE_MS + 1;
+    await expectIdTokenError(check(await token({ key })), 'issuer');
+    expect(fx.count('jwks')).to.equal(2);
+  });
+
   it('a set older than 24 hours is refreshed on the next use (rotation without any unknown kid)', async () => {
     const old = fx.templatedKey;
     await check(await token({ key: old }));
