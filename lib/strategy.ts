@@ -312,6 +312,7 @@ export class Strategy extends OAuth2Base {
     const extra = this.authorizationParams(options);
     const scope = options.scope !== undefined ? scopeList(options.scope) : this._config.scope;
     if (scope.length === 0) throw new TypeError('passport.authenticate("microsoft") option scope must name at least one scope');
+    this._requireOpenidFor(scope, 'passport.authenticate("microsoft") option scope');
     const url = new URL(this._config.authorizationURL);
     const q = url.searchParams;
     q.set('client_id', this._config.clientID);
@@ -401,7 +402,8 @@ export class Strategy extends OAuth2Base {
     const tokens = await this._tokens.request(tokenParams);
 
     let claims: MicrosoftIdTokenClaims | undefined;
-    if (tokens.id_token !== undefined || pending.openid) {
+    // allowedTenants and profileSource 'id_token' need a verified ID token, whatever the pending login says.
+    if (tokens.id_token !== undefined || pending.openid || this._needsIdToken()) {
       claims = await this._idTokens.verify(tokens.id_token, { nonce: pending.nonce });
       const refusal = await this._checkTenant(claims);
       if (refusal !== undefined) {
@@ -427,6 +429,18 @@ export class Strategy extends OAuth2Base {
     const info: Record<string, unknown> = { ...(user.info ?? {}) };
     if (pending.state !== undefined) info['state'] = pending.state;
     this.success(user.user, info);
+  }
+
+  /** True when an option relies on the ID token: allowedTenants, or profileSource 'id_token'. */
+  private _needsIdToken(): boolean {
+    return this._allowedTenants !== undefined || this._config.profileSource === 'id_token';
+  }
+
+  /** Refuses a per-request scope without openid when an option relies on the ID token. */
+  private _requireOpenidFor(scope: readonly string[], what: string): void {
+    if (!scope.includes('openid') && this._needsIdToken()) {
+      throw new TypeError(`${what} must include openid: allowedTenants and profileSource "id_token" rely on the verified ID token`);
+    }
   }
 
   private async _checkTenant(claims: MicrosoftIdTokenClaims): Promise<string | undefined> {
@@ -565,6 +579,9 @@ export class Strategy extends OAuth2Base {
     if (typeof refreshToken !== 'string' || refreshToken === '') throw new TypeError('refresh() needs a refresh token');
     const params: Record<string, string> = { grant_type: 'refresh_token', refresh_token: refreshToken };
     const scope = options.scope !== undefined ? scopeList(options.scope) : this._config.scope;
+    if (this._allowedTenants !== undefined && !scope.includes('openid')) {
+      throw new TypeError('refresh() option scope must include openid: allowedTenants relies on the verified ID token');
+    }
     params['scope'] = scope.join(' ');
     const res = await this._tokens.request(params);
     const set: TokenSet = { accessToken: res.access_token };
