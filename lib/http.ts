@@ -39,6 +39,8 @@ interface Target {
 // A strategy calls the same few URLs (token, Graph /me, photo, JWKS) on every login; parsing each
 // once keeps URL parsing off the per-login path. Bounded so arbitrary URLs cannot grow it.
 const targets = new Map<string, Target>();
+/** Longest delay a Node timer holds; a longer one would fire after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const MAX_TARGETS = 256;
 
 function targetOf(url: string): Target {
@@ -120,7 +122,7 @@ export function send(req: HttpRequest): Promise<HttpResponse> {
     const timer = setTimeout(() => {
       finish(new MicrosoftHttpError('timeout', req.endpoint, describeURL(req.url), `${req.method} ${describeURL(req.url)}: no complete response within ${req.timeout} ms`));
       request.destroy();
-    }, req.timeout);
+    }, Math.min(req.timeout, MAX_TIMER_MS));
     request.on('error', (err: NodeJS.ErrnoException) => finish(classify(err, req)));
     request.end(req.body);
   });
