@@ -141,7 +141,10 @@ export function parseJSON(body: Buffer | string): unknown {
 export function retryAfterSeconds(headers: IncomingHttpHeaders): number | undefined {
   const value = headers['retry-after'];
   if (typeof value !== 'string' || value === '') return undefined;
-  if (/^\d+$/.test(value)) return Number(value);
+  if (/^\d+$/.test(value)) {
+    const seconds = Number(value);
+    return Number.isSafeInteger(seconds) ? seconds : undefined;
+  }
   const date = Date.parse(value);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, Math.ceil((date - Date.now()) / 1000));

@@ -324,6 +324,11 @@ describe('unit: error helpers', () => {
     expect(retryAfterSeconds({})).to.equal(undefined);
   });
 
+  it('retryAfterSeconds ignores a delta too large to be a number of seconds (regression: it became Infinity)', () => {
+    expect(retryAfterSeconds({ 'retry-after': '9'.repeat(400) })).to.equal(undefined);
+    expect(retryAfterSeconds({ 'retry-after': String(Number.MAX_SAFE_INTEGER) })).to.equal(Number.MAX_SAFE_INTEGER);
+  });
+
   it('describeURL drops the query and fragment', () => {
     expect(describeURL('https://graph.microsoft.com/v1.0/me?access_token=secret#x')).to.equal('https://graph.microsoft.com/v1.0/me');
     expect(describeURL('https://graph.microsoft.com/v1.0/me')).to.equal('https://graph.microsoft.com/v1.0/me');
