@@ -13,7 +13,7 @@ export interface SigningKey {
   kid: string;
   /** Microsoft's non-standard `issuer` member (may contain `{tenantid}`). */
   issuer?: string;
-  /** The RSA public key (node:crypto, verified with RSASSA-PKCS1-v1_5 SHA-256 only). */
+  /** The RSA public key, imported by jose for RS256 (the only algorithm the verifier accepts). */
   key: CryptoKey | KeyObject | Uint8Array;
 }
 
