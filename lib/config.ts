@@ -30,6 +30,14 @@ export const CLOUDS: Readonly<Record<MicrosoftCloud, CloudEndpoints>> = Object.f
 const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN_RE = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
+/**
+ * Scopes as a list: a string is split on spaces or commas, each array entry on spaces; empty
+ * entries are dropped. Used for the configured scopes and for per-request and refresh scopes.
+ */
+export function parseScope(scope: string | readonly string[]): string[] {
+  return (typeof scope === 'string' ? scope.split(/[\s,]+/) : scope.flatMap((s) => s.split(/\s+/))).filter(Boolean);
+}
+
 /** True for a GUID such as a tenant id. */
 export function isGuid(value: unknown): value is string {
   return typeof value === 'string' && GUID_RE.test(value);
@@ -195,10 +203,10 @@ export function resolveConfig(input: StrategyOptionsBase): ResolvedConfig {
   absoluteHttpURL(tokenURL, 'tokenURL');
 
   const rawScope = options['scope'] ?? DEFAULT_SCOPE;
-  let scope: string[];
-  if (typeof rawScope === 'string') scope = rawScope.split(/[\s,]+/).filter(Boolean);
-  else if (Array.isArray(rawScope) && rawScope.every((s) => typeof s === 'string')) scope = rawScope.flatMap((s: string) => s.split(/\s+/)).filter(Boolean);
-  else fail('option scope must be a string or an array of strings');
+  if (typeof rawScope !== 'string' && !(Array.isArray(rawScope) && rawScope.every((s) => typeof s === 'string'))) {
+    fail('option scope must be a string or an array of strings');
+  }
+  const scope = parseScope(rawScope as string | readonly string[]);
   if (scope.length === 0) fail('option scope must name at least one scope (Microsoft rejects a request without one)');
 
   const state = optionalBoolean(options, 'state', true);

@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import OAuth2Strategy = require('passport-oauth2');
-import { resolveConfig } from './config.js';
+import { parseScope, resolveConfig } from './config.js';
 import type { ResolvedConfig } from './config.js';
 import * as errors from './errors.js';
 import { IdTokenError, MicrosoftAuthorizationError, MicrosoftHttpError, StateError, parseAadsts } from './errors.js';
@@ -128,10 +128,6 @@ function firstString(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
   return undefined;
-}
-
-function scopeList(scope: string | readonly string[]): string[] {
-  return (typeof scope === 'string' ? scope.split(/[\s,]+/) : scope.flatMap((s) => s.split(/\s+/))).filter(Boolean);
 }
 
 function originalURL(req: MicrosoftRequest, trustProxy: boolean): string {
@@ -310,7 +306,7 @@ export class Strategy extends OAuth2Base {
 
   private async _startLogin(req: MicrosoftRequest, options: MicrosoftAuthenticateOptions, callbackURL: string): Promise<void> {
     const extra = this.authorizationParams(options);
-    const scope = options.scope !== undefined ? scopeList(options.scope) : this._config.scope;
+    const scope = options.scope !== undefined ? parseScope(options.scope) : this._config.scope;
     if (scope.length === 0) throw new TypeError('passport.authenticate("microsoft") option scope must name at least one scope');
     this._requireOpenidFor(scope, 'passport.authenticate("microsoft") option scope');
     const url = new URL(this._config.authorizationURL);
@@ -578,7 +574,7 @@ export class Strategy extends OAuth2Base {
   async refresh(refreshToken: string, options: { scope?: string | readonly string[] } = {}): Promise<TokenSet> {
     if (typeof refreshToken !== 'string' || refreshToken === '') throw new TypeError('refresh() needs a refresh token');
     const params: Record<string, string> = { grant_type: 'refresh_token', refresh_token: refreshToken };
-    const scope = options.scope !== undefined ? scopeList(options.scope) : this._config.scope;
+    const scope = options.scope !== undefined ? parseScope(options.scope) : this._config.scope;
     if (this._allowedTenants !== undefined && !scope.includes('openid')) {
       throw new TypeError('refresh() option scope must include openid: allowedTenants relies on the verified ID token');
     }
