@@ -3,7 +3,7 @@
  */
 import { ProfileError } from '../errors.js';
 import type { MicrosoftIdTokenClaims } from '../types.js';
-import { describe } from './graph.js';
+import { describe, nonBlank } from './graph.js';
 
 /**
  * Checks a claims object well enough to build a profile from it: an object with a string `tid` and
@@ -20,9 +20,4 @@ export function readClaims(json: unknown): MicrosoftIdTokenClaims {
     throw new ProfileError('missing_id', 'ID token claims have no oid/sub or no tid');
   }
   return o as MicrosoftIdTokenClaims;
-}
-
-/** The same test normalizeProfile applies: a string with something besides whitespace. */
-function nonBlank(value: unknown): boolean {
-  return typeof value === 'string' && value.trim() !== '';
 }

@@ -27,13 +27,13 @@ export function readGraphUser(json: unknown): GraphUser {
   }
   const o = json as Record<string, unknown>;
   const id = o['id'];
-  if (typeof id !== 'string' || id.trim() === '') {
+  if (!nonBlank(id)) {
     throw new ProfileError('missing_id', 'Microsoft Graph /me returned a user without an id');
   }
   const user: GraphUser = { id };
   for (const key of STRING_FIELDS) {
     const v = o[key];
-    if (typeof v === 'string' && v.trim() !== '') user[key] = v;
+    if (nonBlank(v)) user[key] = v;
   }
   return user;
 }
@@ -50,6 +50,14 @@ export function parseGraphUser(text: string): { user: GraphUser; json: Record<st
   }
   const user = readGraphUser(json);
   return { user, json: json as Record<string, unknown> };
+}
+
+/**
+ * True for a string with something besides whitespace: the one test the profile parsers use for
+ * "present" (Microsoft sends `null`, `''` or blanks for absent values).
+ */
+export function nonBlank(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '';
 }
 
 /** Short description of a JSON value's kind for error messages (never the value itself). */

@@ -4,6 +4,7 @@
  */
 import { CONSUMER_TENANT_ID } from '../config.js';
 import type { AccountType, MicrosoftEmail, MicrosoftIdTokenClaims, MicrosoftProfile } from '../types.js';
+import { nonBlank } from './graph.js';
 import type { GraphUser } from './graph.js';
 
 /** A profile without the fields the strategy sets (`provider`, `_raw`, `_json`, `photos`). */
@@ -25,7 +26,7 @@ export function isEmailAddress(value: unknown): value is string {
 }
 
 function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+  return nonBlank(value) ? value : undefined;
 }
 
 /**
