@@ -5,16 +5,8 @@
 import { createHash, createHmac, createPrivateKey, createPublicKey, sign as rsaSign, constants } from 'node:crypto';
 import type { JsonWebKey, KeyObject } from 'node:crypto';
 import type { JWK } from 'jose' with { 'resolution-mode': 'import' };
+import { loadJose } from '../jose.js';
 import { CONSUMER_TENANT_ID } from './users.js';
-
-type Jose = typeof import('jose', { with: { 'resolution-mode': 'import' } });
-let josePromise: Promise<Jose> | undefined;
-
-/** Loads the ESM-only `jose` once (dynamic import kept by tsc in CommonJS output). */
-export function loadJose(): Promise<Jose> {
-  josePromise ??= import('jose');
-  return josePromise;
-}
 
 /** One signing key. `bound` = `'consumer'` for the key whose issuer is the consumer tenant. */
 export interface SigningKey {
