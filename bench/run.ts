@@ -66,12 +66,8 @@ function median(values: number[]): number {
   return v.length % 2 === 1 ? (v[mid] ?? NaN) : ((v[mid - 1] ?? NaN) + (v[mid] ?? NaN)) / 2;
 }
 
-/** One batch of N logins of one contender. */
-interface Batch {
-  contender: Contender;
-  round: number;
-  latencyMs: number;
-  logins: number;
+/** What a batch measures; a summary reports the median of each over the rounds. */
+interface Metrics {
   callbacksPerSec: number;
   loginsPerSec: number;
   p50: number;
@@ -80,32 +76,31 @@ interface Batch {
   cpuMsPerLogin: number;
   cpuMsPerCallback: number;
   microsoftRequestsPerLogin: number;
-  requestsByRoute: Partial<Record<EmulatorRoute, number>>;
   newConnectionsPerLogin: number;
   heapMB: number;
+}
+
+/** One batch of N logins of one contender. */
+interface Batch extends Metrics {
+  contender: Contender;
+  round: number;
+  latencyMs: number;
+  logins: number;
+  requestsByRoute: Partial<Record<EmulatorRoute, number>>;
   errors: number;
   firstError?: string;
 }
 
 /** Medians over the rounds, plus ratios computed within each round. */
-interface Summary {
+interface Summary extends Metrics {
   contender: Contender;
   latencyMs: number;
   rounds: number;
-  callbacksPerSec: number;
-  loginsPerSec: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  cpuMsPerLogin: number;
-  cpuMsPerCallback: number;
-  microsoftRequestsPerLogin: number;
   maxMicrosoftRequestsPerLogin: number;
-  newConnectionsPerLogin: number;
-  heapMB: number;
   p50VsFloor: number;
   p50VsPassportMicrosoft: number;
   cpuPerCallbackVsPassportMicrosoft: number;
+  /** Errors summed over the rounds. */
   errors: number;
 }
 
