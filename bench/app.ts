@@ -113,16 +113,16 @@ async function main(): Promise<void> {
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const stats = (): AppStats => {
+    const cpu = process.cpuUsage();
+    return { cpuMicros: cpu.user + cpu.system, heapUsed: process.memoryUsage().heapUsed };
+  };
   serve(
     {
-      stats: (): AppStats => {
-        const cpu = process.cpuUsage();
-        return { cpuMicros: cpu.user + cpu.system, heapUsed: process.memoryUsage().heapUsed };
-      },
+      stats,
       gc: (): AppStats => {
         gc();
-        const cpu = process.cpuUsage();
-        return { cpuMicros: cpu.user + cpu.system, heapUsed: process.memoryUsage().heapUsed };
+        return stats();
       },
     },
     { url: `http://127.0.0.1:${port}` },
