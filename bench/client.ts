@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
+import { decodeHtml } from '../lib/emulator/login.js';
 
 interface Response {
   status: number;
@@ -24,12 +25,6 @@ export interface CallbackResult {
   ok: boolean;
   cookie: string;
   detail?: string;
-}
-
-const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
-
-function decodeHtml(value: string): string {
-  return value.replace(/&(amp|lt|gt|quot|#39);/g, (_all: string, name: string) => ENTITIES[name] ?? '');
 }
 
 /** The `name=value` of the first cookie a response sets, if any. */
