@@ -9,6 +9,7 @@ import { startEmulator } from '../../lib/emulator/index.js';
 import type { Emulator } from '../../lib/emulator/index.js';
 import { openSessionStore } from '../../example/session-store.js';
 import type { SessionStore } from '../../example/session-store.js';
+import { rejectionOf } from '../helpers/errors.js';
 import { byId, csrfField, signIn, startApp, TestBrowser } from './helpers.js';
 import type { RunningApp } from './helpers.js';
 import { haveRedisServer, REDIS_SERVER, startRedisServer } from './redis-server.js';
@@ -111,13 +112,9 @@ describe('sample app: two instances', function () {
 
     it('a Redis URL nobody answers at stops the start with a clear message', async () => {
       const closed = (redis?.url ?? 'redis://127.0.0.1:6379').replace(/:\d+$/, ':1');
-      let message = '';
-      try {
-        await openSessionStore(closed, () => undefined);
-      } catch (err) {
-        message = (err as Error).message;
-      }
-      expect(message).to.match(/^Could not connect to Redis at redis:\/\/127\.0\.0\.1:1: .*ECONNREFUSED.*\. Check REDIS_URL and that Redis is running\.$/);
+      const err = await rejectionOf(openSessionStore(closed, () => undefined));
+      expect(err).to.be.instanceOf(Error);
+      expect((err as Error).message).to.match(/^Could not connect to Redis at redis:\/\/127\.0\.0\.1:1: .*ECONNREFUSED.*\. Check REDIS_URL and that Redis is running\.$/);
     });
   });
 

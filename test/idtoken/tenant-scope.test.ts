@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { Strategy } from '../../lib/strategy.js';
 import type { MicrosoftProfile, StrategyOptions } from '../../lib/types.js';
+import { rejectionOf } from '../helpers/errors.js';
 import { sessionKeyOf } from '../helpers/microsoft.js';
 import { authenticate, expectError, fakeRequest } from '../helpers/passport.js';
 import { CLIENT_ID, CLIENT_SECRET, OTHER_TID, WORK_TID, startFixture } from './fixture-server.js';
@@ -66,13 +67,7 @@ describe('ID-token-dependent options and per-request scopes', () => {
   it('allowedTenants: refresh() with a scope without openid is refused before any token request', async () => {
     const { strategy } = makeStrategy({ allowedTenants: [WORK_TID] });
     fx.resetCounts();
-    let caught: unknown;
-    try {
-      await strategy.refresh('rt-any', { scope: ['User.Read'] });
-    } catch (err) {
-      caught = err;
-    }
-    expect(caught).to.be.instanceOf(TypeError);
+    expect(await rejectionOf(strategy.refresh('rt-any', { scope: ['User.Read'] }))).to.be.instanceOf(TypeError);
     expect(fx.count('token')).to.equal(0);
   });
 });

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { MicrosoftTokenError } from '../../lib/errors.js';
 import { Strategy } from '../../lib/strategy.js';
 import type { StrategyOptions, TokenResponseParams } from '../../lib/types.js';
+import { rejectionOf } from '../helpers/errors.js';
 import { startFakeServer } from '../helpers/fake-server.js';
 import type { FakeServer } from '../helpers/fake-server.js';
 import { ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, TOKEN_ROUTE, errorText, fakeOptions, recordingVerify, tokenResponse } from '../helpers/microsoft.js';
@@ -70,10 +71,7 @@ describe('unit: refresh tokens', () => {
         status: 400,
         json: { error: 'invalid_grant', error_description: 'AADSTS700082: The refresh token has expired due to inactivity.\r\nTrace ID: 0000aaaa-11bb-cccc-dd33-eeeeee333333', error_codes: [700082] },
       });
-      const err: unknown = await strategy().refresh(REFRESH_TOKEN).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+      const err = await rejectionOf(strategy().refresh(REFRESH_TOKEN));
       expect(err).to.be.instanceOf(MicrosoftTokenError);
       expect(err).to.include({ code: 'invalid_grant', status: 400, traceId: '0000aaaa-11bb-cccc-dd33-eeeeee333333' });
       expect((err as MicrosoftTokenError).errorCodes).to.deep.equal([700082]);
@@ -81,10 +79,7 @@ describe('unit: refresh tokens', () => {
     });
 
     it('rejects an empty refresh token with a TypeError before any request', async () => {
-      const err: unknown = await strategy().refresh('').then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+      const err = await rejectionOf(strategy().refresh(''));
       expect(err).to.be.instanceOf(TypeError).with.property('message', 'refresh() needs a refresh token');
       expect(server.requests).to.have.length(0);
     });
