@@ -26,21 +26,6 @@ export const PHOTO_SIZES: readonly string[] = Object.freeze([
 
 const GRAPH_JSON = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
-/** Default `/me` property set, in Graph's order. */
-export const DEFAULT_ME_PROPERTIES: readonly string[] = Object.freeze([
-  'businessPhones',
-  'displayName',
-  'givenName',
-  'jobTitle',
-  'mail',
-  'mobilePhone',
-  'officeLocation',
-  'preferredLanguage',
-  'surname',
-  'userPrincipalName',
-  'id',
-]);
-
 interface GraphContext {
   requestId: string;
   clientRequestId: string;
@@ -94,7 +79,7 @@ function authorize(core: Core, ex: Exchange, ctx: GraphContext): { grant: TokenG
   return { grant, user };
 }
 
-/** The Graph user resource of `user` (default property set plus anything `$select` may ask for). */
+/** The Graph user resource of `user`: the default `/me` property set, in Graph's order. */
 export function graphUser(user: EmulatorUser): Record<string, unknown> {
   return {
     businessPhones: user.businessPhones ?? [],
