@@ -1,7 +1,7 @@
 // Packs the package, installs the tarball into an empty folder, and uses it the way users do:
 // require() (CommonJS), import (ESM), and TypeScript with moduleResolution node16 and bundler.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -68,15 +68,15 @@ void startEmulator;
     ['bundler', { module: 'preserve', moduleResolution: 'bundler' }],
   ]) {
     const dir = join(work, `ts-${name}`);
-    run('node', ['-e', `require('fs').mkdirSync(${JSON.stringify(dir)})`]);
+    mkdirSync(dir);
     writeFileSync(join(dir, 'index.mts'), source);
     writeFileSync(join(dir, 'index.cts'), source.replace("import passport from 'passport';", "import passport = require('passport');"));
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...options, target: 'es2022', strict: true, noEmit: true, skipLibCheck: false, esModuleInterop: true, types: ['node'] }, include: ['*.mts', '*.cts'] }));
     run(join(work, 'node_modules', '.bin', 'tsc'), ['-p', dir]);
     console.log(`TypeScript (${name}): ok`);
   }
-  const installed = readdirSync(join(work, 'node_modules'));
-  if (installed.includes('@types/passport-microsoft')) throw new Error('@types/passport-microsoft must not be needed');
+  // Scoped packages sit one level down: node_modules/@types/<name>.
+  if (readdirSync(join(work, 'node_modules', '@types')).includes('passport-microsoft')) throw new Error('@types/passport-microsoft must not be needed');
   console.log('pack-and-install: ok');
 } finally {
   rmSync(work, { recursive: true, force: true });
