@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import OAuth2Strategy = require('passport-oauth2');
 import { parseScope, resolveConfig } from './config.js';
 import type { ResolvedConfig } from './config.js';
+import * as config from './config.js';
 import * as errors from './errors.js';
 import { IdTokenError, MicrosoftAuthorizationError, MicrosoftHttpError, StateError, parseAadsts } from './errors.js';
 import { GraphClient } from './graph.js';
@@ -619,19 +620,10 @@ export class Strategy extends OAuth2Base {
 }
 
 // The CommonJS shape the Passport world expects: require('passport-microsoft-account') is the
-// class itself, with the class and the error classes as properties.
-Object.assign(Strategy, {
-  Strategy,
-  default: Strategy,
-  MicrosoftAuthorizationError: errors.MicrosoftAuthorizationError,
-  MicrosoftTokenError: errors.MicrosoftTokenError,
-  GraphError: errors.GraphError,
-  MicrosoftHttpError: errors.MicrosoftHttpError,
-  IdTokenError: errors.IdTokenError,
-  ProfileError: errors.ProfileError,
-  StateError: errors.StateError,
-  ID_TOKEN_ERROR_CODES: errors.ID_TOKEN_ERROR_CODES,
-});
+// class itself, with the class, every value of errors.ts and the constants the ES module entry
+// exports as properties.
+const { CLOUDS, CONSUMER_TENANT_ID, DEFAULT_SCOPE } = config;
+Object.assign(Strategy, { Strategy, default: Strategy, ...errors, CLOUDS, CONSUMER_TENANT_ID, DEFAULT_SCOPE });
 
 import StrategyClass = Strategy;
 
@@ -647,6 +639,10 @@ export declare namespace Strategy {
   export import ProfileError = errors.ProfileError;
   export import StateError = errors.StateError;
   export import ID_TOKEN_ERROR_CODES = errors.ID_TOKEN_ERROR_CODES;
+  export import parseAadsts = errors.parseAadsts;
+  export import CLOUDS = config.CLOUDS;
+  export import CONSUMER_TENANT_ID = config.CONSUMER_TENANT_ID;
+  export import DEFAULT_SCOPE = config.DEFAULT_SCOPE;
   /** `IdTokenErrorCode`, reachable as `Strategy.IdTokenErrorCode` from the CommonJS export. */
   export type IdTokenErrorCode = errors.IdTokenErrorCode;
   /** `HttpErrorCode`, reachable as `Strategy.HttpErrorCode` from the CommonJS export. */

@@ -10,3 +10,10 @@ const code: string = err.code;
 void code;
 const start: typeof emulator.startEmulator = emulator.startEmulator;
 void start;
+
+// The CommonJS export carries the same helpers and constants as the ES module entry.
+const personal: string = Strategy.CONSUMER_TENANT_ID;
+const scopes: readonly string[] = Strategy.DEFAULT_SCOPE;
+const graphHost: string = Strategy.CLOUDS.global.graph;
+const aadsts: number | undefined = Strategy.parseAadsts('AADSTS50011: x').aadsts;
+void [personal, scopes, graphHost, aadsts];

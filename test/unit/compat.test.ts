@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import Entry = require('../../lib/index.js');
+import * as config from '../../lib/config.js';
 import * as errors from '../../lib/errors.js';
 import { Strategy } from '../../lib/strategy.js';
 import type { MicrosoftProfile, VerifyCallback } from '../../lib/types.js';
@@ -107,6 +108,13 @@ describe('unit: passport-microsoft compatibility', () => {
       expect(Entry.ProfileError).to.equal(errors.ProfileError);
       expect(Entry.StateError).to.equal(errors.StateError);
       expect(Entry.ID_TOKEN_ERROR_CODES).to.equal(errors.ID_TOKEN_ERROR_CODES);
+    });
+
+    it('carries the helpers and constants the ES module entry exports too', () => {
+      expect(Entry.parseAadsts).to.equal(errors.parseAadsts);
+      expect(Entry.CLOUDS).to.equal(config.CLOUDS);
+      expect(Entry.CONSUMER_TENANT_ID).to.equal(config.CONSUMER_TENANT_ID);
+      expect(Entry.DEFAULT_SCOPE).to.equal(config.DEFAULT_SCOPE);
     });
 
     it('constructs a working strategy from the CommonJS export', () => {
