@@ -18,7 +18,7 @@ function param(params: URLSearchParams, name: string): string | undefined {
   return value === null || value === '' ? undefined : value;
 }
 
-function showErrorPage(core: Core, ex: Exchange, status: number, code: number, message: string): void {
+function showErrorPage(ex: Exchange, status: number, code: number, message: string): void {
   sendHtml(ex.res, status, errorPage(code, message, newTrace(header(ex.req, 'client-request-id'))));
 }
 
@@ -92,27 +92,27 @@ function signIn(core: Core, ex: Exchange, request: AuthorizeRequest, user: Emula
 function validate(core: Core, ex: Exchange, tenantSegment: string, params: URLSearchParams): AuthorizeRequest | undefined {
   const tenant: TenantPath | undefined = resolveTenant(tenantSegment, core.users);
   if (!tenant) {
-    showErrorPage(core, ex, 400, 90002, `Tenant '${tenantSegment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`);
+    showErrorPage(ex, 400, 90002, `Tenant '${tenantSegment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`);
     return undefined;
   }
   const clientId = param(params, 'client_id');
   if (!clientId) {
-    showErrorPage(core, ex, 400, 900144, "The request body must contain the following parameter: 'client_id'.");
+    showErrorPage(ex, 400, 900144, "The request body must contain the following parameter: 'client_id'.");
     return undefined;
   }
   const client = core.clients.find((c) => c.clientId === clientId);
   if (!client) {
-    showErrorPage(core, ex, 400, 700016, `Application with identifier '${clientId}' was not found in the directory '${tenantSegment}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`);
+    showErrorPage(ex, 400, 700016, `Application with identifier '${clientId}' was not found in the directory '${tenantSegment}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`);
     return undefined;
   }
   const requestedRedirect = param(params, 'redirect_uri');
   const redirectUri = requestedRedirect ?? client.redirectUris[0];
   if (!redirectUri) {
-    showErrorPage(core, ex, 400, 900971, 'No reply address provided.');
+    showErrorPage(ex, 400, 900971, 'No reply address provided.');
     return undefined;
   }
   if (!client.redirectUris.some((r) => redirectUriMatches(r, redirectUri))) {
-    showErrorPage(core, ex, 400, 50011, `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.`);
+    showErrorPage(ex, 400, 50011, `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.`);
     return undefined;
   }
   const rawMode = param(params, 'response_mode');
@@ -185,7 +185,7 @@ function handleSelection(core: Core, ex: Exchange, form: URLSearchParams): void 
   const entry = core.transactions.get(txn);
   if (!entry || entry.expiresAt < core.now()) {
     core.transactions.delete(txn);
-    showErrorPage(core, ex, 400, 9002313, 'Invalid request. The sign-in session was not found or has expired; start the sign-in again.');
+    showErrorPage(ex, 400, 9002313, 'Invalid request. The sign-in session was not found or has expired; start the sign-in again.');
     return;
   }
   core.transactions.delete(txn);
@@ -197,7 +197,7 @@ function handleSelection(core: Core, ex: Exchange, form: URLSearchParams): void 
   const account = form.get('account') ?? '';
   const user = findUser(core, account);
   if (!user) {
-    showErrorPage(core, ex, 400, 50034, `The user account ${account} does not exist in the directory. To sign into this application, the account must be added to the directory.`);
+    showErrorPage(ex, 400, 50034, `The user account ${account} does not exist in the directory. To sign into this application, the account must be added to the directory.`);
     return;
   }
   signIn(core, ex, request, user);
