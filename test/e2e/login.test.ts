@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { DEFAULT_CLIENT, DEMO_USERS, completeLogin, startEmulator } from '../../lib/emulator/index.js';
 import type { Emulator } from '../../lib/emulator/index.js';
 import type { MicrosoftProfile } from '../../lib/types.js';
-import { Browser } from './client.js';
+import { signIn, TestBrowser } from '../helpers/browser.js';
 import { startApp } from './app.js';
 import type { CallbackOutcome, TestApp } from './app.js';
 
@@ -31,7 +31,7 @@ describe('end-to-end sign-in through the emulator', function () {
     return a;
   }
 
-  async function me(browser: Browser, a: TestApp): Promise<MicrosoftProfile | null> {
+  async function me(browser: TestBrowser, a: TestApp): Promise<MicrosoftProfile | null> {
     return JSON.parse((await browser.get(`${a.url}/me`)).body) as MicrosoftProfile | null;
   }
 
@@ -45,8 +45,8 @@ describe('end-to-end sign-in through the emulator', function () {
 
         for (const user of DEMO_USERS) {
           it(`signs in the ${user.key} account and keeps its normalized profile in the session`, async () => {
-            const browser = new Browser();
-            const { callback } = await browser.login(`${a.url}/login${mode === 'form_post' ? '?mode=form_post' : ''}`, user.key);
+            const browser = new TestBrowser(a.url);
+            const { callback } = await signIn(browser, user.key, mode === 'form_post' ? '/login?mode=form_post' : '/login');
             expect(JSON.parse(callback.body)).to.include({ action: 'success' });
             const profile = await me(browser, a);
             expect(profile).to.not.equal(null);
@@ -88,7 +88,7 @@ describe('end-to-end sign-in through the emulator', function () {
     });
 
     it('turns Cancel on the sign-in page into a Passport fail carrying AADSTS65004 and the trace id', async () => {
-      const { callback } = await new Browser().login(`${a.url}/login`, { cancel: true });
+      const { callback } = await signIn(new TestBrowser(a.url), { cancel: true });
       const outcome = JSON.parse(callback.body) as CallbackOutcome;
       expect(outcome.action).to.equal('fail');
       expect(outcome.info?.['error']).to.equal('access_denied');
@@ -98,8 +98,8 @@ describe('end-to-end sign-in through the emulator', function () {
     });
 
     it('refuses a replayed callback (the state is single use)', async () => {
-      const browser = new Browser();
-      const { callback, callbackURL } = await browser.login(`${a.url}/login`, 'personal');
+      const browser = new TestBrowser(a.url);
+      const { callback, callbackURL } = await signIn(browser, 'personal');
       expect(JSON.parse(callback.body)).to.include({ action: 'success' });
       const replay = JSON.parse((await browser.get(callbackURL)).body) as CallbackOutcome;
       expect(replay).to.include({ action: 'fail', status: 403 });
@@ -107,7 +107,7 @@ describe('end-to-end sign-in through the emulator', function () {
     });
 
     it('refuses a tampered state', async () => {
-      const browser = new Browser();
+      const browser = new TestBrowser(a.url);
       const start = await browser.get(`${a.url}/login`);
       const result = await completeLogin(start.location as string, 'work');
       if (result.kind !== 'redirect') throw new Error('expected a redirect');
@@ -118,8 +118,8 @@ describe('end-to-end sign-in through the emulator', function () {
     });
 
     it('reports a replayed authorization code as MicrosoftTokenError with AADSTS54005', async () => {
-      const browser = new Browser();
-      const first = await browser.login(`${a.url}/login`, 'work');
+      const browser = new TestBrowser(a.url);
+      const first = await signIn(browser, 'work');
       expect(JSON.parse(first.callback.body)).to.include({ action: 'success' });
       const code = new URL(first.callbackURL).searchParams.get('code') as string;
       // A fresh login's state, with the already redeemed code.
@@ -136,7 +136,7 @@ describe('end-to-end sign-in through the emulator', function () {
 
     it('reports a wrong client secret as MicrosoftTokenError with AADSTS7000215', async () => {
       const wrong = await app({ clientSecret: 'not-the-secret' });
-      const { callback } = await new Browser().login(`${wrong.url}/login`, 'personal');
+      const { callback } = await signIn(new TestBrowser(wrong.url), 'personal');
       const outcome = JSON.parse(callback.body) as CallbackOutcome;
       expect(outcome.error).to.include({ name: 'MicrosoftTokenError', code: 'invalid_client', status: 401 });
       expect(outcome.error?.errorCodes).to.deep.equal([7000215]);
@@ -145,7 +145,7 @@ describe('end-to-end sign-in through the emulator', function () {
 
     it('is stopped by Microsoft (AADSTS50011, no redirect) when the callback URL is not registered', async () => {
       const other = await app({ callbackURL: 'http://127.0.0.1:9/not/registered' });
-      const start = await new Browser().get(`${other.url}/login`);
+      const start = await new TestBrowser(other.url).get('/login');
       const result = await completeLogin(start.location as string, 'personal');
       expect(result.kind).to.equal('error_page');
       if (result.kind === 'error_page') expect(result.code).to.equal(50011);
@@ -153,7 +153,7 @@ describe('end-to-end sign-in through the emulator', function () {
 
     it('turns a Graph 503 into a GraphError with Retry-After', async () => {
       emulator.setFault('graph.me', { type: 'status', status: 503, retryAfter: 7 });
-      const { callback } = await new Browser().login(`${a.url}/login`, 'work');
+      const { callback } = await signIn(new TestBrowser(a.url), 'work');
       const outcome = JSON.parse(callback.body) as CallbackOutcome;
       expect(outcome.error).to.include({ name: 'GraphError', status: 503, retryAfter: 7 });
     });
@@ -161,15 +161,15 @@ describe('end-to-end sign-in through the emulator', function () {
     it('aborts a Graph call that outlives the timeout with MicrosoftHttpError timeout', async () => {
       const quick = await app({ timeout: 300 });
       emulator.setFault('graph.me', { type: 'hang' });
-      const { callback } = await new Browser().login(`${quick.url}/login`, 'work');
+      const { callback } = await signIn(new TestBrowser(quick.url), 'work');
       const outcome = JSON.parse(callback.body) as CallbackOutcome;
       expect(outcome.error).to.include({ name: 'MicrosoftHttpError', code: 'timeout' });
       expect(outcome.elapsedMs).to.be.below(1300);
     });
 
     it('signs in again normally once the fault is gone', async () => {
-      const browser = new Browser();
-      const { callback } = await browser.login(`${a.url}/login`, 'guest');
+      const browser = new TestBrowser(a.url);
+      const { callback } = await signIn(browser, 'guest');
       expect(JSON.parse(callback.body)).to.include({ action: 'success' });
       expect((await me(browser, a))?.idTokenClaims?.idp).to.equal('live.com');
     });
@@ -188,8 +188,8 @@ describe('end-to-end sign-in through the emulator', function () {
         const results = await Promise.all(
           Array.from({ length: 200 }, async (_, i) => {
             const user = DEMO_USERS[i % DEMO_USERS.length] as (typeof DEMO_USERS)[number];
-            const browser = new Browser();
-            const { callback } = await browser.login(`${a.url}/login`, user.key);
+            const browser = new TestBrowser(a.url);
+            const { callback } = await signIn(browser, user.key);
             const profile = await me(browser, a);
             return { expected: user.oid, tenant: user.tid, outcome: JSON.parse(callback.body) as CallbackOutcome, profile };
           }),

@@ -10,7 +10,8 @@ import { expect } from 'chai';
 import { ConfigError, readEnv, toAppConfig } from '../../example/config.js';
 import type { Env } from '../../example/config.js';
 import { completeLogin } from '../../lib/emulator/index.js';
-import { TestBrowser, byId } from './helpers.js';
+import { TestBrowser } from '../helpers/browser.js';
+import { byId } from './helpers.js';
 
 const ID = '3f8a1c52-7d0e-4b9a-a6c1-2e5f9b8d7c40';
 const SECRET = 'Abc8Q~abcdefghijklmnopqrstuvwxyz0123456';

@@ -7,7 +7,8 @@ import request from 'supertest';
 import { CONSUMER_TENANT_ID, DEFAULT_CLIENT, DEMO_USERS, startEmulator } from '../../lib/emulator/index.js';
 import type { Emulator } from '../../lib/emulator/index.js';
 import { createApp, safeReturnTo } from '../../example/app.js';
-import { byId, csrfField, signIn, startApp, TEST_SECRET, TestBrowser, text } from './helpers.js';
+import { signIn, TestBrowser } from '../helpers/browser.js';
+import { byId, csrfField, startApp, TEST_SECRET, text } from './helpers.js';
 import type { RunningApp } from './helpers.js';
 
 /** What the "It Works!" page must show for each demo account. */
