@@ -174,9 +174,7 @@ function validate(core: Core, ex: Exchange, tenantSegment: string, params: URLSe
 
 function newTransaction(core: Core, request: AuthorizeRequest): string {
   const txn = randomBytes(24).toString('base64url');
-  const now = core.now();
-  for (const [id, t] of core.transactions) if (t.expiresAt < now) core.transactions.delete(id);
-  core.transactions.set(txn, { request, expiresAt: now + 30 * 60 * 1000 });
+  core.transactions.set(txn, { request, expiresAt: core.now() + 30 * 60 * 1000 });
   return txn;
 }
 

@@ -239,6 +239,7 @@ export class EmulatorServer implements Emulator, Core {
     const now = this.now();
     if (Math.abs(now - this.lastPrune) < 30_000) return;
     this.lastPrune = now;
+    for (const [id, txn] of this.transactions) if (txn.expiresAt < now) this.transactions.delete(id);
     const keepUntil = now - this.codeLifetimeSeconds * 1000;
     for (const [code, grant] of this.codes) if (grant.expiresAt < keepUntil) this.codes.delete(code);
     // Expired tokens are kept a day so that Graph can still say "expired" rather than "unknown".
