@@ -47,7 +47,7 @@ function answerError(
   code: number,
   text: string,
 ): void {
-  answerApp(ex, request, aadRedirectError(core.origin, error, code, text, newTrace(header(ex.req, 'client-request-id'))));
+  answerApp(ex, request, aadRedirectError(core.url, error, code, text, newTrace(header(ex.req, 'client-request-id'))));
 }
 
 function issueCode(core: Core, request: AuthorizeRequest, user: EmulatorUser): string {

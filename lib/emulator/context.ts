@@ -48,7 +48,7 @@ export interface TokenGrant {
 /** Everything route handlers need. */
 export interface Core {
   /** Emulator URL (no trailing slash). */
-  readonly origin: string;
+  readonly url: string;
   readonly clients: readonly EmulatorClient[];
   readonly users: readonly EmulatorUser[];
   readonly keys: KeyStore;

@@ -48,12 +48,12 @@ function sampleBody(core: Core, route: EmulatorRoute): string {
         id_token: `eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.${randomBytes(200).toString('base64url')}.${randomBytes(256).toString('base64url')}`,
       });
     case 'jwks':
-      return JSON.stringify(core.keys.jwks(core.origin, 'all'));
+      return JSON.stringify(core.keys.jwks(core.url, 'all'));
     case 'discovery':
-      return JSON.stringify(discoveryDocument(core.origin, { segment: 'common', kind: 'common', tid: null, identity: 'common' }));
+      return JSON.stringify(discoveryDocument(core.url, { segment: 'common', kind: 'common', tid: null, identity: 'common' }));
     case 'graph.me': {
       const user = core.users[0];
-      return JSON.stringify({ '@odata.context': `${core.origin}/v1.0/$metadata#users/$entity`, ...(user ? graphUser(user) : {}) });
+      return JSON.stringify({ '@odata.context': `${core.url}/v1.0/$metadata#users/$entity`, ...(user ? graphUser(user) : {}) });
     }
     default:
       return JSON.stringify({ route, message: 'Emulated response body that will not arrive complete.', data: randomBytes(64).toString('base64url') });
@@ -95,12 +95,12 @@ function sendStatusFault(core: Core, ex: Exchange, route: EmulatorRoute, fault: 
   }
   const error = status === 429 || status === 503 ? 'temporarily_unavailable' : status >= 500 ? 'server_error' : 'invalid_request';
   const trace = newTrace(header(ex.req, 'client-request-id'));
-  sendJson(ex.res, status, aadErrorBody(core.origin, error, 90033, 'A transient error has occurred. Please try again.', trace), headers);
+  sendJson(ex.res, status, aadErrorBody(core.url, error, 90033, 'A transient error has occurred. Please try again.', trace), headers);
 }
 
 function hugeBody(core: Core, route: EmulatorRoute, bytes: number): Buffer {
   const prefix = isGraph(route)
-    ? `{"@odata.context":"${core.origin}/v1.0/$metadata#users/$entity","padding":"`
+    ? `{"@odata.context":"${core.url}/v1.0/$metadata#users/$entity","padding":"`
     : '{"token_type":"Bearer","padding":"';
   const suffix = '"}';
   const pad = Math.max(0, bytes - prefix.length - suffix.length);

@@ -49,7 +49,7 @@ function graphError(ex: Exchange, ctx: GraphContext, status: number, code: strin
 /** Authenticates the bearer token (Authorization header only). Sends 401/403 and returns `undefined` on failure. */
 function authorize(core: Core, ex: Exchange, ctx: GraphContext): { grant: TokenGrant; user: EmulatorUser } | undefined {
   const challenge = {
-    'WWW-Authenticate': `Bearer realm="", authorization_uri="${core.origin}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
+    'WWW-Authenticate': `Bearer realm="", authorization_uri="${core.url}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
   };
   const authorization = header(ex.req, 'authorization') ?? '';
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
@@ -110,7 +110,7 @@ export function handleGraphMe(core: Core, ex: Exchange, version: string): void {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  const base = `${core.origin}/${version}/$metadata#users`;
+  const base = `${core.url}/${version}/$metadata#users`;
   if (select.length === 0) {
     sendJson(ex.res, 200, { '@odata.context': `${base}/$entity`, ...full }, ctx.headers, GRAPH_JSON);
     return;
@@ -147,7 +147,7 @@ export function handleUserinfo(core: Core, ex: Exchange): void {
   const body: Record<string, unknown> = { sub: pairwiseSub(grant.clientId, user.oid), name: user.displayName };
   if (user.surname !== undefined) body['family_name'] = user.surname;
   if (user.givenName !== undefined) body['given_name'] = user.givenName;
-  body['picture'] = `${core.origin}/v1.0/me/photo/$value`;
+  body['picture'] = `${core.url}/v1.0/me/photo/$value`;
   if (user.email !== undefined) body['email'] = user.email;
   sendJson(ex.res, 200, body, ctx.headers);
 }

@@ -14,7 +14,7 @@ function tenantNotFound(core: Core, ex: Exchange, segment: string): void {
   sendJson(
     ex.res,
     400,
-    aadErrorBody(core.origin, 'invalid_tenant', 90002, `Tenant '${segment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`, trace),
+    aadErrorBody(core.url, 'invalid_tenant', 90002, `Tenant '${segment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`, trace),
   );
 }
 
@@ -67,7 +67,7 @@ export function handleDiscovery(core: Core, ex: Exchange, segment: string): void
     tenantNotFound(core, ex, segment);
     return;
   }
-  sendJson(ex.res, 200, discoveryDocument(core.origin, tenant), METADATA_CACHE);
+  sendJson(ex.res, 200, discoveryDocument(core.url, tenant), METADATA_CACHE);
 }
 
 /** `GET /{tenant}/discovery/v2.0/keys`. */
@@ -77,7 +77,7 @@ export function handleJwks(core: Core, ex: Exchange, segment: string): void {
     tenantNotFound(core, ex, segment);
     return;
   }
-  sendJson(ex.res, 200, core.keys.jwks(core.origin, keySetFor(tenant)), METADATA_CACHE);
+  sendJson(ex.res, 200, core.keys.jwks(core.url, keySetFor(tenant)), METADATA_CACHE);
 }
 
 /**

@@ -55,7 +55,6 @@ function validateOptions(options: EmulatorOptions): void {
 /** Implementation of {@link Emulator}; create it with `startEmulator`. */
 export class EmulatorServer implements Emulator, Core {
   readonly url: string;
-  readonly origin: string;
   readonly graphBaseURL: string;
   readonly users: readonly EmulatorUser[];
   readonly clients: readonly EmulatorClient[];
@@ -83,7 +82,6 @@ export class EmulatorServer implements Emulator, Core {
   private constructor(server: Server, url: string, keys: KeyStore, options: EmulatorOptions) {
     this.server = server;
     this.url = url;
-    this.origin = url;
     this.graphBaseURL = `${url}/v1.0`;
     this.keys = keys;
     this.users = Object.freeze([...(options.users ?? DEMO_USERS)]);

@@ -32,7 +32,7 @@ export function idTokenClaims(
   const profile = hasScope(scopes, 'profile');
   const claims: Record<string, unknown> = {
     ver: '2.0',
-    iss: `${core.origin}/${user.tid}/v2.0`,
+    iss: `${core.url}/${user.tid}/v2.0`,
     sub: pairwiseSub(clientId, user.oid),
     aud: clientId,
     exp: now + ID_TOKEN_LIFETIME_SECONDS,
@@ -222,6 +222,6 @@ export async function handleToken(core: Core, ex: Exchange, tenantSegment: strin
     if (!(err instanceof TokenError)) throw err;
     const headers: Record<string, string> = { ...noCache, 'x-ms-request-id': trace.traceId };
     if (err.status === 401) headers['WWW-Authenticate'] = 'Basic realm="login.microsoftonline.com"';
-    sendJson(ex.res, err.status, aadErrorBody(core.origin, err.error, err.code, err.text, trace), headers);
+    sendJson(ex.res, err.status, aadErrorBody(core.url, err.error, err.code, err.text, trace), headers);
   }
 }
