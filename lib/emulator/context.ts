@@ -59,6 +59,8 @@ export interface Core {
   readonly codes: Map<string, CodeGrant>;
   readonly accessTokens: Map<string, TokenGrant>;
   readonly refreshTokens: Map<string, TokenGrant>;
+  /** The issuer of tokens for tenant `tid`: `${url}/${tid}/v2.0`. */
+  issuer(tid: string): string;
   /** Current time in milliseconds (`Date.now()`, so fake timers apply). */
   now(): number;
 }

@@ -32,7 +32,7 @@ export function idTokenClaims(
   const profile = hasScope(scopes, 'profile');
   const claims: Record<string, unknown> = {
     ver: '2.0',
-    iss: `${core.url}/${user.tid}/v2.0`,
+    iss: core.issuer(user.tid),
     sub: pairwiseSub(clientId, user.oid),
     aud: clientId,
     exp: now + ID_TOKEN_LIFETIME_SECONDS,
