@@ -102,17 +102,12 @@ export class KeyStore {
     };
   }
 
-  /** Signs with jose (RS256), header `{typ:'JWT', alg:'RS256', kid}`. */
-  async signRs256(claims: Record<string, unknown>, key: SigningKey): Promise<string> {
-    const jose = await loadJose();
-    return new jose.SignJWT(claims).setProtectedHeader({ typ: 'JWT', alg: 'RS256', kid: key.kid }).sign(key.privateKey);
-  }
-
   /**
-   * Signs a compact JWS with any algorithm for forging tests: `RS*`/`PS*` with the RSA key, `HS*` with the
-   * public key PEM as HMAC secret, `none` unsigned. `header` is merged last and may misstate `alg`.
+   * Signs a compact JWS, header `{typ:'JWT', alg, kid}` (default RS256 with the key's own kid). Other
+   * algorithms serve forging tests: `RS*`/`PS*` with the RSA key, `HS*` with the public key PEM as HMAC
+   * secret, `none` unsigned. `header` is merged last and may misstate `alg`.
    */
-  signRaw(claims: Record<string, unknown>, key: SigningKey, alg: string, kid: string, header: Record<string, unknown>): string {
+  sign(claims: Record<string, unknown>, key: SigningKey, alg = 'RS256', kid = key.kid, header: Record<string, unknown> = {}): string {
     const protectedHeader = { typ: 'JWT', alg, kid, ...header };
     const input = `${b64url(JSON.stringify(protectedHeader))}.${b64url(JSON.stringify(claims))}`;
     const family = alg.slice(0, 2);

@@ -175,10 +175,7 @@ export class EmulatorServer implements Emulator, Core {
   async signIdToken(claims: Record<string, unknown>, opts: SignIdTokenOptions = {}): Promise<string> {
     const byKid = opts.kid === undefined ? undefined : this.keys.byKid(opts.kid);
     const key = byKid ?? this.keys.active(opts.key === 'consumer' ? 'consumer' : 'template');
-    const alg = opts.alg ?? 'RS256';
-    const kid = opts.kid ?? key.kid;
-    if (alg === 'RS256' && opts.header === undefined && kid === key.kid) return this.keys.signRs256(claims, key);
-    return this.keys.signRaw(claims, key, alg, kid, opts.header ?? {});
+    return this.keys.sign(claims, key, opts.alg, opts.kid, opts.header);
   }
 
   jwks(): { keys: Array<Record<string, unknown>> } {

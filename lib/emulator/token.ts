@@ -121,7 +121,7 @@ function findUser(core: Core, key: string): EmulatorUser {
   return user;
 }
 
-async function issueTokens(
+function issueTokens(
   core: Core,
   form: URLSearchParams,
   client: EmulatorClient,
@@ -129,7 +129,7 @@ async function issueTokens(
   scopes: string[],
   tenant: TenantPath,
   nonce: string | undefined,
-): Promise<Record<string, unknown>> {
+): Record<string, unknown> {
   const expiresIn = core.accessTokenLifetimeSeconds;
   const accessToken = `EwB${randomBytes(96).toString('base64url')}`;
   const grant: TokenGrant = { clientId: client.clientId, userKey: user.key, scopes, tenant, expiresAt: core.now() + expiresIn * 1000 };
@@ -148,7 +148,7 @@ async function issueTokens(
   }
   if (hasScope(scopes, 'openid')) {
     const key = core.keys.active(user.tid === CONSUMER_TENANT_ID ? 'consumer' : 'template');
-    body['id_token'] = await core.keys.signRs256(idTokenClaims(core, user, client.clientId, scopes, nonce), key);
+    body['id_token'] = core.keys.sign(idTokenClaims(core, user, client.clientId, scopes, nonce), key);
   }
   if (form.get('client_info') === '1') {
     body['client_info'] = Buffer.from(JSON.stringify({ uid: user.oid, utid: user.tid })).toString('base64url');
