@@ -4,9 +4,11 @@
  * the memory store does not grow), or for the floor a bare node:http server that only makes the
  * two Microsoft requests a login needs. Reports CPU time and heap over IPC.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import session from 'express-session';
@@ -107,13 +109,27 @@ function gc(): void {
   for (let i = 0; i < 4; i++) collect();
 }
 
+/**
+ * Phase marks for `--cpu-prof` runs: when each phase of a batch began, in µs of the monotonic clock
+ * that V8 profiles use, so `bench/profile-summary.ts --phase=callback` can keep the callback phase alone.
+ */
+const marks: { phase: string; at: number }[] = [];
+const profileDir = process.execArgv.find((a) => a.startsWith('--cpu-prof-dir='))?.slice('--cpu-prof-dir='.length);
+if (profileDir !== undefined) {
+  process.on('exit', () => {
+    mkdirSync(profileDir, { recursive: true });
+    writeFileSync(path.join(profileDir, `phases.${process.pid}.json`), JSON.stringify({ pid: process.pid, contender, marks }));
+  });
+}
+
 async function main(): Promise<void> {
   const handler = contender === 'floor' ? floorApp() : passportApp(contender);
   const server = http.createServer(handler);
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const stats = (): AppStats => {
+  const stats = (phase?: unknown): AppStats => {
+    if (typeof phase === 'string') marks.push({ phase, at: Number(process.hrtime.bigint() / 1000n) });
     const cpu = process.cpuUsage();
     return { cpuMicros: cpu.user + cpu.system, heapUsed: process.memoryUsage().heapUsed };
   };

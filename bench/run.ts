@@ -11,7 +11,8 @@
  * BENCH_N_LATENCY / --n-latency (logins per batch with emulated latency, 150),
  * BENCH_CONCURRENCY / --concurrency (2; the warm-up and the heap check use more), BENCH_ROUNDS / --rounds (3), BENCH_LATENCIES / --latencies
  * ("0,20" ms), BENCH_HEAP_LOGINS / --heap-logins (20000), BENCH_BURST / --burst (200),
- * BENCH_CPU_PROF / --cpu-prof (comma-separated contenders whose apps write a V8 CPU profile to bench/results/prof),
+ * BENCH_CPU_PROF / --cpu-prof (comma-separated contenders whose apps write a V8 CPU profile and their phase marks to bench/results/prof),
+ * BENCH_CONTENDERS / --contenders (comma-separated subset to run, for investigations; default all),
  * BENCH_OUT / --out (JSON path, default bench/results/latest.json).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -44,6 +45,13 @@ const LATENCIES = setting('latencies', 'BENCH_LATENCIES', '0,20').split(',').map
 const HEAP_LOGINS = Number(setting('heap-logins', 'BENCH_HEAP_LOGINS', '20000'));
 const BURST = Number(setting('burst', 'BENCH_BURST', '200'));
 const CPU_PROF = setting('cpu-prof', 'BENCH_CPU_PROF', '');
+/** Contenders to run (all by default); a subset is for investigations, and targets that need a missing one read n/a. */
+const SELECTED: Contender[] = setting('contenders', 'BENCH_CONTENDERS', CONTENDERS.join(','))
+  .split(',')
+  .map((name) => {
+    if (!(CONTENDERS as readonly string[]).includes(name)) throw new Error(`bench: unknown contender ${JSON.stringify(name)}; choose from ${CONTENDERS.join(', ')}`);
+    return name as Contender;
+  });
 const OUT = setting('out', 'BENCH_OUT', path.join(BENCH_DIR, 'results', 'latest.json'));
 
 /** Routes the app itself calls (the sign-in page is the browser's business). */
@@ -122,21 +130,21 @@ class Bench {
   /** Runs one batch of `n` logins at `concurrency`. */
   async batch(contender: Contender, app: Child, n: number, concurrency: number, round: number, latencyMs: number, callbackConcurrency = concurrency): Promise<Batch> {
     const appURL = (app.info as { url: string }).url;
-    const before = await app.call<AppStats>('stats');
+    const before = await app.call<AppStats>('stats', 'login');
     const t0 = performance.now();
     const pending: PendingLogin[] = await pool(n, concurrency, (i) => this.client.start(appURL, ACCOUNTS[i % ACCOUNTS.length] ?? 'work'));
 
     await this.emulator.call('resetCounts');
-    const cbStart = await app.call<AppStats>('stats');
+    const cbStart = await app.call<AppStats>('stats', 'callback');
     const t1 = performance.now();
     const callbacks = await pool(n, callbackConcurrency, (i) => this.client.callback(pending[i] as PendingLogin));
     const t2 = performance.now();
-    const cbEnd = await app.call<AppStats>('stats');
+    const cbEnd = await app.call<AppStats>('stats', 'session-check');
     const counts = await this.emulator.call<EmulatorCounts>('counts');
 
     const ids = await pool(n, concurrency, (i) => this.client.sessionUser(appURL, callbacks[i]?.cookie ?? ''));
     const t3 = performance.now();
-    const after = await app.call<AppStats>('stats');
+    const after = await app.call<AppStats>('stats', 'end');
     const heap = await app.call<AppStats>('gc');
 
     let errors = 0;
@@ -186,7 +194,7 @@ function summarize(batches: Batch[], latencyMs: number): Summary[] {
   const at = batches.filter((b) => b.latencyMs === latencyMs);
   const rounds = [...new Set(at.map((b) => b.round))];
   const inRound = (round: number, contender: Contender): Batch | undefined => at.find((b) => b.round === round && b.contender === contender);
-  return CONTENDERS.map((contender) => {
+  return SELECTED.map((contender) => {
     const mine = at.filter((b) => b.contender === contender);
     const ratio = (other: Contender, pick: (b: Batch) => number): number =>
       median(
@@ -250,7 +258,7 @@ async function main(): Promise<void> {
   let burst: { logins: number; jwksRequests: number; errors: number } | undefined;
   const heap: { afterLogins: number; heapMB: number }[] = [];
   try {
-    for (const contender of CONTENDERS) apps.set(contender, await bench.startApp(contender));
+    for (const contender of SELECTED) apps.set(contender, await bench.startApp(contender));
     const app = (c: Contender): Child => {
       const child = apps.get(c);
       if (child === undefined) throw new Error(`no app for ${c}`);
@@ -260,12 +268,12 @@ async function main(): Promise<void> {
     for (const latency of LATENCIES) {
       await emulator.call('setLatency', latency);
       const n = latency > 0 ? N_LATENCY : N;
-      for (const contender of CONTENDERS) {
+      for (const contender of SELECTED) {
         const warm = await bench.batch(contender, app(contender), Math.min(n, 100), Math.max(CONCURRENCY, 8), -1, latency);
         if (warm.errors > 0) throw new Error(`${contender} warm-up failed: ${warm.firstError ?? ''}`);
       }
       for (let round = 0; round < ROUNDS; round++) {
-        const order = CONTENDERS.map((_, i) => CONTENDERS[(i + round) % CONTENDERS.length] as Contender);
+        const order = SELECTED.map((_, i) => SELECTED[(i + round) % SELECTED.length] as Contender);
         for (const contender of order) {
           const b = await bench.batch(contender, app(contender), n, CONCURRENCY, round, latency);
           batches.push(b);
