@@ -11,7 +11,7 @@
  * BENCH_N_LATENCY / --n-latency (logins per batch with emulated latency, 150),
  * BENCH_CONCURRENCY / --concurrency (2; the warm-up and the heap check use more), BENCH_ROUNDS / --rounds (3), BENCH_LATENCIES / --latencies
  * ("0,20" ms), BENCH_HEAP_LOGINS / --heap-logins (20000), BENCH_BURST / --burst (200),
- * BENCH_CPU_PROF / --cpu-prof (comma-separated contenders whose apps write a V8 CPU profile and their phase marks to bench/results/prof),
+ * BENCH_CPU_PROF / --cpu-prof (comma-separated contenders whose apps write a V8 CPU profile and their phase marks to prof/ next to the JSON),
  * BENCH_CONTENDERS / --contenders (comma-separated subset to run, for investigations; default all),
  * BENCH_OUT / --out (JSON path, default bench/results/latest.json).
  */
@@ -123,7 +123,7 @@ class Bench {
   }
 
   startApp(contender: Contender): Promise<Child> {
-    const flags = CPU_PROF.split(',').includes(contender) ? ['--cpu-prof', `--cpu-prof-dir=${path.join(BENCH_DIR, 'results', 'prof')}`] : [];
+    const flags = CPU_PROF.split(',').includes(contender) ? ['--cpu-prof', `--cpu-prof-dir=${path.join(path.dirname(OUT), 'prof')}`] : [];
     return Child.start(path.join(BENCH_DIR, 'app.ts'), { BENCH_CONTENDER: contender, BENCH_EMULATOR_URL: this.emulatorURL }, flags);
   }
 

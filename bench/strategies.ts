@@ -15,8 +15,9 @@ import type { Contender } from './shared.js';
 
 // This strategy is measured as published: the compiled dist/ build (`npm run bench` builds it
 // first), the same plain JavaScript the other contenders run from node_modules, not the TypeScript
-// sources through the tsx loader.
-const DIST = path.join(__dirname, '..', 'dist', 'index.js');
+// sources through the tsx loader. BENCH_DIST names another build folder (the bench's smoke test
+// compiles the sources it tests into one).
+const DIST = path.resolve(process.env['BENCH_DIST'] ?? path.join(__dirname, '..', 'dist'), 'index.js');
 if (!existsSync(DIST)) throw new Error(`bench: ${DIST} is missing; run npm run build first (npm run bench does)`);
 const { Strategy } = require(DIST) as { Strategy: typeof StrategyClass };
 

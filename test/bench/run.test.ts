@@ -1,0 +1,139 @@
+/**
+ * Smoke test of `npm run bench` at a tiny size: it compiles the sources under test into
+ * bench/.build/dist (the bench measures a compiled build), runs every contender at 0 and 20 ms,
+ * and checks the report: both tables, every target marked met or missed, the request counts that
+ * do not depend on timing, and the profile tooling on a --cpu-prof run. Nothing here is timed.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { expect } from 'chai';
+
+const run = promisify(execFile);
+const ROOT = path.join(__dirname, '..', '..');
+const BUILD = path.join(ROOT, 'bench', '.build', 'dist');
+const CONTENDER_ROWS = ["this strategy, 'graph'", "this strategy, 'id_token'", 'passport-microsoft', 'passport-oauth2 + Graph /me', 'floor (token POST + Graph GET)'];
+
+interface BenchJson {
+  summaries: { contender: string; latencyMs: number; errors: number; microsoftRequestsPerLogin: number; maxMicrosoftRequestsPerLogin: number }[];
+  targets: { target: string; measured: string; met: boolean }[];
+  extras: { coldBurst: { logins: number; jwksRequests: number; errors: number }; heap: { afterLogins: number; heapMB: number }[] };
+  batches: { contender: string; round: number; latencyMs: number }[];
+}
+
+interface Phases {
+  contender: string;
+  marks: { phase: string; at: number }[];
+}
+
+/** The rows of the markdown table that follows `heading`. */
+function tableAfter(markdown: string, heading: string): string[] {
+  const start = markdown.indexOf(`${heading}\n`);
+  expect(start, `${heading} in the report`).to.be.greaterThan(-1);
+  const rows: string[] = [];
+  for (const line of markdown.slice(start).split('\n').slice(2)) {
+    if (!line.startsWith('|')) break;
+    rows.push(line);
+  }
+  return rows.slice(2);
+}
+
+describe('npm run bench (smoke run at a tiny size)', function () {
+  this.timeout(240_000);
+  let out: string;
+  let stdout: string;
+  let json: BenchJson;
+
+  before(async () => {
+    out = mkdtempSync(path.join(os.tmpdir(), 'pma-bench-'));
+    rmSync(BUILD, { recursive: true, force: true });
+    await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', BUILD], { cwd: ROOT });
+    const env = {
+      ...process.env,
+      BENCH_DIST: BUILD,
+      BENCH_N: '10',
+      BENCH_N_LATENCY: '6',
+      BENCH_ROUNDS: '2',
+      BENCH_LATENCIES: '0,20',
+      BENCH_HEAP_LOGINS: '2000',
+      BENCH_BURST: '12',
+      BENCH_CPU_PROF: 'graph',
+      BENCH_OUT: path.join(out, 'bench.json'),
+    };
+    ({ stdout } = await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'run.ts')], { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024 }));
+    json = JSON.parse(readFileSync(path.join(out, 'bench.json'), 'utf8')) as BenchJson;
+  });
+
+  after(() => {
+    rmSync(out, { recursive: true, force: true });
+    rmSync(BUILD, { recursive: true, force: true });
+  });
+
+  it('prints a table per latency with every contender, no errors, and writes the same markdown next to the JSON', () => {
+    for (const latency of [0, 20]) {
+      const rows = tableAfter(stdout, `## ${latency} ms emulated latency per Microsoft response`);
+      expect(rows.map((r) => r.split('|')[1]?.trim())).to.deep.equal(CONTENDER_ROWS);
+      for (const row of rows) expect(row.split('|').at(-2)?.trim(), row).to.equal('0');
+    }
+    expect(readFileSync(path.join(out, 'bench.md'), 'utf8')).to.equal(stdout);
+  });
+
+  it('marks every target met or MISSED, in the printed table and in the JSON', () => {
+    const rows = tableAfter(stdout, '## Targets');
+    expect(rows).to.have.length(7);
+    expect(json.targets).to.have.length(7);
+    rows.forEach((row, i) => {
+      const result = row.split('|').at(-2)?.trim();
+      expect(result, row).to.be.oneOf(['met', 'MISSED']);
+      expect(result === 'met', row).to.equal(json.targets[i]?.met);
+    });
+  });
+
+  it('counts exactly one Microsoft request per login for id_token and two for the others, in every batch', () => {
+    expect(json.summaries).to.have.length(10);
+    for (const s of json.summaries) {
+      expect(s.errors, s.contender).to.equal(0);
+      const expected = s.contender === 'id_token' ? 1 : 2;
+      expect(s.microsoftRequestsPerLogin, s.contender).to.equal(expected);
+      expect(s.maxMicrosoftRequestsPerLogin, s.contender).to.equal(expected);
+    }
+    expect(json.targets.find((t) => t.target.startsWith("'id_token': exactly 1"))?.met).to.equal(true);
+  });
+
+  it('rotates the contenders over the rounds', () => {
+    const order = (round: number): string[] => json.batches.filter((b) => b.latencyMs === 0 && b.round === round).map((b) => b.contender);
+    expect(order(0)).to.deep.equal(['graph', 'id_token', 'passport-microsoft', 'passport-oauth2', 'floor']);
+    expect(order(1)).to.deep.equal(['id_token', 'passport-microsoft', 'passport-oauth2', 'floor', 'graph']);
+  });
+
+  it('makes one JWKS request for the cold burst and reports the heap after 1k and after all logins', () => {
+    expect(json.extras.coldBurst).to.deep.equal({ logins: 12, jwksRequests: 1, errors: 0 });
+    expect(json.extras.heap.map((h) => h.afterLogins)).to.deep.equal([1000, 2000]);
+    for (const h of json.extras.heap) expect(h.heapMB).to.be.within(1, 200);
+  });
+
+  it('writes phase marks beside the CPU profiles, and profile-summary cuts a profile to the callback phase', async () => {
+    const prof = path.join(out, 'prof');
+    const files = readdirSync(prof);
+    // The long-lived 'graph' app: warm-up and rounds at both latencies, each batch marked four times.
+    const phases = files
+      .filter((f) => f.startsWith('phases.'))
+      .map((f) => ({ pid: f.split('.')[1] ?? '', ...(JSON.parse(readFileSync(path.join(prof, f), 'utf8')) as Phases) }))
+      .sort((a, b) => b.marks.length - a.marks.length)[0];
+    expect(phases?.contender).to.equal('graph');
+    const callbacks = phases?.marks.filter((m) => m.phase === 'callback') ?? [];
+    expect(callbacks).to.have.length(6);
+    expect(phases?.marks.map((m) => m.phase).slice(0, 4)).to.deep.equal(['login', 'callback', 'session-check', 'end']);
+    const profile = files.find((f) => f.endsWith('.cpuprofile') && f.includes(`.${phases?.pid ?? ''}.0.`));
+    expect(profile, 'the main thread profile of that app').to.be.a('string');
+    const summary = async (...args: string[]): Promise<string> =>
+      (await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'profile-summary.ts'), path.join(prof, profile ?? ''), 'dist', '5', ...args], { cwd: ROOT })).stdout;
+    const sampled = (text: string): number => Number(/: (\d+) ms\n/.exec(text)?.[1]);
+    const whole = await summary();
+    const callbackOnly = await summary('--phase=callback');
+    expect(callbackOnly).to.include('callback phase of 6 batches');
+    expect(sampled(callbackOnly)).to.be.greaterThan(0).and.lessThan(sampled(whole));
+  });
+});
