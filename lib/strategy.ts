@@ -507,8 +507,8 @@ export class Strategy extends OAuth2Base {
 
   /**
    * Authorize-request parameters taken from `passport.authenticate('microsoft', options)`:
-   * `prompt`, `loginHint`, `domainHint`, `responseMode`, `maxAge`, `locale` (as `ui_locales`) and
-   * `display`. Nothing else reaches Microsoft.
+   * `prompt`, `loginHint`, `domainHint`, `responseMode`, `maxAge`, `locale` (as `mkt` and
+   * `ui_locales`) and `display`. Nothing else reaches Microsoft.
    *
    * @throws TypeError for a value Microsoft would reject.
    */
@@ -535,7 +535,12 @@ export class Strategy extends OAuth2Base {
       if (!Number.isInteger(options.maxAge) || options.maxAge < 0) throw new TypeError(`passport.authenticate("microsoft") option maxAge must be a whole number of seconds; got ${String(options.maxAge)}`);
       params['max_age'] = String(options.maxAge);
     }
-    if (options.locale !== undefined && options.locale !== '') params['ui_locales'] = String(options.locale);
+    if (options.locale !== undefined && options.locale !== '') {
+      // Microsoft's sign-in pages take their language from `mkt`; they ignore OpenID Connect's
+      // `ui_locales`, which is sent as well for any server that follows the standard.
+      params['mkt'] = String(options.locale);
+      params['ui_locales'] = String(options.locale);
+    }
     if (options.display !== undefined && options.display !== '') params['display'] = String(options.display);
     return params;
   }

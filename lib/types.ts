@@ -343,7 +343,10 @@ export interface MicrosoftAuthenticateOptions {
   response_mode?: 'query' | 'form_post';
   /** Maximum authentication age in seconds. */
   maxAge?: number;
-  /** UI language, sent as `ui_locales`. */
+  /**
+   * Language of Microsoft's sign-in pages, e.g. `'fr-FR'`: sent as `mkt`, the parameter those pages
+   * read, and as OpenID Connect's `ui_locales`, which they ignore.
+   */
   locale?: string;
   /** Display hint, sent as `display`. */
   display?: string;

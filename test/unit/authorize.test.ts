@@ -158,8 +158,9 @@ describe('unit: authorization request', () => {
       expect((await redirectOf(strategy(), { maxAge: 0 })).query['max_age']).to.equal('0');
     });
 
-    it('sends locale as ui_locales', async () => {
+    it('sends locale as mkt (read by Microsoft\'s pages) and as ui_locales (the OpenID Connect parameter)', async () => {
       const { query } = await redirectOf(strategy(), { locale: 'fr-FR' });
+      expect(query['mkt']).to.equal('fr-FR');
       expect(query['ui_locales']).to.equal('fr-FR');
       expect(query).to.not.have.property('locale');
     });
@@ -171,7 +172,7 @@ describe('unit: authorization request', () => {
     it('sends every parameter at once next to the protocol parameters', async () => {
       const { query } = await redirectOf(strategy(), { prompt: 'consent', loginHint: 'a@contoso.com', domainHint: 'organizations', responseMode: 'form_post', maxAge: 60, locale: 'de', display: 'page' });
       expect(Object.keys(query).sort()).to.deep.equal(
-        ['client_id', 'code_challenge', 'code_challenge_method', 'display', 'domain_hint', 'login_hint', 'max_age', 'nonce', 'prompt', 'redirect_uri', 'response_mode', 'response_type', 'scope', 'state', 'ui_locales'],
+        ['client_id', 'code_challenge', 'code_challenge_method', 'display', 'domain_hint', 'login_hint', 'max_age', 'mkt', 'nonce', 'prompt', 'redirect_uri', 'response_mode', 'response_type', 'scope', 'state', 'ui_locales'],
       );
     });
 
