@@ -109,11 +109,19 @@ function gc(): void {
   for (let i = 0; i < 4; i++) collect();
 }
 
+/** A phase of a batch (`login`, `callback`, `session-check`, `end`) and its round (-1 = warm-up). */
+export interface PhaseMark {
+  phase: string;
+  round: number;
+  /** When it began, in µs of the monotonic clock that V8 profiles use. */
+  at: number;
+}
+
 /**
- * Phase marks for `--cpu-prof` runs: when each phase of a batch began, in µs of the monotonic clock
- * that V8 profiles use, so `bench/profile-summary.ts --phase=callback` can keep the callback phase alone.
+ * Phase marks of `--cpu-prof` runs, written next to the profile, so that
+ * `bench/profile-summary.ts --phase=callback` can keep the callback phase alone.
  */
-const marks: { phase: string; at: number }[] = [];
+const marks: PhaseMark[] = [];
 const profileDir = process.execArgv.find((a) => a.startsWith('--cpu-prof-dir='))?.slice('--cpu-prof-dir='.length);
 if (profileDir !== undefined) {
   process.on('exit', () => {
@@ -128,8 +136,11 @@ async function main(): Promise<void> {
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const stats = (phase?: unknown): AppStats => {
-    if (typeof phase === 'string') marks.push({ phase, at: Number(process.hrtime.bigint() / 1000n) });
+  const stats = (mark?: unknown): AppStats => {
+    if (profileDir !== undefined && mark !== null && typeof mark === 'object') {
+      const { phase, round } = mark as Partial<PhaseMark>;
+      if (typeof phase === 'string' && typeof round === 'number') marks.push({ phase, round, at: Number(process.hrtime.bigint() / 1000n) });
+    }
     const cpu = process.cpuUsage();
     return { cpuMicros: cpu.user + cpu.system, heapUsed: process.memoryUsage().heapUsed };
   };

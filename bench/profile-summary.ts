@@ -4,13 +4,15 @@
  * an optional filter. Idle time is left out.
  *
  * Usage: `tsx bench/profile-summary.ts <file.cpuprofile> [filter] [top] [--phase=callback] [--against=<other.cpuprofile>]`
- * - `--phase=NAME` keeps the samples taken during that phase of every batch (`login`, `callback`,
- *   `session-check`), read from the `phases.<pid>.json` the bench app writes next to its profile.
+ * - `--phase=NAME` keeps the samples taken during that phase of every measured batch (`login`,
+ *   `callback`, `session-check`; warm-up batches are left out), read from the `phases.<pid>.json`
+ *   the bench app writes next to its profile.
  * - `--against=FILE` also reads a second profile (same phase) and lists, per function and per
  *   package, how much more self time the first one spent (run both apps over the same batches).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { PhaseMark } from './app.js';
 
 interface ProfileNode {
   id: number;
@@ -26,12 +28,18 @@ interface Profile {
 }
 
 interface Phases {
-  marks: { phase: string; at: number }[];
+  marks: PhaseMark[];
 }
 
-const options = new Map(process.argv.slice(2).filter((a) => a.startsWith('--')).map((a) => [a.slice(2, a.indexOf('=') === -1 ? undefined : a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
+const USAGE = 'usage: tsx bench/profile-summary.ts <file.cpuprofile> [filter] [top] [--phase=callback] [--against=<other.cpuprofile>]';
+const options = new Map<string, string>();
+for (const arg of process.argv.slice(2).filter((a) => a.startsWith('--'))) {
+  const match = /^--(phase|against)=(.+)$/.exec(arg);
+  if (match === null) throw new Error(`unknown or empty option ${arg}; ${USAGE}`);
+  options.set(match[1] as string, match[2] as string);
+}
 const [file, filter = '', topArg = '25'] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-if (file === undefined) throw new Error('usage: tsx bench/profile-summary.ts <file.cpuprofile> [filter] [top] [--phase=callback] [--against=<other.cpuprofile>]');
+if (file === undefined) throw new Error(USAGE);
 const top = Number(topArg);
 const phase = options.get('phase');
 
@@ -44,7 +52,7 @@ function windowsOf(profileFile: string): [number, number][] | undefined {
   const { marks } = JSON.parse(readFileSync(phasesFile, 'utf8')) as Phases;
   const windows: [number, number][] = [];
   marks.forEach((m, i) => {
-    if (m.phase === phase) windows.push([m.at, marks[i + 1]?.at ?? Infinity]);
+    if (m.phase === phase && m.round >= 0) windows.push([m.at, marks[i + 1]?.at ?? Infinity]);
   });
   if (windows.length === 0) throw new Error(`no "${phase}" phase in ${phasesFile}`);
   return windows;
@@ -125,7 +133,8 @@ if (filter !== '') print(`inclusive time of frames matching "${filter}"`, mine.i
 const againstFile = options.get('against');
 if (againstFile !== undefined) {
   const other = summarize(againstFile);
-  console.log(`\nagainst ${path.basename(againstFile)}: ${(other.total / 1000).toFixed(0)} ms sampled, not idle; difference ${((mine.total - other.total) / 1000).toFixed(0)} ms`);
+  console.log(`\nagainst ${path.basename(againstFile)}: ${(other.total / 1000).toFixed(0)} ms sampled, not idle${phase === undefined ? '' : ` over ${other.windows} batches`}; difference ${((mine.total - other.total) / 1000).toFixed(0)} ms`);
+  if (mine.windows !== other.windows) console.log(`WARNING: the profiles cover ${mine.windows} and ${other.windows} batches; the differences below are not like for like`);
   for (const [title, a, b] of [
     ['self time difference by package/file (this − other)', mine.selfByWhere, other.selfByWhere],
     ['self time difference by function (this − other)', mine.selfByFn, other.selfByFn],

@@ -18,7 +18,9 @@ import type { Contender } from './shared.js';
 // sources through the tsx loader. BENCH_DIST names another build folder (the bench's smoke test
 // compiles the sources it tests into one).
 const DIST = path.resolve(process.env['BENCH_DIST'] ?? path.join(__dirname, '..', 'dist'), 'index.js');
-if (!existsSync(DIST)) throw new Error(`bench: ${DIST} is missing; run npm run build first (npm run bench does)`);
+if (!existsSync(DIST)) {
+  throw new Error(process.env['BENCH_DIST'] === undefined ? `bench: ${DIST} is missing; run npm run build first (npm run bench does)` : `bench: ${DIST} is missing; BENCH_DIST must name a folder built with tsc -p tsconfig.build.json`);
+}
 const { Strategy } = require(DIST) as { Strategy: typeof StrategyClass };
 
 interface SessionUser {

@@ -536,8 +536,8 @@ export class Strategy extends OAuth2Base {
       params['max_age'] = String(options.maxAge);
     }
     if (options.locale !== undefined && options.locale !== '') {
-      // Microsoft's sign-in pages take their language from `mkt`; they ignore OpenID Connect's
-      // `ui_locales`, which is sent as well for any server that follows the standard.
+      // Microsoft's sign-in page takes its language from `mkt`; OpenID Connect's `ui_locales` goes
+      // too, for the services that read it (the README's per-request options say which).
       params['mkt'] = String(options.locale);
       params['ui_locales'] = String(options.locale);
     }

@@ -343,10 +343,7 @@ export interface MicrosoftAuthenticateOptions {
   response_mode?: 'query' | 'form_post';
   /** Maximum authentication age in seconds. */
   maxAge?: number;
-  /**
-   * Language of Microsoft's sign-in pages, e.g. `'fr-FR'`: sent as `mkt`, the parameter those pages
-   * read, and as OpenID Connect's `ui_locales`, which they ignore.
-   */
+  /** Language of Microsoft's sign-in pages, e.g. `'fr-FR'`; sent as `mkt` and as `ui_locales`. */
   locale?: string;
   /** Display hint, sent as `display`. */
   display?: string;
