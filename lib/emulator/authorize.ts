@@ -201,6 +201,19 @@ function handleSelection(core: Core, ex: Exchange, form: URLSearchParams): void 
   signIn(core, ex, request, user);
 }
 
+const LANGUAGE_TAG = /^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/;
+
+/**
+ * The sign-in page language: Microsoft's page reads `mkt` (language-COUNTRY); standard OpenID
+ * Connect clients send `ui_locales` (space-separated tags, first preferred). English otherwise.
+ */
+function pageLanguage(params: URLSearchParams): string {
+  for (const candidate of [params.get('mkt'), params.get('ui_locales')?.trim().split(/\s+/)[0]]) {
+    if (candidate && LANGUAGE_TAG.test(candidate)) return candidate;
+  }
+  return 'en';
+}
+
 /** Handles the authorize endpoint for the tenant path segment `tenantSegment`. */
 export async function handleAuthorize(core: Core, ex: Exchange, tenantSegment: string): Promise<void> {
   let params = ex.url.searchParams;
@@ -233,6 +246,7 @@ export async function handleAuthorize(core: Core, ex: Exchange, tenantSegment: s
       users: listed,
       hintedKey: hinted && listed.includes(hinted) ? hinted.key : undefined,
       appName: request.client.clientId,
+      lang: pageLanguage(params),
     }),
   );
 }

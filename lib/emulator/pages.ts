@@ -35,9 +35,9 @@ const STYLE = `
   pre{white-space:pre-wrap;word-break:break-all;font-size:12px;background:#f6f6f6;padding:10px}
 `;
 
-function layout(title: string, body: string, head = ''): string {
+function layout(title: string, body: string, head = '', lang = 'en'): string {
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${e(lang)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -70,13 +70,17 @@ const KIND_LABEL: Readonly<Record<EmulatorUser['kind'], string>> = {
   guest: 'Guest account',
 };
 
-/** The account picker: one POST form per account (`txn` + `account`), plus a Cancel form (`txn` + `cancel`). */
+/**
+ * The account picker: one POST form per account (`txn` + `account`), plus a Cancel form (`txn` +
+ * `cancel`). `lang` (the requested page language) goes on `<html lang>`; the text stays English.
+ */
 export function signInPage(opts: {
   action: string;
   txn: string;
   users: readonly EmulatorUser[];
   hintedKey: string | undefined;
   appName: string;
+  lang: string;
 }): string {
   const items = opts.users
     .map((u) => {
@@ -104,6 +108,8 @@ ${list}
 <button type="submit" class="secondary" id="cancel">Cancel</button>
 </form>
 <p class="note">This is a local emulator of the Microsoft identity platform. No password is needed.</p>`,
+    '',
+    opts.lang,
   );
 }
 

@@ -81,6 +81,17 @@ describe('end-to-end sign-in through the emulator', function () {
     }
   }
 
+  it("shows the emulator's sign-in page in the locale passed to passport.authenticate (sent as mkt) and still signs in", async () => {
+    const a = await startApp({ clientID: DEFAULT_CLIENT.clientId, clientSecret: DEFAULT_CLIENT.clientSecret, authority: emulator.authority('common'), graphBaseURL: emulator.graphBaseURL }, { locale: 'fr-FR' });
+    apps.push(a);
+    const browser = new TestBrowser(a.url);
+    const { authorizeURL, callback } = await signIn(browser, 'work');
+    expect(authorizeURL.searchParams.get('mkt')).to.equal('fr-FR');
+    const page = await new TestBrowser(a.url).get(authorizeURL.href);
+    expect(page.body).to.match(/<html lang="fr-FR">/);
+    expect((JSON.parse(callback.body) as CallbackOutcome).action).to.equal('success');
+  });
+
   describe('failures a user can run into', () => {
     let a: TestApp;
     before(async () => {

@@ -37,6 +37,16 @@ describe('emulator: authorize endpoint', () => {
     expect(res.text).to.match(/<input type="hidden" name="txn" value="[^"]+">/);
   });
 
+  it('sets the sign-in page language from mkt, else the first ui_locales tag, else English', async () => {
+    const lang = async (extra: Record<string, string>): Promise<string | undefined> => /<html lang="([^"]*)">/.exec((await raw(authorizeUrl(emulator, extra))).text)?.[1];
+    expect(await lang({})).to.equal('en');
+    expect(await lang({ mkt: 'fr-FR' })).to.equal('fr-FR');
+    expect(await lang({ ui_locales: 'de-DE en' })).to.equal('de-DE');
+    expect(await lang({ mkt: 'ja-JP', ui_locales: 'de-DE' })).to.equal('ja-JP');
+    expect(await lang({ mkt: '"><script>', ui_locales: 'nl' })).to.equal('nl');
+    expect(await lang({ mkt: 'not a tag' })).to.equal('en');
+  });
+
   it('shows AADSTS700016 for an unknown client, without redirect', async () => {
     const result = await completeLogin(authorizeUrl(emulator, { client_id: '00000000-1111-2222-3333-444444444444' }), 'work');
     expect(result.kind).to.equal('error_page');
