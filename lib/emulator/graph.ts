@@ -96,13 +96,17 @@ export function graphUser(user: EmulatorUser): Record<string, unknown> {
   };
 }
 
+/** Answers 405 like Graph when the request's method is not one of `allowed`; true when it did. */
+function refusedMethod(ex: Exchange, ctx: GraphContext, allowed: readonly string[]): boolean {
+  if (allowed.includes(ex.req.method ?? '')) return false;
+  graphError(ex, ctx, 405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.');
+  return true;
+}
+
 /** `GET /{version}/me` (supports `$select`; unknown selected properties come back as `null`). */
 export function handleGraphMe(core: Core, ex: Exchange, version: string): void {
   const ctx = graphContext(ex);
-  if (ex.req.method !== 'GET' && ex.req.method !== 'HEAD') {
-    graphError(ex, ctx, 405, 'Request_BadRequest', `Specified HTTP method is not allowed for the request target.`);
-    return;
-  }
+  if (refusedMethod(ex, ctx, ['GET', 'HEAD'])) return;
   const auth = authorize(core, ex, ctx);
   if (!auth) return;
   const full = graphUser(auth.user);
@@ -123,6 +127,8 @@ export function handleGraphMe(core: Core, ex: Exchange, version: string): void {
 /** `GET /{version}/me/photo/$value` and `/me/photos/{size}/$value`. */
 export function handleGraphPhoto(core: Core, ex: Exchange, size: string | undefined): void {
   const ctx = graphContext(ex);
+  // Graph also takes PUT here to change the photo; the emulator's photos are read-only.
+  if (refusedMethod(ex, ctx, ['GET', 'HEAD'])) return;
   const auth = authorize(core, ex, ctx);
   if (!auth) return;
   const photo = auth.user.photo;
@@ -138,9 +144,10 @@ export function handleGraphPhoto(core: Core, ex: Exchange, size: string | undefi
   ex.res.end(photo.data);
 }
 
-/** `GET /oidc/userinfo`: `sub`, `name`, `family_name`, `given_name`, `picture`, `email`. */
+/** `GET` or `POST /oidc/userinfo` (OpenID Connect allows both): `sub`, `name`, `family_name`, `given_name`, `picture`, `email`. */
 export function handleUserinfo(core: Core, ex: Exchange): void {
   const ctx = graphContext(ex);
+  if (refusedMethod(ex, ctx, ['GET', 'POST'])) return;
   const auth = authorize(core, ex, ctx);
   if (!auth) return;
   const { user, grant } = auth;

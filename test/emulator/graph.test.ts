@@ -157,4 +157,23 @@ describe('emulator: Microsoft Graph', () => {
     expect(info['email']).to.equal('AdeleV@contoso.com');
     expect(info['given_name']).to.equal('Adele');
   });
+
+  it('answers 405 Request_BadRequest to methods an endpoint does not take; userinfo takes GET and POST', async () => {
+    const refused: [string, string][] = [
+      ['POST', `${emulator.graphBaseURL}/me`],
+      ['DELETE', `${emulator.graphBaseURL}/me`],
+      ['PUT', `${emulator.graphBaseURL}/me/photo/$value`],
+      ['DELETE', `${emulator.graphBaseURL}/me/photos/48x48/$value`],
+      ['PUT', `${emulator.url}/oidc/userinfo`],
+    ];
+    for (const [method, url] of refused) {
+      const res = await raw(url, { method, headers: bearer('work') });
+      expect(res.status, `${method} ${url}`).to.equal(405);
+      expect((json(res)['error'] as Record<string, unknown>)['code'], `${method} ${url}`).to.equal('Request_BadRequest');
+    }
+    const posted = await raw(`${emulator.url}/oidc/userinfo`, { method: 'POST', headers: bearer('work') });
+    expect(posted.status).to.equal(200);
+    expect(json(posted)['email']).to.equal('AdeleV@contoso.com');
+    expect((await raw(`${emulator.graphBaseURL}/me/photo/$value`, { headers: bearer('work') })).status).to.equal(200);
+  });
 });
