@@ -60,6 +60,18 @@ function sampleBody(core: Core, route: EmulatorRoute): string {
   }
 }
 
+/** Graph's error code and message for a status fault without a body of its own. */
+const GRAPH_STATUS_ERRORS: Readonly<Record<number, readonly [string, string]>> = {
+  401: ['InvalidAuthenticationToken', 'Access token validation failure.'],
+  403: ['Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'],
+  404: ['itemNotFound', 'The resource could not be found.'],
+  429: ['TooManyRequests', 'Too many requests.'],
+  503: ['serviceNotAvailable', 'Service unavailable.'],
+  504: ['gatewayTimeout', 'Gateway timeout.'],
+};
+const GRAPH_SERVER_ERROR = ['generalException', 'General exception while processing.'] as const;
+const GRAPH_CLIENT_ERROR = ['BadRequest', 'Bad request.'] as const;
+
 /** Sends a `status` fault: Retry-After, and a Graph- or identity-platform-shaped error body (or the given body). */
 function sendStatusFault(core: Core, ex: Exchange, route: EmulatorRoute, fault: Extract<EmulatorFault, { type: 'status' }>): void {
   const headers: Record<string, string | number> = {};
@@ -73,22 +85,7 @@ function sendStatusFault(core: Core, ex: Exchange, route: EmulatorRoute, fault: 
   }
   if (isGraph(route)) {
     const requestId = randomUUID();
-    const [code, message] =
-      status === 429
-        ? ['TooManyRequests', 'Too many requests.']
-        : status === 503
-          ? ['serviceNotAvailable', 'Service unavailable.']
-          : status === 504
-            ? ['gatewayTimeout', 'Gateway timeout.']
-            : status === 401
-              ? ['InvalidAuthenticationToken', 'Access token validation failure.']
-              : status === 403
-                ? ['Authorization_RequestDenied', 'Insufficient privileges to complete the operation.']
-                : status === 404
-                  ? ['itemNotFound', 'The resource could not be found.']
-                  : status >= 500
-                    ? ['generalException', 'General exception while processing.']
-                    : ['BadRequest', 'Bad request.'];
+    const [code, message] = GRAPH_STATUS_ERRORS[status] ?? (status >= 500 ? GRAPH_SERVER_ERROR : GRAPH_CLIENT_ERROR);
     headers['request-id'] = requestId;
     sendJson(ex.res, status, graphErrorBody(code, message, requestId, header(ex.req, 'client-request-id') ?? requestId), headers);
     return;
