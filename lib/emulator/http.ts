@@ -72,45 +72,38 @@ export function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
 }
 
+/** Both strings parsed as URLs, or `undefined` when either is not one. */
+function parseBoth(registered: string, candidate: string): [URL, URL] | undefined {
+  try {
+    return [new URL(registered), new URL(candidate)];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Both `http:` on the same loopback host, whatever their ports. */
+function sameLoopbackHost(a: URL, b: URL): boolean {
+  return a.protocol === 'http:' && b.protocol === 'http:' && isLoopbackHost(a.hostname) && a.hostname === b.hostname;
+}
+
 /**
  * Microsoft's redirect-URI match: exact string equality, except that for `http` loopback hosts
  * (`localhost`, `127.0.0.1`, `[::1]`) the port is ignored.
  */
 export function redirectUriMatches(registered: string, candidate: string): boolean {
   if (registered === candidate) return true;
-  let a: URL;
-  let b: URL;
-  try {
-    a = new URL(registered);
-    b = new URL(candidate);
-  } catch {
-    return false;
-  }
-  return (
-    a.protocol === 'http:' &&
-    b.protocol === 'http:' &&
-    isLoopbackHost(a.hostname) &&
-    a.hostname === b.hostname &&
-    a.pathname === b.pathname &&
-    a.search === b.search &&
-    a.username === '' &&
-    b.username === '' &&
-    b.hash === ''
-  );
+  const urls = parseBoth(registered, candidate);
+  if (urls === undefined) return false;
+  const [a, b] = urls;
+  return sameLoopbackHost(a, b) && a.pathname === b.pathname && a.search === b.search && a.username === '' && b.username === '' && b.hash === '';
 }
 
 /** Whether `candidate` has the origin of `registered` (loopback port ignored). */
 export function originMatches(registered: string, candidate: string): boolean {
-  let a: URL;
-  let b: URL;
-  try {
-    a = new URL(registered);
-    b = new URL(candidate);
-  } catch {
-    return false;
-  }
-  if (a.origin === b.origin) return true;
-  return a.protocol === 'http:' && b.protocol === 'http:' && isLoopbackHost(a.hostname) && a.hostname === b.hostname;
+  const urls = parseBoth(registered, candidate);
+  if (urls === undefined) return false;
+  const [a, b] = urls;
+  return a.origin === b.origin || sameLoopbackHost(a, b);
 }
 
 /** Escapes text for HTML content and attribute values. */
