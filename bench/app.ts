@@ -118,15 +118,22 @@ export interface PhaseMark {
 }
 
 /**
- * Phase marks of `--cpu-prof` runs, written next to the profile, so that
+ * `phases.<pid>.json`, written next to the profile of a `--cpu-prof` run, so that
  * `bench/profile-summary.ts --phase=callback` can keep the callback phase alone.
  */
+export interface PhasesFile {
+  pid: number;
+  contender: Contender;
+  marks: PhaseMark[];
+}
+
 const marks: PhaseMark[] = [];
 const profileDir = process.execArgv.find((a) => a.startsWith('--cpu-prof-dir='))?.slice('--cpu-prof-dir='.length);
 if (profileDir !== undefined) {
   process.on('exit', () => {
     mkdirSync(profileDir, { recursive: true });
-    writeFileSync(path.join(profileDir, `phases.${process.pid}.json`), JSON.stringify({ pid: process.pid, contender, marks }));
+    const file: PhasesFile = { pid: process.pid, contender, marks };
+    writeFileSync(path.join(profileDir, `phases.${process.pid}.json`), JSON.stringify(file));
   });
 }
 

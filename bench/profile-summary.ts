@@ -12,7 +12,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { PhaseMark } from './app.js';
+import type { PhasesFile } from './app.js';
 
 interface ProfileNode {
   id: number;
@@ -25,10 +25,6 @@ interface Profile {
   startTime: number;
   samples: number[];
   timeDeltas: number[];
-}
-
-interface Phases {
-  marks: PhaseMark[];
 }
 
 const USAGE = 'usage: tsx bench/profile-summary.ts <file.cpuprofile> [filter] [top] [--phase=callback] [--against=<other.cpuprofile>]';
@@ -49,7 +45,7 @@ function windowsOf(profileFile: string): [number, number][] | undefined {
   const pid = /\.(\d+)\.\d+\.\d+\.cpuprofile$/.exec(profileFile)?.[1];
   const phasesFile = path.join(path.dirname(profileFile), `phases.${pid ?? ''}.json`);
   if (pid === undefined || !existsSync(phasesFile)) throw new Error(`--phase needs ${phasesFile}, written by the bench app of a --cpu-prof run`);
-  const { marks } = JSON.parse(readFileSync(phasesFile, 'utf8')) as Phases;
+  const { marks } = JSON.parse(readFileSync(phasesFile, 'utf8')) as PhasesFile;
   const windows: [number, number][] = [];
   marks.forEach((m, i) => {
     if (m.phase === phase && m.round >= 0) windows.push([m.at, marks[i + 1]?.at ?? Infinity]);

@@ -241,6 +241,18 @@ function table(summaries: Summary[]): string {
   return [head, sep, ...rows].join('\n');
 }
 
+/** What `bench/results/*.json` holds. */
+export interface BenchResults {
+  date: string;
+  machine: string;
+  settings: { contenders: Contender[]; logins: number; loginsWithLatency: number; concurrency: number; rounds: number; latenciesMs: number[]; heapLogins: number; burst: number };
+  summaries: Summary[];
+  targets: Target[];
+  extras: { coldBurst: { logins: number; jwksRequests: number; errors: number } | undefined; heap: { afterLogins: number; heapMB: number }[] };
+  batches: Batch[];
+  durationSeconds: number;
+}
+
 interface Target {
   target: string;
   measured: string;
@@ -255,8 +267,8 @@ async function main(): Promise<void> {
   const bench = new Bench(emulator);
   const apps = new Map<Contender, Child>();
   const batches: Batch[] = [];
-  let burst: { logins: number; jwksRequests: number; errors: number } | undefined;
-  const heap: { afterLogins: number; heapMB: number }[] = [];
+  let burst: BenchResults['extras']['coldBurst'];
+  const heap: BenchResults['extras']['heap'] = [];
   try {
     for (const contender of SELECTED) apps.set(contender, await bench.startApp(contender, true));
     const app = (c: Contender): Child => {
@@ -395,10 +407,10 @@ async function main(): Promise<void> {
   process.stdout.write(`${markdown}\n`);
 
   mkdirSync(path.dirname(OUT), { recursive: true });
-  const json = {
+  const json: BenchResults = {
     date: new Date().toISOString(),
     machine,
-    settings: { logins: N, loginsWithLatency: N_LATENCY, concurrency: CONCURRENCY, rounds: ROUNDS, latenciesMs: LATENCIES, heapLogins: HEAP_LOGINS, burst: BURST },
+    settings: { contenders: SELECTED, logins: N, loginsWithLatency: N_LATENCY, concurrency: CONCURRENCY, rounds: ROUNDS, latenciesMs: LATENCIES, heapLogins: HEAP_LOGINS, burst: BURST },
     summaries: summaries.flat(),
     targets,
     extras: { coldBurst: burst, heap },

@@ -10,6 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
+import type { PhasesFile } from '../../bench/app.js';
+import type { BenchResults } from '../../bench/run.js';
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..', '..');
@@ -17,17 +19,6 @@ const ROOT = path.join(__dirname, '..', '..');
 const RUN_TIMEOUT_MS = 180_000;
 const CONTENDER_ROWS = ["this strategy, 'graph'", "this strategy, 'id_token'", 'passport-microsoft', 'passport-oauth2 + Graph /me', 'floor (token POST + Graph GET)'];
 
-interface BenchJson {
-  summaries: { contender: string; latencyMs: number; errors: number; microsoftRequestsPerLogin: number; maxMicrosoftRequestsPerLogin: number }[];
-  targets: { target: string; measured: string; met: boolean }[];
-  extras: { coldBurst: { logins: number; jwksRequests: number; errors: number }; heap: { afterLogins: number; heapMB: number }[] };
-  batches: { contender: string; round: number; latencyMs: number }[];
-}
-
-interface Phases {
-  contender: string;
-  marks: { phase: string; round: number; at: number }[];
-}
 
 /** The rows of the markdown table that follows `heading`. */
 function tableAfter(markdown: string, heading: string): string[] {
@@ -46,7 +37,7 @@ describe('npm run bench (smoke run at a tiny size)', function () {
   let out: string;
   let build: string;
   let stdout: string;
-  let json: BenchJson;
+  let json: BenchResults;
 
   before(async () => {
     out = mkdtempSync(path.join(os.tmpdir(), 'pma-bench-'));
@@ -70,7 +61,7 @@ describe('npm run bench (smoke run at a tiny size)', function () {
       BENCH_OUT: path.join(out, 'bench.json'),
     };
     ({ stdout } = await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'run.ts')], { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024, timeout: RUN_TIMEOUT_MS, killSignal: 'SIGKILL' }));
-    json = JSON.parse(readFileSync(path.join(out, 'bench.json'), 'utf8')) as BenchJson;
+    json = JSON.parse(readFileSync(path.join(out, 'bench.json'), 'utf8')) as BenchResults;
   });
 
   after(() => {
@@ -127,7 +118,8 @@ describe('npm run bench (smoke run at a tiny size)', function () {
     // Only the measured 'graph' app is profiled (not the fresh apps of the cold-burst and heap checks).
     const phaseFiles = files.filter((f) => f.startsWith('phases.'));
     expect(phaseFiles).to.have.length(1);
-    const phases = { pid: phaseFiles[0]?.split('.')[1] ?? '', ...(JSON.parse(readFileSync(path.join(prof, phaseFiles[0] ?? ''), 'utf8')) as Phases) };
+    const phases = JSON.parse(readFileSync(path.join(prof, phaseFiles[0] ?? ''), 'utf8')) as PhasesFile;
+    expect(phaseFiles[0]).to.equal(`phases.${phases.pid}.json`);
     expect(phases.contender).to.equal('graph');
     // A warm-up (round -1) and 2 rounds at each of 2 latencies, each batch marked four times.
     expect(phases.marks.map((m) => `${m.phase}@${m.round}`).slice(0, 8)).to.deep.equal(['login@-1', 'callback@-1', 'session-check@-1', 'end@-1', 'login@0', 'callback@0', 'session-check@0', 'end@0']);
