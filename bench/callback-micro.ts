@@ -4,6 +4,7 @@
  * plain request object with a session, against the emulator in a child process. Useful to find
  * where a strategy spends its time (`node --cpu-prof --import tsx bench/callback-micro.ts`).
  *
+ * Loads this strategy from the compiled build, like the bench (run `npm run build` first).
  * `tsx bench/callback-micro.ts [n] [contenders]`, e.g. `tsx bench/callback-micro.ts 2000 graph,passport-microsoft`.
  */
 import path from 'node:path';

@@ -2,26 +2,18 @@
  * The Passport strategies of the contenders, configured alike: same client, same scopes, state and
  * PKCE on, pointed at the emulator.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Strategy as PassportStrategy } from 'passport';
 import OAuth2Strategy from 'passport-oauth2';
 import type { VerifyCallback } from 'passport-oauth2';
 import { Strategy as MicrosoftStrategy } from 'passport-microsoft';
 import type { Strategy as StrategyClass } from '../lib/strategy.js';
 import type { MicrosoftProfile } from '../lib/types.js';
+import { fromBuild } from './build.js';
 import { BENCH_CLIENT, SCOPE } from './shared.js';
 import type { Contender } from './shared.js';
 
-// This strategy is measured as published: the compiled dist/ build (`npm run bench` builds it
-// first), the same plain JavaScript the other contenders run from node_modules, not the TypeScript
-// sources through the tsx loader. BENCH_DIST names another build folder (the bench's smoke test
-// compiles the sources it tests into one).
-const DIST = path.resolve(process.env['BENCH_DIST'] ?? path.join(__dirname, '..', 'dist'), 'index.js');
-if (!existsSync(DIST)) {
-  throw new Error(process.env['BENCH_DIST'] === undefined ? `bench: ${DIST} is missing; run npm run build first (npm run bench does)` : `bench: ${DIST} is missing; BENCH_DIST must name a folder built with tsc -p tsconfig.build.json`);
-}
-const { Strategy } = require(DIST) as { Strategy: typeof StrategyClass };
+// This strategy as published (see build.ts).
+const { Strategy } = fromBuild<{ Strategy: typeof StrategyClass }>('index.js');
 
 interface SessionUser {
   id: string;

@@ -4,14 +4,20 @@
  * or eight at a time) and after the process sat idle for 10 ms (as it does between Microsoft
  * responses at 20 ms of latency). For scale, the same token's RS256 signature checked alone, with
  * WebCrypto (what jose uses: Node runs it on its thread pool) and with a synchronous `node:crypto`
- * call. `tsx bench/verify-micro.ts [n]`.
+ * call. Loads the verifier from the compiled build (run `npm run build` first).
+ * `tsx bench/verify-micro.ts [n]`.
  */
 import { createPublicKey, verify as verifySync, webcrypto } from 'node:crypto';
 import type { JsonWebKey } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_CLIENT, DEMO_USERS, startEmulator } from '../lib/emulator/index.js';
-import { JwksCache } from '../lib/idtoken/jwks.js';
-import { IdTokenVerifier } from '../lib/idtoken/verify.js';
+import type { JwksCache as JwksCacheClass } from '../lib/idtoken/jwks.js';
+import type { IdTokenVerifier as IdTokenVerifierClass } from '../lib/idtoken/verify.js';
+import { fromBuild } from './build.js';
+
+// The verifier as published (see build.ts).
+const { JwksCache } = fromBuild<{ JwksCache: typeof JwksCacheClass }>('idtoken/jwks.js');
+const { IdTokenVerifier } = fromBuild<{ IdTokenVerifier: typeof IdTokenVerifierClass }>('idtoken/verify.js');
 
 const IDLE_MS = 10;
 
