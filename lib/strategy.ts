@@ -450,10 +450,11 @@ export class Strategy extends OAuth2Base {
 
   private async _shouldSkipProfile(accessToken: string): Promise<boolean> {
     const skip = this._skipProfile;
-    if (typeof skip === 'function') {
-      return new Promise((resolve, reject) => skip(accessToken, (err, result) => (err ? reject(err) : resolve(result === true))));
-    }
-    return skip === true;
+    if (typeof skip !== 'function') return skip === true;
+    // Like passport-oauth2: a function of two parameters answers through its callback, one of at
+    // most one parameter by its return value (waiting for a callback it never calls would hang).
+    if (skip.length < 2) return skip(accessToken, () => undefined) === true;
+    return new Promise((resolve, reject) => skip(accessToken, (err, result) => (err ? reject(err) : resolve(result === true))));
   }
 
   private async _loadProfile(accessToken: string, claims: MicrosoftIdTokenClaims | undefined): Promise<MicrosoftProfile | undefined> {

@@ -292,8 +292,12 @@ export interface StrategyOptionsBase {
   sessionKey?: string;
   /** Trust `X-Forwarded-*` when resolving a relative `callbackURL`. */
   proxy?: boolean;
-  /** Skip the Graph call (the profile then comes from the ID token, if any). */
-  skipUserProfile?: boolean | ((accessToken: string, done: (err: unknown, skip?: boolean) => void) => void);
+  /**
+   * Skip the Graph call (the profile then comes from the ID token, if any): `true`, a function
+   * `(accessToken, done) => done(null, skip)`, or, as in passport-oauth2, a function of at most one
+   * parameter that returns `true` to skip.
+   */
+  skipUserProfile?: boolean | ((accessToken: string, done: (err: unknown, skip?: boolean) => void) => void | boolean);
   /** Extra headers on token requests. */
   customHeaders?: OutgoingHttpHeaders;
   /** Milliseconds for each outbound HTTP call. Default `10000`. */

@@ -163,6 +163,22 @@ describe('unit: callback leg', () => {
       expect(server.requestsTo(ME_ROUTE)).to.have.length(1);
     });
 
+    it('takes the answer of a skipUserProfile function of one parameter from its return value, as passport-oauth2 does', async () => {
+      const seen: string[] = [];
+      const skipping = new Strategy(fakeOptions(server, { skipUserProfile: () => true }), (_at, _rt, _profile, done) => done(null, { id: 'u1' }));
+      expectSuccess(await login(skipping));
+      expect(server.requestsTo(ME_ROUTE)).to.have.length(0);
+      const loading = strategy({
+        skipUserProfile: (accessToken: string) => {
+          seen.push(accessToken);
+          return false;
+        },
+      });
+      expectSuccess(await login(loading));
+      expect(seen).to.deep.equal([ACCESS_TOKEN]);
+      expect(server.requestsTo(ME_ROUTE)).to.have.length(1);
+    });
+
     it('passes a skipUserProfile error to the error action', async () => {
       const failure = new Error('skip lookup failed');
       const s = strategy({ skipUserProfile: (_t, done) => done(failure) });
