@@ -288,7 +288,7 @@ export interface StrategyOptionsBase {
   pkce?: boolean;
   /** Custom state store (passport-oauth2's PKCE store interface). */
   store?: StateStore;
-  /** Session key for the pending login state. Default `microsoft:<authority host>:<clientID>`. */
+  /** Session key for the pending login state. Default `microsoft:<authorize host>:<clientID>`. */
   sessionKey?: string;
   /** Trust `X-Forwarded-*` when resolving a relative `callbackURL`. */
   proxy?: boolean;
