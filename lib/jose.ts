@@ -5,15 +5,9 @@
 type Jose = typeof import('jose', { with: { 'resolution-mode': 'import' } });
 
 let loading: Promise<Jose> | undefined;
-let loaded: Jose | undefined;
 
 /** Resolves with the jose module, importing it on first use. */
 export function loadJose(): Promise<Jose> {
-  loading ??= import('jose').then((m) => (loaded = m));
+  loading ??= import('jose');
   return loading;
-}
-
-/** The jose module if it has been loaded already (lets hot paths skip an await). */
-export function joseIfLoaded(): Jose | undefined {
-  return loaded;
 }

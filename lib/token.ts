@@ -47,11 +47,6 @@ export class TokenClient {
     this.#options = options;
   }
 
-  /** The token endpoint URL. */
-  get url(): string {
-    return this.#options.tokenURL;
-  }
-
   /**
    * Posts a grant. `params` holds `grant_type` and its fields; the client credentials are added
    * here (client_secret_post). Resolves with the parsed response; rejects with a typed error.
