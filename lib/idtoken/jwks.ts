@@ -80,10 +80,9 @@ export class JwksCache {
       // making every login wait for (and load) a failing JWKS endpoint.
       this.#staleRetryAt = now + this.#cooldownMs;
       await this.#refresh(false);
-    } else if (!this.#raw.has(kid) && this.#inflight === undefined && now - this.#lastMissRefetch >= this.#cooldownMs) {
-      this.#lastMissRefetch = now;
-      await this.#refresh(false);
-    } else if (!this.#raw.has(kid) && this.#inflight !== undefined) {
+    } else if (!this.#raw.has(kid) && (this.#inflight !== undefined || now - this.#lastMissRefetch >= this.#cooldownMs)) {
+      // An unknown kid joins a fetch already running, or starts one at most once per cooldown.
+      if (this.#inflight === undefined) this.#lastMissRefetch = now;
       await this.#refresh(false);
     }
     const raw = this.#raw.get(kid);
