@@ -1,7 +1,7 @@
 /**
  * Option validation and endpoint resolution: tenants, national clouds and explicit authorities.
  */
-import type { MicrosoftCloud, StrategyOptionsBase } from './types.js';
+import type { AllowedTenants, MicrosoftCloud, StrategyOptionsBase } from './types.js';
 
 /** Tenant id of personal Microsoft accounts (the `consumers` tenant). */
 export const CONSUMER_TENANT_ID = '9188040d-6c67-4c5b-b112-36a304b66dad';
@@ -82,6 +82,12 @@ export interface ResolvedConfig {
   photo: false | 'default' | string;
   addUPNAsEmail: boolean;
   profileSource: 'graph' | 'id_token';
+  /** Session key of the pending logins: the option, else `microsoft:<authorize host>:<clientID>`. */
+  sessionKey: string;
+  proxy: boolean;
+  passReqToCallback: boolean;
+  skipUserProfile: NonNullable<StrategyOptionsBase['skipUserProfile']>;
+  allowedTenants: AllowedTenants | undefined;
 }
 
 const KNOWN_OPTIONS = new Set([
@@ -219,7 +225,7 @@ export function resolveConfig(input: StrategyOptionsBase): ResolvedConfig {
     }
     if (!state) fail('option store needs state: true');
   }
-  if (options['sessionKey'] !== undefined) optionalString(options, 'sessionKey');
+  const sessionKey = optionalString(options, 'sessionKey') ?? `microsoft:${new URL(authorizationURL).host}:${clientID}`;
 
   const timeout = options['timeout'] ?? 10_000;
   if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0) fail(`option timeout must be a positive number of milliseconds, got ${String(timeout)}`);
@@ -247,14 +253,14 @@ export function resolveConfig(input: StrategyOptionsBase): ResolvedConfig {
     }
     if (!scope.includes('openid')) fail('option allowedTenants needs the openid scope (the tenant comes from the ID token)');
   }
-  if (options['passReqToCallback'] !== undefined) optionalBoolean(options, 'passReqToCallback', false);
+  const passReqToCallback = optionalBoolean(options, 'passReqToCallback', false);
   if (options['scopeSeparator'] !== undefined && options['scopeSeparator'] !== ' ') {
     fail('option scopeSeparator must be " " (Microsoft separates scopes with spaces)');
   }
-  if (options['addUPNAsEmail'] !== undefined) optionalBoolean(options, 'addUPNAsEmail', false);
-  if (options['proxy'] !== undefined) optionalBoolean(options, 'proxy', false);
-  const skip = options['skipUserProfile'];
-  if (skip !== undefined && typeof skip !== 'boolean' && typeof skip !== 'function') fail('option skipUserProfile must be a boolean or a function');
+  const addUPNAsEmail = optionalBoolean(options, 'addUPNAsEmail', false);
+  const proxy = optionalBoolean(options, 'proxy', false);
+  const skip = options['skipUserProfile'] ?? false;
+  if (typeof skip !== 'boolean' && typeof skip !== 'function') fail('option skipUserProfile must be a boolean or a function');
 
   return {
     clientID,
@@ -277,7 +283,12 @@ export function resolveConfig(input: StrategyOptionsBase): ResolvedConfig {
     timeout,
     clockTolerance,
     photo,
-    addUPNAsEmail: options['addUPNAsEmail'] === true,
+    addUPNAsEmail,
     profileSource,
+    sessionKey,
+    proxy,
+    passReqToCallback,
+    skipUserProfile: skip as ResolvedConfig['skipUserProfile'],
+    allowedTenants: allowed as AllowedTenants | undefined,
   };
 }

@@ -19,7 +19,6 @@ import { SessionStateStore } from './state-store.js';
 import { TokenClient, tokenErrorFromBody } from './token.js';
 import type * as types from './types.js';
 import type {
-  AllowedTenants,
   MicrosoftAuthenticateOptions,
   MicrosoftIdTokenClaims,
   MicrosoftProfile,
@@ -165,15 +164,13 @@ function originalURL(req: MicrosoftRequest, trustProxy: boolean): string {
 export class Strategy extends OAuth2Base {
   private readonly _config: ResolvedConfig;
   private readonly _verifyCallback: (...args: unknown[]) => void;
-  private readonly _withRequest: boolean;
-  private readonly _skipProfile: NonNullable<StrategyOptions['skipUserProfile']>;
+  /** Whether the verify callback takes the token response `params` (decided by its arity). */
+  private readonly _verifyWithParams: boolean;
   private readonly _store: StateStore | undefined;
-  private readonly _proxyTrusted: boolean;
   private readonly _tokens: TokenClient;
   private readonly _graph: GraphClient;
   private readonly _jwks: JwksCache;
   private readonly _idTokens: IdTokenVerifier;
-  private readonly _allowedTenants: AllowedTenants | undefined;
   // Mutable state lives in an object shared by reference: Passport runs each request on
   // Object.create(strategy), and an assignment there would not reach this instance.
   private readonly _cache: { domainIssuer: Promise<string> | undefined } = { domainIssuer: undefined };
@@ -192,8 +189,7 @@ export class Strategy extends OAuth2Base {
   constructor(options: StrategyOptions | StrategyOptionsWithRequest, verify: VerifyFunction | VerifyFunctionWithRequest) {
     const config = resolveConfig(options);
     if (typeof verify !== 'function') throw new TypeError('MicrosoftStrategy requires a verify callback');
-    const sessionKey = options.sessionKey ?? `microsoft:${new URL(config.authorizationURL).host}:${config.clientID}`;
-    const store: StateStore | undefined = options.store ?? (config.state ? new SessionStateStore({ key: sessionKey }) : undefined);
+    const store: StateStore | undefined = options.store ?? (config.state ? new SessionStateStore({ key: config.sessionKey }) : undefined);
     super(
       {
         authorizationURL: config.authorizationURL,
@@ -203,11 +199,11 @@ export class Strategy extends OAuth2Base {
         callbackURL: config.callbackURL,
         scope: config.scope,
         scopeSeparator: ' ',
-        sessionKey,
+        sessionKey: config.sessionKey,
         customHeaders: options.customHeaders,
-        proxy: options.proxy === true,
-        passReqToCallback: options.passReqToCallback === true,
-        skipUserProfile: options.skipUserProfile ?? false,
+        proxy: config.proxy,
+        passReqToCallback: config.passReqToCallback,
+        skipUserProfile: config.skipUserProfile,
         ...(store ? { store } : {}),
       },
       verify as (...args: never[]) => void,
@@ -215,11 +211,8 @@ export class Strategy extends OAuth2Base {
     this.name = config.name;
     this._config = config;
     this._verifyCallback = verify as (...args: unknown[]) => void;
-    this._withRequest = options.passReqToCallback === true;
-    this._skipProfile = options.skipUserProfile ?? false;
+    this._verifyWithParams = verify.length === (config.passReqToCallback ? 6 : 5);
     this._store = store;
-    this._proxyTrusted = options.proxy === true;
-    this._allowedTenants = options.allowedTenants;
     this._tokens = new TokenClient({ tokenURL: config.tokenURL, clientID: config.clientID, clientSecret: config.clientSecret, timeout: config.timeout, customHeaders: options.customHeaders });
     this._graph = new GraphClient({ baseURL: config.graphBaseURL, timeout: config.timeout });
     this._jwks = new JwksCache({ url: config.jwksURL, timeout: config.timeout });
@@ -293,7 +286,7 @@ export class Strategy extends OAuth2Base {
   private _resolveCallbackURL(req: MicrosoftRequest, options: MicrosoftAuthenticateOptions): string {
     const configured = options.callbackURL ?? this._config.callbackURL;
     if (/^[a-z][a-z0-9+.-]*:/i.test(configured)) return configured;
-    return new URL(configured, originalURL(req, this._proxyTrusted)).href;
+    return new URL(configured, originalURL(req, this._config.proxy)).href;
   }
 
   private _isCallbackPath(req: MicrosoftRequest, callbackURL: string): boolean {
@@ -412,11 +405,10 @@ export class Strategy extends OAuth2Base {
     const profile = await this._loadProfile(tokens.access_token, claims);
     const user = await new Promise<{ user: Express.User | false | null | undefined; info: object | undefined }>((resolve, reject) => {
       const done: VerifyCallback = (err, u, info) => (err ? reject(err) : resolve({ user: u, info }));
-      const withParams = this._withRequest ? this._verifyCallback.length === 6 : this._verifyCallback.length === 5;
       const args: unknown[] = [tokens.access_token, tokens.refresh_token];
-      if (withParams) args.push(tokens);
+      if (this._verifyWithParams) args.push(tokens);
       args.push(profile, done);
-      if (this._withRequest) args.unshift(req);
+      if (this._config.passReqToCallback) args.unshift(req);
       this._verifyCallback(...args);
     });
     if (!user.user) {
@@ -430,7 +422,7 @@ export class Strategy extends OAuth2Base {
 
   /** True when an option relies on the ID token: allowedTenants, or profileSource 'id_token'. */
   private _needsIdToken(): boolean {
-    return this._allowedTenants !== undefined || this._config.profileSource === 'id_token';
+    return this._config.allowedTenants !== undefined || this._config.profileSource === 'id_token';
   }
 
   /** Refuses a per-request scope without openid when an option relies on the ID token. */
@@ -441,7 +433,7 @@ export class Strategy extends OAuth2Base {
   }
 
   private async _checkTenant(claims: MicrosoftIdTokenClaims): Promise<string | undefined> {
-    const allowed = this._allowedTenants;
+    const allowed = this._config.allowedTenants;
     if (allowed === undefined) return undefined;
     const tid = claims.tid.toLowerCase();
     const ok = typeof allowed === 'function' ? (await allowed(claims.tid, claims)) === true : allowed.some((t) => t.toLowerCase() === tid);
@@ -449,7 +441,7 @@ export class Strategy extends OAuth2Base {
   }
 
   private async _shouldSkipProfile(accessToken: string): Promise<boolean> {
-    const skip = this._skipProfile;
+    const skip = this._config.skipUserProfile;
     if (typeof skip !== 'function') return skip === true;
     // Like passport-oauth2: a function of two parameters answers through its callback, one of at
     // most one parameter by its return value (waiting for a callback it never calls would hang).
@@ -582,7 +574,7 @@ export class Strategy extends OAuth2Base {
     if (typeof refreshToken !== 'string' || refreshToken === '') throw new TypeError('refresh() needs a refresh token');
     const params: Record<string, string> = { grant_type: 'refresh_token', refresh_token: refreshToken };
     const scope = options.scope !== undefined ? parseScope(options.scope) : this._config.scope;
-    if (this._allowedTenants !== undefined && !scope.includes('openid')) {
+    if (this._config.allowedTenants !== undefined && !scope.includes('openid')) {
       throw new TypeError('refresh() option scope must include openid: allowedTenants relies on the verified ID token');
     }
     params['scope'] = scope.join(' ');
