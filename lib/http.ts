@@ -128,6 +128,11 @@ export function send(req: HttpRequest): Promise<HttpResponse> {
   });
 }
 
+/** `value` as a record of its properties when it is a non-null object, else `undefined`. */
+export function record(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+}
+
 /** Parses a JSON body, or returns `undefined` when it is not JSON. */
 export function parseJSON(body: Buffer | string): unknown {
   try {

@@ -8,9 +8,9 @@ import { parseScope, resolveConfig } from './config.js';
 import type { ResolvedConfig } from './config.js';
 import * as config from './config.js';
 import * as errors from './errors.js';
-import { IdTokenError, MicrosoftAuthorizationError, MicrosoftHttpError, StateError, parseAadsts } from './errors.js';
+import { IdTokenError, MicrosoftAuthorizationError, StateError, parseAadsts } from './errors.js';
 import { GraphClient } from './graph.js';
-import { describeURL, parseJSON, send } from './http.js';
+import { record } from './http.js';
 import { JwksCache } from './idtoken/jwks.js';
 import { IdTokenVerifier } from './idtoken/verify.js';
 import { readClaims } from './profile/claims.js';
@@ -120,10 +120,6 @@ function isPendingLogin(value: unknown): value is PendingLogin {
 const PROMPTS = new Set(['login', 'none', 'consent', 'select_account']);
 const RESPONSE_MODES = new Set(['query', 'form_post']);
 
-function record(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
-}
-
 function firstString(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
@@ -171,9 +167,6 @@ export class Strategy extends OAuth2Base {
   private readonly _graph: GraphClient;
   private readonly _jwks: JwksCache;
   private readonly _idTokens: IdTokenVerifier;
-  // Mutable state lives in an object shared by reference: Passport runs each request on
-  // Object.create(strategy), and an assignment there would not reach this instance.
-  private readonly _cache: { domainIssuer: Promise<string> | undefined } = { domainIssuer: undefined };
 
   /**
    * @param options - see {@link StrategyOptions}; `clientID`, `clientSecret` and `callbackURL` are required.
@@ -223,7 +216,7 @@ export class Strategy extends OAuth2Base {
       issuerBase: config.issuerBase,
       clockTolerance: config.clockTolerance,
       jwks: this._jwks,
-      resolveDomainIssuer: () => this._resolveDomainIssuer(),
+      ...(config.tenantKind === 'domain' ? { discovery: { url: config.discoveryURL, timeout: config.timeout } } : {}),
     });
 
     // passport-oauth2's OAuth2 client (used by add-ons such as passport-oauth2-refresh) goes through
@@ -474,28 +467,6 @@ export class Strategy extends OAuth2Base {
     };
     if (photoURL !== undefined) profile.photos = [{ value: photoURL }];
     return profile;
-  }
-
-  private async _resolveDomainIssuer(): Promise<string> {
-    const cache = this._cache;
-    cache.domainIssuer ??= (async () => {
-      const url = this._config.discoveryURL;
-      const res = await send({ method: 'GET', url, endpoint: 'discovery', headers: { accept: 'application/json' }, timeout: this._config.timeout, maxBytes: 256 * 1024 });
-      const issuer = record(parseJSON(res.body))?.['issuer'];
-      if (res.status !== 200 || typeof issuer !== 'string') {
-        throw new MicrosoftHttpError('invalid_response', 'discovery', describeURL(url), `Discovery document of ${this._config.tenant} has no issuer (HTTP ${res.status})`, { status: res.status });
-      }
-      return issuer;
-    })();
-    const pending = cache.domainIssuer;
-    pending.catch(() => {
-      if (cache.domainIssuer === pending) cache.domainIssuer = undefined;
-    });
-    try {
-      return await pending;
-    } catch (cause) {
-      throw new IdTokenError('issuer', `could not read the issuer of tenant ${this._config.tenant}: ${(cause as Error).message}`, { cause });
-    }
   }
 
   /**

@@ -4,7 +4,8 @@
  */
 import { CONSUMER_TENANT_ID, isGuid } from '../config.js';
 import type { TenantKind } from '../config.js';
-import { IdTokenError } from '../errors.js';
+import { IdTokenError, MicrosoftHttpError } from '../errors.js';
+import { describeURL, parseJSON, record, send } from '../http.js';
 import { loadJose } from '../jose.js';
 import type { MicrosoftIdTokenClaims } from '../types.js';
 import type { JwksCache, SigningKey } from './jwks.js';
@@ -19,8 +20,11 @@ export interface IdTokenVerifierOptions {
   issuerBase: string;
   clockTolerance: number;
   jwks: JwksCache;
-  /** Resolves the exact issuer of a domain tenant (from its discovery document). */
-  resolveDomainIssuer?: () => Promise<string>;
+  /**
+   * For a domain tenant: its discovery document, read once for the tenant's exact issuer, and the
+   * timeout of that call.
+   */
+  discovery?: { url: string; timeout: number };
   /** Clock in ms, for tests. */
   now?: () => number;
 }
@@ -61,6 +65,8 @@ function isCompactJws(token: string): boolean {
 /** Verifies Microsoft identity platform v2.0 ID tokens for one strategy. */
 export class IdTokenVerifier {
   readonly #o: IdTokenVerifierOptions;
+  /** The domain tenant's issuer, once read (a failed read is forgotten, so a later login retries). */
+  #domainIssuer: Promise<string> | undefined;
 
   constructor(options: IdTokenVerifierOptions) {
     this.#o = options;
@@ -137,7 +143,7 @@ export class IdTokenVerifier {
     const expected = `${issuerBase}/${expectedTenant}/v2.0`;
     if (iss !== expected) throw new IdTokenError('issuer', `iss ${JSON.stringify(iss)} is not ${JSON.stringify(expected)}`);
     if (tenantKind === 'domain') {
-      const domainIssuer = this.#o.resolveDomainIssuer ? await this.#o.resolveDomainIssuer() : undefined;
+      const domainIssuer = await this.#resolveDomainIssuer();
       if (domainIssuer !== iss) throw new IdTokenError('issuer', `iss ${JSON.stringify(iss)} is not the issuer of ${this.#o.tenant}`);
     }
     // Bind the signing key to its issuer: a key whose issuer is a concrete tenant validates only
@@ -145,6 +151,29 @@ export class IdTokenVerifier {
     const keyIssuer = key.issuer ?? `${issuerBase}/{tenantid}/v2.0`;
     if (keyIssuer.replace(TENANT_TEMPLATE, tid) !== iss) {
       throw new IdTokenError('issuer', `the signing key ${key.kid} is bound to issuer ${JSON.stringify(keyIssuer)}, which does not cover ${JSON.stringify(iss)}`);
+    }
+  }
+
+  /** Reads the domain tenant's exact issuer from its discovery document, once. */
+  async #resolveDomainIssuer(): Promise<string> {
+    const discovery = this.#o.discovery;
+    if (discovery === undefined) throw new IdTokenError('issuer', `no discovery document is configured for tenant ${this.#o.tenant}`);
+    this.#domainIssuer ??= (async () => {
+      const res = await send({ method: 'GET', url: discovery.url, endpoint: 'discovery', headers: { accept: 'application/json' }, timeout: discovery.timeout, maxBytes: 256 * 1024 });
+      const issuer = record(parseJSON(res.body))?.['issuer'];
+      if (res.status !== 200 || typeof issuer !== 'string') {
+        throw new MicrosoftHttpError('invalid_response', 'discovery', describeURL(discovery.url), `Discovery document of ${this.#o.tenant} has no issuer (HTTP ${res.status})`, { status: res.status });
+      }
+      return issuer;
+    })();
+    const pending = this.#domainIssuer;
+    pending.catch(() => {
+      if (this.#domainIssuer === pending) this.#domainIssuer = undefined;
+    });
+    try {
+      return await pending;
+    } catch (cause) {
+      throw new IdTokenError('issuer', `could not read the issuer of tenant ${this.#o.tenant}: ${(cause as Error).message}`, { cause });
     }
   }
 }
