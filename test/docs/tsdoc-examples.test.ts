@@ -77,6 +77,17 @@ describe('TSDoc @example blocks compile', function () {
 
   it('finds the examples of the public API (Strategy, refresh, logoutUrl, parseAadsts, startEmulator, completeLogin)', () => {
     expect(examples.length).to.be.at.least(6);
+    const uses: Record<string, RegExp> = {
+      Strategy: /\bnew Strategy\(/,
+      refresh: /\.refresh\(/,
+      logoutUrl: /\.logoutUrl\(/,
+      parseAadsts: /\bparseAadsts\(/,
+      startEmulator: /\bstartEmulator\(/,
+      completeLogin: /\bcompleteLogin\(/,
+    };
+    for (const [api, use] of Object.entries(uses)) {
+      expect(examples.some((e) => use.test(e.code)), `no @example uses ${api}`).to.equal(true);
+    }
   });
 
   for (const example of examples) {

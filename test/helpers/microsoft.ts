@@ -2,6 +2,7 @@
  * Shared values and steps for strategy tests: client credentials, canned Microsoft payloads, a
  * strategy wired to a fake server, and the two legs of a login through the Passport harness.
  */
+import { createHash } from 'node:crypto';
 import type { Strategy } from '../../lib/strategy.js';
 import type { MicrosoftProfile, StrategyOptions, VerifyCallback } from '../../lib/types.js';
 import { startFakeServer } from './fake-server.js';
@@ -127,6 +128,11 @@ export function storedVerifier(session: Record<string, unknown>, key: string, ha
   const v = storedLogin(session, key, handle)?.v;
   if (typeof v !== 'string') throw new Error(`no PKCE verifier stored for state ${handle}`);
   return v;
+}
+
+/** The S256 code_challenge of a PKCE verifier (RFC 7636): base64url(SHA-256(verifier)). */
+export function s256(verifier: string): string {
+  return createHash('sha256').update(verifier).digest('base64url');
 }
 
 /**

@@ -8,7 +8,7 @@ import { Strategy } from '../../lib/strategy.js';
 import type { FailureInfo } from '../../lib/strategy.js';
 import type { MicrosoftIdTokenClaims, MicrosoftProfile, StrategyOptions } from '../../lib/types.js';
 import { expectIdTokenError, expectIdTokenErrorOutcome } from '../helpers/errors.js';
-import { sessionKeyOf } from '../helpers/microsoft.js';
+import { sessionKeyOf, storedVerifier } from '../helpers/microsoft.js';
 import { authenticate, expectError, expectFail, expectRedirect, expectSuccess, fakeRequest, queryOf, storedLogin } from '../helpers/passport.js';
 import type { Outcome } from '../helpers/passport.js';
 import { CLIENT_ID, CLIENT_SECRET, CONSUMER_TID, OTHER_TID, WORK_TID, epoch, startFixture } from './fixture-server.js';
@@ -235,21 +235,27 @@ describe('ID token through the Strategy', () => {
 
     it("profileSource 'graph': token, JWKS once, and one Graph /me per login", async () => {
       const h = makeStrategy();
-      await fullLogin(h, ACCOUNTS.work);
+      expectSuccess((await fullLogin(h, ACCOUNTS.work)).outcome);
       expect(fx.requests().map((r) => r.route)).to.deep.equal(['token', 'jwks', 'graph.me']);
       fx.resetCounts();
-      await fullLogin(h, ACCOUNTS.guest);
+      expectSuccess((await fullLogin(h, ACCOUNTS.guest)).outcome);
       expect(fx.requests().map((r) => r.route)).to.deep.equal(['token', 'graph.me']);
     });
 
     it('the token request carries the PKCE verifier and the code of this login', async () => {
       const h = makeStrategy({ profileSource: 'id_token' });
-      const { outcome, code } = await fullLogin(h, ACCOUNTS.personal);
-      expect(outcome.action).to.equal('success');
+      const auth = await authorize(h.strategy);
+      // Read before the callback: the store forgets the pending login once it is used.
+      const verifier = storedVerifier(auth.session, sessionKeyOf(h.strategy, CLIENT_ID), auth.state);
+      expect(verifier).to.have.length.at.least(43);
+      const idToken = await fx.sign(idTokenClaims(ACCOUNTS.personal.claims, auth.nonce));
+      const { outcome, code } = await callback(h.strategy, auth, { idToken });
+      expectSuccess(outcome);
+      expect(fx.count('token')).to.equal(1);
       const [tokenRequest] = fx.requests('token');
       expect(tokenRequest?.form?.get('grant_type')).to.equal('authorization_code');
       expect(tokenRequest?.form?.get('code')).to.equal(code);
-      expect(tokenRequest?.form?.get('code_verifier')).to.be.a('string').with.length.at.least(43);
+      expect(tokenRequest?.form?.get('code_verifier')).to.equal(verifier);
       expect(tokenRequest?.form?.get('redirect_uri')).to.equal(CALLBACK);
     });
 

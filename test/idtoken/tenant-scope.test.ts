@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { Strategy } from '../../lib/strategy.js';
 import type { MicrosoftProfile, StrategyOptions } from '../../lib/types.js';
-import { rejectionOf } from '../helpers/errors.js';
+import { expectIdTokenErrorOutcome, rejectionOf } from '../helpers/errors.js';
 import { sessionKeyOf } from '../helpers/microsoft.js';
 import { authenticate, expectError, fakeRequest } from '../helpers/passport.js';
 import { CLIENT_ID, CLIENT_SECRET, OTHER_TID, WORK_TID, startFixture } from './fixture-server.js';
@@ -59,8 +59,13 @@ describe('ID-token-dependent options and per-request scopes', () => {
     const accessToken = `at-${randomBytes(12).toString('base64url')}`;
     fx.tokenAnswers.set(code, { body: { token_type: 'Bearer', scope: 'User.Read', expires_in: 3599, access_token: accessToken } });
     fx.graphUsers.set(accessToken, { ...WORK_ME, tid: WORK_TID });
+    fx.resetCounts();
     const outcome = await authenticate(strategy, fakeRequest({ url: `/login/callback?code=${code}&state=${handle}`, session }));
-    expect(outcome.action).to.not.equal('success');
+    // The token answer carries no ID token: the login is refused for that, after the code exchange
+    // and before any Graph call.
+    expectIdTokenErrorOutcome(outcome, 'missing');
+    expect(fx.count('token')).to.equal(1);
+    expect(fx.count('graph.me')).to.equal(0);
     expect(profiles).to.have.length(0);
   });
 

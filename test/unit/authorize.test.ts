@@ -1,9 +1,8 @@
 import { expect } from 'chai';
-import { createHash } from 'node:crypto';
 import { StateError } from '../../lib/errors.js';
 import { Strategy } from '../../lib/strategy.js';
 import type { MicrosoftAuthenticateOptions, StateStore, StateStoreMeta, StrategyOptions } from '../../lib/types.js';
-import { CLIENT_ID, CLIENT_SECRET, sessionKeyOf } from '../helpers/microsoft.js';
+import { CLIENT_ID, CLIENT_SECRET, s256, sessionKeyOf } from '../helpers/microsoft.js';
 import { authenticate, baseOf, expectErrorOf, expectRedirect, fakeRequest, queryOf, storedLogin } from '../helpers/passport.js';
 import type { FakeRequestInit } from '../helpers/passport.js';
 
@@ -21,10 +20,6 @@ async function redirectOf(s: Strategy, options: MicrosoftAuthenticateOptions = {
   const session: Record<string, unknown> = {};
   const outcome = expectRedirect(await authenticate(s, fakeRequest({ session, ...req }), options));
   return { url: outcome.url, query: queryOf(outcome.url), session };
-}
-
-function s256(verifier: string): string {
-  return createHash('sha256').update(verifier).digest('base64url');
 }
 
 describe('unit: authorization request', () => {

@@ -5,7 +5,7 @@ import * as errors from '../../lib/errors.js';
 import { Strategy } from '../../lib/strategy.js';
 import type { MicrosoftProfile, VerifyCallback } from '../../lib/types.js';
 import type { FakeServer } from '../helpers/fake-server.js';
-import { ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, TOKEN_ROUTE, WORK_ME, finishLogin, startFakeMicrosoft, startLogin, storedVerifier, tokenResponse } from '../helpers/microsoft.js';
+import { ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, TOKEN_ROUTE, WORK_ME, finishLogin, s256, startFakeMicrosoft, startLogin, storedVerifier, tokenResponse } from '../helpers/microsoft.js';
 import { authenticate, baseOf, expectRedirect, expectSuccess, fakeRequest, queryOf } from '../helpers/passport.js';
 
 describe('unit: passport-microsoft compatibility', () => {
@@ -38,10 +38,11 @@ describe('unit: passport-microsoft compatibility', () => {
         redirect_uri: 'http://localhost:3000/auth/microsoft/callback',
         scope: 'user.read',
         state: query['state'],
-        code_challenge: query['code_challenge'],
+        code_challenge: s256(verifier),
         code_challenge_method: 'S256',
       });
-      expect(verifier).to.be.a('string');
+      // RFC 7636: 43 to 128 unreserved characters.
+      expect(verifier).to.match(/^[A-Za-z0-9._~-]{43,128}$/);
       expect(s.name).to.equal('microsoft');
     });
 
