@@ -6,11 +6,25 @@ import { expect } from 'chai';
 import type { JwksCache } from '../../lib/idtoken/jwks.js';
 import type { IdTokenVerifier } from '../../lib/idtoken/verify.js';
 import { expectIdTokenError } from '../helpers/errors.js';
-import { CLIENT_ID, WORK_TID, epoch, startFixture } from './fixture-server.js';
+import { CLIENT_ID, CONSUMER_TID, WORK_TID, epoch, startFixture } from './fixture-server.js';
 import type { FixtureKey, IdpFixture } from './fixture-server.js';
 
 const COOLDOWN_MS = 5 * 60_000;
 const MAX_AGE_MS = 24 * 60 * 60_000;
+
+/**
+ * Setup guard: the fixture serves Microsoft-shaped keys (two templated, one consumer-bound, each
+ * with its own issuer and no alg), which the tests below rely on. Throws otherwise.
+ */
+function assertMicrosoftShapedKeys(fx: IdpFixture): void {
+  const { keys } = fx.jwksDocument();
+  const issuers = keys.map((k) => k.issuer);
+  const expected = [fx.templatedIssuer, fx.templatedIssuer, `${fx.origin}/${CONSUMER_TID}/v2.0`];
+  if (JSON.stringify(issuers) !== JSON.stringify(expected)) throw new Error(`setup: fixture key issuers ${JSON.stringify(issuers)}, expected ${JSON.stringify(expected)}`);
+  for (const k of keys) {
+    if ('alg' in k || k.kty !== 'RSA' || k.use !== 'sig') throw new Error(`setup: fixture key ${String(k.kid)} is not a Microsoft-shaped RSA signing key without alg`);
+  }
+}
 
 describe('ID token verifier: signing-key cache and rotation', () => {
   let fx: IdpFixture;
@@ -21,6 +35,7 @@ describe('ID token verifier: signing-key cache and rotation', () => {
 
   beforeEach(async () => {
     fx = await startFixture();
+    assertMicrosoftShapedKeys(fx);
     clock = Date.UTC(2026, 0, 15, 12, 0, 0);
     ({ jwks, verifier } = fx.verifierFor({ now: () => clock }));
   });
@@ -42,16 +57,6 @@ describe('ID token verifier: signing-key cache and rotation', () => {
     const stranger = await fx.makeKey(fx.templatedIssuer);
     return Promise.all(Array.from({ length: n }, (_, i) => token({ key: stranger, kid: `unknown-kid-${i}` })));
   }
-
-  it('serves Microsoft-shaped keys: per-key issuer (templated and consumer-bound), no alg', () => {
-    const doc = fx.jwksDocument();
-    expect(doc.keys).to.have.length(3);
-    for (const k of doc.keys) {
-      expect(k).to.not.have.property('alg');
-      expect(k).to.include({ kty: 'RSA', use: 'sig' });
-    }
-    expect(doc.keys.map((k) => k.issuer)).to.deep.equal([fx.templatedIssuer, fx.templatedIssuer, `${fx.origin}/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0`]);
-  });
 
   it('reuses the key set across verifications (one fetch)', async () => {
     for (let i = 0; i < 5; i++) await check(await token());

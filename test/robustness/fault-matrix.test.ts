@@ -7,10 +7,10 @@
  */
 import { expect } from 'chai';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { GraphError, IdTokenError, MicrosoftHttpError, MicrosoftTokenError, ProfileError } from '../../lib/errors.js';
 import { DEFAULT_CLIENT, startEmulator } from '../../lib/emulator/index.js';
 import type { Emulator, EmulatorFault, EmulatorRoute } from '../../lib/emulator/index.js';
+import { closedPortURL } from '../helpers/fake-server.js';
 import { appClient, eventually, login, SocketTracker, startApp } from './harness.js';
 import type { MountedStrategy, TestApp } from './harness.js';
 import { timeSuite } from './suite-clock.js';
@@ -96,6 +96,7 @@ function jwksUnavailable(detail: RegExp): Expectation {
   };
 }
 
+/** Every route x every fault: the Record types make the compiler refuse a missing case. */
 const MATRIX: Record<Route, Record<FaultName, Expectation>> = {
   token: {
     refused: httpError('connection_refused', ['token']),
@@ -152,15 +153,6 @@ const MATRIX: Record<Route, Record<FaultName, Expectation>> = {
   },
 };
 
-/** A port on 127.0.0.1 that refuses connections (bound once, then closed). */
-async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 describe('robustness: fault matrix (token, Graph /me, photo, JWKS)', function () {
   this.timeout(30_000);
   timeSuite();
@@ -176,7 +168,7 @@ describe('robustness: fault matrix (token, Graph /me, photo, JWKS)', function ()
     process.on('unhandledRejection', onUnhandled);
     emulator = await startEmulator({ clients: [appClient(['healthy', 'faulty'])] });
     tracker = new SocketTracker(Number(new URL(emulator.url).port));
-    refusedURL = `http://127.0.0.1:${await closedPort()}`;
+    refusedURL = await closedPortURL();
   });
 
   after(async () => {
@@ -245,10 +237,8 @@ describe('robustness: fault matrix (token, Graph /me, photo, JWKS)', function ()
   });
 
   const routes = Object.keys(MATRIX) as Route[];
-  let cases = 0;
   for (const route of routes) {
     for (const [faultName, expectation] of Object.entries(MATRIX[route]) as Array<[FaultName, Expectation]>) {
-      cases += 1;
       const title =
         expectation.kind === 'error'
           ? `${route} ${faultName}: a typed error through Passport's error action, then a normal login`
@@ -299,10 +289,6 @@ describe('robustness: fault matrix (token, Graph /me, photo, JWKS)', function ()
       });
     }
   }
-
-  it('covers 4 routes x 9 faults', () => {
-    expect(cases).to.equal(36);
-  });
 
   it('ignores a missing photo (Graph 404) as documented', async () => {
     const app = await startApp([{ name: 'healthy', options: healthyOptions(true) }]);

@@ -29,12 +29,20 @@ describe('robustness: concurrency isolation', function () {
   timeSuite();
   let emulator: Emulator;
   let app: TestApp;
+  let plan: Planned[];
   let unhandled = 0;
   const onUnhandled = (): void => {
     unhandled += 1;
   };
 
   before(async () => {
+    plan = [];
+    for (let i = 0; i < LOGINS; i++) {
+      plan.push({ index: i, account: ACCOUNTS[i % ACCOUNTS.length] ?? 'work', strategy: i % 2 === 0 ? 'graph' : 'idtoken', cancel: i % 100 === 13 });
+    }
+    // Setup guard: the counts asserted below assume CANCELLED cancelled logins in the plan.
+    const cancelled = plan.filter((p) => p.cancel).length;
+    if (cancelled !== CANCELLED) throw new Error(`setup: the plan cancels ${cancelled} logins, not ${CANCELLED}`);
     process.on('unhandledRejection', onUnhandled);
     emulator = await startEmulator({ clients: [appClient(['graph', 'idtoken'])] });
     const base: MountedStrategy['options'] = {
@@ -57,11 +65,6 @@ describe('robustness: concurrency isolation', function () {
   });
 
   it(`gives ${LOGINS} concurrent logins of 5 users each its own session user, with faults and cancels mixed in`, async () => {
-    const plan: Planned[] = [];
-    for (let i = 0; i < LOGINS; i++) {
-      plan.push({ index: i, account: ACCOUNTS[i % ACCOUNTS.length] ?? 'work', strategy: i % 2 === 0 ? 'graph' : 'idtoken', cancel: i % 100 === 13 });
-    }
-    expect(plan.filter((p) => p.cancel)).to.have.length(CANCELLED);
     // The next 5 token requests answer 503, the next 5 Graph /me requests 500, whoever sends them.
     emulator.setFault('token', { type: 'status', status: 503, retryAfter: 1 }, { times: TOKEN_FAULTS });
     emulator.setFault('graph.me', { type: 'status', status: 500 }, { times: GRAPH_FAULTS });
