@@ -12,6 +12,7 @@ import type { MicrosoftProfile, VerifyCallback } from '../../lib/types.js';
 import { demoUser, loginThroughEmulator } from '../helpers/emulator.js';
 import { rejectionOf } from '../helpers/errors.js';
 import { expectSuccess } from '../helpers/passport.js';
+import { requestNewAccessToken } from '../helpers/refresh.js';
 
 const CALLBACK_URL = 'http://127.0.0.1:3000/login/callback';
 
@@ -48,21 +49,6 @@ async function signIn(strategy: Strategy, account: string): Promise<SignedIn> {
   const user = expectSuccess(await loginThroughEmulator(strategy, account)).user as { accessToken: string; refreshToken: string | undefined; profile: MicrosoftProfile };
   if (typeof user.refreshToken !== 'string') throw new Error('the login returned no refresh token');
   return { accessToken: user.accessToken, refreshToken: user.refreshToken, profile: user.profile };
-}
-
-interface RefreshResult {
-  err: unknown;
-  accessToken: string | undefined;
-  refreshToken: string | undefined;
-  results: Record<string, unknown> | undefined;
-}
-
-function requestNewAccessToken(registry: InstanceType<typeof refresh.AuthTokenRefresh>, name: string, refreshToken: string): Promise<RefreshResult> {
-  return new Promise((resolve) => {
-    registry.requestNewAccessToken(name, refreshToken, (err, accessToken, newRefreshToken, results) => {
-      resolve({ err, accessToken, refreshToken: newRefreshToken, results });
-    });
-  });
 }
 
 describe('refresh tokens against the emulator', () => {

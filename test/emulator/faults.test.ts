@@ -3,7 +3,8 @@ import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { DEFAULT_CLIENT, startEmulator } from '../../lib/emulator/index.js';
 import type { Emulator, EmulatorRoute } from '../../lib/emulator/index.js';
-import { expectReject, getCode, json, loginTokens, raw, redeem } from './helpers.js';
+import { rejectionOf } from '../helpers/errors.js';
+import { getCode, json, loginTokens, raw, redeem } from './helpers.js';
 
 interface Attempt {
   status?: number;
@@ -328,6 +329,6 @@ describe('emulator: faults, counting, lifecycle', () => {
     expect((await raw(jwks)).status).to.equal(200);
     await Promise.all([em.close(), em.close()]);
     await em.close();
-    await expectReject(raw(jwks));
+    await rejectionOf(raw(jwks));
   });
 });

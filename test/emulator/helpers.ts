@@ -136,13 +136,3 @@ export function jwtHeader(token: string): Record<string, unknown> {
   const part = token.split('.')[0] ?? '';
   return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
 }
-
-/** Resolves with the rejection reason of `promise`; fails when it fulfils. */
-export async function expectReject(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the promise to reject');
-}

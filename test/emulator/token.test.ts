@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { CONSUMER_TENANT_ID, DEFAULT_CLIENT, DEMO_TENANT_ID, DEMO_USERS, startEmulator } from '../../lib/emulator/index.js';
 import type { Emulator } from '../../lib/emulator/index.js';
-import { CLIENT_ID, expectReject, getCode, json, jwtHeader, jwtPayload, pkce, postForm, raw, redeem, REDIRECT, SECRET } from './helpers.js';
+import { rejectionOf } from '../helpers/errors.js';
+import { CLIENT_ID, getCode, json, jwtHeader, jwtPayload, pkce, postForm, raw, redeem, REDIRECT, SECRET } from './helpers.js';
 import type { RawResponse } from './helpers.js';
 import type { JSONWebKeySet } from 'jose' with { 'resolution-mode': 'import' };
 
@@ -233,13 +234,13 @@ describe('emulator: token endpoint', () => {
     await jose.jwtVerify(consumer, jwks);
     const unknownKid = await emulator.signIdToken({ a: 1 }, { kid: 'unknown-kid' });
     expect(jwtHeader(unknownKid)['kid']).to.equal('unknown-kid');
-    await expectReject(jose.jwtVerify(unknownKid, jwks));
+    await rejectionOf(jose.jwtVerify(unknownKid, jwks));
     const none = await emulator.signIdToken({ a: 1 }, { alg: 'none' });
     expect(none.endsWith('.')).to.be.ok;
     expect(jwtHeader(none)['alg']).to.equal('none');
     const hs = await emulator.signIdToken({ a: 1 }, { alg: 'HS256' });
     expect(jwtHeader(hs)['alg']).to.equal('HS256');
-    await expectReject(jose.jwtVerify(hs, jwks));
+    await rejectionOf(jose.jwtVerify(hs, jwks));
     const lying = await emulator.signIdToken({ a: 1 }, { header: { jku: 'https://evil.example/keys' } });
     expect(jwtHeader(lying)['jku']).to.equal('https://evil.example/keys');
     await jose.jwtVerify(lying, jwks);

@@ -9,8 +9,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { ConfigError, readEnv, toAppConfig } from '../../example/config.js';
 import type { Env } from '../../example/config.js';
-import { completeLogin } from '../../lib/emulator/index.js';
-import { TestBrowser } from '../helpers/browser.js';
+import { TestBrowser, signIn } from '../helpers/browser.js';
 import { byId } from './helpers.js';
 
 const ID = '3f8a1c52-7d0e-4b9a-a6c1-2e5f9b8d7c40';
@@ -218,13 +217,11 @@ describe('sample app configuration', () => {
         const home = await browser.get('/');
         expect(home.status).to.equal(200);
         expect(home.body).to.include('Sign in with Microsoft');
-        const start = await browser.get('/login');
-        expect(start.location?.startsWith(`${emulatorURL}/common/oauth2/v2.0/authorize?`)).to.equal(true);
-        const result = await completeLogin(start.location ?? '', 'personal');
-        if (result.kind !== 'redirect') throw new Error(`unexpected emulator answer ${result.kind}`);
-        expect(result.location.startsWith(`${appURL}/login/callback?code=`)).to.equal(true);
-        const callback = await browser.get(result.location);
-        expect(callback.location).to.equal('/profile');
+        const trace = await signIn(browser, 'personal');
+        expect(trace.start.location?.startsWith(`${emulatorURL}/common/oauth2/v2.0/authorize?`)).to.equal(true);
+        expect(trace.emulator.kind).to.equal('redirect');
+        expect(trace.callbackURL.startsWith(`${appURL}/login/callback?code=`)).to.equal(true);
+        expect(trace.callback.location).to.equal('/profile');
         const page = await browser.get('/profile');
         expect(byId(page.body, 'display-name')).to.equal('Avery Howard');
       } finally {

@@ -1,18 +1,13 @@
 import { expect } from 'chai';
-import { createRequire } from 'node:module';
 import { MicrosoftTokenError } from '../../lib/errors.js';
 import { Strategy } from '../../lib/strategy.js';
-import type { StrategyOptions, TokenResponseParams } from '../../lib/types.js';
+import refresh from 'passport-oauth2-refresh';
+import type { StrategyOptions } from '../../lib/types.js';
 import { rejectionOf } from '../helpers/errors.js';
 import { startFakeServer } from '../helpers/fake-server.js';
 import type { FakeServer } from '../helpers/fake-server.js';
 import { ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, TOKEN_ROUTE, errorText, fakeOptions, recordingVerify, tokenResponse } from '../helpers/microsoft.js';
-
-/** The part of passport-oauth2-refresh used here (the package ships no types). */
-interface TokenRefresh {
-  use(name: string, strategy: unknown): void;
-  requestNewAccessToken(name: string, refreshToken: string, done: (err: unknown, accessToken?: string, refreshToken?: string, results?: TokenResponseParams) => void): void;
-}
+import { requestNewAccessToken } from '../helpers/refresh.js';
 
 const NEW_ACCESS = 'EwA4A-new-access-token';
 const NEW_REFRESH = 'M.C507_new-refresh-token';
@@ -87,13 +82,11 @@ describe('unit: refresh tokens', () => {
 
   describe('passport-oauth2-refresh', () => {
     it("refreshes through the strategy's token client", async () => {
-      const refresh = createRequire(__filename)('passport-oauth2-refresh') as TokenRefresh;
       const s = strategy({ name: 'microsoft-refresh-test' });
       refresh.use('microsoft-refresh-test', s);
-      const result = await new Promise<unknown[]>((resolve, reject) => {
-        refresh.requestNewAccessToken('microsoft-refresh-test', REFRESH_TOKEN, (err, accessToken, refreshToken, results) => (err ? reject(err as Error) : resolve([accessToken, refreshToken, results?.['scope']])));
-      });
-      expect(result).to.deep.equal([NEW_ACCESS, NEW_REFRESH, 'User.Read']);
+      const result = await requestNewAccessToken(refresh, 'microsoft-refresh-test', REFRESH_TOKEN);
+      if (result.err) throw result.err;
+      expect([result.accessToken, result.refreshToken, result.results?.['scope']]).to.deep.equal([NEW_ACCESS, NEW_REFRESH, 'User.Read']);
       expect(Object.fromEntries(server.requestsTo(TOKEN_ROUTE)[0]?.form ?? [])).to.deep.equal({
         grant_type: 'refresh_token',
         refresh_token: REFRESH_TOKEN,
@@ -104,9 +97,8 @@ describe('unit: refresh tokens', () => {
 
     it('passes a token error to the callback as a MicrosoftTokenError', async () => {
       server.route(TOKEN_ROUTE, { status: 400, json: { error: 'invalid_grant', error_codes: [70008] } });
-      const refresh = createRequire(__filename)('passport-oauth2-refresh') as TokenRefresh;
       refresh.use('microsoft-refresh-error', strategy({ name: 'microsoft-refresh-error' }));
-      const err = await new Promise<unknown>((resolve) => refresh.requestNewAccessToken('microsoft-refresh-error', REFRESH_TOKEN, (e) => resolve(e)));
+      const { err } = await requestNewAccessToken(refresh, 'microsoft-refresh-error', REFRESH_TOKEN);
       expect(err).to.be.instanceOf(MicrosoftTokenError).with.property('code', 'invalid_grant');
     });
   });
