@@ -30,7 +30,8 @@ interface SessionUser {
 }
 
 const contender = process.env['BENCH_CONTENDER'] as Contender;
-if (!CONTENDERS.includes(contender)) throw new Error(`BENCH_CONTENDER must be one of ${CONTENDERS.join(', ')}`);
+if (!CONTENDERS.includes(contender))
+  throw new Error(`BENCH_CONTENDER must be one of ${CONTENDERS.join(', ')}`);
 const emulatorURL = process.env['BENCH_EMULATOR_URL'] ?? '';
 const authorizationURL = `${emulatorURL}/common/oauth2/v2.0/authorize`;
 const tokenURL = `${emulatorURL}/common/oauth2/v2.0/token`;
@@ -42,17 +43,25 @@ function passportApp(which: Exclude<Contender, 'floor'>): express.Express {
   pp.serializeUser((user: Express.User, done) => done(null, user));
   pp.deserializeUser((user: Express.User, done) => done(null, user));
   const app = express();
-  app.use(session({ secret: 'bench-session-secret-0123456789', resave: false, saveUninitialized: false }));
+  app.use(
+    session({ secret: 'bench-session-secret-0123456789', resave: false, saveUninitialized: false }),
+  );
   app.use(pp.initialize());
   app.use(pp.session());
   app.get('/login', pp.authenticate('microsoft'));
-  app.get('/login/callback', pp.authenticate('microsoft', { failureRedirect: '/failed' }), (_req: Request, res: Response) => res.redirect('/'));
+  app.get(
+    '/login/callback',
+    pp.authenticate('microsoft', { failureRedirect: '/failed' }),
+    (_req: Request, res: Response) => res.redirect('/'),
+  );
   app.get('/me', (req: Request, res: Response, next: NextFunction) => {
     const user = req.user as SessionUser | undefined;
     req.session.destroy((err: unknown) => (err ? next(err) : res.json({ id: user?.id ?? null })));
   });
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    res.status(500).json({ error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+    res
+      .status(500)
+      .json({ error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
   });
   return app;
 }
@@ -61,12 +70,19 @@ function passportApp(which: Exclude<Contender, 'floor'>): express.Express {
 function floorApp(): (req: IncomingMessage, res: ServerResponse) => void {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const scope = SCOPE.join(' ');
-  const request = (url: string, method: 'GET' | 'POST', headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> =>
+  const request = (
+    url: string,
+    method: 'GET' | 'POST',
+    headers: Record<string, string>,
+    body?: string,
+  ): Promise<{ status: number; body: string }> =>
     new Promise((resolve, reject) => {
       const req = http.request(url, { method, headers, agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
         res.on('error', reject);
       });
       req.on('error', reject);
@@ -76,27 +92,54 @@ function floorApp(): (req: IncomingMessage, res: ServerResponse) => void {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
     const redirectURI = `${url.origin}/login/callback`;
     if (url.pathname === '/login') {
-      const q = new URLSearchParams({ client_id: BENCH_CLIENT.clientId, response_type: 'code', redirect_uri: redirectURI, scope });
+      const q = new URLSearchParams({
+        client_id: BENCH_CLIENT.clientId,
+        response_type: 'code',
+        redirect_uri: redirectURI,
+        scope,
+      });
       res.writeHead(302, { location: `${authorizationURL}?${q.toString()}` }).end();
       return;
     }
     if (url.pathname === '/login/callback') {
-      const form = new URLSearchParams({ grant_type: 'authorization_code', code: url.searchParams.get('code') ?? '', redirect_uri: redirectURI, client_id: BENCH_CLIENT.clientId, client_secret: BENCH_CLIENT.clientSecret, scope }).toString();
-      request(tokenURL, 'POST', { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(form)) }, form)
+      const form = new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: url.searchParams.get('code') ?? '',
+        redirect_uri: redirectURI,
+        client_id: BENCH_CLIENT.clientId,
+        client_secret: BENCH_CLIENT.clientSecret,
+        scope,
+      }).toString();
+      request(
+        tokenURL,
+        'POST',
+        {
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-length': String(Buffer.byteLength(form)),
+        },
+        form,
+      )
         .then((token) => {
           const accessToken = (JSON.parse(token.body) as { access_token: string }).access_token;
           return request(graphMe, 'GET', { authorization: `Bearer ${accessToken}` });
         })
         .then((me) => {
           const id = (JSON.parse(me.body) as { id: string }).id;
-          res.writeHead(302, { location: '/', 'set-cookie': `uid=${encodeURIComponent(id)}; Path=/; HttpOnly` }).end();
+          res
+            .writeHead(302, {
+              location: '/',
+              'set-cookie': `uid=${encodeURIComponent(id)}; Path=/; HttpOnly`,
+            })
+            .end();
         })
         .catch((err: unknown) => res.writeHead(500).end(String(err)));
       return;
     }
     if (url.pathname === '/me') {
       const cookie = /(?:^|;\s*)uid=([^;]*)/.exec(req.headers.cookie ?? '')?.[1];
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: cookie === undefined ? null : decodeURIComponent(cookie) }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ id: cookie === undefined ? null : decodeURIComponent(cookie) }));
       return;
     }
     res.writeHead(404).end();
@@ -128,7 +171,9 @@ export interface PhasesFile {
 }
 
 const marks: PhaseMark[] = [];
-const profileDir = process.execArgv.find((a) => a.startsWith('--cpu-prof-dir='))?.slice('--cpu-prof-dir='.length);
+const profileDir = process.execArgv
+  .find((a) => a.startsWith('--cpu-prof-dir='))
+  ?.slice('--cpu-prof-dir='.length);
 if (profileDir !== undefined) {
   process.on('exit', () => {
     mkdirSync(profileDir, { recursive: true });
@@ -146,7 +191,8 @@ async function main(): Promise<void> {
   const stats = (mark?: unknown): AppStats => {
     if (profileDir !== undefined && mark !== null && typeof mark === 'object') {
       const { phase, round } = mark as Partial<PhaseMark>;
-      if (typeof phase === 'string' && typeof round === 'number') marks.push({ phase, round, at: Number(process.hrtime.bigint() / 1000n) });
+      if (typeof phase === 'string' && typeof round === 'number')
+        marks.push({ phase, round, at: Number(process.hrtime.bigint() / 1000n) });
     }
     const cpu = process.cpuUsage();
     return { cpuMicros: cpu.user + cpu.system, heapUsed: process.memoryUsage().heapUsed };

@@ -13,7 +13,11 @@ const BUILD = path.resolve(process.env['BENCH_DIST'] ?? path.join(__dirname, '..
 export function fromBuild<T>(relative: string): T {
   const file = path.join(BUILD, relative);
   if (!existsSync(file)) {
-    throw new Error(process.env['BENCH_DIST'] === undefined ? `bench: ${file} is missing; run npm run build first (npm run bench does)` : `bench: ${file} is missing; BENCH_DIST must name a folder built with tsc -p tsconfig.build.json`);
+    throw new Error(
+      process.env['BENCH_DIST'] === undefined
+        ? `bench: ${file} is missing; run npm run build first (npm run bench does)`
+        : `bench: ${file} is missing; BENCH_DIST must name a folder built with tsc -p tsconfig.build.json`,
+    );
   }
   return require(file) as T;
 }

@@ -15,7 +15,10 @@ import { ACCOUNTS } from './shared.js';
 import type { Contender } from './shared.js';
 import { strategyFor } from './strategies.js';
 
-type Outcome = { action: 'redirect'; url: string } | { action: 'success' } | { action: 'fail' | 'error'; detail: string };
+type Outcome =
+  | { action: 'redirect'; url: string }
+  | { action: 'success' }
+  | { action: 'fail' | 'error'; detail: string };
 
 interface FakeRequest {
   method: string;
@@ -30,7 +33,16 @@ interface FakeRequest {
 
 function fakeRequest(pathAndQuery: string, session: Record<string, unknown>): FakeRequest {
   const url = new URL(pathAndQuery, 'http://127.0.0.1:3000');
-  return { method: 'GET', url: pathAndQuery, originalUrl: pathAndQuery, headers: { host: '127.0.0.1:3000' }, query: Object.fromEntries(url.searchParams), session, connection: {}, socket: {} };
+  return {
+    method: 'GET',
+    url: pathAndQuery,
+    originalUrl: pathAndQuery,
+    headers: { host: '127.0.0.1:3000' },
+    query: Object.fromEntries(url.searchParams),
+    session,
+    connection: {},
+    socket: {},
+  };
 }
 
 function run(strategy: PassportStrategy, req: FakeRequest): Promise<Outcome> {
@@ -59,7 +71,9 @@ async function signIn(client: LoadClient, authorizeURL: string, account: string)
 
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? '1000');
-  const contenders = (process.argv[3] ?? 'graph,id_token,passport-microsoft,passport-oauth2').split(',') as Exclude<Contender, 'floor'>[];
+  const contenders = (process.argv[3] ?? 'graph,id_token,passport-microsoft,passport-oauth2').split(
+    ',',
+  ) as Exclude<Contender, 'floor'>[];
   const emulator = await Child.start(path.join(__dirname, 'emulator-process.ts'), {});
   const emulatorURL = (emulator.info as { url: string }).url;
   const client = new LoadClient();
@@ -71,16 +85,23 @@ async function main(): Promise<void> {
           const session: Record<string, unknown> = {};
           const start = await run(strategy, fakeRequest('/login', session));
           if (start.action !== 'redirect') throw new Error(`${contender} /login: ${start.action}`);
-          return { session, callback: await signIn(client, start.url, ACCOUNTS[i % ACCOUNTS.length] ?? 'work') };
+          return {
+            session,
+            callback: await signIn(client, start.url, ACCOUNTS[i % ACCOUNTS.length] ?? 'work'),
+          };
         });
         const cpu = process.cpuUsage();
         const t0 = performance.now();
-        const outcomes = await pool(n, 8, (i) => run(strategy, fakeRequest(logins[i]?.callback ?? '', logins[i]?.session ?? {})));
+        const outcomes = await pool(n, 8, (i) =>
+          run(strategy, fakeRequest(logins[i]?.callback ?? '', logins[i]?.session ?? {})),
+        );
         const used = process.cpuUsage(cpu);
         const bad = outcomes.find((o) => o.action !== 'success');
         if (bad !== undefined) throw new Error(`${contender}: ${JSON.stringify(bad)}`);
         if (round > 0) {
-          console.log(`${contender.padEnd(20)} ${((used.user + used.system) / 1000 / n).toFixed(3)} ms CPU per callback, ${((performance.now() - t0) / n).toFixed(3)} ms wall`);
+          console.log(
+            `${contender.padEnd(20)} ${((used.user + used.system) / 1000 / n).toFixed(3)} ms CPU per callback, ${((performance.now() - t0) / n).toFixed(3)} ms wall`,
+          );
         }
       }
     }

@@ -33,7 +33,11 @@ function setCookie(res: Response): string | undefined {
 }
 
 /** Runs `fn(0..n-1)` with at most `concurrency` calls in flight (a closed loop). */
-export async function pool<T>(n: number, concurrency: number, fn: (i: number) => Promise<T>): Promise<T[]> {
+export async function pool<T>(
+  n: number,
+  concurrency: number,
+  fn: (i: number) => Promise<T>,
+): Promise<T[]> {
   const out = new Array<T>(n);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -51,14 +55,26 @@ export class LoadClient {
   readonly #appAgent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
   readonly #signInAgent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
 
-  #send(url: string, agent: http.Agent, method: 'GET' | 'POST', headers: Record<string, string>, body?: string): Promise<Response> {
+  #send(
+    url: string,
+    agent: http.Agent,
+    method: 'GET' | 'POST',
+    headers: Record<string, string>,
+    body?: string,
+  ): Promise<Response> {
     return new Promise((resolve, reject) => {
       const h: Record<string, string> = { ...headers };
       if (body !== undefined) h['content-length'] = String(Buffer.byteLength(body));
       const req = http.request(url, { method, headers: h, agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
         res.on('error', reject);
       });
       req.on('error', reject);
@@ -70,7 +86,8 @@ export class LoadClient {
   async start(appURL: string, account: string): Promise<PendingLogin> {
     const login = await this.#send(`${appURL}/login`, this.#appAgent, 'GET', {});
     const authorize = login.headers.location;
-    if (login.status !== 302 || authorize === undefined) throw new Error(`GET /login answered ${login.status}: ${login.body.slice(0, 200)}`);
+    if (login.status !== 302 || authorize === undefined)
+      throw new Error(`GET /login answered ${login.status}: ${login.body.slice(0, 200)}`);
     const cookie = setCookie(login) ?? '';
     return { account, cookie, callbackURL: await this.signInPage(authorize, account) };
   }
@@ -80,27 +97,46 @@ export class LoadClient {
     const page = await this.#send(authorize, this.#signInAgent, 'GET', { accept: 'text/html' });
     const action = /<form class="account" method="post" action="([^"]*)">/.exec(page.body)?.[1];
     const txn = /<input type="hidden" name="txn" value="([^"]*)">/.exec(page.body)?.[1];
-    if (action === undefined || txn === undefined) throw new Error(`the sign-in page did not render (HTTP ${page.status})`);
+    if (action === undefined || txn === undefined)
+      throw new Error(`the sign-in page did not render (HTTP ${page.status})`);
     const form = new URLSearchParams({ txn: decodeHtml(txn), account }).toString();
-    const answer = await this.#send(new URL(decodeHtml(action), authorize).href, this.#signInAgent, 'POST', { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, form);
+    const answer = await this.#send(
+      new URL(decodeHtml(action), authorize).href,
+      this.#signInAgent,
+      'POST',
+      { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      form,
+    );
     const callbackURL = answer.headers.location;
-    if (answer.status !== 302 || callbackURL === undefined) throw new Error(`the sign-in form answered ${answer.status}`);
+    if (answer.status !== 302 || callbackURL === undefined)
+      throw new Error(`the sign-in form answered ${answer.status}`);
     return callbackURL;
   }
 
   /** The callback (timed): must redirect to `/` and set the session cookie. */
   async callback(login: PendingLogin): Promise<CallbackResult> {
     const t0 = performance.now();
-    const res = await this.#send(login.callbackURL, this.#appAgent, 'GET', login.cookie === '' ? {} : { cookie: login.cookie });
+    const res = await this.#send(
+      login.callbackURL,
+      this.#appAgent,
+      'GET',
+      login.cookie === '' ? {} : { cookie: login.cookie },
+    );
     const ms = performance.now() - t0;
     const cookie = setCookie(res) ?? login.cookie;
-    if (res.status !== 302 || res.headers.location !== '/') return { ms, ok: false, cookie, detail: `HTTP ${res.status} ${res.body.slice(0, 200)}` };
+    if (res.status !== 302 || res.headers.location !== '/')
+      return { ms, ok: false, cookie, detail: `HTTP ${res.status} ${res.body.slice(0, 200)}` };
     return { ms, ok: true, cookie };
   }
 
   /** GET /me with the session cookie: the user id in the session (the app then ends the session). */
   async sessionUser(appURL: string, cookie: string): Promise<string | null> {
-    const res = await this.#send(`${appURL}/me`, this.#appAgent, 'GET', cookie === '' ? {} : { cookie });
+    const res = await this.#send(
+      `${appURL}/me`,
+      this.#appAgent,
+      'GET',
+      cookie === '' ? {} : { cookie },
+    );
     if (res.status !== 200) return null;
     const id = (JSON.parse(res.body) as { id?: unknown }).id;
     return typeof id === 'string' ? id : null;

@@ -16,18 +16,24 @@ export interface EmulatorCounts {
 
 async function main(): Promise<void> {
   const logFile = process.env['BENCH_EMULATOR_LOG'];
-  const emulator = await startEmulator({ clients: [BENCH_CLIENT], ...(logFile ? { log: (line: string) => appendFileSync(logFile, `${line}\n`) } : {}) });
+  const emulator = await startEmulator({
+    clients: [BENCH_CLIENT],
+    ...(logFile ? { log: (line: string) => appendFileSync(logFile, `${line}\n`) } : {}),
+  });
   serve(
-  {
-    setLatency: (ms) => emulator.setLatency(Number(ms)),
-    resetCounts: () => emulator.resetCounts(),
-    counts: (): EmulatorCounts => ({ requests: emulator.requestCounts(), connections: emulator.connections() }),
-    exit: async () => {
-      await emulator.close();
-      setImmediate(() => process.exit(0));
+    {
+      setLatency: (ms) => emulator.setLatency(Number(ms)),
+      resetCounts: () => emulator.resetCounts(),
+      counts: (): EmulatorCounts => ({
+        requests: emulator.requestCounts(),
+        connections: emulator.connections(),
+      }),
+      exit: async () => {
+        await emulator.close();
+        setImmediate(() => process.exit(0));
+      },
     },
-  },
-  { url: emulator.url },
+    { url: emulator.url },
   );
 }
 

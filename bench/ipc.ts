@@ -44,8 +44,15 @@ export function serve(handlers: Record<string, Handler>, info: unknown): void {
         return handler(message.arg);
       })
       .then(
-        (result: unknown) => send({ kind: 'reply', id: message.id, ok: true, result } satisfies ReplyMessage),
-        (err: unknown) => send({ kind: 'reply', id: message.id, ok: false, error: err instanceof Error ? err.message : String(err) } satisfies ReplyMessage),
+        (result: unknown) =>
+          send({ kind: 'reply', id: message.id, ok: true, result } satisfies ReplyMessage),
+        (err: unknown) =>
+          send({
+            kind: 'reply',
+            id: message.id,
+            ok: false,
+            error: err instanceof Error ? err.message : String(err),
+          } satisfies ReplyMessage),
       );
   });
   handlers['exit'] ??= () => {
@@ -60,7 +67,10 @@ export function serve(handlers: Record<string, Handler>, info: unknown): void {
 export class Child {
   readonly info: unknown;
   readonly #proc: ChildProcess;
-  readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
+  readonly #pending = new Map<
+    number,
+    { resolve: (value: unknown) => void; reject: (err: Error) => void }
+  >();
   #next = 1;
 
   private constructor(proc: ChildProcess, info: unknown) {
@@ -75,20 +85,26 @@ export class Child {
       else waiter.reject(new Error(message.error ?? 'child command failed'));
     });
     proc.on('exit', (code) => {
-      for (const waiter of this.#pending.values()) waiter.reject(new Error(`child exited with code ${String(code)}`));
+      for (const waiter of this.#pending.values())
+        waiter.reject(new Error(`child exited with code ${String(code)}`));
       this.#pending.clear();
     });
   }
 
   /** Forks `file` (TypeScript, run through tsx) and waits for its ready message. */
-  static start(file: string, env: Record<string, string>, nodeFlags: string[] = []): Promise<Child> {
+  static start(
+    file: string,
+    env: Record<string, string>,
+    nodeFlags: string[] = [],
+  ): Promise<Child> {
     const proc = fork(file, [], {
       execArgv: ['--import', 'tsx', '--expose-gc', ...nodeFlags],
       env: { ...process.env, ...env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     return new Promise((resolve, reject) => {
-      const onExit = (code: number | null): void => reject(new Error(`${file} exited with code ${String(code)} before it was ready`));
+      const onExit = (code: number | null): void =>
+        reject(new Error(`${file} exited with code ${String(code)} before it was ready`));
       proc.once('exit', onExit);
       proc.on('message', function onReady(message: unknown) {
         if (!isMessage<ReadyMessage>(message, 'ready')) return;

@@ -27,7 +27,8 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const USAGE = 'usage: tsx bench/profile-summary.ts <file.cpuprofile> [filter] [top] [--phase=callback] [--against=<other.cpuprofile>]';
+const USAGE =
+  'usage: tsx bench/profile-summary.ts <file.cpuprofile> [filter] [top] [--phase=callback] [--against=<other.cpuprofile>]';
 const options = new Map<string, string>();
 for (const arg of process.argv.slice(2).filter((a) => a.startsWith('--'))) {
   const match = /^--(phase|against)=(.+)$/.exec(arg);
@@ -44,7 +45,8 @@ function windowsOf(profileFile: string): [number, number][] | undefined {
   if (phase === undefined) return undefined;
   const pid = /\.(\d+)\.\d+\.\d+\.cpuprofile$/.exec(profileFile)?.[1];
   const phasesFile = path.join(path.dirname(profileFile), `phases.${pid ?? ''}.json`);
-  if (pid === undefined || !existsSync(phasesFile)) throw new Error(`--phase needs ${phasesFile}, written by the bench app of a --cpu-prof run`);
+  if (pid === undefined || !existsSync(phasesFile))
+    throw new Error(`--phase needs ${phasesFile}, written by the bench app of a --cpu-prof run`);
   const { marks } = JSON.parse(readFileSync(phasesFile, 'utf8')) as PhasesFile;
   const windows: [number, number][] = [];
   marks.forEach((m, i) => {
@@ -82,7 +84,13 @@ function summarize(profileFile: string): Summary {
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const windows = windowsOf(profileFile);
-  const s: Summary = { total: 0, windows: windows?.length ?? 0, selfByFn: new Map(), selfByWhere: new Map(), inclusive: new Map() };
+  const s: Summary = {
+    total: 0,
+    windows: windows?.length ?? 0,
+    selfByFn: new Map(),
+    selfByWhere: new Map(),
+    inclusive: new Map(),
+  };
   let at = profile.startTime;
   let w = 0;
   profile.samples.forEach((id, i) => {
@@ -116,30 +124,43 @@ function summarize(profileFile: string): Summary {
 function print(title: string, m: Map<string, number>, total: number): void {
   console.log(`\n${title}`);
   for (const [k, t] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top)) {
-    console.log(`${(t / 1000).toFixed(1).padStart(9)} ms ${((100 * t) / total).toFixed(1).padStart(5)}%  ${k}`);
+    console.log(
+      `${(t / 1000).toFixed(1).padStart(9)} ms ${((100 * t) / total).toFixed(1).padStart(5)}%  ${k}`,
+    );
   }
 }
 
 const mine = summarize(file);
-console.log(`sampled, not idle${phase === undefined ? '' : `, ${phase} phase of ${mine.windows} batches`}: ${(mine.total / 1000).toFixed(0)} ms`);
+console.log(
+  `sampled, not idle${phase === undefined ? '' : `, ${phase} phase of ${mine.windows} batches`}: ${(mine.total / 1000).toFixed(0)} ms`,
+);
 print('self time by package/file', mine.selfByWhere, mine.total);
 print('self time by function', mine.selfByFn, mine.total);
-if (filter !== '') print(`inclusive time of frames matching "${filter}"`, mine.inclusive, mine.total);
+if (filter !== '')
+  print(`inclusive time of frames matching "${filter}"`, mine.inclusive, mine.total);
 
 const againstFile = options.get('against');
 if (againstFile !== undefined) {
   const other = summarize(againstFile);
-  console.log(`\nagainst ${path.basename(againstFile)}: ${(other.total / 1000).toFixed(0)} ms sampled, not idle${phase === undefined ? '' : ` over ${other.windows} batches`}; difference ${((mine.total - other.total) / 1000).toFixed(0)} ms`);
-  if (mine.windows !== other.windows) console.log(`WARNING: the profiles cover ${mine.windows} and ${other.windows} batches; the differences below are not like for like`);
+  console.log(
+    `\nagainst ${path.basename(againstFile)}: ${(other.total / 1000).toFixed(0)} ms sampled, not idle${phase === undefined ? '' : ` over ${other.windows} batches`}; difference ${((mine.total - other.total) / 1000).toFixed(0)} ms`,
+  );
+  if (mine.windows !== other.windows)
+    console.log(
+      `WARNING: the profiles cover ${mine.windows} and ${other.windows} batches; the differences below are not like for like`,
+    );
   for (const [title, a, b] of [
     ['self time difference by package/file (this − other)', mine.selfByWhere, other.selfByWhere],
     ['self time difference by function (this − other)', mine.selfByFn, other.selfByFn],
   ] as const) {
     const diff = new Map<string, number>();
-    for (const k of new Set([...a.keys(), ...b.keys()])) diff.set(k, (a.get(k) ?? 0) - (b.get(k) ?? 0));
+    for (const k of new Set([...a.keys(), ...b.keys()]))
+      diff.set(k, (a.get(k) ?? 0) - (b.get(k) ?? 0));
     console.log(`\n${title}`);
     for (const [k, t] of [...diff].sort((x, y) => Math.abs(y[1]) - Math.abs(x[1])).slice(0, top)) {
-      console.log(`${(t / 1000).toFixed(1).padStart(9)} ms  ${((a.get(k) ?? 0) / 1000).toFixed(1).padStart(8)} vs ${((b.get(k) ?? 0) / 1000).toFixed(1).padStart(8)}  ${k}`);
+      console.log(
+        `${(t / 1000).toFixed(1).padStart(9)} ms  ${((a.get(k) ?? 0) / 1000).toFixed(1).padStart(8)} vs ${((b.get(k) ?? 0) / 1000).toFixed(1).padStart(8)}  ${k}`,
+      );
     }
   }
 }

@@ -46,8 +46,13 @@ const HEAP_LOGINS = Number(setting('heap-logins', 'BENCH_HEAP_LOGINS', '20000'))
 const BURST = Number(setting('burst', 'BENCH_BURST', '200'));
 const CPU_PROF = setting('cpu-prof', 'BENCH_CPU_PROF', '');
 /** Contenders to run (all by default); a subset is for investigations, and targets that need a missing one read n/a. */
-const SELECTED: Contender[] = [...new Set(setting('contenders', 'BENCH_CONTENDERS', CONTENDERS.join(',')).split(','))].map((name) => {
-  if (!(CONTENDERS as readonly string[]).includes(name)) throw new Error(`bench: unknown contender ${JSON.stringify(name)}; choose from ${CONTENDERS.join(', ')}`);
+const SELECTED: Contender[] = [
+  ...new Set(setting('contenders', 'BENCH_CONTENDERS', CONTENDERS.join(',')).split(',')),
+].map((name) => {
+  if (!(CONTENDERS as readonly string[]).includes(name))
+    throw new Error(
+      `bench: unknown contender ${JSON.stringify(name)}; choose from ${CONTENDERS.join(', ')}`,
+    );
   return name as Contender;
 });
 const OUT = setting('out', 'BENCH_OUT', path.join(BENCH_DIR, 'results', 'latest.json'));
@@ -122,26 +127,47 @@ class Bench {
 
   /** Starts a contender's app; `profiled` apps (the ones measured over the rounds) honour --cpu-prof. */
   startApp(contender: Contender, profiled = false): Promise<Child> {
-    const flags = profiled && CPU_PROF.split(',').includes(contender) ? ['--cpu-prof', `--cpu-prof-dir=${path.join(path.dirname(OUT), 'prof')}`] : [];
-    return Child.start(path.join(BENCH_DIR, 'app.ts'), { BENCH_CONTENDER: contender, BENCH_EMULATOR_URL: this.emulatorURL }, flags);
+    const flags =
+      profiled && CPU_PROF.split(',').includes(contender)
+        ? ['--cpu-prof', `--cpu-prof-dir=${path.join(path.dirname(OUT), 'prof')}`]
+        : [];
+    return Child.start(
+      path.join(BENCH_DIR, 'app.ts'),
+      { BENCH_CONTENDER: contender, BENCH_EMULATOR_URL: this.emulatorURL },
+      flags,
+    );
   }
 
   /** Runs one batch of `n` logins at `concurrency`. */
-  async batch(contender: Contender, app: Child, n: number, concurrency: number, round: number, latencyMs: number, callbackConcurrency = concurrency): Promise<Batch> {
+  async batch(
+    contender: Contender,
+    app: Child,
+    n: number,
+    concurrency: number,
+    round: number,
+    latencyMs: number,
+    callbackConcurrency = concurrency,
+  ): Promise<Batch> {
     const appURL = (app.info as { url: string }).url;
     const before = await app.call<AppStats>('stats', { phase: 'login', round });
     const t0 = performance.now();
-    const pending: PendingLogin[] = await pool(n, concurrency, (i) => this.client.start(appURL, ACCOUNTS[i % ACCOUNTS.length] ?? 'work'));
+    const pending: PendingLogin[] = await pool(n, concurrency, (i) =>
+      this.client.start(appURL, ACCOUNTS[i % ACCOUNTS.length] ?? 'work'),
+    );
 
     await this.emulator.call('resetCounts');
     const cbStart = await app.call<AppStats>('stats', { phase: 'callback', round });
     const t1 = performance.now();
-    const callbacks = await pool(n, callbackConcurrency, (i) => this.client.callback(pending[i] as PendingLogin));
+    const callbacks = await pool(n, callbackConcurrency, (i) =>
+      this.client.callback(pending[i] as PendingLogin),
+    );
     const t2 = performance.now();
     const cbEnd = await app.call<AppStats>('stats', { phase: 'session-check', round });
     const counts = await this.emulator.call<EmulatorCounts>('counts');
 
-    const ids = await pool(n, concurrency, (i) => this.client.sessionUser(appURL, callbacks[i]?.cookie ?? ''));
+    const ids = await pool(n, concurrency, (i) =>
+      this.client.sessionUser(appURL, callbacks[i]?.cookie ?? ''),
+    );
     const t3 = performance.now();
     const after = await app.call<AppStats>('stats', { phase: 'end', round });
     const heap = await app.call<AppStats>('gc');
@@ -151,7 +177,11 @@ class Bench {
     for (let i = 0; i < n; i++) {
       const cb = callbacks[i];
       const expected = expectedUserId(contender, pending[i]?.account ?? '');
-      const problem = !cb?.ok ? `callback: ${cb?.detail ?? 'no result'}` : ids[i] !== expected ? `session holds ${String(ids[i])}, expected ${expected}` : undefined;
+      const problem = !cb?.ok
+        ? `callback: ${cb?.detail ?? 'no result'}`
+        : ids[i] !== expected
+          ? `session holds ${String(ids[i])}, expected ${expected}`
+          : undefined;
       if (problem !== undefined) {
         errors += 1;
         firstError ??= problem;
@@ -192,7 +222,8 @@ class Bench {
 function summarize(batches: Batch[], latencyMs: number): Summary[] {
   const at = batches.filter((b) => b.latencyMs === latencyMs);
   const rounds = [...new Set(at.map((b) => b.round))];
-  const inRound = (round: number, contender: Contender): Batch | undefined => at.find((b) => b.round === round && b.contender === contender);
+  const inRound = (round: number, contender: Contender): Batch | undefined =>
+    at.find((b) => b.round === round && b.contender === contender);
   return SELECTED.map((contender) => {
     const mine = at.filter((b) => b.contender === contender);
     const ratio = (other: Contender, pick: (b: Batch) => number): number =>
@@ -245,10 +276,22 @@ function table(summaries: Summary[]): string {
 export interface BenchResults {
   date: string;
   machine: string;
-  settings: { contenders: Contender[]; logins: number; loginsWithLatency: number; concurrency: number; rounds: number; latenciesMs: number[]; heapLogins: number; burst: number };
+  settings: {
+    contenders: Contender[];
+    logins: number;
+    loginsWithLatency: number;
+    concurrency: number;
+    rounds: number;
+    latenciesMs: number[];
+    heapLogins: number;
+    burst: number;
+  };
   summaries: Summary[];
   targets: Target[];
-  extras: { coldBurst: { logins: number; jwksRequests: number; errors: number } | undefined; heap: { afterLogins: number; heapMB: number }[] };
+  extras: {
+    coldBurst: { logins: number; jwksRequests: number; errors: number } | undefined;
+    heap: { afterLogins: number; heapMB: number }[];
+  };
   batches: Batch[];
   durationSeconds: number;
 }
@@ -262,7 +305,9 @@ interface Target {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  log(`bench: N=${N} per batch (${N_LATENCY} with latency), concurrency ${CONCURRENCY}, ${ROUNDS} rounds, latencies ${LATENCIES.join('/')} ms, heap check ${HEAP_LOGINS} logins, cold burst ${BURST}`);
+  log(
+    `bench: N=${N} per batch (${N_LATENCY} with latency), concurrency ${CONCURRENCY}, ${ROUNDS} rounds, latencies ${LATENCIES.join('/')} ms, heap check ${HEAP_LOGINS} logins, cold burst ${BURST}`,
+  );
   const emulator = await Child.start(path.join(BENCH_DIR, 'emulator-process.ts'), {});
   const bench = new Bench(emulator);
   const apps = new Map<Contender, Child>();
@@ -281,15 +326,25 @@ async function main(): Promise<void> {
       await emulator.call('setLatency', latency);
       const n = latency > 0 ? N_LATENCY : N;
       for (const contender of SELECTED) {
-        const warm = await bench.batch(contender, app(contender), Math.min(n, 100), Math.max(CONCURRENCY, 8), -1, latency);
-        if (warm.errors > 0) throw new Error(`${contender} warm-up failed: ${warm.firstError ?? ''}`);
+        const warm = await bench.batch(
+          contender,
+          app(contender),
+          Math.min(n, 100),
+          Math.max(CONCURRENCY, 8),
+          -1,
+          latency,
+        );
+        if (warm.errors > 0)
+          throw new Error(`${contender} warm-up failed: ${warm.firstError ?? ''}`);
       }
       for (let round = 0; round < ROUNDS; round++) {
         const order = SELECTED.map((_, i) => SELECTED[(i + round) % SELECTED.length] as Contender);
         for (const contender of order) {
           const b = await bench.batch(contender, app(contender), n, CONCURRENCY, round, latency);
           batches.push(b);
-          log(`  ${latency} ms round ${round + 1} ${contender.padEnd(18)} p50 ${b.p50.toFixed(2)} ms, ${b.callbacksPerSec.toFixed(0)} callbacks/s, CPU ${b.cpuMsPerCallback.toFixed(3)} ms/callback, ${b.microsoftRequestsPerLogin.toFixed(2)} req/login${b.errors ? `, ${b.errors} errors (${b.firstError ?? ''})` : ''}`);
+          log(
+            `  ${latency} ms round ${round + 1} ${contender.padEnd(18)} p50 ${b.p50.toFixed(2)} ms, ${b.callbacksPerSec.toFixed(0)} callbacks/s, CPU ${b.cpuMsPerCallback.toFixed(3)} ms/callback, ${b.microsoftRequestsPerLogin.toFixed(2)} req/login${b.errors ? `, ${b.errors} errors (${b.firstError ?? ''})` : ''}`,
+          );
         }
       }
     }
@@ -302,7 +357,9 @@ async function main(): Promise<void> {
       const fresh = await bench.startApp('graph');
       const b = await bench.batch('graph', fresh, BURST, 32, 0, 20, BURST);
       burst = { logins: BURST, jwksRequests: b.requestsByRoute.jwks ?? 0, errors: b.errors };
-      log(`  cold burst: ${BURST} concurrent callbacks → ${burst.jwksRequests} JWKS request(s), ${b.errors} errors`);
+      log(
+        `  cold burst: ${BURST} concurrent callbacks → ${burst.jwksRequests} JWKS request(s), ${b.errors} errors`,
+      );
       await fresh.stop();
     }
 
@@ -319,7 +376,8 @@ async function main(): Promise<void> {
         done += n;
         errors += b.errors;
         heap.push({ afterLogins: done, heapMB: b.heapMB });
-        if (done % 5000 === 0 || done === chunk) log(`  heap after ${done} logins: ${b.heapMB.toFixed(2)} MB`);
+        if (done % 5000 === 0 || done === chunk)
+          log(`  heap after ${done} logins: ${b.heapMB.toFixed(2)} MB`);
       }
       if (errors > 0) log(`  heap run: ${errors} errors`);
       await fresh.stop();
@@ -331,7 +389,8 @@ async function main(): Promise<void> {
   }
 
   const summaries = LATENCIES.map((l) => summarize(batches, l));
-  const find = (latency: number, c: Contender): Summary | undefined => summaries.flat().find((s) => s.latencyMs === latency && s.contender === c);
+  const find = (latency: number, c: Contender): Summary | undefined =>
+    summaries.flat().find((s) => s.latencyMs === latency && s.contender === c);
   const ran = (c: Contender): boolean => SELECTED.includes(c);
   const targets: Target[] = [];
   for (const latency of LATENCIES) {
@@ -349,19 +408,29 @@ async function main(): Promise<void> {
   const idAll = batches.filter((b) => b.contender === 'id_token');
   targets.push({
     target: "'id_token': exactly 1 Microsoft request per login (every batch, every latency)",
-    measured: idAll.length > 0 ? `${[...new Set(idAll.map((b) => fixed(b.microsoftRequestsPerLogin, 3)))].join(', ')} per login` : 'not run',
-    met: ran('id_token') ? idAll.length > 0 && idAll.every((b) => b.microsoftRequestsPerLogin === 1) : null,
+    measured:
+      idAll.length > 0
+        ? `${[...new Set(idAll.map((b) => fixed(b.microsoftRequestsPerLogin, 3)))].join(', ')} per login`
+        : 'not run',
+    met: ran('id_token')
+      ? idAll.length > 0 && idAll.every((b) => b.microsoftRequestsPerLogin === 1)
+      : null,
   });
   const id20 = find(20, 'id_token');
   targets.push({
     target: "'id_token' callback p50 ≤ 0.55× passport-microsoft's @ 20 ms",
-    measured: id20 ? `${fixed(id20.p50VsPassportMicrosoft, 3)}× (median of per-round ratios; medians ${fixed(id20.p50, 2)} vs ${fixed(find(20, 'passport-microsoft')?.p50 ?? NaN, 2)} ms)` : 'not run',
-    met: id20 !== undefined && ran('passport-microsoft') ? id20.p50VsPassportMicrosoft <= 0.55 : null,
+    measured: id20
+      ? `${fixed(id20.p50VsPassportMicrosoft, 3)}× (median of per-round ratios; medians ${fixed(id20.p50, 2)} vs ${fixed(find(20, 'passport-microsoft')?.p50 ?? NaN, 2)} ms)`
+      : 'not run',
+    met:
+      id20 !== undefined && ran('passport-microsoft') ? id20.p50VsPassportMicrosoft <= 0.55 : null,
   });
   const g20 = find(20, 'graph');
   targets.push({
     target: "'graph' callback p50 ≤ 1.05× the floor @ 20 ms",
-    measured: g20 ? `${fixed(g20.p50VsFloor, 3)}× (median of per-round ratios; medians ${fixed(g20.p50, 2)} vs ${fixed(find(20, 'floor')?.p50 ?? NaN, 2)} ms)` : 'not run',
+    measured: g20
+      ? `${fixed(g20.p50VsFloor, 3)}× (median of per-round ratios; medians ${fixed(g20.p50, 2)} vs ${fixed(find(20, 'floor')?.p50 ?? NaN, 2)} ms)`
+      : 'not run',
     met: g20 !== undefined && ran('floor') ? g20.p50VsFloor <= 1.05 : null,
   });
   targets.push({
@@ -374,7 +443,10 @@ async function main(): Promise<void> {
   const growth = heap1k && heapEnd ? heapEnd.heapMB - heap1k.heapMB : NaN;
   targets.push({
     target: `retained heap after ${HEAP_LOGINS} logins within 5 MB of after 1k ('graph')`,
-    measured: heap1k && heapEnd ? `${fixed(heap1k.heapMB, 2)} MB → ${fixed(heapEnd.heapMB, 2)} MB (${growth >= 0 ? '+' : ''}${fixed(growth, 2)} MB)` : 'not run',
+    measured:
+      heap1k && heapEnd
+        ? `${fixed(heap1k.heapMB, 2)} MB → ${fixed(heapEnd.heapMB, 2)} MB (${growth >= 0 ? '+' : ''}${fixed(growth, 2)} MB)`
+        : 'not run',
     met: Number.isFinite(growth) && growth <= 5,
   });
 
@@ -383,7 +455,9 @@ async function main(): Promise<void> {
   const lines: string[] = [];
   lines.push(`# Benchmark: Sign in with Microsoft, callback side`);
   lines.push('');
-  lines.push(`Machine: ${machine}. ${N} logins per batch at 0 ms and ${N_LATENCY} with latency, closed loop at concurrency ${CONCURRENCY}, ${ROUNDS} interleaved rounds (medians), emulator on 127.0.0.1 in its own process; each app in its own process.`);
+  lines.push(
+    `Machine: ${machine}. ${N} logins per batch at 0 ms and ${N_LATENCY} with latency, closed loop at concurrency ${CONCURRENCY}, ${ROUNDS} interleaved rounds (medians), emulator on 127.0.0.1 in its own process; each app in its own process.`,
+  );
   for (const s of summaries) {
     lines.push('');
     lines.push(`## ${s[0]?.latencyMs ?? 0} ms emulated latency per Microsoft response`);
@@ -395,14 +469,26 @@ async function main(): Promise<void> {
   lines.push('');
   lines.push('| target | measured | result |');
   lines.push('| --- | --- | --- |');
-  for (const t of targets) lines.push(`| ${t.target} | ${t.measured} | ${t.met === null ? 'n/a' : t.met ? 'met' : 'MISSED'} |`);
+  for (const t of targets)
+    lines.push(
+      `| ${t.target} | ${t.measured} | ${t.met === null ? 'n/a' : t.met ? 'met' : 'MISSED'} |`,
+    );
   lines.push('');
   lines.push('## Extras');
   lines.push('');
-  lines.push(`- JWKS requests for ${BURST} concurrent callbacks on a cold key cache (fresh 'graph' app, 20 ms latency): ${burst?.jwksRequests ?? 'n/a'}`);
-  lines.push(`- Retained heap after forced GC ('graph', fresh app): ${heap.filter((h) => h.afterLogins === 1000 || h.afterLogins % 5000 === 0).map((h) => `${h.afterLogins} logins ${h.heapMB.toFixed(2)} MB`).join(', ')}`);
+  lines.push(
+    `- JWKS requests for ${BURST} concurrent callbacks on a cold key cache (fresh 'graph' app, 20 ms latency): ${burst?.jwksRequests ?? 'n/a'}`,
+  );
+  lines.push(
+    `- Retained heap after forced GC ('graph', fresh app): ${heap
+      .filter((h) => h.afterLogins === 1000 || h.afterLogins % 5000 === 0)
+      .map((h) => `${h.afterLogins} logins ${h.heapMB.toFixed(2)} MB`)
+      .join(', ')}`,
+  );
   lines.push('');
-  lines.push(`Columns: callback latency and app CPU per callback are measured over the callback phase alone; app CPU per login covers GET /login, the callback and the session check. Microsoft requests and new connections are counted by the emulator during the callback phase (only the app talks to it then). The floor is a framework-free node:http app that makes only the token POST and the Graph GET, over keep-alive. Run: \`npm run bench\` (${((Date.now() - started) / 1000).toFixed(0)} s here).`);
+  lines.push(
+    `Columns: callback latency and app CPU per callback are measured over the callback phase alone; app CPU per login covers GET /login, the callback and the session check. Microsoft requests and new connections are counted by the emulator during the callback phase (only the app talks to it then). The floor is a framework-free node:http app that makes only the token POST and the Graph GET, over keep-alive. Run: \`npm run bench\` (${((Date.now() - started) / 1000).toFixed(0)} s here).`,
+  );
   const markdown = lines.join('\n');
   process.stdout.write(`${markdown}\n`);
 
@@ -410,7 +496,16 @@ async function main(): Promise<void> {
   const json: BenchResults = {
     date: new Date().toISOString(),
     machine,
-    settings: { contenders: SELECTED, logins: N, loginsWithLatency: N_LATENCY, concurrency: CONCURRENCY, rounds: ROUNDS, latenciesMs: LATENCIES, heapLogins: HEAP_LOGINS, burst: BURST },
+    settings: {
+      contenders: SELECTED,
+      logins: N,
+      loginsWithLatency: N_LATENCY,
+      concurrency: CONCURRENCY,
+      rounds: ROUNDS,
+      latenciesMs: LATENCIES,
+      heapLogins: HEAP_LOGINS,
+      burst: BURST,
+    },
     summaries: summaries.flat(),
     targets,
     extras: { coldBurst: burst, heap },
@@ -419,7 +514,9 @@ async function main(): Promise<void> {
   };
   writeFileSync(OUT, `${JSON.stringify(json, null, 2)}\n`);
   writeFileSync(OUT.replace(/\.json$/, '.md'), `${markdown}\n`);
-  log(`bench: wrote ${path.relative(process.cwd(), OUT)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  log(
+    `bench: wrote ${path.relative(process.cwd(), OUT)} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
 }
 
 main().catch((err: unknown) => {

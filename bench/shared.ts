@@ -6,7 +6,13 @@ import { DEFAULT_CLIENT, DEMO_USERS } from '../lib/emulator/index.js';
 import type { EmulatorClient } from '../lib/emulator/index.js';
 
 /** The contenders, in the order of the first round. */
-export const CONTENDERS = ['graph', 'id_token', 'passport-microsoft', 'passport-oauth2', 'floor'] as const;
+export const CONTENDERS = [
+  'graph',
+  'id_token',
+  'passport-microsoft',
+  'passport-oauth2',
+  'floor',
+] as const;
 export type Contender = (typeof CONTENDERS)[number];
 
 /** Human-readable contender names for the table. */

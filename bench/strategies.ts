@@ -20,12 +20,16 @@ interface SessionUser {
 }
 
 /** The Passport strategy of a contender, pointed at the emulator. */
-export function strategyFor(which: Exclude<Contender, 'floor'>, emulatorURL: string): PassportStrategy {
+export function strategyFor(
+  which: Exclude<Contender, 'floor'>,
+  emulatorURL: string,
+): PassportStrategy {
   const authority = `${emulatorURL}/common`;
   const authorizationURL = `${authority}/oauth2/v2.0/authorize`;
   const tokenURL = `${authority}/oauth2/v2.0/token`;
   const graphMe = `${emulatorURL}/v1.0/me`;
-  const verify = (_at: string, _rt: string, profile: { id: string }, done: VerifyCallback): void => done(null, { id: profile.id } satisfies SessionUser);
+  const verify = (_at: string, _rt: string, profile: { id: string }, done: VerifyCallback): void =>
+    done(null, { id: profile.id } satisfies SessionUser);
   switch (which) {
     case 'graph':
     case 'id_token':
@@ -39,7 +43,8 @@ export function strategyFor(which: Exclude<Contender, 'floor'>, emulatorURL: str
           scope: [...SCOPE],
           profileSource: which,
         },
-        (_at: string, _rt: string | undefined, profile: MicrosoftProfile, done) => done(null, { id: profile.id } satisfies SessionUser),
+        (_at: string, _rt: string | undefined, profile: MicrosoftProfile, done) =>
+          done(null, { id: profile.id } satisfies SessionUser),
       );
     case 'passport-microsoft':
       return new MicrosoftStrategy(
@@ -73,13 +78,20 @@ export function strategyFor(which: Exclude<Contender, 'floor'>, emulatorURL: str
         },
         verify,
       );
-      strategy.userProfile = function userProfile(accessToken: string, done: (err?: unknown, profile?: unknown) => void): void {
+      strategy.userProfile = function userProfile(
+        accessToken: string,
+        done: (err?: unknown, profile?: unknown) => void,
+      ): void {
         this._oauth2.useAuthorizationHeaderforGET(true);
         this._oauth2.get(graphMe, accessToken, (err, body) => {
           if (err) return done(new Error('failed to fetch user profile', { cause: err }));
           try {
             const json = JSON.parse(String(body)) as { id?: unknown; displayName?: unknown };
-            done(null, { provider: 'microsoft', id: String(json.id), displayName: String(json.displayName ?? '') });
+            done(null, {
+              provider: 'microsoft',
+              id: String(json.id),
+              displayName: String(json.displayName ?? ''),
+            });
           } catch (e) {
             done(e);
           }

@@ -17,14 +17,17 @@ import { fromBuild } from './build.js';
 
 // The verifier as published (see build.ts).
 const { JwksCache } = fromBuild<{ JwksCache: typeof JwksCacheClass }>('idtoken/jwks.js');
-const { IdTokenVerifier } = fromBuild<{ IdTokenVerifier: typeof IdTokenVerifierClass }>('idtoken/verify.js');
+const { IdTokenVerifier } = fromBuild<{ IdTokenVerifier: typeof IdTokenVerifierClass }>(
+  'idtoken/verify.js',
+);
 
 const IDLE_MS = 10;
 
 /** CPU µs per call of `fn`: `n` calls, `concurrency` at a time, back to back. */
 async function busy(n: number, concurrency: number, fn: () => Promise<unknown>): Promise<number> {
   const cpu = process.cpuUsage();
-  for (let i = 0; i < n; i += concurrency) await Promise.all(Array.from({ length: concurrency }, fn));
+  for (let i = 0; i < n; i += concurrency)
+    await Promise.all(Array.from({ length: concurrency }, fn));
   const used = process.cpuUsage(cpu);
   return (used.user + used.system) / n;
 }
@@ -50,32 +53,70 @@ async function main(): Promise<void> {
     const user = DEMO_USERS.find((u) => u.key === 'work');
     if (user === undefined) throw new Error('no work user');
     const now = Math.floor(Date.now() / 1000);
-    const token = await emulator.signIdToken({ ver: '2.0', iss: emulator.issuer(user.tid), sub: 's', aud: DEFAULT_CLIENT.clientId, exp: now + 3600, iat: now, nbf: now, tid: user.tid, oid: user.oid, nonce: 'n' });
+    const token = await emulator.signIdToken({
+      ver: '2.0',
+      iss: emulator.issuer(user.tid),
+      sub: 's',
+      aud: DEFAULT_CLIENT.clientId,
+      exp: now + 3600,
+      iat: now,
+      nbf: now,
+      tid: user.tid,
+      oid: user.oid,
+      nonce: 'n',
+    });
     const jwksURL = `${emulator.authority('common')}/discovery/v2.0/keys`;
     const jwks = new JwksCache({ url: jwksURL, timeout: 5000 });
-    const verifier = new IdTokenVerifier({ clientID: DEFAULT_CLIENT.clientId, tenantKind: 'common', tenant: 'common', issuerBase: emulator.url, clockTolerance: 300, jwks });
+    const verifier = new IdTokenVerifier({
+      clientID: DEFAULT_CLIENT.clientId,
+      tenantKind: 'common',
+      tenant: 'common',
+      issuerBase: emulator.url,
+      clockTolerance: 300,
+      jwks,
+    });
 
     // The signature alone, for scale: the token's key from the JWKS, as a KeyObject and a CryptoKey.
     const [header = '', payload = '', signature = ''] = token.split('.');
-    const { kid } = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { kid: string };
-    const { keys } = (await (await fetch(jwksURL)).json()) as { keys: (JsonWebKey & { kid?: string })[] };
+    const { kid } = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as {
+      kid: string;
+    };
+    const { keys } = (await (await fetch(jwksURL)).json()) as {
+      keys: (JsonWebKey & { kid?: string })[];
+    };
     const jwk = keys.find((k) => k.kid === kid);
     if (jwk === undefined) throw new Error(`no key ${kid} in the JWKS`);
     const keyObject = createPublicKey({ key: jwk, format: 'jwk' });
-    const cryptoKey = await webcrypto.subtle.importKey('jwk', jwk, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['verify']);
+    const cryptoKey = await webcrypto.subtle.importKey(
+      'jwk',
+      jwk,
+      { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+      false,
+      ['verify'],
+    );
     const signingInput = Buffer.from(`${header}.${payload}`);
     const sig = Buffer.from(signature, 'base64url');
 
     const contenders: [string, () => Promise<unknown>][] = [
       ['IdTokenVerifier.verify (jose, WebCrypto)', () => verifier.verify(token, { nonce: 'n' })],
-      ['signature alone, crypto.subtle.verify', async () => {
-        if (!(await webcrypto.subtle.verify('RSASSA-PKCS1-v1_5', cryptoKey, sig, signingInput))) throw new Error('signature does not verify');
-      }],
-      ['signature alone, synchronous crypto.verify', async () => {
-        if (!verifySync('sha256', signingInput, keyObject, sig)) throw new Error('signature does not verify');
-      }],
+      [
+        'signature alone, crypto.subtle.verify',
+        async () => {
+          if (!(await webcrypto.subtle.verify('RSASSA-PKCS1-v1_5', cryptoKey, sig, signingInput)))
+            throw new Error('signature does not verify');
+        },
+      ],
+      [
+        'signature alone, synchronous crypto.verify',
+        async () => {
+          if (!verifySync('sha256', signingInput, keyObject, sig))
+            throw new Error('signature does not verify');
+        },
+      ],
     ];
-    console.log(`CPU µs per call (Node ${process.version}; ${n} busy calls, ${idleN} after ${IDLE_MS} ms idle)`);
+    console.log(
+      `CPU µs per call (Node ${process.version}; ${n} busy calls, ${idleN} after ${IDLE_MS} ms idle)`,
+    );
     console.log('| what | busy, 1 at a time | busy, 8 at a time | after idle |');
     console.log('| --- | --- | --- | --- |');
     for (const [name, fn] of contenders) {

@@ -10,9 +10,21 @@ import session from 'express-session';
 import type { Store } from 'express-session';
 import helmet from 'helmet';
 import passportModule from 'passport';
-import { GraphError, IdTokenError, MicrosoftAuthorizationError, MicrosoftHttpError, MicrosoftTokenError, ProfileError, StateError } from '../lib/errors.js';
+import {
+  GraphError,
+  IdTokenError,
+  MicrosoftAuthorizationError,
+  MicrosoftHttpError,
+  MicrosoftTokenError,
+  ProfileError,
+  StateError,
+} from '../lib/errors.js';
 import { Strategy } from '../lib/strategy.js';
-import type { MicrosoftAuthenticateOptions, MicrosoftProfile, VerifyCallback } from '../lib/types.js';
+import type {
+  MicrosoftAuthenticateOptions,
+  MicrosoftProfile,
+  VerifyCallback,
+} from '../lib/types.js';
 import type { AppConfig } from './config.js';
 import { STYLE_HASH, errorPage, homePage, profilePage } from './html.js';
 import type { Detail, LayoutOptions, ProfileView } from './html.js';
@@ -57,7 +69,8 @@ const SESSION_MAX_AGE_MS = 8 * 60 * 60 * 1000;
 export function safeReturnTo(value: unknown): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > 2048) return '/';
   // eslint-disable-next-line no-control-regex
-  if (!value.startsWith('/') || value.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(value)) return '/';
+  if (!value.startsWith('/') || value.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(value))
+    return '/';
   let url: URL;
   try {
     url = new URL(value, 'http://app.invalid');
@@ -78,8 +91,13 @@ function photoSummary(value: string): string {
 export function sessionUserFrom(profile: MicrosoftProfile): SessionUser {
   const { _raw: _ignored, ...rest } = profile;
   const shown: Record<string, unknown> = { ...rest };
-  if (profile.photos) shown['photos'] = profile.photos.map((p) => ({ value: photoSummary(p.value) }));
-  const user: SessionUser = { id: profile.id, displayName: profile.displayName, profileJson: JSON.stringify(shown, null, 2) };
+  if (profile.photos)
+    shown['photos'] = profile.photos.map((p) => ({ value: photoSummary(p.value) }));
+  const user: SessionUser = {
+    id: profile.id,
+    displayName: profile.displayName,
+    profileJson: JSON.stringify(shown, null, 2),
+  };
   const email = profile.emails?.[0];
   if (email) {
     user.email = email.value;
@@ -99,7 +117,11 @@ export function sessionUserFrom(profile: MicrosoftProfile): SessionUser {
 function isSessionUser(value: unknown): value is SessionUser {
   if (value === null || typeof value !== 'object') return false;
   const v = value as Record<string, unknown>;
-  return typeof v['id'] === 'string' && typeof v['displayName'] === 'string' && typeof v['profileJson'] === 'string';
+  return (
+    typeof v['id'] === 'string' &&
+    typeof v['displayName'] === 'string' &&
+    typeof v['profileJson'] === 'string'
+  );
 }
 
 function currentUser(req: Request): SessionUser | undefined {
@@ -149,30 +171,44 @@ function firstLine(text: string): string {
   return (text.split(/\r?\n/)[0] ?? '').trim();
 }
 
-function diagnostics(fields: { error?: unknown; aadsts?: unknown; traceId?: unknown; correlationId?: unknown; timestamp?: unknown }): Detail[] {
+function diagnostics(fields: {
+  error?: unknown;
+  aadsts?: unknown;
+  traceId?: unknown;
+  correlationId?: unknown;
+  timestamp?: unknown;
+}): Detail[] {
   const details: Detail[] = [];
   if (typeof fields.error === 'string') details.push(['Error', fields.error, 'error-code']);
-  if (typeof fields.aadsts === 'number') details.push(['Microsoft error code', `AADSTS${fields.aadsts}`, 'aadsts']);
+  if (typeof fields.aadsts === 'number')
+    details.push(['Microsoft error code', `AADSTS${fields.aadsts}`, 'aadsts']);
   if (typeof fields.traceId === 'string') details.push(['Trace ID', fields.traceId, 'trace-id']);
-  if (typeof fields.correlationId === 'string') details.push(['Correlation ID', fields.correlationId, 'correlation-id']);
-  if (typeof fields.timestamp === 'string') details.push(['Timestamp', fields.timestamp, 'timestamp']);
+  if (typeof fields.correlationId === 'string')
+    details.push(['Correlation ID', fields.correlationId, 'correlation-id']);
+  if (typeof fields.timestamp === 'string')
+    details.push(['Timestamp', fields.timestamp, 'timestamp']);
   return details;
 }
 
 function summaryOf(kind: string, details: readonly Detail[]): string {
-  return [kind, ...details.map(([label, value]) => `${label.toLowerCase().replace(/ /g, '_')}=${value}`)].join(' ');
+  return [
+    kind,
+    ...details.map(([label, value]) => `${label.toLowerCase().replace(/ /g, '_')}=${value}`),
+  ].join(' ');
 }
 
 /** A Passport failure (`fail`): cancelled, state not verified, tenant refused, … */
 function failureProblem(info: unknown, status: number | undefined): SignInProblem {
   const i = (info !== null && typeof info === 'object' ? info : {}) as Record<string, unknown>;
-  const message = typeof i['message'] === 'string' ? firstLine(i['message']) : 'Sign-in did not complete.';
+  const message =
+    typeof i['message'] === 'string' ? firstLine(i['message']) : 'Sign-in did not complete.';
   const details = diagnostics(i);
   if (i['error'] === 'access_denied') {
     return {
       status: status ?? 401,
       title: 'Sign-in was cancelled',
-      message: 'You cancelled the sign-in, or declined the permissions this app asked for. Nothing was shared with the app.',
+      message:
+        'You cancelled the sign-in, or declined the permissions this app asked for. Nothing was shared with the app.',
       hint: `Microsoft said: ${message}`,
       details,
       summary: summaryOf('sign-in cancelled', details),
@@ -185,7 +221,9 @@ function failureProblem(info: unknown, status: number | undefined): SignInProble
     title: 'Sign-in failed',
     message,
     ...(stateProblem
-      ? { hint: 'The sign-in could not be matched to one started in this browser. Start again from this site; if it keeps happening, check that cookies are allowed and that every instance of the app shares one session store.' }
+      ? {
+          hint: 'The sign-in could not be matched to one started in this browser. Start again from this site; if it keeps happening, check that cookies are allowed and that every instance of the app shares one session store.',
+        }
       : {}),
     details,
     summary: summaryOf(`sign-in failed (${status ?? 401}): ${message}`, details),
@@ -195,16 +233,33 @@ function failureProblem(info: unknown, status: number | undefined): SignInProble
 /** An error (`error`): Microsoft refused, a token, ID-token or Graph problem, or a network failure. */
 function errorProblem(err: unknown): SignInProblem {
   if (err instanceof MicrosoftAuthorizationError) {
-    const details = diagnostics({ error: err.error, aadsts: err.aadsts, traceId: err.traceId, correlationId: err.correlationId, timestamp: err.timestamp });
-    return { status: 502, title: 'Microsoft could not sign you in', message: firstLine(err.errorDescription ?? err.message), details, summary: summaryOf('authorize error', details) };
+    const details = diagnostics({
+      error: err.error,
+      aadsts: err.aadsts,
+      traceId: err.traceId,
+      correlationId: err.correlationId,
+      timestamp: err.timestamp,
+    });
+    return {
+      status: 502,
+      title: 'Microsoft could not sign you in',
+      message: firstLine(err.errorDescription ?? err.message),
+      details,
+      summary: summaryOf('authorize error', details),
+    };
   }
   if (err instanceof MicrosoftTokenError) {
-    const details = diagnostics({ error: err.error, aadsts: err.errorCodes[0], traceId: err.traceId, correlationId: err.correlationId });
+    const details = diagnostics({
+      error: err.error,
+      aadsts: err.errorCodes[0],
+      traceId: err.traceId,
+      correlationId: err.correlationId,
+    });
     return {
       status: 502,
       title: 'Sign-in failed',
       message: firstLine(err.errorDescription ?? err.message),
-      hint: 'Microsoft refused to complete the sign-in. If this keeps happening, the app registration (client id, secret or redirect URI) may not match this app\'s settings.',
+      hint: "Microsoft refused to complete the sign-in. If this keeps happening, the app registration (client id, secret or redirect URI) may not match this app's settings.",
       details,
       summary: summaryOf('token error', details),
     };
@@ -212,24 +267,51 @@ function errorProblem(err: unknown): SignInProblem {
   if (err instanceof GraphError) {
     const details: Detail[] = [['Graph error', err.code, 'error-code']];
     if (err.requestId !== undefined) details.push(['Request ID', err.requestId, 'request-id']);
-    return { status: 502, title: 'Sign-in failed', message: 'Microsoft Graph did not return your profile.', details, summary: summaryOf(`graph error ${err.status ?? ''}`, details) };
+    return {
+      status: 502,
+      title: 'Sign-in failed',
+      message: 'Microsoft Graph did not return your profile.',
+      details,
+      summary: summaryOf(`graph error ${err.status ?? ''}`, details),
+    };
   }
   if (err instanceof MicrosoftHttpError) {
     const details: Detail[] = [['Problem', `${err.code} (${err.endpoint})`, 'error-code']];
-    return { status: 502, title: 'Sign-in failed', message: 'Microsoft could not be reached or answered something unexpected. Please try again.', details, summary: summaryOf('microsoft http error', details) };
+    return {
+      status: 502,
+      title: 'Sign-in failed',
+      message: 'Microsoft could not be reached or answered something unexpected. Please try again.',
+      details,
+      summary: summaryOf('microsoft http error', details),
+    };
   }
   if (err instanceof IdTokenError || err instanceof ProfileError || err instanceof StateError) {
     const details: Detail[] = [['Problem', err.code, 'error-code']];
-    return { status: 502, title: 'Sign-in failed', message: 'The answer from Microsoft could not be verified, so you were not signed in.', details, summary: summaryOf(`${err.name}: ${err.message}`, details) };
+    return {
+      status: 502,
+      title: 'Sign-in failed',
+      message: 'The answer from Microsoft could not be verified, so you were not signed in.',
+      details,
+      summary: summaryOf(`${err.name}: ${err.message}`, details),
+    };
   }
-  return { status: 500, title: 'Sign-in failed', message: 'Something went wrong on our side. Please try again.', details: [], summary: `unexpected sign-in error: ${err instanceof Error ? err.name : typeof err}` };
+  return {
+    status: 500,
+    title: 'Sign-in failed',
+    message: 'Something went wrong on our side. Please try again.',
+    details: [],
+    summary: `unexpected sign-in error: ${err instanceof Error ? err.name : typeof err}`,
+  };
 }
 
 /**
  * Builds the Express app and its strategy. Each call has its own Passport instance, so several apps
  * can live in one process (tests).
  */
-export function createApp(config: AppConfig, deps: AppDeps = {}): { app: express.Express; strategy: Strategy } {
+export function createApp(
+  config: AppConfig,
+  deps: AppDeps = {},
+): { app: express.Express; strategy: Strategy } {
   const log = deps.log ?? ((line: string) => console.error(line));
   const secure = config.baseURL.startsWith('https:');
   const home = `${config.baseURL}/`;
@@ -241,19 +323,28 @@ export function createApp(config: AppConfig, deps: AppDeps = {}): { app: express
       clientSecret: ms.clientSecret,
       callbackURL: `${config.baseURL}/login/callback`,
       // An authority (the emulator's) names the tenant itself; otherwise tenant + cloud pick it.
-      ...(ms.authority !== undefined ? { authority: ms.authority } : { tenant: ms.tenant, cloud: ms.cloud }),
+      ...(ms.authority !== undefined
+        ? { authority: ms.authority }
+        : { tenant: ms.tenant, cloud: ms.cloud }),
       ...(ms.graphBaseURL !== undefined ? { graphBaseURL: ms.graphBaseURL } : {}),
       photo: '96x96',
     },
     // The tokens are not kept: this app needs only the profile. An app that calls Microsoft Graph
     // later would store the refresh token server-side (encrypted), never in a cookie or a page.
-    (_accessToken: string, _refreshToken: string | undefined, profile: MicrosoftProfile, done: VerifyCallback) => done(null, sessionUserFrom(profile)),
+    (
+      _accessToken: string,
+      _refreshToken: string | undefined,
+      profile: MicrosoftProfile,
+      done: VerifyCallback,
+    ) => done(null, sessionUserFrom(profile)),
   );
 
   const passport = new passportModule.Passport();
   passport.use(STRATEGY, strategy);
   passport.serializeUser((user, done) => done(null, user));
-  passport.deserializeUser((stored: unknown, done) => done(null, isSessionUser(stored) ? stored : false));
+  passport.deserializeUser((stored: unknown, done) =>
+    done(null, isSessionUser(stored) ? stored : false),
+  );
 
   const app = express();
   app.set('trust proxy', config.trustProxy);
@@ -306,14 +397,21 @@ export function createApp(config: AppConfig, deps: AppDeps = {}): { app: express
   app.get('/login', (req, res, next) => {
     // Without returnTo, sign-in ends on the "It Works!" page; an unsafe returnTo ends on the home page.
     const requested = req.query['returnTo'];
-    const state: LoginState = { returnTo: requested === undefined ? '/profile' : safeReturnTo(requested) };
+    const state: LoginState = {
+      returnTo: requested === undefined ? '/profile' : safeReturnTo(requested),
+    };
     const options: MicrosoftAuthenticateOptions = { state };
     if (config.responseMode === 'form_post') options.responseMode = 'form_post';
     const mode = req.query['mode'];
     if (mode === 'personal') options.domainHint = 'consumers';
     else if (mode === 'select') options.prompt = 'select_account';
     // @types/passport declares `state` as a string; this strategy carries any JSON value in it.
-    (passport.authenticate(STRATEGY, options as passportModule.AuthenticateOptions) as RequestHandler)(req, res, next);
+    (
+      passport.authenticate(
+        STRATEGY,
+        options as passportModule.AuthenticateOptions,
+      ) as RequestHandler
+    )(req, res, next);
   });
 
   const finishLogin: RequestHandler = (req, res, next) => {
@@ -337,7 +435,9 @@ export function createApp(config: AppConfig, deps: AppDeps = {}): { app: express
           next(loginErr);
           return;
         }
-        log(`signed in: ${user.accountType ?? 'unknown'} account, tenant ${user.tenantId ?? '?'}, object id ${user.objectId ?? user.id}`);
+        log(
+          `signed in: ${user.accountType ?? 'unknown'} account, tenant ${user.tenantId ?? '?'}, object id ${user.objectId ?? user.id}`,
+        );
         res.redirect(303, safeReturnTo(carried?.returnTo));
       });
     };
@@ -360,33 +460,77 @@ export function createApp(config: AppConfig, deps: AppDeps = {}): { app: express
     const sent: unknown = (req.body as Record<string, unknown> | undefined)?.['_csrf'];
     const expected = appSession(req)?.csrfToken;
     if (typeof sent !== 'string' || expected === undefined || !sameSecret(sent, expected)) {
-      send(res, 403, errorPage({ title: 'Sign-out was refused', message: 'The sign-out form was not sent by this site, or it has expired.', hint: 'Go back to the home page and use the Sign out button there.', retry: false }, pageOptions(req)));
+      send(
+        res,
+        403,
+        errorPage(
+          {
+            title: 'Sign-out was refused',
+            message: 'The sign-out form was not sent by this site, or it has expired.',
+            hint: 'Go back to the home page and use the Sign out button there.',
+            retry: false,
+          },
+          pageOptions(req),
+        ),
+      );
       return;
     }
     const user = currentUser(req);
-    const logoutOptions: { postLogoutRedirectUri: string; logoutHint?: string } = { postLogoutRedirectUri: home };
+    const logoutOptions: { postLogoutRedirectUri: string; logoutHint?: string } = {
+      postLogoutRedirectUri: home,
+    };
     if (user?.loginHint !== undefined) logoutOptions.logoutHint = user.loginHint;
     req.session.destroy((err?: unknown) => {
       if (err) {
         next(err);
         return;
       }
-      res.clearCookie(secure ? '__Host-sid' : 'sid', { path: '/', httpOnly: true, secure, sameSite: config.responseMode === 'form_post' ? 'none' : 'lax' });
+      res.clearCookie(secure ? '__Host-sid' : 'sid', {
+        path: '/',
+        httpOnly: true,
+        secure,
+        sameSite: config.responseMode === 'form_post' ? 'none' : 'lax',
+      });
       res.redirect(303, strategy.logoutUrl(logoutOptions));
     });
   });
   app.all('/logout', (_req, res) => {
     res.set('Allow', 'POST');
-    send(res, 405, errorPage({ title: 'Use the Sign out button', message: 'Signing out needs the form on this site (POST /logout).', retry: false }));
+    send(
+      res,
+      405,
+      errorPage({
+        title: 'Use the Sign out button',
+        message: 'Signing out needs the form on this site (POST /logout).',
+        retry: false,
+      }),
+    );
   });
 
   app.use((req, res) => {
-    send(res, 404, errorPage({ title: 'Page not found', message: 'There is nothing at this address.', retry: false }, pageOptions(req)));
+    send(
+      res,
+      404,
+      errorPage(
+        { title: 'Page not found', message: 'There is nothing at this address.', retry: false },
+        pageOptions(req),
+      ),
+    );
   });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    log(`unexpected error on ${req.method} ${req.path}: ${err instanceof Error ? `${err.name}: ${err.message}` : typeof err}`);
+    log(
+      `unexpected error on ${req.method} ${req.path}: ${err instanceof Error ? `${err.name}: ${err.message}` : typeof err}`,
+    );
     if (res.headersSent) return;
-    send(res, 500, errorPage({ title: 'Something went wrong', message: 'The app could not handle this request. Please try again.', retry: false }));
+    send(
+      res,
+      500,
+      errorPage({
+        title: 'Something went wrong',
+        message: 'The app could not handle this request. Please try again.',
+        retry: false,
+      }),
+    );
   });
 
   return { app, strategy };

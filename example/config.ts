@@ -101,12 +101,22 @@ export function readBaseURL(raw: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(`BASE_URL must be an absolute URL such as https://app.example.com or http://localhost:3000; got "${raw}"`);
+    throw new ConfigError(
+      `BASE_URL must be an absolute URL such as https://app.example.com or http://localhost:3000; got "${raw}"`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`BASE_URL must start with https:// (or http:// for localhost); got "${raw}"`);
+    throw new ConfigError(
+      `BASE_URL must start with https:// (or http:// for localhost); got "${raw}"`,
+    );
   }
-  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '' || url.pathname !== '/') {
+  if (
+    url.username !== '' ||
+    url.password !== '' ||
+    url.search !== '' ||
+    url.hash !== '' ||
+    url.pathname !== '/'
+  ) {
     throw new ConfigError(
       `BASE_URL must be only the origin browsers use to reach the app, e.g. https://app.example.com, with no path, query or credentials; got "${raw}"`,
     );
@@ -127,7 +137,8 @@ function readTenant(raw: string | undefined): string {
 function readCloud(raw: string | undefined): MicrosoftCloud {
   if (raw === undefined) return 'global';
   const cloud = CLOUDS.find((c) => c === raw.toLowerCase());
-  if (cloud === undefined) throw new ConfigError(`MICROSOFT_CLOUD must be one of ${CLOUDS.join(', ')}; got "${raw}"`);
+  if (cloud === undefined)
+    throw new ConfigError(`MICROSOFT_CLOUD must be one of ${CLOUDS.join(', ')}; got "${raw}"`);
   return cloud;
 }
 
@@ -157,21 +168,31 @@ function readMicrosoft(env: Env, tenant: string): MicrosoftSettings | undefined 
   const cloudRaw = value(env, 'MICROSOFT_CLOUD');
   if (clientID === undefined && clientSecret === undefined) {
     if (cloudRaw !== undefined) {
-      throw new ConfigError('MICROSOFT_CLOUD is set but MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET are not: set both to sign in with Microsoft, or remove MICROSOFT_CLOUD to use the local emulator');
+      throw new ConfigError(
+        'MICROSOFT_CLOUD is set but MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET are not: set both to sign in with Microsoft, or remove MICROSOFT_CLOUD to use the local emulator',
+      );
     }
     return undefined;
   }
   if (clientID === undefined) {
-    throw new ConfigError('MICROSOFT_CLIENT_SECRET is set but MICROSOFT_CLIENT_ID is not: copy the Application (client) ID from the app registration\'s Overview page in the Microsoft Entra admin center');
+    throw new ConfigError(
+      "MICROSOFT_CLIENT_SECRET is set but MICROSOFT_CLIENT_ID is not: copy the Application (client) ID from the app registration's Overview page in the Microsoft Entra admin center",
+    );
   }
   if (clientSecret === undefined) {
-    throw new ConfigError('MICROSOFT_CLIENT_ID is set but MICROSOFT_CLIENT_SECRET is not: create a client secret under Certificates & secrets and copy its Value');
+    throw new ConfigError(
+      'MICROSOFT_CLIENT_ID is set but MICROSOFT_CLIENT_SECRET is not: create a client secret under Certificates & secrets and copy its Value',
+    );
   }
   if (!GUID.test(clientID)) {
-    throw new ConfigError(`MICROSOFT_CLIENT_ID must be the Application (client) ID, a GUID such as 3f8a1c52-7d0e-4b9a-a6c1-2e5f9b8d7c40, from the app registration's Overview page; got "${clientID}"`);
+    throw new ConfigError(
+      `MICROSOFT_CLIENT_ID must be the Application (client) ID, a GUID such as 3f8a1c52-7d0e-4b9a-a6c1-2e5f9b8d7c40, from the app registration's Overview page; got "${clientID}"`,
+    );
   }
   if (GUID.test(clientSecret)) {
-    throw new ConfigError('MICROSOFT_CLIENT_SECRET looks like the Secret ID (a GUID): copy the secret\'s Value column instead (it is shown only once, right after you create the secret)');
+    throw new ConfigError(
+      "MICROSOFT_CLIENT_SECRET looks like the Secret ID (a GUID): copy the secret's Value column instead (it is shown only once, right after you create the secret)",
+    );
   }
   return { clientID, clientSecret, tenant, cloud: readCloud(cloudRaw) };
 }
@@ -193,10 +214,14 @@ export function readEnv(env: Env): EnvSettings {
   const responseMode = readResponseMode(value(env, 'MICROSOFT_RESPONSE_MODE'));
 
   if (microsoft === undefined && production) {
-    throw new ConfigError('NODE_ENV is production but MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET are not set: the built-in emulator signs anybody in without a password and is for development only');
+    throw new ConfigError(
+      'NODE_ENV is production but MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET are not set: the built-in emulator signs anybody in without a password and is for development only',
+    );
   }
   if (microsoft !== undefined && base.protocol === 'http:' && !LOOPBACK_HOSTS.has(base.hostname)) {
-    throw new ConfigError(`BASE_URL must use https:// with Microsoft: only http://localhost redirect URIs are allowed over plain http; got "${base.origin}"`);
+    throw new ConfigError(
+      `BASE_URL must use https:// with Microsoft: only http://localhost redirect URIs are allowed over plain http; got "${base.origin}"`,
+    );
   }
   if (base.protocol === 'https:' && trustProxy === false) {
     throw new ConfigError(
@@ -211,10 +236,14 @@ export function readEnv(env: Env): EnvSettings {
 
   const sessionSecret = value(env, 'SESSION_SECRET');
   if (sessionSecret !== undefined && sessionSecret.length < MIN_SESSION_SECRET_LENGTH) {
-    throw new ConfigError(`SESSION_SECRET must be at least ${MIN_SESSION_SECRET_LENGTH} characters long (it has ${sessionSecret.length}); generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))"`);
+    throw new ConfigError(
+      `SESSION_SECRET must be at least ${MIN_SESSION_SECRET_LENGTH} characters long (it has ${sessionSecret.length}); generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))"`,
+    );
   }
   if (sessionSecret === undefined && microsoft !== undefined && production) {
-    throw new ConfigError(`SESSION_SECRET is required when NODE_ENV is production: set it to a random string of at least ${MIN_SESSION_SECRET_LENGTH} characters, the same on every instance`);
+    throw new ConfigError(
+      `SESSION_SECRET is required when NODE_ENV is production: set it to a random string of at least ${MIN_SESSION_SECRET_LENGTH} characters, the same on every instance`,
+    );
   }
 
   const redisURL = value(env, 'REDIS_URL');
@@ -226,11 +255,19 @@ export function readEnv(env: Env): EnvSettings {
       protocol = undefined;
     }
     if (protocol !== 'redis:' && protocol !== 'rediss:') {
-      throw new ConfigError(`REDIS_URL must be a redis:// or rediss:// URL such as redis://localhost:6379; got "${redisURL.replace(/\/\/[^@/]*@/, '//…@')}"`);
+      throw new ConfigError(
+        `REDIS_URL must be a redis:// or rediss:// URL such as redis://localhost:6379; got "${redisURL.replace(/\/\/[^@/]*@/, '//…@')}"`,
+      );
     }
   }
 
-  const settings: EnvSettings = { port, emulatorTenant: tenant, trustProxy, responseMode, production };
+  const settings: EnvSettings = {
+    port,
+    emulatorTenant: tenant,
+    trustProxy,
+    responseMode,
+    production,
+  };
   if (baseURL !== undefined) settings.baseURL = baseURL;
   if (microsoft !== undefined) settings.microsoft = microsoft;
   if (sessionSecret !== undefined) settings.sessionSecret = sessionSecret;
@@ -256,10 +293,15 @@ export interface EmulatorTarget {
  * on (for the default BASE_URL); `emulator` is required when no Microsoft credentials are set.
  * `sessionSecretGenerated` tells the caller that sessions will not survive a restart.
  */
-export function toAppConfig(settings: EnvSettings, port: number, emulator?: EmulatorTarget): { config: AppConfig; sessionSecretGenerated: boolean } {
+export function toAppConfig(
+  settings: EnvSettings,
+  port: number,
+  emulator?: EmulatorTarget,
+): { config: AppConfig; sessionSecretGenerated: boolean } {
   let microsoft = settings.microsoft;
   if (microsoft === undefined) {
-    if (emulator === undefined) throw new ConfigError('No Microsoft credentials are configured and no emulator is running');
+    if (emulator === undefined)
+      throw new ConfigError('No Microsoft credentials are configured and no emulator is running');
     microsoft = {
       clientID: emulator.clientID,
       clientSecret: emulator.clientSecret,

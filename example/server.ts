@@ -34,8 +34,12 @@ async function listen(server: Server, port: number, host: string | undefined): P
     await once(server, 'listening');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') die(`Port ${port} is already in use: stop the other process or set PORT to a free port (e.g. PORT=3001 npm start).`);
-    if (code === 'EACCES') die(`Port ${port} needs elevated privileges: set PORT to a number above 1023.`);
+    if (code === 'EADDRINUSE')
+      die(
+        `Port ${port} is already in use: stop the other process or set PORT to a free port (e.g. PORT=3001 npm start).`,
+      );
+    if (code === 'EACCES')
+      die(`Port ${port} needs elevated privileges: set PORT to a number above 1023.`);
     throw err;
   }
   const address = server.address();
@@ -47,7 +51,8 @@ async function main(): Promise<void> {
   try {
     settings = readEnv(process.env);
   } catch (err) {
-    if (err instanceof ConfigError) die(`Configuration error: ${err.message}\nSee example/.env.example for every setting.`);
+    if (err instanceof ConfigError)
+      die(`Configuration error: ${err.message}\nSee example/.env.example for every setting.`);
     throw err;
   }
 
@@ -78,7 +83,10 @@ async function main(): Promise<void> {
       clientSecret: DEFAULT_CLIENT.clientSecret,
     },
   );
-  const { app, strategy } = createApp(config, sessions.store ? { sessionStore: sessions.store } : {});
+  const { app, strategy } = createApp(
+    config,
+    sessions.store ? { sessionStore: sessions.store } : {},
+  );
   server.on('request', app);
 
   out('');
@@ -91,10 +99,13 @@ async function main(): Promise<void> {
     }
   } else {
     out(`  Microsoft:       ${strategy.endpoints.authority} (client ${config.microsoft.clientID})`);
-    out(`  Redirect URI:    ${config.baseURL}/login/callback  (must be registered under Authentication > Web)`);
+    out(
+      `  Redirect URI:    ${config.baseURL}/login/callback  (must be registered under Authentication > Web)`,
+    );
   }
   out(`  Sessions:        ${sessions.description}`);
-  if (sessionSecretGenerated) out('  SESSION_SECRET:  not set, using a random one: sessions end when the app restarts');
+  if (sessionSecretGenerated)
+    out('  SESSION_SECRET:  not set, using a random one: sessions end when the app restarts');
   out('');
   out('  Press Ctrl+C to stop.');
   out('');

@@ -37,9 +37,16 @@ export function redactRedisURL(url: string): string {
  *
  * @param log - receives connection problems (never the password).
  */
-export async function openSessionStore(redisURL: string | undefined, log: (line: string) => void = (l) => console.error(l)): Promise<SessionStore> {
+export async function openSessionStore(
+  redisURL: string | undefined,
+  log: (line: string) => void = (l) => console.error(l),
+): Promise<SessionStore> {
   if (redisURL === undefined) {
-    return { store: undefined, description: 'memory (this process only)', close: () => Promise.resolve() };
+    return {
+      store: undefined,
+      description: 'memory (this process only)',
+      close: () => Promise.resolve(),
+    };
   }
   let connected = false;
   const client = createClient({
@@ -47,7 +54,9 @@ export async function openSessionStore(redisURL: string | undefined, log: (line:
     socket: {
       connectTimeout: 5000,
       reconnectStrategy: (retries: number, cause: Error) =>
-        !connected && retries >= FIRST_CONNECT_ATTEMPTS - 1 ? new Error(`could not connect: ${cause.message}`) : Math.min(100 * 2 ** retries, 3000),
+        !connected && retries >= FIRST_CONNECT_ATTEMPTS - 1
+          ? new Error(`could not connect: ${cause.message}`)
+          : Math.min(100 * 2 ** retries, 3000),
     },
   });
   let lastError = '';
@@ -60,7 +69,10 @@ export async function openSessionStore(redisURL: string | undefined, log: (line:
     await client.connect();
   } catch (err) {
     if (client.isOpen) client.destroy();
-    throw new Error(`Could not connect to Redis at ${redactRedisURL(redisURL)}: ${err instanceof Error ? err.message : String(err)}. Check REDIS_URL and that Redis is running.`, { cause: err });
+    throw new Error(
+      `Could not connect to Redis at ${redactRedisURL(redisURL)}: ${err instanceof Error ? err.message : String(err)}. Check REDIS_URL and that Redis is running.`,
+      { cause: err },
+    );
   }
   connected = true;
   const store = new RedisStore({ client, prefix: 'msa-sample:sess:' });

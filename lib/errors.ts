@@ -20,7 +20,10 @@ export interface OAuth2ErrorBaseConstructor {
   new (message: string | undefined, code: string, uri?: string, status?: number): OAuth2ErrorBase;
 }
 
-const oauth2Errors = OAuth2Strategy as unknown as { AuthorizationError: OAuth2ErrorBaseConstructor; TokenError: OAuth2ErrorBaseConstructor };
+const oauth2Errors = OAuth2Strategy as unknown as {
+  AuthorizationError: OAuth2ErrorBaseConstructor;
+  TokenError: OAuth2ErrorBaseConstructor;
+};
 const AuthorizationError = oauth2Errors.AuthorizationError;
 const TokenError = oauth2Errors.TokenError;
 
@@ -104,7 +107,11 @@ export class MicrosoftAuthorizationError extends AuthorizationError {
   declare readonly timestamp?: string;
 
   constructor(fields: AuthorizationErrorFields) {
-    super(fields.error_description ?? `Microsoft returned error "${fields.error}"`, fields.error, fields.error_uri);
+    super(
+      fields.error_description ?? `Microsoft returned error "${fields.error}"`,
+      fields.error,
+      fields.error_uri,
+    );
     this.error = fields.error;
     if (fields.error_description !== undefined) this.errorDescription = fields.error_description;
     if (fields.error_uri !== undefined) this.errorUri = fields.error_uri;
@@ -156,7 +163,12 @@ export class MicrosoftTokenError extends TokenError {
   declare status: number;
 
   constructor(body: TokenErrorBody, status: number) {
-    super(body.error_description ?? `Token request failed with "${body.error}"`, body.error, body.error_uri, status);
+    super(
+      body.error_description ?? `Token request failed with "${body.error}"`,
+      body.error,
+      body.error_uri,
+      status,
+    );
     this.status = status;
     this.error = body.error;
     const parsed = parseAadsts(body.error_description);
@@ -208,7 +220,9 @@ export class GraphError extends Error {
 
   constructor(fields: GraphErrorFields) {
     const code = fields.graphCode ?? `http_${fields.status}`;
-    super(`Microsoft Graph ${fields.url} failed with HTTP ${fields.status} ${code}${fields.message ? `: ${fields.message}` : ''}`);
+    super(
+      `Microsoft Graph ${fields.url} failed with HTTP ${fields.status} ${code}${fields.message ? `: ${fields.message}` : ''}`,
+    );
     this.code = code;
     this.status = fields.status;
     this.url = fields.url;
@@ -247,7 +261,13 @@ export class MicrosoftHttpError extends Error {
   /** HTTP status when a response arrived. */
   declare readonly status?: number;
 
-  constructor(code: HttpErrorCode, endpoint: MicrosoftEndpoint, url: string, message: string, options?: { cause?: unknown; status?: number }) {
+  constructor(
+    code: HttpErrorCode,
+    endpoint: MicrosoftEndpoint,
+    url: string,
+    message: string,
+    options?: { cause?: unknown; status?: number },
+  ) {
     super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
     this.code = code;
     this.endpoint = endpoint;
@@ -284,7 +304,10 @@ export class IdTokenError extends Error {
   readonly code: IdTokenErrorCode;
 
   constructor(code: IdTokenErrorCode, message: string, options?: { cause?: unknown }) {
-    super(`ID token rejected (${code}): ${message}`, options?.cause !== undefined ? { cause: options.cause } : undefined);
+    super(
+      `ID token rejected (${code}): ${message}`,
+      options?.cause !== undefined ? { cause: options.cause } : undefined,
+    );
     this.code = code;
   }
 }

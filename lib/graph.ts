@@ -26,7 +26,12 @@ export interface GraphMe {
   json: Record<string, unknown>;
 }
 
-function graphError(status: number, headers: IncomingHttpHeaders, body: Buffer, url: string): GraphError {
+function graphError(
+  status: number,
+  headers: IncomingHttpHeaders,
+  body: Buffer,
+  url: string,
+): GraphError {
   const json = parseJSON(body);
   let graphCode: string | undefined;
   let message: string | undefined;
@@ -38,7 +43,13 @@ function graphError(status: number, headers: IncomingHttpHeaders, body: Buffer, 
       if (typeof e['code'] === 'string' && e['code'] !== '') graphCode = e['code'];
       if (typeof e['message'] === 'string') message = e['message'].slice(0, 300);
       const inner = (e['innerError'] ?? e['innererror']) as Record<string, unknown> | undefined;
-      if (requestId === undefined && inner !== null && typeof inner === 'object' && typeof inner['request-id'] === 'string') requestId = inner['request-id'];
+      if (
+        requestId === undefined &&
+        inner !== null &&
+        typeof inner === 'object' &&
+        typeof inner['request-id'] === 'string'
+      )
+        requestId = inner['request-id'];
     }
   }
   const retryAfter = status === 429 || status === 503 ? retryAfterSeconds(headers) : undefined;
@@ -75,7 +86,10 @@ export class GraphClient {
    * it is larger than 100 kB. Other failures reject like {@link GraphClient.me}.
    */
   async photo(accessToken: string, size: 'default' | string): Promise<string | undefined> {
-    const url = size === 'default' ? `${this.#o.baseURL}/me/photo/$value` : `${this.#o.baseURL}/me/photos/${size}/$value`;
+    const url =
+      size === 'default'
+        ? `${this.#o.baseURL}/me/photo/$value`
+        : `${this.#o.baseURL}/me/photos/${size}/$value`;
     let res;
     try {
       res = await send({

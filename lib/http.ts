@@ -47,10 +47,16 @@ function targetOf(url: string): Target {
   let target = targets.get(url);
   if (target === undefined) {
     const u = new URL(url);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError(`unsupported protocol ${u.protocol}`);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:')
+      throw new TypeError(`unsupported protocol ${u.protocol}`);
     target = {
       secure: u.protocol === 'https:',
-      options: { protocol: u.protocol, hostname: u.hostname.replace(/^\[|\]$/g, ''), port: u.port === '' ? undefined : Number(u.port), path: `${u.pathname}${u.search}` },
+      options: {
+        protocol: u.protocol,
+        hostname: u.hostname.replace(/^\[|\]$/g, ''),
+        port: u.port === '' ? undefined : Number(u.port),
+        path: `${u.pathname}${u.search}`,
+      },
     };
     if (targets.size >= MAX_TARGETS) targets.clear();
     targets.set(url, target);
@@ -66,11 +72,30 @@ export function describeURL(url: string): string {
 
 function classify(err: NodeJS.ErrnoException, req: HttpRequest): MicrosoftHttpError {
   const where = `${req.method} ${describeURL(req.url)}`;
-  if (err.code === 'ECONNREFUSED') return new MicrosoftHttpError('connection_refused', req.endpoint, describeURL(req.url), `${where}: connection refused`, { cause: err });
+  if (err.code === 'ECONNREFUSED')
+    return new MicrosoftHttpError(
+      'connection_refused',
+      req.endpoint,
+      describeURL(req.url),
+      `${where}: connection refused`,
+      { cause: err },
+    );
   if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || err.message === 'aborted') {
-    return new MicrosoftHttpError('connection_reset', req.endpoint, describeURL(req.url), `${where}: connection reset before the response was complete`, { cause: err });
+    return new MicrosoftHttpError(
+      'connection_reset',
+      req.endpoint,
+      describeURL(req.url),
+      `${where}: connection reset before the response was complete`,
+      { cause: err },
+    );
   }
-  return new MicrosoftHttpError('network', req.endpoint, describeURL(req.url), `${where}: ${err.code ?? err.message}`, { cause: err });
+  return new MicrosoftHttpError(
+    'network',
+    req.endpoint,
+    describeURL(req.url),
+    `${where}: ${err.code ?? err.message}`,
+    { cause: err },
+  );
 }
 
 /**
@@ -83,7 +108,15 @@ export function send(req: HttpRequest): Promise<HttpResponse> {
     try {
       target = targetOf(req.url);
     } catch (cause) {
-      reject(new MicrosoftHttpError('network', req.endpoint, describeURL(req.url), `Invalid URL for ${req.endpoint}`, { cause }));
+      reject(
+        new MicrosoftHttpError(
+          'network',
+          req.endpoint,
+          describeURL(req.url),
+          `Invalid URL for ${req.endpoint}`,
+          { cause },
+        ),
+      );
       return;
     }
     const secure = target.secure;
@@ -97,32 +130,60 @@ export function send(req: HttpRequest): Promise<HttpResponse> {
       if (err) reject(err);
       else resolve(res as HttpResponse);
     };
-    const request = (secure ? https : http).request({ ...target.options, method: req.method, headers, agent: secure ? httpsAgent : httpAgent }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > req.maxBytes) {
-          finish(new MicrosoftHttpError('body_too_large', req.endpoint, describeURL(req.url), `${req.method} ${describeURL(req.url)}: response body exceeds ${req.maxBytes} bytes`, { status: res.statusCode ?? 0 }));
-          request.destroy();
-          return;
-        }
-        chunks.push(chunk);
-      });
-      res.on('end', () => {
-        if (!res.complete) return;
-        finish(null, { status: res.statusCode ?? 0, headers: res.headers, body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size) });
-      });
-      res.on('aborted', () => finish(classify(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), req)));
-      res.on('close', () => {
-        if (!res.complete) finish(classify(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), req));
-      });
-      res.on('error', (err: NodeJS.ErrnoException) => finish(classify(err, req)));
-    });
-    const timer = setTimeout(() => {
-      finish(new MicrosoftHttpError('timeout', req.endpoint, describeURL(req.url), `${req.method} ${describeURL(req.url)}: no complete response within ${req.timeout} ms`));
-      request.destroy();
-    }, Math.min(req.timeout, MAX_TIMER_MS));
+    const request = (secure ? https : http).request(
+      { ...target.options, method: req.method, headers, agent: secure ? httpsAgent : httpAgent },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > req.maxBytes) {
+            finish(
+              new MicrosoftHttpError(
+                'body_too_large',
+                req.endpoint,
+                describeURL(req.url),
+                `${req.method} ${describeURL(req.url)}: response body exceeds ${req.maxBytes} bytes`,
+                { status: res.statusCode ?? 0 },
+              ),
+            );
+            request.destroy();
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on('end', () => {
+          if (!res.complete) return;
+          finish(null, {
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size),
+          });
+        });
+        res.on('aborted', () =>
+          finish(classify(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), req)),
+        );
+        res.on('close', () => {
+          if (!res.complete)
+            finish(classify(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), req));
+        });
+        res.on('error', (err: NodeJS.ErrnoException) => finish(classify(err, req)));
+      },
+    );
+    const timer = setTimeout(
+      () => {
+        finish(
+          new MicrosoftHttpError(
+            'timeout',
+            req.endpoint,
+            describeURL(req.url),
+            `${req.method} ${describeURL(req.url)}: no complete response within ${req.timeout} ms`,
+          ),
+        );
+        request.destroy();
+      },
+      Math.min(req.timeout, MAX_TIMER_MS),
+    );
     request.on('error', (err: NodeJS.ErrnoException) => finish(classify(err, req)));
     request.end(req.body);
   });
@@ -130,7 +191,9 @@ export function send(req: HttpRequest): Promise<HttpResponse> {
 
 /** `value` as a record of its properties when it is a non-null object, else `undefined`. */
 export function record(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+  return value !== null && typeof value === 'object'
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 /** Parses a JSON body, or returns `undefined` when it is not JSON. */

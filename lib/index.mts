@@ -21,8 +21,25 @@ export {
   StateError,
   parseAadsts,
 } from './errors.js';
-export type { AadstsDiagnostics, AuthorizationErrorFields, GraphErrorFields, OAuth2ErrorBase, OAuth2ErrorBaseConstructor, TokenErrorBody, HttpErrorCode, IdTokenErrorCode, MicrosoftEndpoint, ProfileErrorCode, StateErrorCode } from './errors.js';
+export type {
+  AadstsDiagnostics,
+  AuthorizationErrorFields,
+  GraphErrorFields,
+  OAuth2ErrorBase,
+  OAuth2ErrorBaseConstructor,
+  TokenErrorBody,
+  HttpErrorCode,
+  IdTokenErrorCode,
+  MicrosoftEndpoint,
+  ProfileErrorCode,
+  StateErrorCode,
+} from './errors.js';
 export { CLOUDS, CONSUMER_TENANT_ID, DEFAULT_SCOPE } from './config.js';
 export type { CloudEndpoints } from './config.js';
-export type { FailureInfo, StrategyEndpoints, OAuth2StrategyBase, OAuth2StrategyBaseConstructor } from './strategy.js';
+export type {
+  FailureInfo,
+  StrategyEndpoints,
+  OAuth2StrategyBase,
+  OAuth2StrategyBaseConstructor,
+} from './strategy.js';
 export type * from './types.js';

@@ -54,7 +54,13 @@ export class SessionStateStore implements StateStore {
   }
 
   /** Saves a pending login and calls back with its handle (sent to Microsoft as `state`). */
-  store(req: MicrosoftRequest, verifier: string | undefined, state: unknown, _meta: StateStoreMeta, callback: (err: Error | null, handle?: string) => void): void {
+  store(
+    req: MicrosoftRequest,
+    verifier: string | undefined,
+    state: unknown,
+    _meta: StateStoreMeta,
+    callback: (err: Error | null, handle?: string) => void,
+  ): void {
     let session: Record<string, unknown>;
     try {
       session = sessionOf(req);
@@ -79,7 +85,12 @@ export class SessionStateStore implements StateStore {
    * Looks up and consumes the pending login for `handle`. Calls back with `ok` = the PKCE verifier
    * (or `true`) and the saved state, or `ok` = false and a failure message.
    */
-  verify(req: MicrosoftRequest, handle: string, _meta: StateStoreMeta, callback: (err: Error | null, ok?: string | boolean, state?: unknown) => void): void {
+  verify(
+    req: MicrosoftRequest,
+    handle: string,
+    _meta: StateStoreMeta,
+    callback: (err: Error | null, ok?: string | boolean, state?: unknown) => void,
+  ): void {
     let session: Record<string, unknown>;
     try {
       session = sessionOf(req);
@@ -89,16 +100,18 @@ export class SessionStateStore implements StateStore {
     }
     const now = Date.now();
     const bag = this.#prune(session[this.#key], now);
-    const entry = typeof handle === 'string' && Object.hasOwn(bag, handle) ? bag[handle] : undefined;
+    const entry =
+      typeof handle === 'string' && Object.hasOwn(bag, handle) ? bag[handle] : undefined;
     // Consume before deciding, so a replayed callback finds nothing.
     if (entry !== undefined) delete bag[handle];
     if (Object.keys(bag).length === 0) delete session[this.#key];
     else session[this.#key] = bag;
     if (entry === undefined) {
       callback(null, false, {
-        message: typeof handle === 'string' && handle !== ''
-          ? 'Unable to verify authorization request state: no pending sign-in matches it (it expired, was already used, or the session cookie did not come back)'
-          : 'Unable to verify authorization request state: the callback has no state',
+        message:
+          typeof handle === 'string' && handle !== ''
+            ? 'Unable to verify authorization request state: no pending sign-in matches it (it expired, was already used, or the session cookie did not come back)'
+            : 'Unable to verify authorization request state: the callback has no state',
       });
       return;
     }

@@ -101,7 +101,16 @@ const OAuth2Base = OAuth2Strategy as unknown as OAuth2StrategyBaseConstructor;
 interface OAuth2Internals {
   _oauth2: {
     useAuthorizationHeaderforGET(use: boolean): void;
-    getOAuthAccessToken(code: string, params: Record<string, string>, callback: (err: unknown, accessToken?: string, refreshToken?: string, results?: TokenResponseParams) => void): void;
+    getOAuthAccessToken(
+      code: string,
+      params: Record<string, string>,
+      callback: (
+        err: unknown,
+        accessToken?: string,
+        refreshToken?: string,
+        results?: TokenResponseParams,
+      ) => void,
+    ): void;
   };
 }
 
@@ -128,10 +137,15 @@ function firstString(value: unknown): string | undefined {
 
 function originalURL(req: MicrosoftRequest, trustProxy: boolean): string {
   const headers = req.headers;
-  const forwardedProto = trustProxy ? firstString(headers['x-forwarded-proto'])?.split(',')[0]?.trim().toLowerCase() : undefined;
+  const forwardedProto = trustProxy
+    ? firstString(headers['x-forwarded-proto'])?.split(',')[0]?.trim().toLowerCase()
+    : undefined;
   const encrypted = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
   const protocol = encrypted || forwardedProto === 'https' ? 'https' : 'http';
-  const host = (trustProxy ? firstString(headers['x-forwarded-host'])?.split(',')[0]?.trim() : undefined) ?? headers.host ?? 'localhost';
+  const host =
+    (trustProxy ? firstString(headers['x-forwarded-host'])?.split(',')[0]?.trim() : undefined) ??
+    headers.host ??
+    'localhost';
   const path = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
   return `${protocol}://${host}${path}`;
 }
@@ -179,10 +193,16 @@ export class Strategy extends OAuth2Base {
   constructor(options: StrategyOptionsWithRequest, verify: VerifyFunctionWithRequestAndParams);
   constructor(options: StrategyOptions, verify: VerifyFunction);
   constructor(options: StrategyOptionsWithRequest, verify: VerifyFunctionWithRequest);
-  constructor(options: StrategyOptions | StrategyOptionsWithRequest, verify: VerifyFunction | VerifyFunctionWithRequest) {
+  constructor(
+    options: StrategyOptions | StrategyOptionsWithRequest,
+    verify: VerifyFunction | VerifyFunctionWithRequest,
+  ) {
     const config = resolveConfig(options);
-    if (typeof verify !== 'function') throw new TypeError('MicrosoftStrategy requires a verify callback');
-    const store: StateStore | undefined = options.store ?? (config.state ? new SessionStateStore({ key: config.sessionKey }) : undefined);
+    if (typeof verify !== 'function')
+      throw new TypeError('MicrosoftStrategy requires a verify callback');
+    const store: StateStore | undefined =
+      options.store ??
+      (config.state ? new SessionStateStore({ key: config.sessionKey }) : undefined);
     super(
       {
         authorizationURL: config.authorizationURL,
@@ -206,7 +226,13 @@ export class Strategy extends OAuth2Base {
     this._verifyCallback = verify as (...args: unknown[]) => void;
     this._verifyWithParams = verify.length === (config.passReqToCallback ? 6 : 5);
     this._store = store;
-    this._tokens = new TokenClient({ tokenURL: config.tokenURL, clientID: config.clientID, clientSecret: config.clientSecret, timeout: config.timeout, customHeaders: options.customHeaders });
+    this._tokens = new TokenClient({
+      tokenURL: config.tokenURL,
+      clientID: config.clientID,
+      clientSecret: config.clientSecret,
+      timeout: config.timeout,
+      customHeaders: options.customHeaders,
+    });
     this._graph = new GraphClient({ baseURL: config.graphBaseURL, timeout: config.timeout });
     this._jwks = new JwksCache({ url: config.jwksURL, timeout: config.timeout });
     this._idTokens = new IdTokenVerifier({
@@ -216,7 +242,9 @@ export class Strategy extends OAuth2Base {
       issuerBase: config.issuerBase,
       clockTolerance: config.clockTolerance,
       jwks: this._jwks,
-      ...(config.tenantKind === 'domain' ? { discovery: { url: config.discoveryURL, timeout: config.timeout } } : {}),
+      ...(config.tenantKind === 'domain'
+        ? { discovery: { url: config.discoveryURL, timeout: config.timeout } }
+        : {}),
     });
 
     // passport-oauth2's OAuth2 client (used by add-ons such as passport-oauth2-refresh) goes through
@@ -226,7 +254,11 @@ export class Strategy extends OAuth2Base {
     const tokens = this._tokens;
     internals.getOAuthAccessToken = (code, params, callback) => {
       const grant = params['grant_type'] ?? 'authorization_code';
-      const body: Record<string, string> = { ...params, grant_type: grant, [grant === 'refresh_token' ? 'refresh_token' : 'code']: code };
+      const body: Record<string, string> = {
+        ...params,
+        grant_type: grant,
+        [grant === 'refresh_token' ? 'refresh_token' : 'code']: code,
+      };
       tokens.request(body).then(
         (res) => callback(null, res.access_token, res.refresh_token, res),
         (err: unknown) => callback(err),
@@ -237,7 +269,15 @@ export class Strategy extends OAuth2Base {
   /** The resolved endpoints (authorize, token, JWKS, logout, Graph) and settings, for diagnostics. */
   get endpoints(): StrategyEndpoints {
     const c = this._config;
-    return { authority: c.authority, authorizationURL: c.authorizationURL, tokenURL: c.tokenURL, jwksURL: c.jwksURL, logoutURL: c.logoutURL, graphBaseURL: c.graphBaseURL, issuerBase: c.issuerBase };
+    return {
+      authority: c.authority,
+      authorizationURL: c.authorizationURL,
+      tokenURL: c.tokenURL,
+      jwksURL: c.jwksURL,
+      logoutURL: c.logoutURL,
+      graphBaseURL: c.graphBaseURL,
+      issuerBase: c.issuerBase,
+    };
   }
 
   /** JWKS fetches made so far (each key set is fetched once and reused across logins). */
@@ -254,15 +294,28 @@ export class Strategy extends OAuth2Base {
     this._authenticate(req, options ?? {}).catch((err: unknown) => this.error(err));
   }
 
-  private async _authenticate(req: MicrosoftRequest, options: MicrosoftAuthenticateOptions): Promise<void> {
+  private async _authenticate(
+    req: MicrosoftRequest,
+    options: MicrosoftAuthenticateOptions,
+  ): Promise<void> {
     const query = record(req.query) ?? {};
     const body = req.method === 'POST' ? record(req.body) : undefined;
     const fromQuery = query['code'] !== undefined || query['error'] !== undefined;
-    const fromBody = !fromQuery && body !== undefined && (body['code'] !== undefined || body['error'] !== undefined);
+    const fromBody =
+      !fromQuery &&
+      body !== undefined &&
+      (body['code'] !== undefined || body['error'] !== undefined);
     const callbackURL = this._resolveCallbackURL(req, options);
     if (!fromQuery && !fromBody) {
-      if (req.method === 'POST' && req.body === undefined && this._isCallbackPath(req, callbackURL)) {
-        throw new StateError('body_missing', 'A form_post callback arrived but req.body is not parsed: add express.urlencoded({ extended: false }) to the callback route');
+      if (
+        req.method === 'POST' &&
+        req.body === undefined &&
+        this._isCallbackPath(req, callbackURL)
+      ) {
+        throw new StateError(
+          'body_missing',
+          'A form_post callback arrived but req.body is not parsed: add express.urlencoded({ extended: false }) to the callback route',
+        );
       }
       await this._startLogin(req, options, callbackURL);
       return;
@@ -276,7 +329,10 @@ export class Strategy extends OAuth2Base {
     await this._finishLogin(req, options, params, callbackURL);
   }
 
-  private _resolveCallbackURL(req: MicrosoftRequest, options: MicrosoftAuthenticateOptions): string {
+  private _resolveCallbackURL(
+    req: MicrosoftRequest,
+    options: MicrosoftAuthenticateOptions,
+  ): string {
     const configured = options.callbackURL ?? this._config.callbackURL;
     if (/^[a-z][a-z0-9+.-]*:/i.test(configured)) return configured;
     return new URL(configured, originalURL(req, this._config.proxy)).href;
@@ -288,13 +344,25 @@ export class Strategy extends OAuth2Base {
   }
 
   private _meta(callbackURL: string): StateStoreMeta {
-    return { authorizationURL: this._config.authorizationURL, tokenURL: this._config.tokenURL, clientID: this._config.clientID, callbackURL };
+    return {
+      authorizationURL: this._config.authorizationURL,
+      tokenURL: this._config.tokenURL,
+      clientID: this._config.clientID,
+      callbackURL,
+    };
   }
 
-  private async _startLogin(req: MicrosoftRequest, options: MicrosoftAuthenticateOptions, callbackURL: string): Promise<void> {
+  private async _startLogin(
+    req: MicrosoftRequest,
+    options: MicrosoftAuthenticateOptions,
+    callbackURL: string,
+  ): Promise<void> {
     const extra = this.authorizationParams(options);
     const scope = options.scope !== undefined ? parseScope(options.scope) : this._config.scope;
-    if (scope.length === 0) throw new TypeError('passport.authenticate("microsoft") option scope must name at least one scope');
+    if (scope.length === 0)
+      throw new TypeError(
+        'passport.authenticate("microsoft") option scope must name at least one scope',
+      );
     this._requireOpenidFor(scope, 'passport.authenticate("microsoft") option scope');
     const url = new URL(this._config.authorizationURL);
     const q = url.searchParams;
@@ -312,7 +380,8 @@ export class Strategy extends OAuth2Base {
       const handle = await new Promise<string>((resolve, reject) => {
         store.store(req, verifier, pending, this._meta(callbackURL), (err, h) => {
           if (err) reject(err);
-          else if (typeof h !== 'string' || h === '') reject(new TypeError('The state store returned no state handle'));
+          else if (typeof h !== 'string' || h === '')
+            reject(new TypeError('The state store returned no state handle'));
           else resolve(h);
         });
       });
@@ -327,7 +396,12 @@ export class Strategy extends OAuth2Base {
     this.redirect(url.href);
   }
 
-  private _authorizationError(req: MicrosoftRequest, params: Record<string, unknown>, error: string, callbackURL: string): void {
+  private _authorizationError(
+    req: MicrosoftRequest,
+    params: Record<string, unknown>,
+    error: string,
+    callbackURL: string,
+  ): void {
     const description = firstString(params['error_description']);
     // Drop the pending login this error answers, so it cannot be used later.
     const handle = firstString(params['state']);
@@ -339,7 +413,11 @@ export class Strategy extends OAuth2Base {
       }
     }
     if (error === 'access_denied') {
-      const info: FailureInfo = { message: description ?? 'Sign-in was cancelled', error, ...parseAadsts(description) };
+      const info: FailureInfo = {
+        message: description ?? 'Sign-in was cancelled',
+        error,
+        ...parseAadsts(description),
+      };
       this.fail(info);
       return;
     }
@@ -353,7 +431,12 @@ export class Strategy extends OAuth2Base {
     );
   }
 
-  private async _finishLogin(req: MicrosoftRequest, options: MicrosoftAuthenticateOptions, params: Record<string, unknown>, callbackURL: string): Promise<void> {
+  private async _finishLogin(
+    req: MicrosoftRequest,
+    options: MicrosoftAuthenticateOptions,
+    params: Record<string, unknown>,
+    callbackURL: string,
+  ): Promise<void> {
     const code = firstString(params['code']);
     if (code === undefined || code === '') {
       this.fail({ message: 'The callback carries an empty authorization code' }, 400);
@@ -364,23 +447,43 @@ export class Strategy extends OAuth2Base {
     const store = this._store;
     if (store) {
       const handle = firstString(params['state']) ?? '';
-      const result = await new Promise<{ ok: string | boolean; state: unknown }>((resolve, reject) => {
-        store.verify(req, handle, this._meta(callbackURL), (err, ok, state) => (err ? reject(err) : resolve({ ok: ok ?? false, state })));
-      });
+      const result = await new Promise<{ ok: string | boolean; state: unknown }>(
+        (resolve, reject) => {
+          store.verify(req, handle, this._meta(callbackURL), (err, ok, state) =>
+            err ? reject(err) : resolve({ ok: ok ?? false, state }),
+          );
+        },
+      );
       if (!result.ok) {
         const info = record(result.state);
-        this.fail({ message: typeof info?.['message'] === 'string' ? info['message'] : 'Unable to verify authorization request state' }, 403);
+        this.fail(
+          {
+            message:
+              typeof info?.['message'] === 'string'
+                ? info['message']
+                : 'Unable to verify authorization request state',
+          },
+          403,
+        );
         return;
       }
       if (typeof result.ok === 'string') verifier = result.ok;
       if (isPendingLogin(result.state)) pending = result.state;
       else if (pending.openid) {
         // A nonce was sent but the store did not hand back what was saved with it: fail closed.
-        throw new IdTokenError('nonce', 'the state store did not return the saved login state, so the nonce sent to Microsoft cannot be checked');
+        throw new IdTokenError(
+          'nonce',
+          'the state store did not return the saved login state, so the nonce sent to Microsoft cannot be checked',
+        );
       }
     }
 
-    const tokenParams: Record<string, string> = { ...this.tokenParams(options), grant_type: 'authorization_code', code, redirect_uri: callbackURL };
+    const tokenParams: Record<string, string> = {
+      ...this.tokenParams(options),
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: callbackURL,
+    };
     if (verifier !== undefined) tokenParams['code_verifier'] = verifier;
     const tokens = await this._tokens.request(tokenParams);
 
@@ -396,8 +499,12 @@ export class Strategy extends OAuth2Base {
     }
 
     const profile = await this._loadProfile(tokens.access_token, claims);
-    const user = await new Promise<{ user: Express.User | false | null | undefined; info: object | undefined }>((resolve, reject) => {
-      const done: VerifyCallback = (err, u, info) => (err ? reject(err) : resolve({ user: u, info }));
+    const user = await new Promise<{
+      user: Express.User | false | null | undefined;
+      info: object | undefined;
+    }>((resolve, reject) => {
+      const done: VerifyCallback = (err, u, info) =>
+        err ? reject(err) : resolve({ user: u, info });
       const args: unknown[] = [tokens.access_token, tokens.refresh_token];
       if (this._verifyWithParams) args.push(tokens);
       args.push(profile, done);
@@ -421,7 +528,9 @@ export class Strategy extends OAuth2Base {
   /** Refuses a per-request scope without openid when an option relies on the ID token. */
   private _requireOpenidFor(scope: readonly string[], what: string): void {
     if (!scope.includes('openid') && this._needsIdToken()) {
-      throw new TypeError(`${what} must include openid: allowedTenants and profileSource "id_token" rely on the verified ID token`);
+      throw new TypeError(
+        `${what} must include openid: allowedTenants and profileSource "id_token" rely on the verified ID token`,
+      );
     }
   }
 
@@ -429,8 +538,13 @@ export class Strategy extends OAuth2Base {
     const allowed = this._config.allowedTenants;
     if (allowed === undefined) return undefined;
     const tid = claims.tid.toLowerCase();
-    const ok = typeof allowed === 'function' ? (await allowed(claims.tid, claims)) === true : allowed.some((t) => t.toLowerCase() === tid);
-    return ok ? undefined : `Accounts from tenant ${claims.tid} are not allowed to sign in to this application`;
+    const ok =
+      typeof allowed === 'function'
+        ? (await allowed(claims.tid, claims)) === true
+        : allowed.some((t) => t.toLowerCase() === tid);
+    return ok
+      ? undefined
+      : `Accounts from tenant ${claims.tid} are not allowed to sign in to this application`;
   }
 
   private async _shouldSkipProfile(accessToken: string): Promise<boolean> {
@@ -439,20 +553,34 @@ export class Strategy extends OAuth2Base {
     // Like passport-oauth2: a function of two parameters answers through its callback, one of at
     // most one parameter by its return value (waiting for a callback it never calls would hang).
     if (skip.length < 2) return skip(accessToken, () => undefined) === true;
-    return new Promise((resolve, reject) => skip(accessToken, (err, result) => (err ? reject(err) : resolve(result === true))));
+    return new Promise((resolve, reject) =>
+      skip(accessToken, (err, result) => (err ? reject(err) : resolve(result === true))),
+    );
   }
 
-  private async _loadProfile(accessToken: string, claims: MicrosoftIdTokenClaims | undefined): Promise<MicrosoftProfile | undefined> {
-    const useGraph = this._config.profileSource === 'graph' && !(await this._shouldSkipProfile(accessToken));
+  private async _loadProfile(
+    accessToken: string,
+    claims: MicrosoftIdTokenClaims | undefined,
+  ): Promise<MicrosoftProfile | undefined> {
+    const useGraph =
+      this._config.profileSource === 'graph' && !(await this._shouldSkipProfile(accessToken));
     if (!useGraph) {
       if (claims === undefined) return undefined;
       readClaims(claims);
-      return { provider: 'microsoft', ...normalizeProfile({ claims, addUPNAsEmail: this._config.addUPNAsEmail }), _raw: JSON.stringify(claims), _json: claims };
+      return {
+        provider: 'microsoft',
+        ...normalizeProfile({ claims, addUPNAsEmail: this._config.addUPNAsEmail }),
+        _raw: JSON.stringify(claims),
+        _json: claims,
+      };
     }
     return this._graphProfile(accessToken, claims);
   }
 
-  private async _graphProfile(accessToken: string, claims: MicrosoftIdTokenClaims | undefined): Promise<MicrosoftProfile> {
+  private async _graphProfile(
+    accessToken: string,
+    claims: MicrosoftIdTokenClaims | undefined,
+  ): Promise<MicrosoftProfile> {
     const photoSize = this._config.photo;
     const photo = photoSize === false ? undefined : this._graph.photo(accessToken, photoSize);
     // If /me fails first, the photo's outcome no longer matters; never leave it unhandled.
@@ -480,23 +608,35 @@ export class Strategy extends OAuth2Base {
     const params: Record<string, string> = {};
     const prompt = options.prompt;
     if (prompt !== undefined) {
-      if (!PROMPTS.has(prompt)) throw new TypeError(`passport.authenticate("microsoft") option prompt must be login, none, consent or select_account; got ${JSON.stringify(prompt)}`);
+      if (!PROMPTS.has(prompt))
+        throw new TypeError(
+          `passport.authenticate("microsoft") option prompt must be login, none, consent or select_account; got ${JSON.stringify(prompt)}`,
+        );
       params['prompt'] = prompt;
     }
     const loginHint = options.loginHint ?? options.login_hint;
     if (loginHint !== undefined && loginHint !== '') {
-      if (prompt === 'select_account') throw new TypeError('passport.authenticate("microsoft"): prompt select_account cannot be combined with a login hint (Microsoft rejects it)');
+      if (prompt === 'select_account')
+        throw new TypeError(
+          'passport.authenticate("microsoft"): prompt select_account cannot be combined with a login hint (Microsoft rejects it)',
+        );
       params['login_hint'] = String(loginHint);
     }
     const domainHint = options.domainHint ?? options.domain_hint;
     if (domainHint !== undefined && domainHint !== '') params['domain_hint'] = String(domainHint);
     const responseMode = options.responseMode ?? options.response_mode;
     if (responseMode !== undefined) {
-      if (!RESPONSE_MODES.has(responseMode)) throw new TypeError(`passport.authenticate("microsoft") option responseMode must be query or form_post; got ${JSON.stringify(responseMode)}`);
+      if (!RESPONSE_MODES.has(responseMode))
+        throw new TypeError(
+          `passport.authenticate("microsoft") option responseMode must be query or form_post; got ${JSON.stringify(responseMode)}`,
+        );
       params['response_mode'] = responseMode;
     }
     if (options.maxAge !== undefined) {
-      if (!Number.isInteger(options.maxAge) || options.maxAge < 0) throw new TypeError(`passport.authenticate("microsoft") option maxAge must be a whole number of seconds; got ${String(options.maxAge)}`);
+      if (!Number.isInteger(options.maxAge) || options.maxAge < 0)
+        throw new TypeError(
+          `passport.authenticate("microsoft") option maxAge must be a whole number of seconds; got ${String(options.maxAge)}`,
+        );
       params['max_age'] = String(options.maxAge);
     }
     if (options.locale !== undefined && options.locale !== '') {
@@ -505,7 +645,8 @@ export class Strategy extends OAuth2Base {
       params['mkt'] = String(options.locale);
       params['ui_locales'] = String(options.locale);
     }
-    if (options.display !== undefined && options.display !== '') params['display'] = String(options.display);
+    if (options.display !== undefined && options.display !== '')
+      params['display'] = String(options.display);
     return params;
   }
 
@@ -523,8 +664,14 @@ export class Strategy extends OAuth2Base {
    * Loads the Graph profile for an access token (no ID-token claims). The login itself uses the
    * richer path that merges the verified claims; this hook serves code that calls it directly.
    */
-  override userProfile(accessToken: string, done: (err: unknown, profile?: MicrosoftProfile) => void): void {
-    this._graphProfile(accessToken, undefined).then((p) => done(null, p), (err: unknown) => done(err));
+  override userProfile(
+    accessToken: string,
+    done: (err: unknown, profile?: MicrosoftProfile) => void,
+  ): void {
+    this._graphProfile(accessToken, undefined).then(
+      (p) => done(null, p),
+      (err: unknown) => done(err),
+    );
   }
 
   /**
@@ -541,12 +688,21 @@ export class Strategy extends OAuth2Base {
    * user.refreshToken = tokens.refreshToken ?? user.refreshToken;
    * ```
    */
-  async refresh(refreshToken: string, options: { scope?: string | readonly string[] } = {}): Promise<TokenSet> {
-    if (typeof refreshToken !== 'string' || refreshToken === '') throw new TypeError('refresh() needs a refresh token');
-    const params: Record<string, string> = { grant_type: 'refresh_token', refresh_token: refreshToken };
+  async refresh(
+    refreshToken: string,
+    options: { scope?: string | readonly string[] } = {},
+  ): Promise<TokenSet> {
+    if (typeof refreshToken !== 'string' || refreshToken === '')
+      throw new TypeError('refresh() needs a refresh token');
+    const params: Record<string, string> = {
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+    };
     const scope = options.scope !== undefined ? parseScope(options.scope) : this._config.scope;
     if (this._config.allowedTenants !== undefined && !scope.includes('openid')) {
-      throw new TypeError('refresh() option scope must include openid: allowedTenants relies on the verified ID token');
+      throw new TypeError(
+        'refresh() option scope must include openid: allowedTenants relies on the verified ID token',
+      );
     }
     params['scope'] = scope.join(' ');
     const res = await this._tokens.request(params);
@@ -579,9 +735,12 @@ export class Strategy extends OAuth2Base {
    * res.redirect(strategy.logoutUrl({ postLogoutRedirectUri: 'https://app.example.com/' }));
    * ```
    */
-  logoutUrl(options: { postLogoutRedirectUri?: string; logoutHint?: string; state?: string } = {}): string {
+  logoutUrl(
+    options: { postLogoutRedirectUri?: string; logoutHint?: string; state?: string } = {},
+  ): string {
     const url = new URL(this._config.logoutURL);
-    if (options.postLogoutRedirectUri !== undefined) url.searchParams.set('post_logout_redirect_uri', options.postLogoutRedirectUri);
+    if (options.postLogoutRedirectUri !== undefined)
+      url.searchParams.set('post_logout_redirect_uri', options.postLogoutRedirectUri);
     if (options.logoutHint !== undefined) url.searchParams.set('logout_hint', options.logoutHint);
     if (options.state !== undefined) url.searchParams.set('state', options.state);
     return url.href;
@@ -592,7 +751,14 @@ export class Strategy extends OAuth2Base {
 // class itself, with the class, every value of errors.ts and the constants the ES module entry
 // exports as properties.
 const { CLOUDS, CONSUMER_TENANT_ID, DEFAULT_SCOPE } = config;
-Object.assign(Strategy, { Strategy, default: Strategy, ...errors, CLOUDS, CONSUMER_TENANT_ID, DEFAULT_SCOPE });
+Object.assign(Strategy, {
+  Strategy,
+  default: Strategy,
+  ...errors,
+  CLOUDS,
+  CONSUMER_TENANT_ID,
+  DEFAULT_SCOPE,
+});
 
 import StrategyClass = Strategy;
 

@@ -30,12 +30,21 @@ export function tokenErrorFromBody(body: unknown, status: number): MicrosoftToke
   const o = json as Record<string, unknown>;
   if (typeof o['error'] !== 'string' || o['error'] === '') return null;
   const fields: TokenErrorBody = { error: o['error'] };
-  for (const key of ['error_description', 'timestamp', 'trace_id', 'correlation_id', 'error_uri'] as const) {
+  for (const key of [
+    'error_description',
+    'timestamp',
+    'trace_id',
+    'correlation_id',
+    'error_uri',
+  ] as const) {
     const v = o[key];
     if (typeof v === 'string') fields[key] = v;
   }
   const codes = o['error_codes'];
-  if (Array.isArray(codes)) fields.error_codes = codes.filter((c): c is number => typeof c === 'number' && Number.isFinite(c));
+  if (Array.isArray(codes))
+    fields.error_codes = codes.filter(
+      (c): c is number => typeof c === 'number' && Number.isFinite(c),
+    );
   return new MicrosoftTokenError(fields, status);
 }
 
@@ -74,20 +83,44 @@ export class TokenClient {
     if (res.status < 200 || res.status >= 300) {
       const err = tokenErrorFromBody(json, res.status);
       if (err) throw err;
-      throw new MicrosoftHttpError('invalid_response', 'token', url, `Token endpoint answered HTTP ${res.status} without Microsoft's error JSON (${describeBody(res.headers['content-type'], res.body)})`, { status: res.status });
+      throw new MicrosoftHttpError(
+        'invalid_response',
+        'token',
+        url,
+        `Token endpoint answered HTTP ${res.status} without Microsoft's error JSON (${describeBody(res.headers['content-type'], res.body)})`,
+        { status: res.status },
+      );
     }
     if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-      throw new MicrosoftHttpError('invalid_response', 'token', url, `Token endpoint answered HTTP ${res.status} with a body that is not a JSON object (${describeBody(res.headers['content-type'], res.body)})`, { status: res.status });
+      throw new MicrosoftHttpError(
+        'invalid_response',
+        'token',
+        url,
+        `Token endpoint answered HTTP ${res.status} with a body that is not a JSON object (${describeBody(res.headers['content-type'], res.body)})`,
+        { status: res.status },
+      );
     }
     const body = json as Record<string, unknown>;
     const errorInBody = tokenErrorFromBody(body, res.status);
     if (errorInBody) throw errorInBody;
     if (typeof body['access_token'] !== 'string' || body['access_token'] === '') {
-      throw new MicrosoftHttpError('invalid_response', 'token', url, 'Token endpoint response has no access_token', { status: res.status });
+      throw new MicrosoftHttpError(
+        'invalid_response',
+        'token',
+        url,
+        'Token endpoint response has no access_token',
+        { status: res.status },
+      );
     }
     for (const key of ['refresh_token', 'id_token', 'scope', 'token_type'] as const) {
       if (body[key] !== undefined && typeof body[key] !== 'string') {
-        throw new MicrosoftHttpError('invalid_response', 'token', url, `Token endpoint response has a non-string ${key}`, { status: res.status });
+        throw new MicrosoftHttpError(
+          'invalid_response',
+          'token',
+          url,
+          `Token endpoint response has a non-string ${key}`,
+          { status: res.status },
+        );
       }
     }
     for (const key of ['expires_in', 'ext_expires_in'] as const) {

@@ -167,12 +167,21 @@ export interface TokenSet {
 }
 
 /** Passport's verified callback. */
-export type VerifyCallback = (err?: unknown, user?: Express.User | false | null, info?: object) => void;
+export type VerifyCallback = (
+  err?: unknown,
+  user?: Express.User | false | null,
+  info?: object,
+) => void;
 
 // Method signatures keep parameters bivariant, so a verify annotated with a framework's own request
 // type (e.g. `express.Request`) is accepted.
 interface VerifyMethods {
-  verify(accessToken: string, refreshToken: string | undefined, profile: MicrosoftProfile, done: VerifyCallback): void;
+  verify(
+    accessToken: string,
+    refreshToken: string | undefined,
+    profile: MicrosoftProfile,
+    done: VerifyCallback,
+  ): void;
   verifyWithParams(
     accessToken: string,
     refreshToken: string | undefined,
@@ -210,7 +219,8 @@ export type VerifyFunctionWithRequestAndParams = VerifyMethods['verifyWithReques
 export type VerifyFunction = VerifyFunctionNoParams | VerifyFunctionWithParams;
 
 /** Verify callback with `passReqToCallback: true`: `(req, accessToken, refreshToken, [params,] profile, done)`. */
-export type VerifyFunctionWithRequest = VerifyFunctionWithRequestNoParams | VerifyFunctionWithRequestAndParams;
+export type VerifyFunctionWithRequest =
+  VerifyFunctionWithRequestNoParams | VerifyFunctionWithRequestAndParams;
 
 /** National clouds: each moves the login host, the issuer host and the Graph host together. */
 export type MicrosoftCloud = 'global' | 'usgov' | 'usgov-dod' | 'china';
@@ -297,7 +307,9 @@ export interface StrategyOptionsBase {
    * `(accessToken, done) => done(null, skip)`, or, as in passport-oauth2, a function of at most one
    * parameter that returns `true` to skip.
    */
-  skipUserProfile?: boolean | ((accessToken: string, done: (err: unknown, skip?: boolean) => void) => void | boolean);
+  skipUserProfile?:
+    | boolean
+    | ((accessToken: string, done: (err: unknown, skip?: boolean) => void) => void | boolean);
   /** Extra headers on token requests. */
   customHeaders?: OutgoingHttpHeaders;
   /** Milliseconds for each outbound HTTP call. Default `10000`. */
@@ -365,5 +377,8 @@ declare module 'passport' {
    * (`prompt` and `scope` are already declared by Passport's own types).
    */
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-  interface AuthenticateOptions extends Omit<MicrosoftAuthenticateOptions, 'prompt' | 'state' | 'scope'> {}
+  interface AuthenticateOptions extends Omit<
+    MicrosoftAuthenticateOptions,
+    'prompt' | 'state' | 'scope'
+  > {}
 }

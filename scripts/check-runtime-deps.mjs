@@ -5,11 +5,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const allowedTop = new Set(['passport-oauth2', 'jose']);
-const tree = JSON.parse(execFileSync('npm', ['ls', '--omit=dev', '--all', '--json'], { encoding: 'utf8' }));
+const tree = JSON.parse(
+  execFileSync('npm', ['ls', '--omit=dev', '--all', '--json'], { encoding: 'utf8' }),
+);
 const top = Object.keys(tree.dependencies ?? {});
 const unexpected = top.filter((name) => !allowedTop.has(name));
 if (unexpected.length > 0 || top.length !== allowedTop.size) {
-  console.error(`runtime dependencies must be exactly ${[...allowedTop].join(', ')}; found ${top.join(', ')}`);
+  console.error(
+    `runtime dependencies must be exactly ${[...allowedTop].join(', ')}; found ${top.join(', ')}`,
+  );
   process.exit(1);
 }
 const seen = new Set();
@@ -25,9 +29,12 @@ const withScripts = [];
   }
 })(tree.dependencies);
 const own = JSON.parse(readFileSync('package.json', 'utf8')).scripts ?? {};
-if (own.preinstall || own.install || own.postinstall || own.prepare) withScripts.push('passport-microsoft-account');
+if (own.preinstall || own.install || own.postinstall || own.prepare)
+  withScripts.push('passport-microsoft-account');
 if (withScripts.length > 0) {
   console.error(`install scripts found in: ${withScripts.join(', ')}`);
   process.exit(1);
 }
-console.log(`runtime dependencies: ${[...seen].sort().join(', ')} (${seen.size} packages, no install scripts)`);
+console.log(
+  `runtime dependencies: ${[...seen].sort().join(', ')} (${seen.size} packages, no install scripts)`,
+);

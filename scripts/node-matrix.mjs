@@ -13,11 +13,26 @@ mkdirSync(dir, { recursive: true });
 let failed = false;
 for (const major of majors) {
   const alias = `node${major}`;
-  execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', dir, `${alias}@npm:${pkg}@${major}`], { stdio: 'inherit' });
+  execFileSync(
+    'npm',
+    [
+      'install',
+      '--no-save',
+      '--no-audit',
+      '--no-fund',
+      '--prefix',
+      dir,
+      `${alias}@npm:${pkg}@${major}`,
+    ],
+    { stdio: 'inherit' },
+  );
   const bin = join(dir, 'node_modules', alias, 'bin');
   const version = execFileSync(join(bin, 'node'), ['--version'], { encoding: 'utf8' }).trim();
   console.log(`\n== tests on Node.js ${version}`);
-  const run = spawnSync('npx', ['mocha', 'test/**/*.test.ts'], { stdio: 'inherit', env: { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH}` } });
+  const run = spawnSync('npx', ['mocha', 'test/**/*.test.ts'], {
+    stdio: 'inherit',
+    env: { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH}` },
+  });
   if (run.status !== 0) failed = true;
 }
 process.exit(failed ? 1 : 0);

@@ -7,21 +7,45 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'pma-pack-'));
-const run = (cmd, args, cwd = work) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+const run = (cmd, args, cwd = work) =>
+  execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
 
 try {
   const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], root));
   const { filename, files } = packed[0];
   const paths = files.map((f) => f.path);
-  const stray = paths.filter((p) => !/^(dist\/|README\.md$|CHANGELOG\.md$|LICENSE$|package\.json$)/.test(p) || p.endsWith('.map') || p.includes('.test.'));
+  const stray = paths.filter(
+    (p) =>
+      !/^(dist\/|README\.md$|CHANGELOG\.md$|LICENSE$|package\.json$)/.test(p) ||
+      p.endsWith('.map') ||
+      p.includes('.test.'),
+  );
   if (stray.length > 0) throw new Error(`unexpected files in the tarball: ${stray.join(', ')}`);
   console.log(`packed ${filename}: ${paths.length} files`);
 
-  writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'consumer', private: true, version: '1.0.0' }));
-  const tsVersion = JSON.parse(run('node', ['-p', 'JSON.stringify(require("typescript/package.json").version)'], root));
-  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, filename), 'passport@0.7', `typescript@${tsVersion}`, '@types/node@20', '@types/passport@1', '@types/express@5']);
+  writeFileSync(
+    join(work, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true, version: '1.0.0' }),
+  );
+  const tsVersion = JSON.parse(
+    run('node', ['-p', 'JSON.stringify(require("typescript/package.json").version)'], root),
+  );
+  run('npm', [
+    'install',
+    '--no-audit',
+    '--no-fund',
+    '--prefer-offline',
+    join(work, filename),
+    'passport@0.7',
+    `typescript@${tsVersion}`,
+    '@types/node@20',
+    '@types/passport@1',
+    '@types/express@5',
+  ]);
 
-  writeFileSync(join(work, 'cjs.cjs'), `
+  writeFileSync(
+    join(work, 'cjs.cjs'),
+    `
 const assert = require('node:assert');
 const Strategy = require('passport-microsoft-account');
 assert.strictEqual(typeof Strategy, 'function');
@@ -34,8 +58,11 @@ const s = new Strategy({ clientID: 'id', clientSecret: 'secret', callbackURL: 'h
 assert.strictEqual(s.name, 'microsoft');
 const { startEmulator } = require('passport-microsoft-account/emulator');
 startEmulator().then(async (em) => { assert.match(em.url, /^http:\\/\\/127\\.0\\.0\\.1:\\d+$/); await em.close(); console.log('require(): ok'); });
-`);
-  writeFileSync(join(work, 'esm.mjs'), `
+`,
+  );
+  writeFileSync(
+    join(work, 'esm.mjs'),
+    `
 import assert from 'node:assert';
 import Strategy, { Strategy as Named, IdTokenError } from 'passport-microsoft-account';
 import Required from 'passport-microsoft-account';
@@ -50,7 +77,8 @@ for (const name of Object.keys(esm)) if (name !== 'default') assert.strictEqual(
 const em = await startEmulator();
 await em.close();
 console.log('import: ok');
-`);
+`,
+  );
   run('node', ['cjs.cjs']);
   run('node', ['esm.mjs']);
 
@@ -73,13 +101,31 @@ void startEmulator;
     const dir = join(work, `ts-${name}`);
     mkdirSync(dir);
     writeFileSync(join(dir, 'index.mts'), source);
-    writeFileSync(join(dir, 'index.cts'), source.replace("import passport from 'passport';", "import passport = require('passport');"));
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...options, target: 'es2022', strict: true, noEmit: true, skipLibCheck: false, esModuleInterop: true, types: ['node'] }, include: ['*.mts', '*.cts'] }));
+    writeFileSync(
+      join(dir, 'index.cts'),
+      source.replace("import passport from 'passport';", "import passport = require('passport');"),
+    );
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          ...options,
+          target: 'es2022',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          esModuleInterop: true,
+          types: ['node'],
+        },
+        include: ['*.mts', '*.cts'],
+      }),
+    );
     run(join(work, 'node_modules', '.bin', 'tsc'), ['-p', dir]);
     console.log(`TypeScript (${name}): ok`);
   }
   // Scoped packages sit one level down: node_modules/@types/<name>.
-  if (readdirSync(join(work, 'node_modules', '@types')).includes('passport-microsoft')) throw new Error('@types/passport-microsoft must not be needed');
+  if (readdirSync(join(work, 'node_modules', '@types')).includes('passport-microsoft'))
+    throw new Error('@types/passport-microsoft must not be needed');
   console.log('pack-and-install: ok');
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -23,7 +23,11 @@ function showErrorPage(ex: Exchange, status: number, code: number, message: stri
 }
 
 /** Sends `fields` back to the app the way `request.responseMode` says. */
-function answerApp(ex: Exchange, request: Pick<AuthorizeRequest, 'redirectUri' | 'responseMode' | 'state'>, fields: Record<string, string>): void {
+function answerApp(
+  ex: Exchange,
+  request: Pick<AuthorizeRequest, 'redirectUri' | 'responseMode' | 'state'>,
+  fields: Record<string, string>,
+): void {
   const all: Record<string, string> = { ...fields };
   if (request.state !== undefined) all['state'] = request.state;
   if (request.responseMode === 'form_post') {
@@ -47,7 +51,11 @@ function answerError(
   code: number,
   text: string,
 ): void {
-  answerApp(ex, request, aadRedirectError(core.url, error, code, text, newTrace(header(ex.req, 'client-request-id'))));
+  answerApp(
+    ex,
+    request,
+    aadRedirectError(core.url, error, code, text, newTrace(header(ex.req, 'client-request-id'))),
+  );
 }
 
 function issueCode(core: Core, request: AuthorizeRequest, user: EmulatorUser): string {
@@ -71,7 +79,9 @@ function findUser(core: Core, account: string): EmulatorUser | undefined {
   const lower = account.toLowerCase();
   return (
     core.users.find((u) => u.key === account) ??
-    core.users.find((u) => u.preferredUsername !== '' && u.preferredUsername.toLowerCase() === lower)
+    core.users.find(
+      (u) => u.preferredUsername !== '' && u.preferredUsername.toLowerCase() === lower,
+    )
   );
 }
 
@@ -89,20 +99,40 @@ function signIn(core: Core, ex: Exchange, request: AuthorizeRequest, user: Emula
  * Validates the authorization request. Errors before the redirect URI is trusted render an error page;
  * later ones go back to the app. Returns `undefined` when a response was already sent.
  */
-function validate(core: Core, ex: Exchange, tenantSegment: string, params: URLSearchParams): AuthorizeRequest | undefined {
+function validate(
+  core: Core,
+  ex: Exchange,
+  tenantSegment: string,
+  params: URLSearchParams,
+): AuthorizeRequest | undefined {
   const tenant: TenantPath | undefined = resolveTenant(tenantSegment, core.users);
   if (!tenant) {
-    showErrorPage(ex, 400, 90002, `Tenant '${tenantSegment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`);
+    showErrorPage(
+      ex,
+      400,
+      90002,
+      `Tenant '${tenantSegment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`,
+    );
     return undefined;
   }
   const clientId = param(params, 'client_id');
   if (!clientId) {
-    showErrorPage(ex, 400, 900144, "The request body must contain the following parameter: 'client_id'.");
+    showErrorPage(
+      ex,
+      400,
+      900144,
+      "The request body must contain the following parameter: 'client_id'.",
+    );
     return undefined;
   }
   const client = core.clients.find((c) => c.clientId === clientId);
   if (!client) {
-    showErrorPage(ex, 400, 700016, `Application with identifier '${clientId}' was not found in the directory '${tenantSegment}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`);
+    showErrorPage(
+      ex,
+      400,
+      700016,
+      `Application with identifier '${clientId}' was not found in the directory '${tenantSegment}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
+    );
     return undefined;
   }
   const requestedRedirect = param(params, 'redirect_uri');
@@ -112,29 +142,67 @@ function validate(core: Core, ex: Exchange, tenantSegment: string, params: URLSe
     return undefined;
   }
   if (!client.redirectUris.some((r) => redirectUriMatches(r, redirectUri))) {
-    showErrorPage(ex, 400, 50011, `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.`);
+    showErrorPage(
+      ex,
+      400,
+      50011,
+      `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.`,
+    );
     return undefined;
   }
   const rawMode = param(params, 'response_mode');
   const state = params.get('state') ?? undefined;
   const responseMode = rawMode === 'form_post' || rawMode === 'fragment' ? rawMode : 'query';
   const back = { redirectUri, responseMode, state } as const;
-  if (rawMode !== undefined && rawMode !== 'query' && rawMode !== 'form_post' && rawMode !== 'fragment') {
-    answerError(core, ex, back, 'invalid_request', 9002313, `Invalid request. The response_mode '${rawMode}' is not supported.`);
+  if (
+    rawMode !== undefined &&
+    rawMode !== 'query' &&
+    rawMode !== 'form_post' &&
+    rawMode !== 'fragment'
+  ) {
+    answerError(
+      core,
+      ex,
+      back,
+      'invalid_request',
+      9002313,
+      `Invalid request. The response_mode '${rawMode}' is not supported.`,
+    );
     return undefined;
   }
   const responseType = param(params, 'response_type');
   if (!responseType) {
-    answerError(core, ex, back, 'invalid_request', 900144, "The request body must contain the following parameter: 'response_type'.");
+    answerError(
+      core,
+      ex,
+      back,
+      'invalid_request',
+      900144,
+      "The request body must contain the following parameter: 'response_type'.",
+    );
     return undefined;
   }
   if (responseType !== 'code') {
-    answerError(core, ex, back, 'unsupported_response_type', 700054, `response_type '${responseType}' is not enabled for the application.`);
+    answerError(
+      core,
+      ex,
+      back,
+      'unsupported_response_type',
+      700054,
+      `response_type '${responseType}' is not enabled for the application.`,
+    );
     return undefined;
   }
   const scopes = (params.get('scope') ?? '').split(/\s+/).filter(Boolean);
   if (scopes.length === 0) {
-    answerError(core, ex, back, 'invalid_request', 900144, "The request body must contain the following parameter: 'scope'.");
+    answerError(
+      core,
+      ex,
+      back,
+      'invalid_request',
+      900144,
+      "The request body must contain the following parameter: 'scope'.",
+    );
     return undefined;
   }
   const codeChallenge = param(params, 'code_challenge');
@@ -142,18 +210,39 @@ function validate(core: Core, ex: Exchange, tenantSegment: string, params: URLSe
   let codeChallengeMethod: 'S256' | 'plain' | undefined;
   if (codeChallenge !== undefined) {
     if (rawMethod !== undefined && rawMethod !== 'S256' && rawMethod !== 'plain') {
-      answerError(core, ex, back, 'invalid_request', 501491, `Invalid code_challenge_method '${rawMethod}'. Supported values are 'S256' and 'plain'.`);
+      answerError(
+        core,
+        ex,
+        back,
+        'invalid_request',
+        501491,
+        `Invalid code_challenge_method '${rawMethod}'. Supported values are 'S256' and 'plain'.`,
+      );
       return undefined;
     }
     if (!/^[A-Za-z0-9._~-]{43,128}$/.test(codeChallenge)) {
-      answerError(core, ex, back, 'invalid_request', 501491, 'Invalid size of Code_Challenge parameter.');
+      answerError(
+        core,
+        ex,
+        back,
+        'invalid_request',
+        501491,
+        'Invalid size of Code_Challenge parameter.',
+      );
       return undefined;
     }
     codeChallengeMethod = rawMethod === 'S256' ? 'S256' : 'plain';
   }
   const prompt = param(params, 'prompt');
   if (prompt !== undefined && !PROMPTS.has(prompt)) {
-    answerError(core, ex, back, 'invalid_request', 90023, `Invalid value '${prompt}' for the prompt parameter. Supported values are login, none, consent and select_account.`);
+    answerError(
+      core,
+      ex,
+      back,
+      'invalid_request',
+      90023,
+      `Invalid value '${prompt}' for the prompt parameter. Supported values are login, none, consent and select_account.`,
+    );
     return undefined;
   }
   return {
@@ -183,19 +272,36 @@ function handleSelection(core: Core, ex: Exchange, form: URLSearchParams): void 
   const entry = core.transactions.get(txn);
   if (!entry || entry.expiresAt < core.now()) {
     core.transactions.delete(txn);
-    showErrorPage(ex, 400, 9002313, 'Invalid request. The sign-in session was not found or has expired; start the sign-in again.');
+    showErrorPage(
+      ex,
+      400,
+      9002313,
+      'Invalid request. The sign-in session was not found or has expired; start the sign-in again.',
+    );
     return;
   }
   core.transactions.delete(txn);
   const { request } = entry;
   if (form.get('cancel')) {
-    answerError(core, ex, request, 'access_denied', 65004, 'User declined to consent to access the app.');
+    answerError(
+      core,
+      ex,
+      request,
+      'access_denied',
+      65004,
+      'User declined to consent to access the app.',
+    );
     return;
   }
   const account = form.get('account') ?? '';
   const user = findUser(core, account);
   if (!user) {
-    showErrorPage(ex, 400, 50034, `The user account ${account} does not exist in the directory. To sign into this application, the account must be added to the directory.`);
+    showErrorPage(
+      ex,
+      400,
+      50034,
+      `The user account ${account} does not exist in the directory. To sign into this application, the account must be added to the directory.`,
+    );
     return;
   }
   signIn(core, ex, request, user);
@@ -215,7 +321,11 @@ function pageLanguage(params: URLSearchParams): string {
 }
 
 /** Handles the authorize endpoint for the tenant path segment `tenantSegment`. */
-export async function handleAuthorize(core: Core, ex: Exchange, tenantSegment: string): Promise<void> {
+export async function handleAuthorize(
+  core: Core,
+  ex: Exchange,
+  tenantSegment: string,
+): Promise<void> {
   let params = ex.url.searchParams;
   if (ex.req.method === 'POST') {
     const form = new URLSearchParams(await readBody(ex.req));
@@ -227,12 +337,21 @@ export async function handleAuthorize(core: Core, ex: Exchange, tenantSegment: s
   }
   const request = validate(core, ex, tenantSegment, params);
   if (!request) return;
-  const allowed = core.users.filter((u) => !signInRefusal(u, request.tenant, request.client.clientId));
+  const allowed = core.users.filter(
+    (u) => !signInRefusal(u, request.tenant, request.client.clientId),
+  );
   const hinted = request.loginHint ? findUser(core, request.loginHint) : undefined;
   if (request.prompt === 'none') {
     if (hinted && allowed.includes(hinted)) signIn(core, ex, request, hinted);
     else
-      answerError(core, ex, request, 'login_required', 50058, 'A silent sign-in request was sent but no user is signed in. The cookies used to represent the user\'s session were not sent in the request to Azure AD. This can happen if the user is using Internet Explorer or Edge, and the web app sending the silent sign-in request is in different IE security zone than the Azure AD endpoint (login.microsoftonline.com).');
+      answerError(
+        core,
+        ex,
+        request,
+        'login_required',
+        50058,
+        "A silent sign-in request was sent but no user is signed in. The cookies used to represent the user's session were not sent in the request to Azure AD. This can happen if the user is using Internet Explorer or Edge, and the web app sending the silent sign-in request is in different IE security zone than the Azure AD endpoint (login.microsoftonline.com).",
+      );
     return;
   }
   const listed = allowed.filter((u) => matchesDomainHint(u, request.domainHint, core.users));

@@ -8,10 +8,12 @@ import type { EmulatorOptions } from './index.js';
 async function main(): Promise<void> {
   const rawPort = process.env['PORT'];
   const port = rawPort === undefined || rawPort === '' ? 4010 : Number(rawPort);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid PORT '${rawPort ?? ''}'`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`invalid PORT '${rawPort ?? ''}'`);
   const host = process.env['HOST'] ?? '127.0.0.1';
   const options: EmulatorOptions = { port, host };
-  if (process.env['EMULATOR_LOG'] !== '0') options.log = (line) => console.log(`[emulator] ${line}`);
+  if (process.env['EMULATOR_LOG'] !== '0')
+    options.log = (line) => console.log(`[emulator] ${line}`);
   const emulator = await startEmulator(options);
   const client = emulator.clients[0];
   const lines = [
@@ -23,11 +25,15 @@ async function main(): Promise<void> {
   if (client) {
     lines.push(`  client id:            ${client.clientId}`);
     lines.push(`  client secret:        ${client.clientSecret}  (demo value)`);
-    lines.push(`  redirect URIs:        ${client.redirectUris.join(', ')} (any port on localhost/127.0.0.1)`);
+    lines.push(
+      `  redirect URIs:        ${client.redirectUris.join(', ')} (any port on localhost/127.0.0.1)`,
+    );
   }
   lines.push('  demo accounts:');
   for (const user of emulator.users) {
-    lines.push(`    ${user.key.padEnd(15)} ${user.kind.padEnd(9)} ${user.displayName} <${user.preferredUsername}>`);
+    lines.push(
+      `    ${user.key.padEnd(15)} ${user.kind.padEnd(9)} ${user.displayName} <${user.preferredUsername}>`,
+    );
   }
   console.log(lines.join('\n'));
   let stopping = false;

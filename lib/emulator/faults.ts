@@ -50,13 +50,27 @@ function sampleBody(core: Core, route: EmulatorRoute): string {
     case 'jwks':
       return JSON.stringify(core.keys.jwks(core.url, 'all'));
     case 'discovery':
-      return JSON.stringify(discoveryDocument(core.url, { segment: 'common', kind: 'common', tid: null, identity: 'common' }));
+      return JSON.stringify(
+        discoveryDocument(core.url, {
+          segment: 'common',
+          kind: 'common',
+          tid: null,
+          identity: 'common',
+        }),
+      );
     case 'graph.me': {
       const user = core.users[0];
-      return JSON.stringify({ '@odata.context': `${core.url}/v1.0/$metadata#users/$entity`, ...(user ? graphUser(user) : {}) });
+      return JSON.stringify({
+        '@odata.context': `${core.url}/v1.0/$metadata#users/$entity`,
+        ...(user ? graphUser(user) : {}),
+      });
     }
     default:
-      return JSON.stringify({ route, message: 'Emulated response body that will not arrive complete.', data: randomBytes(64).toString('base64url') });
+      return JSON.stringify({
+        route,
+        message: 'Emulated response body that will not arrive complete.',
+        data: randomBytes(64).toString('base64url'),
+      });
   }
 }
 
@@ -73,26 +87,57 @@ const GRAPH_SERVER_ERROR = ['generalException', 'General exception while process
 const GRAPH_CLIENT_ERROR = ['BadRequest', 'Bad request.'] as const;
 
 /** Sends a `status` fault: Retry-After, and a Graph- or identity-platform-shaped error body (or the given body). */
-function sendStatusFault(core: Core, ex: Exchange, route: EmulatorRoute, fault: Extract<EmulatorFault, { type: 'status' }>): void {
+function sendStatusFault(
+  core: Core,
+  ex: Exchange,
+  route: EmulatorRoute,
+  fault: Extract<EmulatorFault, { type: 'status' }>,
+): void {
   const headers: Record<string, string | number> = {};
   if (fault.retryAfter !== undefined) headers['Retry-After'] = fault.retryAfter;
   const status = fault.status;
   if (fault.body !== undefined) {
     const data = Buffer.from(fault.body, 'utf8');
-    ex.res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': data.length, ...headers });
+    ex.res.writeHead(status, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': data.length,
+      ...headers,
+    });
     ex.res.end(data);
     return;
   }
   if (isGraph(route)) {
     const requestId = randomUUID();
-    const [code, message] = GRAPH_STATUS_ERRORS[status] ?? (status >= 500 ? GRAPH_SERVER_ERROR : GRAPH_CLIENT_ERROR);
+    const [code, message] =
+      GRAPH_STATUS_ERRORS[status] ?? (status >= 500 ? GRAPH_SERVER_ERROR : GRAPH_CLIENT_ERROR);
     headers['request-id'] = requestId;
-    sendJson(ex.res, status, graphErrorBody(code, message, requestId, header(ex.req, 'client-request-id') ?? requestId), headers);
+    sendJson(
+      ex.res,
+      status,
+      graphErrorBody(code, message, requestId, header(ex.req, 'client-request-id') ?? requestId),
+      headers,
+    );
     return;
   }
-  const error = status === 429 || status === 503 ? 'temporarily_unavailable' : status >= 500 ? 'server_error' : 'invalid_request';
+  const error =
+    status === 429 || status === 503
+      ? 'temporarily_unavailable'
+      : status >= 500
+        ? 'server_error'
+        : 'invalid_request';
   const trace = newTrace(header(ex.req, 'client-request-id'));
-  sendJson(ex.res, status, aadErrorBody(core.url, error, 90033, 'A transient error has occurred. Please try again.', trace), headers);
+  sendJson(
+    ex.res,
+    status,
+    aadErrorBody(
+      core.url,
+      error,
+      90033,
+      'A transient error has occurred. Please try again.',
+      trace,
+    ),
+    headers,
+  );
 }
 
 function hugeBody(core: Core, route: EmulatorRoute, bytes: number): Buffer {
@@ -134,14 +179,23 @@ export async function applyFault(
       sendHtml(res, fault.status ?? 500, faultHtmlPage(fault.status ?? 500));
       return true;
     case 'malformed-json': {
-      const data = Buffer.from('{"token_type":"Bearer","expires_in":3599,,"access_token":<html>\n', 'utf8');
-      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': data.length });
+      const data = Buffer.from(
+        '{"token_type":"Bearer","expires_in":3599,,"access_token":<html>\n',
+        'utf8',
+      );
+      res.writeHead(200, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': data.length,
+      });
       res.end(data);
       return true;
     }
     case 'huge': {
       const data = hugeBody(core, route, fault.bytes ?? DEFAULT_HUGE_BYTES);
-      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': data.length });
+      res.writeHead(200, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': data.length,
+      });
       res.end(data);
       return true;
     }
@@ -149,7 +203,10 @@ export async function applyFault(
     case 'reset': {
       const data = Buffer.from(sampleBody(core, route), 'utf8');
       const half = data.subarray(0, Math.floor(data.length / 2));
-      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': data.length });
+      res.writeHead(200, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': data.length,
+      });
       res.flushHeaders();
       const socket = res.socket;
       await new Promise<void>((resolve) => {

@@ -24,7 +24,8 @@ export const PHOTO_SIZES: readonly string[] = Object.freeze([
   '648x648',
 ]);
 
-const GRAPH_JSON = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+const GRAPH_JSON =
+  'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
 interface GraphContext {
   requestId: string;
@@ -38,16 +39,37 @@ function graphContext(ex: Exchange): GraphContext {
   return {
     requestId,
     clientRequestId,
-    headers: { 'request-id': requestId, 'client-request-id': clientRequestId, 'Cache-Control': 'no-cache' },
+    headers: {
+      'request-id': requestId,
+      'client-request-id': clientRequestId,
+      'Cache-Control': 'no-cache',
+    },
   };
 }
 
-function graphError(ex: Exchange, ctx: GraphContext, status: number, code: string, message: string, extra: OutgoingHttpHeaders = {}): void {
-  sendJson(ex.res, status, graphErrorBody(code, message, ctx.requestId, ctx.clientRequestId), { ...ctx.headers, ...extra }, GRAPH_JSON);
+function graphError(
+  ex: Exchange,
+  ctx: GraphContext,
+  status: number,
+  code: string,
+  message: string,
+  extra: OutgoingHttpHeaders = {},
+): void {
+  sendJson(
+    ex.res,
+    status,
+    graphErrorBody(code, message, ctx.requestId, ctx.clientRequestId),
+    { ...ctx.headers, ...extra },
+    GRAPH_JSON,
+  );
 }
 
 /** Authenticates the bearer token (Authorization header only). Sends 401/403 and returns `undefined` on failure. */
-function authorize(core: Core, ex: Exchange, ctx: GraphContext): { grant: TokenGrant; user: EmulatorUser } | undefined {
+function authorize(
+  core: Core,
+  ex: Exchange,
+  ctx: GraphContext,
+): { grant: TokenGrant; user: EmulatorUser } | undefined {
   const challenge = {
     'WWW-Authenticate': `Bearer realm="", authorization_uri="${core.url}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
   };
@@ -60,20 +82,46 @@ function authorize(core: Core, ex: Exchange, ctx: GraphContext): { grant: TokenG
   }
   const grant = core.accessTokens.get(token);
   if (!grant) {
-    graphError(ex, ctx, 401, 'InvalidAuthenticationToken', 'IDX14100: JWT is not well formed, there are no dots (.).\nThe token needs to be in JWS or JWE Compact Serialization Format.', challenge);
+    graphError(
+      ex,
+      ctx,
+      401,
+      'InvalidAuthenticationToken',
+      'IDX14100: JWT is not well formed, there are no dots (.).\nThe token needs to be in JWS or JWE Compact Serialization Format.',
+      challenge,
+    );
     return undefined;
   }
   if (grant.expiresAt <= core.now()) {
-    graphError(ex, ctx, 401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.', challenge);
+    graphError(
+      ex,
+      ctx,
+      401,
+      'InvalidAuthenticationToken',
+      'Lifetime validation failed, the token is expired.',
+      challenge,
+    );
     return undefined;
   }
   const user = core.users.find((u) => u.key === grant.userKey);
   if (!user) {
-    graphError(ex, ctx, 404, 'Request_ResourceNotFound', "Resource 'me' does not exist or one of its queried reference-property objects are not present.");
+    graphError(
+      ex,
+      ctx,
+      404,
+      'Request_ResourceNotFound',
+      "Resource 'me' does not exist or one of its queried reference-property objects are not present.",
+    );
     return undefined;
   }
   if (!canReadMe(grant.scopes)) {
-    graphError(ex, ctx, 403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+    graphError(
+      ex,
+      ctx,
+      403,
+      'Authorization_RequestDenied',
+      'Insufficient privileges to complete the operation.',
+    );
     return undefined;
   }
   return { grant, user };
@@ -99,7 +147,13 @@ export function graphUser(user: EmulatorUser): Record<string, unknown> {
 /** Answers 405 like Graph when the request's method is not one of `allowed`; true when it did. */
 function refusedMethod(ex: Exchange, ctx: GraphContext, allowed: readonly string[]): boolean {
   if (allowed.includes(ex.req.method ?? '')) return false;
-  graphError(ex, ctx, 405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.');
+  graphError(
+    ex,
+    ctx,
+    405,
+    'Request_BadRequest',
+    'Specified HTTP method is not allowed for the request target.',
+  );
   return true;
 }
 
@@ -116,10 +170,18 @@ export function handleGraphMe(core: Core, ex: Exchange, version: string): void {
     .filter(Boolean);
   const base = `${core.url}/${version}/$metadata#users`;
   if (select.length === 0) {
-    sendJson(ex.res, 200, { '@odata.context': `${base}/$entity`, ...full }, ctx.headers, GRAPH_JSON);
+    sendJson(
+      ex.res,
+      200,
+      { '@odata.context': `${base}/$entity`, ...full },
+      ctx.headers,
+      GRAPH_JSON,
+    );
     return;
   }
-  const picked: Record<string, unknown> = { '@odata.context': `${base}(${select.join(',')})/$entity` };
+  const picked: Record<string, unknown> = {
+    '@odata.context': `${base}(${select.join(',')})/$entity`,
+  };
   for (const name of select) picked[name] = full[name] ?? null;
   sendJson(ex.res, 200, picked, ctx.headers, GRAPH_JSON);
 }
@@ -137,10 +199,21 @@ export function handleGraphPhoto(core: Core, ex: Exchange, size: string | undefi
     return;
   }
   if (!photo) {
-    graphError(ex, ctx, 404, 'ImageNotFound', "Exception of type 'Microsoft.Fast.Profile.Core.Exception.ImageNotFoundException' was thrown.");
+    graphError(
+      ex,
+      ctx,
+      404,
+      'ImageNotFound',
+      "Exception of type 'Microsoft.Fast.Profile.Core.Exception.ImageNotFoundException' was thrown.",
+    );
     return;
   }
-  ex.res.writeHead(200, { ...ctx.headers, 'Content-Type': photo.contentType, 'Content-Length': photo.data.length, ETag: `W/"${auth.user.graphId}"` });
+  ex.res.writeHead(200, {
+    ...ctx.headers,
+    'Content-Type': photo.contentType,
+    'Content-Length': photo.data.length,
+    ETag: `W/"${auth.user.graphId}"`,
+  });
   ex.res.end(photo.data);
 }
 
@@ -151,7 +224,10 @@ export function handleUserinfo(core: Core, ex: Exchange): void {
   const auth = authorize(core, ex, ctx);
   if (!auth) return;
   const { user, grant } = auth;
-  const body: Record<string, unknown> = { sub: pairwiseSub(grant.clientId, user.oid), name: user.displayName };
+  const body: Record<string, unknown> = {
+    sub: pairwiseSub(grant.clientId, user.oid),
+    name: user.displayName,
+  };
   if (user.surname !== undefined) body['family_name'] = user.surname;
   if (user.givenName !== undefined) body['given_name'] = user.givenName;
   body['picture'] = `${core.url}/v1.0/me/photo/$value`;

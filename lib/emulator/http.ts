@@ -44,7 +44,12 @@ export function sendJson(
 }
 
 /** Sends an HTML page. */
-export function sendHtml(res: ServerResponse, status: number, html: string, headers: OutgoingHttpHeaders = {}): void {
+export function sendHtml(
+  res: ServerResponse,
+  status: number,
+  html: string,
+  headers: OutgoingHttpHeaders = {},
+): void {
   const data = Buffer.from(html, 'utf8');
   res.writeHead(status, {
     'Content-Type': 'text/html; charset=utf-8',
@@ -57,7 +62,11 @@ export function sendHtml(res: ServerResponse, status: number, html: string, head
 
 /** Sends a 302 redirect. */
 export function sendRedirect(res: ServerResponse, location: string): void {
-  res.writeHead(302, { Location: location, 'Content-Length': 0, 'Cache-Control': 'no-store, no-cache' });
+  res.writeHead(302, {
+    Location: location,
+    'Content-Length': 0,
+    'Cache-Control': 'no-store, no-cache',
+  });
   res.end();
 }
 
@@ -83,7 +92,12 @@ function parseBoth(registered: string, candidate: string): [URL, URL] | undefine
 
 /** Both `http:` on the same loopback host, whatever their ports. */
 function sameLoopbackHost(a: URL, b: URL): boolean {
-  return a.protocol === 'http:' && b.protocol === 'http:' && isLoopbackHost(a.hostname) && a.hostname === b.hostname;
+  return (
+    a.protocol === 'http:' &&
+    b.protocol === 'http:' &&
+    isLoopbackHost(a.hostname) &&
+    a.hostname === b.hostname
+  );
 }
 
 /**
@@ -95,7 +109,14 @@ export function redirectUriMatches(registered: string, candidate: string): boole
   const urls = parseBoth(registered, candidate);
   if (urls === undefined) return false;
   const [a, b] = urls;
-  return sameLoopbackHost(a, b) && a.pathname === b.pathname && a.search === b.search && a.username === '' && b.username === '' && b.hash === '';
+  return (
+    sameLoopbackHost(a, b) &&
+    a.pathname === b.pathname &&
+    a.search === b.search &&
+    a.username === '' &&
+    b.username === '' &&
+    b.hash === ''
+  );
 }
 
 /** Whether `candidate` has the origin of `registered` (loopback port ignored). */

@@ -25,7 +25,13 @@ export type {
   SignIdTokenOptions,
 } from './types.js';
 export { EMULATOR_ROUTES } from './types.js';
-export { CONSUMER_TENANT_ID, DEFAULT_CLIENT, DEMO_TENANT_DOMAINS, DEMO_TENANT_ID, DEMO_USERS } from './users.js';
+export {
+  CONSUMER_TENANT_ID,
+  DEFAULT_CLIENT,
+  DEMO_TENANT_DOMAINS,
+  DEMO_TENANT_ID,
+  DEMO_USERS,
+} from './users.js';
 export { completeLogin } from './login.js';
 
 /**

@@ -2,7 +2,14 @@
  * Signing keys of the emulator: RSA 2048 keys generated at start, published as a Microsoft-style JWKS
  * (per-key `issuer` property, no `alg`), rotated on demand.
  */
-import { createHash, createHmac, createPrivateKey, createPublicKey, sign as rsaSign, constants } from 'node:crypto';
+import {
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  sign as rsaSign,
+  constants,
+} from 'node:crypto';
 import type { JsonWebKey, KeyObject } from 'node:crypto';
 import type { JWK } from 'jose' with { 'resolution-mode': 'import' };
 import { loadJose } from '../jose.js';
@@ -26,7 +33,10 @@ function b64url(input: Buffer | string): string {
 
 async function generateKey(bound: SigningKey['bound']): Promise<SigningKey> {
   const jose = await loadJose();
-  const { publicKey, privateKey } = await jose.generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
+  const { publicKey, privateKey } = await jose.generateKeyPair('RS256', {
+    modulusLength: 2048,
+    extractable: true,
+  });
   const publicJwk = await jose.exportJWK(publicKey);
   const privateJwk = await jose.exportJWK(privateKey);
   const privateKeyObject = createPrivateKey({ key: privateJwk as JsonWebKey, format: 'jwk' });
@@ -43,7 +53,11 @@ async function generateKey(bound: SigningKey['bound']): Promise<SigningKey> {
   };
 }
 
-const RSA_HASH: Readonly<Record<string, string>> = { '256': 'sha256', '384': 'sha384', '512': 'sha512' };
+const RSA_HASH: Readonly<Record<string, string>> = {
+  '256': 'sha256',
+  '384': 'sha384',
+  '512': 'sha512',
+};
 
 /** The emulator's key store. Create with {@link KeyStore.create}. */
 export class KeyStore {
@@ -57,7 +71,11 @@ export class KeyStore {
 
   /** Generates two templated-issuer keys (the first active) and one consumer-bound key. */
   static async create(): Promise<KeyStore> {
-    const [a, b, c] = await Promise.all([generateKey('template'), generateKey('template'), generateKey('consumer')]);
+    const [a, b, c] = await Promise.all([
+      generateKey('template'),
+      generateKey('template'),
+      generateKey('consumer'),
+    ]);
     return new KeyStore([a, b, c], a.kid);
   }
 
@@ -97,7 +115,10 @@ export class KeyStore {
           x5t: k.kid,
           n: k.publicJwk.n,
           e: k.publicJwk.e,
-          issuer: k.bound === 'consumer' ? `${origin}/${CONSUMER_TENANT_ID}/v2.0` : `${origin}/{tenantid}/v2.0`,
+          issuer:
+            k.bound === 'consumer'
+              ? `${origin}/${CONSUMER_TENANT_ID}/v2.0`
+              : `${origin}/{tenantid}/v2.0`,
         })),
     };
   }
@@ -107,7 +128,13 @@ export class KeyStore {
    * algorithms serve forging tests: `RS*`/`PS*` with the RSA key, `HS*` with the public key PEM as HMAC
    * secret, `none` unsigned. `header` is merged last and may misstate `alg`.
    */
-  sign(claims: Record<string, unknown>, key: SigningKey, alg = 'RS256', kid = key.kid, header: Record<string, unknown> = {}): string {
+  sign(
+    claims: Record<string, unknown>,
+    key: SigningKey,
+    alg = 'RS256',
+    kid = key.kid,
+    header: Record<string, unknown> = {},
+  ): string {
     const protectedHeader = { typ: 'JWT', alg, kid, ...header };
     const input = `${b64url(JSON.stringify(protectedHeader))}.${b64url(JSON.stringify(claims))}`;
     const family = alg.slice(0, 2);

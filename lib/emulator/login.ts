@@ -23,7 +23,13 @@ function send(url: URL, method: 'GET' | 'POST', body?: string): Promise<RawRespo
     const req = requester(url, { method, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -31,15 +37,25 @@ function send(url: URL, method: 'GET' | 'POST', body?: string): Promise<RawRespo
   });
 }
 
-const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'" };
+const ENTITIES: Readonly<Record<string, string>> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  '#39': "'",
+  apos: "'",
+};
 
 /** Decodes the HTML entities the emulator's pages use. */
 export function decodeHtml(value: string): string {
-  return value.replace(/&(amp|lt|gt|quot|#39|apos|#(\d+)|#x([0-9a-f]+));/gi, (all: string, name: string, dec?: string, hex?: string) => {
-    if (dec !== undefined) return String.fromCodePoint(Number(dec));
-    if (hex !== undefined) return String.fromCodePoint(parseInt(hex, 16));
-    return ENTITIES[name.toLowerCase()] ?? all;
-  });
+  return value.replace(
+    /&(amp|lt|gt|quot|#39|apos|#(\d+)|#x([0-9a-f]+));/gi,
+    (all: string, name: string, dec?: string, hex?: string) => {
+      if (dec !== undefined) return String.fromCodePoint(Number(dec));
+      if (hex !== undefined) return String.fromCodePoint(parseInt(hex, 16));
+      return ENTITIES[name.toLowerCase()] ?? all;
+    },
+  );
 }
 
 function attr(tag: string, name: string): string | undefined {
@@ -61,12 +77,16 @@ function hiddenInputs(html: string): Record<string, string> {
 /** Interprets a response of the authorize endpoint. `undefined` = it is the sign-in page. */
 function interpret(res: RawResponse): CompleteLoginResult | undefined {
   const location = res.headers['location'];
-  if (res.status >= 300 && res.status < 400 && typeof location === 'string') return { kind: 'redirect', location };
+  if (res.status >= 300 && res.status < 400 && typeof location === 'string')
+    return { kind: 'redirect', location };
   const aadsts = /<meta name="aadsts" content="(\d+)">/.exec(res.body);
-  if (aadsts?.[1] !== undefined) return { kind: 'error_page', status: res.status, code: Number(aadsts[1]), html: res.body };
+  if (aadsts?.[1] !== undefined)
+    return { kind: 'error_page', status: res.status, code: Number(aadsts[1]), html: res.body };
   const hiddenForm = /<form method="POST" name="hiddenform" action="([^"]*)">/.exec(res.body);
-  if (hiddenForm?.[1] !== undefined) return { kind: 'form_post', action: decodeHtml(hiddenForm[1]), fields: hiddenInputs(res.body) };
-  if (res.status !== 200) return { kind: 'error_page', status: res.status, code: 0, html: res.body };
+  if (hiddenForm?.[1] !== undefined)
+    return { kind: 'form_post', action: decodeHtml(hiddenForm[1]), fields: hiddenInputs(res.body) };
+  if (res.status !== 200)
+    return { kind: 'error_page', status: res.status, code: 0, html: res.body };
   return undefined;
 }
 
@@ -87,21 +107,32 @@ function interpret(res: RawResponse): CompleteLoginResult | undefined {
  * }
  * ```
  */
-export async function completeLogin(authorizeUrl: string, account: string | { cancel: true }): Promise<CompleteLoginResult> {
+export async function completeLogin(
+  authorizeUrl: string,
+  account: string | { cancel: true },
+): Promise<CompleteLoginResult> {
   const start = new URL(authorizeUrl);
   const page = await send(start, 'GET');
   const early = interpret(page);
   if (early) return early;
-  const form = /<form class="account" method="post" action="([^"]*)">|<form method="post" action="([^"]*)" class="actions">/.exec(page.body);
+  const form =
+    /<form class="account" method="post" action="([^"]*)">|<form method="post" action="([^"]*)" class="actions">/.exec(
+      page.body,
+    );
   const txn = /<input type="hidden" name="txn" value="([^"]*)">/.exec(page.body)?.[1];
   const action = form?.[1] ?? form?.[2];
   if (action === undefined || txn === undefined)
-    throw new Error(`completeLogin: ${authorizeUrl} did not return the emulator sign-in page (status ${page.status})`);
+    throw new Error(
+      `completeLogin: ${authorizeUrl} did not return the emulator sign-in page (status ${page.status})`,
+    );
   const fields = new URLSearchParams({ txn: decodeHtml(txn) });
   if (typeof account === 'string') fields.set('account', account);
   else fields.set('cancel', '1');
   const answer = await send(new URL(decodeHtml(action), start), 'POST', fields.toString());
   const result = interpret(answer);
-  if (!result) throw new Error(`completeLogin: unexpected answer from the sign-in page (status ${answer.status})`);
+  if (!result)
+    throw new Error(
+      `completeLogin: unexpected answer from the sign-in page (status ${answer.status})`,
+    );
   return result;
 }

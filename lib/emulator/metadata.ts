@@ -14,7 +14,13 @@ function tenantNotFound(core: Core, ex: Exchange, segment: string): void {
   sendJson(
     ex.res,
     400,
-    aadErrorBody(core.url, 'invalid_tenant', 90002, `Tenant '${segment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`, trace),
+    aadErrorBody(
+      core.url,
+      'invalid_tenant',
+      90002,
+      `Tenant '${segment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+      trace,
+    ),
   );
 }
 
@@ -24,7 +30,11 @@ export function discoveryDocument(origin: string, tenant: TenantPath): Record<st
   const issuer = tenant.tid === null ? `${origin}/{tenantid}/v2.0` : `${origin}/${tenant.tid}/v2.0`;
   return {
     token_endpoint: `${base}/oauth2/v2.0/token`,
-    token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+    token_endpoint_auth_methods_supported: [
+      'client_secret_post',
+      'private_key_jwt',
+      'client_secret_basic',
+    ],
     jwks_uri: `${base}/discovery/v2.0/keys`,
     response_modes_supported: ['query', 'fragment', 'form_post'],
     subject_types_supported: ['pairwise'],
@@ -40,9 +50,25 @@ export function discoveryDocument(origin: string, tenant: TenantPath): Record<st
     frontchannel_logout_supported: true,
     end_session_endpoint: `${base}/oauth2/v2.0/logout`,
     claims_supported: [
-      'sub', 'iss', 'cloud_instance_name', 'cloud_instance_host_name', 'cloud_graph_host_name', 'msgraph_host',
-      'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'preferred_username', 'name', 'tid', 'ver', 'at_hash',
-      'c_hash', 'email',
+      'sub',
+      'iss',
+      'cloud_instance_name',
+      'cloud_instance_host_name',
+      'cloud_graph_host_name',
+      'msgraph_host',
+      'aud',
+      'exp',
+      'iat',
+      'auth_time',
+      'acr',
+      'nonce',
+      'preferred_username',
+      'name',
+      'tid',
+      'ver',
+      'at_hash',
+      'c_hash',
+      'email',
     ],
     kerberos_endpoint: `${base}/kerberos`,
     tenant_region_scope: tenant.kind === 'tenant' ? 'NA' : null,
@@ -58,7 +84,10 @@ export function keySetFor(tenant: TenantPath): KeySet {
   return tenant.kind === 'common' || tenant.kind === 'consumers' ? 'all' : 'template';
 }
 
-const METADATA_CACHE = { 'Cache-Control': 'max-age=86400, private', 'Access-Control-Allow-Origin': '*' };
+const METADATA_CACHE = {
+  'Cache-Control': 'max-age=86400, private',
+  'Access-Control-Allow-Origin': '*',
+};
 
 /** `GET /{tenant}/v2.0/.well-known/openid-configuration`. */
 export function handleDiscovery(core: Core, ex: Exchange, segment: string): void {
@@ -85,7 +114,8 @@ export function handleJwks(core: Core, ex: Exchange, segment: string): void {
  * origin is the origin of a registered redirect URI (loopback port ignored), else shows a signed-out page.
  */
 export async function handleLogout(core: Core, ex: Exchange): Promise<void> {
-  const params = ex.req.method === 'POST' ? new URLSearchParams(await readBody(ex.req)) : ex.url.searchParams;
+  const params =
+    ex.req.method === 'POST' ? new URLSearchParams(await readBody(ex.req)) : ex.url.searchParams;
   const target = params.get('post_logout_redirect_uri');
   if (target && core.clients.some((c) => c.redirectUris.some((r) => originMatches(r, target)))) {
     const url = new URL(target);

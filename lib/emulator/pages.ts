@@ -161,5 +161,8 @@ export function faultHtmlPage(status: number): string {
 
 /** A plain 404 page. */
 export function notFoundPage(path: string): string {
-  return layout('Not found', `<h1>Not found</h1><p>The emulator has no resource at ${e(path)}.</p>`);
+  return layout(
+    'Not found',
+    `<h1>Not found</h1><p>The emulator has no resource at ${e(path)}.</p>`,
+  );
 }

@@ -33,7 +33,9 @@ export function grantedScopes(requested: readonly string[]): string[] {
 
 /** Whether granted scopes let the token read `/me` (any `User.Read*`/`User.ReadWrite*`/`Directory.Read*` scope). */
 export function canReadMe(scopes: readonly string[]): boolean {
-  return scopes.some((s) => /^(user\.read|user\.readwrite|user\.readbasic|directory\.read)/i.test(s));
+  return scopes.some((s) =>
+    /^(user\.read|user\.readwrite|user\.readbasic|directory\.read)/i.test(s),
+  );
 }
 
 /** Whether `scopes` contains `name` (case-insensitive). */

@@ -48,7 +48,8 @@ function validateOptions(options: EmulatorOptions): void {
     keys.add(user.key);
   }
   for (const client of options.clients ?? [DEFAULT_CLIENT]) {
-    if (!client.clientId || !client.clientSecret) throw new Error('emulator clients need a clientId and a clientSecret');
+    if (!client.clientId || !client.clientSecret)
+      throw new Error('emulator clients need a clientId and a clientSecret');
   }
 }
 
@@ -106,9 +107,15 @@ export class EmulatorServer implements Emulator, Core {
       });
     });
     const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error('emulator: unexpected server address');
+    if (address === null || typeof address === 'string')
+      throw new Error('emulator: unexpected server address');
     const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    const emulator = new EmulatorServer(server, `http://${hostPart}:${address.port}`, keys, options);
+    const emulator = new EmulatorServer(
+      server,
+      `http://${hostPart}:${address.port}`,
+      keys,
+      options,
+    );
     emulator.attach();
     return emulator;
   }
@@ -137,7 +144,8 @@ export class EmulatorServer implements Emulator, Core {
   }
 
   setFault(route: EmulatorRoute, fault: EmulatorFault | null, opts?: { times?: number }): void {
-    if (!EMULATOR_ROUTES.includes(route)) throw new Error(`unknown emulator route '${String(route)}'`);
+    if (!EMULATOR_ROUTES.includes(route))
+      throw new Error(`unknown emulator route '${String(route)}'`);
     if (fault === null) this.faults.delete(route);
     else this.faults.set(route, { fault, remaining: opts?.times ?? Infinity });
   }
@@ -172,7 +180,10 @@ export class EmulatorServer implements Emulator, Core {
     return this.keys.rotate(opts?.dropOld ?? false);
   }
 
-  async signIdToken(claims: Record<string, unknown>, opts: SignIdTokenOptions = {}): Promise<string> {
+  async signIdToken(
+    claims: Record<string, unknown>,
+    opts: SignIdTokenOptions = {},
+  ): Promise<string> {
     const byKid = opts.kid === undefined ? undefined : this.keys.byKid(opts.kid);
     const key = byKid ?? this.keys.active(opts.key === 'consumer' ? 'consumer' : 'template');
     return this.keys.sign(claims, key, opts.alg, opts.kid, opts.header);
@@ -198,17 +209,32 @@ export class EmulatorServer implements Emulator, Core {
     const method = ex.req.method ?? 'GET';
     const [first, second, third, fourth] = s;
     if (first !== undefined && s.length === 4 && second === 'oauth2' && third === 'v2.0') {
-      if (fourth === 'authorize') return { route: 'authorize', handler: (e) => handleAuthorize(this, e, first) };
-      if (fourth === 'token') return { route: 'token', handler: (e) => handleToken(this, e, first) };
+      if (fourth === 'authorize')
+        return { route: 'authorize', handler: (e) => handleAuthorize(this, e, first) };
+      if (fourth === 'token')
+        return { route: 'token', handler: (e) => handleToken(this, e, first) };
       if (fourth === 'logout') return { route: 'logout', handler: (e) => handleLogout(this, e) };
     }
-    if (first !== undefined && s.length === 4 && second === 'discovery' && third === 'v2.0' && fourth === 'keys')
+    if (
+      first !== undefined &&
+      s.length === 4 &&
+      second === 'discovery' &&
+      third === 'v2.0' &&
+      fourth === 'keys'
+    )
       return { route: 'jwks', handler: (e) => handleJwks(this, e, first) };
-    if (first !== undefined && s.length === 4 && second === 'v2.0' && third === '.well-known' && fourth === 'openid-configuration')
+    if (
+      first !== undefined &&
+      s.length === 4 &&
+      second === 'v2.0' &&
+      third === '.well-known' &&
+      fourth === 'openid-configuration'
+    )
       return { route: 'discovery', handler: (e) => handleDiscovery(this, e, first) };
     if ((first === 'v1.0' || first === 'beta') && second === 'me') {
       const version = first;
-      if (s.length === 2) return { route: 'graph.me', handler: (e) => handleGraphMe(this, e, version) };
+      if (s.length === 2)
+        return { route: 'graph.me', handler: (e) => handleGraphMe(this, e, version) };
       if (s.length === 4 && third === 'photo' && fourth === '$value')
         return { route: 'graph.photo', handler: (e) => handleGraphPhoto(this, e, undefined) };
       if (s.length === 5 && third === 'photos' && s[4] === '$value')
@@ -216,8 +242,10 @@ export class EmulatorServer implements Emulator, Core {
     }
     if (first === 'v1.0' || first === 'beta')
       return { route: undefined, handler: (e) => handleGraphUnknown(e, s[s.length - 1] ?? first) };
-    if (first === 'oidc' && second === 'userinfo' && s.length === 2) return { route: undefined, handler: (e) => handleUserinfo(this, e) };
-    if (first === 'error' && s.length === 1 && method === 'GET') return { route: undefined, handler: (e) => handleErrorLookup(e) };
+    if (first === 'oidc' && second === 'userinfo' && s.length === 2)
+      return { route: undefined, handler: (e) => handleUserinfo(this, e) };
+    if (first === 'error' && s.length === 1 && method === 'GET')
+      return { route: undefined, handler: (e) => handleErrorLookup(e) };
     return { route: undefined, handler: (e) => sendHtml(e.res, 404, notFoundPage(e.url.pathname)) };
   }
 
@@ -234,13 +262,17 @@ export class EmulatorServer implements Emulator, Core {
     const now = this.now();
     if (Math.abs(now - this.lastPrune) < 30_000) return;
     this.lastPrune = now;
-    for (const [id, txn] of this.transactions) if (txn.expiresAt < now) this.transactions.delete(id);
+    for (const [id, txn] of this.transactions)
+      if (txn.expiresAt < now) this.transactions.delete(id);
     const keepUntil = now - this.codeLifetimeSeconds * 1000;
-    for (const [code, grant] of this.codes) if (grant.expiresAt < keepUntil) this.codes.delete(code);
+    for (const [code, grant] of this.codes)
+      if (grant.expiresAt < keepUntil) this.codes.delete(code);
     // Expired tokens are kept a day so that Graph can still say "expired" rather than "unknown".
     const tokenGrace = now - 24 * 3600 * 1000;
-    for (const [token, grant] of this.accessTokens) if (grant.expiresAt < tokenGrace) this.accessTokens.delete(token);
-    for (const [token, grant] of this.refreshTokens) if (grant.expiresAt < tokenGrace) this.refreshTokens.delete(token);
+    for (const [token, grant] of this.accessTokens)
+      if (grant.expiresAt < tokenGrace) this.accessTokens.delete(token);
+    for (const [token, grant] of this.refreshTokens)
+      if (grant.expiresAt < tokenGrace) this.refreshTokens.delete(token);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -264,7 +296,9 @@ export class EmulatorServer implements Emulator, Core {
     if (this.log) {
       const log = this.log;
       res.once('close', () => {
-        log(`${req.method ?? '?'} ${url.pathname} ${route ?? '-'} ${res.headersSent ? res.statusCode : 'no-response'} ${Date.now() - started}ms`);
+        log(
+          `${req.method ?? '?'} ${url.pathname} ${route ?? '-'} ${res.headersSent ? res.statusCode : 'no-response'} ${Date.now() - started}ms`,
+        );
       });
     }
     try {
@@ -272,7 +306,8 @@ export class EmulatorServer implements Emulator, Core {
       const signal = this.abort.signal;
       if (this.latencyMs > 0 && !(await sleep(this.latencyMs, signal))) return;
       const fault = this.takeFault(route);
-      if (fault && route !== undefined && (await applyFault(this, ex, route, fault, signal))) return;
+      if (fault && route !== undefined && (await applyFault(this, ex, route, fault, signal)))
+        return;
       if (signal.aborted) return;
       await handler(ex);
     } catch (err) {

@@ -2,7 +2,12 @@
  * Tenant path resolution (`common`, `organizations`, `consumers`, GUID, domain) and sign-in rules.
  */
 import type { EmulatorUser } from './types.js';
-import { CONSUMER_TENANT_ID, DEMO_TENANT_DOMAINS, DEMO_TENANT_ID, DEMO_TENANT_NAME } from './users.js';
+import {
+  CONSUMER_TENANT_ID,
+  DEMO_TENANT_DOMAINS,
+  DEMO_TENANT_ID,
+  DEMO_TENANT_NAME,
+} from './users.js';
 
 /** A resolved `{tenant}` path segment. */
 export interface TenantPath {
@@ -18,9 +23,13 @@ export interface TenantPath {
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Resolves a tenant segment; `undefined` when the tenant does not exist (AADSTS90002). */
-export function resolveTenant(segment: string, users: readonly EmulatorUser[]): TenantPath | undefined {
+export function resolveTenant(
+  segment: string,
+  users: readonly EmulatorUser[],
+): TenantPath | undefined {
   const lower = segment.toLowerCase();
-  if (lower === 'common' || lower === 'organizations') return { segment, kind: lower, tid: null, identity: lower };
+  if (lower === 'common' || lower === 'organizations')
+    return { segment, kind: lower, tid: null, identity: lower };
   if (lower === 'consumers' || lower === CONSUMER_TENANT_ID)
     return { segment, kind: 'consumers', tid: CONSUMER_TENANT_ID, identity: 'consumers' };
   if (DEMO_TENANT_DOMAINS.includes(lower) || lower === DEMO_TENANT_ID)
@@ -51,7 +60,11 @@ export function tenantName(tid: string): string {
  * Tenant rules: personal accounts cannot sign in under `organizations` or a work tenant; work and guest
  * accounts cannot under `consumers`; a work tenant only admits its own members and guests.
  */
-export function signInRefusal(user: EmulatorUser, tenant: TenantPath, clientId: string): SignInRefusal | undefined {
+export function signInRefusal(
+  user: EmulatorUser,
+  tenant: TenantPath,
+  clientId: string,
+): SignInRefusal | undefined {
   const personal = user.kind === 'personal';
   switch (tenant.kind) {
     case 'common':
@@ -84,7 +97,11 @@ export function signInRefusal(user: EmulatorUser, tenant: TenantPath, clientId: 
 }
 
 /** Whether a user passes a `domain_hint` filter (`consumers`, `organizations`, a tenant GUID/domain; others ignored). */
-export function matchesDomainHint(user: EmulatorUser, hint: string | undefined, users: readonly EmulatorUser[]): boolean {
+export function matchesDomainHint(
+  user: EmulatorUser,
+  hint: string | undefined,
+  users: readonly EmulatorUser[],
+): boolean {
   if (!hint) return true;
   const lower = hint.toLowerCase();
   if (lower === 'consumers') return user.kind === 'personal';

@@ -67,7 +67,8 @@ export interface EmulatorUser {
 }
 
 /** Routes whose requests are counted and can carry faults. */
-export type EmulatorRoute = 'authorize' | 'token' | 'jwks' | 'discovery' | 'logout' | 'graph.me' | 'graph.photo';
+export type EmulatorRoute =
+  'authorize' | 'token' | 'jwks' | 'discovery' | 'logout' | 'graph.me' | 'graph.photo';
 
 /** Every {@link EmulatorRoute}, in a fixed order. */
 export const EMULATOR_ROUTES: readonly EmulatorRoute[] = Object.freeze([

@@ -11,7 +11,10 @@ export const CONSUMER_TENANT_ID = '9188040d-6c67-4c5b-b112-36a304b66dad';
 export const DEMO_TENANT_ID = '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b';
 
 /** Verified domains of the demo work tenant; usable as `{tenant}` in emulator URLs. */
-export const DEMO_TENANT_DOMAINS: readonly string[] = Object.freeze(['contoso.onmicrosoft.com', 'contoso.com']);
+export const DEMO_TENANT_DOMAINS: readonly string[] = Object.freeze([
+  'contoso.onmicrosoft.com',
+  'contoso.com',
+]);
 
 /** Display name of the demo work tenant. */
 export const DEMO_TENANT_NAME = 'Contoso';

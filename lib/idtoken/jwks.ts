@@ -80,7 +80,10 @@ export class JwksCache {
       // making every login wait for (and load) a failing JWKS endpoint.
       this.#staleRetryAt = now + this.#cooldownMs;
       await this.#refresh(false);
-    } else if (!this.#raw.has(kid) && (this.#inflight !== undefined || now - this.#lastMissRefetch >= this.#cooldownMs)) {
+    } else if (
+      !this.#raw.has(kid) &&
+      (this.#inflight !== undefined || now - this.#lastMissRefetch >= this.#cooldownMs)
+    ) {
       // An unknown kid joins a fetch already running, or starts one at most once per cooldown.
       if (this.#inflight === undefined) this.#lastMissRefetch = now;
       await this.#refresh(false);
@@ -110,17 +113,37 @@ export class JwksCache {
     this.#fetches += 1;
     let body: unknown;
     try {
-      const res = await send({ method: 'GET', url: this.#url, endpoint: 'jwks', headers: { accept: 'application/json' }, timeout: this.#timeout, maxBytes: MAX_JWKS_BODY });
+      const res = await send({
+        method: 'GET',
+        url: this.#url,
+        endpoint: 'jwks',
+        headers: { accept: 'application/json' },
+        timeout: this.#timeout,
+        maxBytes: MAX_JWKS_BODY,
+      });
       if (res.status !== 200) {
-        throw new MicrosoftHttpError('invalid_response', 'jwks', describeURL(this.#url), `JWKS endpoint answered HTTP ${res.status}`, { status: res.status });
+        throw new MicrosoftHttpError(
+          'invalid_response',
+          'jwks',
+          describeURL(this.#url),
+          `JWKS endpoint answered HTTP ${res.status}`,
+          { status: res.status },
+        );
       }
       body = parseJSON(res.body);
     } catch (cause) {
-      throw new IdTokenError('jwks_unavailable', `could not load signing keys from ${describeURL(this.#url)}: ${(cause as Error).message}`, { cause });
+      throw new IdTokenError(
+        'jwks_unavailable',
+        `could not load signing keys from ${describeURL(this.#url)}: ${(cause as Error).message}`,
+        { cause },
+      );
     }
     const keys = readKeys(body);
     if (keys === undefined) {
-      throw new IdTokenError('jwks_unavailable', `signing keys from ${describeURL(this.#url)} are not a JWKS with RSA keys`);
+      throw new IdTokenError(
+        'jwks_unavailable',
+        `signing keys from ${describeURL(this.#url)} are not a JWKS with RSA keys`,
+      );
     }
     const next = new Map<string, RawKey>();
     for (const k of keys) next.set(k.kid, k);
@@ -128,7 +151,12 @@ export class JwksCache {
     for (const [kid, promise] of this.#imported) {
       const before = this.#raw.get(kid);
       const after = next.get(kid);
-      if (!before || !after || before.issuer !== after.issuer || JSON.stringify(before.jwk) !== JSON.stringify(after.jwk)) {
+      if (
+        !before ||
+        !after ||
+        before.issuer !== after.issuer ||
+        JSON.stringify(before.jwk) !== JSON.stringify(after.jwk)
+      ) {
         this.#imported.delete(kid);
         void promise.catch(() => undefined);
       }
@@ -146,7 +174,13 @@ function readKeys(body: unknown): RawKey[] | undefined {
   for (const k of keys) {
     if (k === null || typeof k !== 'object') continue;
     const jwk = k as Record<string, unknown>;
-    if (jwk['kty'] !== 'RSA' || typeof jwk['kid'] !== 'string' || typeof jwk['n'] !== 'string' || typeof jwk['e'] !== 'string') continue;
+    if (
+      jwk['kty'] !== 'RSA' ||
+      typeof jwk['kid'] !== 'string' ||
+      typeof jwk['n'] !== 'string' ||
+      typeof jwk['e'] !== 'string'
+    )
+      continue;
     if (jwk['use'] !== undefined && jwk['use'] !== 'sig') continue;
     const raw: RawKey = { kid: jwk['kid'], jwk: { kty: 'RSA', n: jwk['n'], e: jwk['e'] } };
     if (typeof jwk['issuer'] === 'string') raw.issuer = jwk['issuer'];
@@ -162,7 +196,11 @@ async function importKey(raw: RawKey): Promise<SigningKey> {
   try {
     key = await jose.importJWK(raw.jwk, 'RS256');
   } catch (cause) {
-    throw new IdTokenError('jwks_unavailable', `signing key ${JSON.stringify(raw.kid)} of the JWKS is not a valid RSA public key`, { cause });
+    throw new IdTokenError(
+      'jwks_unavailable',
+      `signing key ${JSON.stringify(raw.kid)} of the JWKS is not a valid RSA public key`,
+      { cause },
+    );
   }
   const out: SigningKey = { kid: raw.kid, key };
   if (raw.issuer !== undefined) out.issuer = raw.issuer;

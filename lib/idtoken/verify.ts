@@ -77,8 +77,16 @@ export class IdTokenVerifier {
    * `code` says which check failed.
    */
   async verify(token: unknown, expect: VerifyExpectations): Promise<MicrosoftIdTokenClaims> {
-    if (typeof token !== 'string' || token === '') throw new IdTokenError('missing', 'the token response has no id_token although the openid scope was requested');
-    if (!isCompactJws(token)) throw new IdTokenError('malformed', 'not a compact JWS (three dot-separated parts in canonical base64url)');
+    if (typeof token !== 'string' || token === '')
+      throw new IdTokenError(
+        'missing',
+        'the token response has no id_token although the openid scope was requested',
+      );
+    if (!isCompactJws(token))
+      throw new IdTokenError(
+        'malformed',
+        'not a compact JWS (three dot-separated parts in canonical base64url)',
+      );
     const jose = await loadJose();
     let header: { alg?: unknown; kid?: unknown };
     try {
@@ -86,10 +94,19 @@ export class IdTokenVerifier {
     } catch (cause) {
       throw new IdTokenError('malformed', 'the header is not base64url JSON', { cause });
     }
-    if (header.alg !== 'RS256') throw new IdTokenError('algorithm', `alg ${JSON.stringify(header.alg)} is not accepted; Microsoft signs ID tokens with RS256`);
-    if (typeof header.kid !== 'string' || header.kid === '') throw new IdTokenError('key_not_found', 'the header has no kid');
+    if (header.alg !== 'RS256')
+      throw new IdTokenError(
+        'algorithm',
+        `alg ${JSON.stringify(header.alg)} is not accepted; Microsoft signs ID tokens with RS256`,
+      );
+    if (typeof header.kid !== 'string' || header.kid === '')
+      throw new IdTokenError('key_not_found', 'the header has no kid');
     const key = await this.#o.jwks.get(header.kid);
-    if (key === undefined) throw new IdTokenError('key_not_found', `no signing key with kid ${JSON.stringify(header.kid)} in the authority's JWKS`);
+    if (key === undefined)
+      throw new IdTokenError(
+        'key_not_found',
+        `no signing key with kid ${JSON.stringify(header.kid)} in the authority's JWKS`,
+      );
 
     // jose checks the RS256 signature and the registered claims (aud, exp, nbf, iat presence).
     let payload: Record<string, unknown>;
@@ -110,59 +127,111 @@ export class IdTokenVerifier {
     const claims = payload as MicrosoftIdTokenClaims;
     await this.#checkIssuer(claims, key);
     if (expect.nonce !== undefined) {
-      if (typeof claims.nonce !== 'string') throw new IdTokenError('nonce', 'the token has no nonce but the authorization request sent one');
-      if (claims.nonce !== expect.nonce) throw new IdTokenError('nonce', 'the nonce does not match the one sent with this login');
+      if (typeof claims.nonce !== 'string')
+        throw new IdTokenError(
+          'nonce',
+          'the token has no nonce but the authorization request sent one',
+        );
+      if (claims.nonce !== expect.nonce)
+        throw new IdTokenError('nonce', 'the nonce does not match the one sent with this login');
     }
     return claims;
   }
 
   #checkTimesAndAudience(payload: Record<string, unknown>): void {
     // Microsoft ID tokens carry one audience: this app. An array naming other apps too is refused.
-    if (payload['aud'] !== this.#o.clientID) throw new IdTokenError('audience', 'aud is not exactly this application\'s client id');
+    if (payload['aud'] !== this.#o.clientID)
+      throw new IdTokenError('audience', "aud is not exactly this application's client id");
     const now = Math.floor((this.#o.now?.() ?? Date.now()) / 1000);
     const iat = payload['iat'];
-    if (typeof iat === 'number' && iat > now + this.#o.clockTolerance) throw new IdTokenError('not_yet_valid', 'iat is in the future beyond the clock tolerance');
+    if (typeof iat === 'number' && iat > now + this.#o.clockTolerance)
+      throw new IdTokenError('not_yet_valid', 'iat is in the future beyond the clock tolerance');
   }
 
   async #checkIssuer(claims: MicrosoftIdTokenClaims, key: SigningKey): Promise<void> {
     const { tenantKind, issuerBase } = this.#o;
     const tid = claims.tid;
     const iss = claims.iss;
-    if (typeof tid !== 'string' || !isGuid(tid)) throw new IdTokenError('issuer', 'tid is missing or not a GUID');
+    if (typeof tid !== 'string' || !isGuid(tid))
+      throw new IdTokenError('issuer', 'tid is missing or not a GUID');
     if (typeof iss !== 'string') throw new IdTokenError('issuer', 'iss is missing');
     const personal = tid.toLowerCase() === CONSUMER_TENANT_ID;
-    if (tenantKind === 'organizations' && personal) throw new IdTokenError('tenant', 'a personal Microsoft account signed in, but the authority is "organizations" (work and school accounts only)');
-    if (tenantKind === 'consumers' && !personal) throw new IdTokenError('tenant', 'a work or school account signed in, but the authority is "consumers" (personal accounts only)');
+    if (tenantKind === 'organizations' && personal)
+      throw new IdTokenError(
+        'tenant',
+        'a personal Microsoft account signed in, but the authority is "organizations" (work and school accounts only)',
+      );
+    if (tenantKind === 'consumers' && !personal)
+      throw new IdTokenError(
+        'tenant',
+        'a work or school account signed in, but the authority is "consumers" (personal accounts only)',
+      );
 
     if (tenantKind === 'guid' && tid.toLowerCase() !== this.#o.tenant.toLowerCase()) {
-      throw new IdTokenError('issuer', `the token was issued by tenant ${tid}, not the configured tenant ${this.#o.tenant}`);
+      throw new IdTokenError(
+        'issuer',
+        `the token was issued by tenant ${tid}, not the configured tenant ${this.#o.tenant}`,
+      );
     }
     // A single-tenant authority (a tenant id or consumers) has exactly one issuer, spelled as
     // Microsoft spells tenant ids (lower case); multi-tenant authorities substitute the token's tid.
-    const expectedTenant = tenantKind === 'consumers' ? CONSUMER_TENANT_ID : tenantKind === 'guid' ? this.#o.tenant.toLowerCase() : tid;
+    const expectedTenant =
+      tenantKind === 'consumers'
+        ? CONSUMER_TENANT_ID
+        : tenantKind === 'guid'
+          ? this.#o.tenant.toLowerCase()
+          : tid;
     const expected = `${issuerBase}/${expectedTenant}/v2.0`;
-    if (iss !== expected) throw new IdTokenError('issuer', `iss ${JSON.stringify(iss)} is not ${JSON.stringify(expected)}`);
+    if (iss !== expected)
+      throw new IdTokenError(
+        'issuer',
+        `iss ${JSON.stringify(iss)} is not ${JSON.stringify(expected)}`,
+      );
     if (tenantKind === 'domain') {
       const domainIssuer = await this.#resolveDomainIssuer();
-      if (domainIssuer !== iss) throw new IdTokenError('issuer', `iss ${JSON.stringify(iss)} is not the issuer of ${this.#o.tenant}`);
+      if (domainIssuer !== iss)
+        throw new IdTokenError(
+          'issuer',
+          `iss ${JSON.stringify(iss)} is not the issuer of ${this.#o.tenant}`,
+        );
     }
     // Bind the signing key to its issuer: a key whose issuer is a concrete tenant validates only
     // that tenant's tokens; a templated key validates any tenant after substituting tid.
     const keyIssuer = key.issuer ?? `${issuerBase}/{tenantid}/v2.0`;
     if (keyIssuer.replace(TENANT_TEMPLATE, tid) !== iss) {
-      throw new IdTokenError('issuer', `the signing key ${key.kid} is bound to issuer ${JSON.stringify(keyIssuer)}, which does not cover ${JSON.stringify(iss)}`);
+      throw new IdTokenError(
+        'issuer',
+        `the signing key ${key.kid} is bound to issuer ${JSON.stringify(keyIssuer)}, which does not cover ${JSON.stringify(iss)}`,
+      );
     }
   }
 
   /** Reads the domain tenant's exact issuer from its discovery document, once. */
   async #resolveDomainIssuer(): Promise<string> {
     const discovery = this.#o.discovery;
-    if (discovery === undefined) throw new IdTokenError('issuer', `no discovery document is configured for tenant ${this.#o.tenant}`);
+    if (discovery === undefined)
+      throw new IdTokenError(
+        'issuer',
+        `no discovery document is configured for tenant ${this.#o.tenant}`,
+      );
     this.#domainIssuer ??= (async () => {
-      const res = await send({ method: 'GET', url: discovery.url, endpoint: 'discovery', headers: { accept: 'application/json' }, timeout: discovery.timeout, maxBytes: 256 * 1024 });
+      const res = await send({
+        method: 'GET',
+        url: discovery.url,
+        endpoint: 'discovery',
+        headers: { accept: 'application/json' },
+        timeout: discovery.timeout,
+        maxBytes: 256 * 1024,
+      });
       const issuer = record(parseJSON(res.body))?.['issuer'];
       if (res.status !== 200 || typeof issuer !== 'string') {
-        throw new MicrosoftHttpError('invalid_response', 'discovery', describeURL(discovery.url), `Discovery document of ${this.#o.tenant} has no issuer (HTTP ${res.status})`, { status: res.status });
+        throw new MicrosoftHttpError(
+          'invalid_response',
+          'discovery',
+          describeURL(discovery.url),
+          `Discovery document of ${this.#o.tenant} has no issuer (HTTP ${res.status})`,
+          { status: res.status },
+        );
       }
       return issuer;
     })();
@@ -173,7 +242,11 @@ export class IdTokenVerifier {
     try {
       return await pending;
     } catch (cause) {
-      throw new IdTokenError('issuer', `could not read the issuer of tenant ${this.#o.tenant}: ${(cause as Error).message}`, { cause });
+      throw new IdTokenError(
+        'issuer',
+        `could not read the issuer of tenant ${this.#o.tenant}: ${(cause as Error).message}`,
+        { cause },
+      );
     }
   }
 }
@@ -190,16 +263,27 @@ function mapJoseError(cause: unknown): IdTokenError {
   const message = typeof e.message === 'string' ? e.message : 'verification failed';
   switch (e.code) {
     case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
-      return new IdTokenError('signature', 'the signature does not verify with the signing key', { cause });
+      return new IdTokenError('signature', 'the signature does not verify with the signing key', {
+        cause,
+      });
     case 'ERR_JWT_EXPIRED':
-      return new IdTokenError('expired', 'the token has expired (exp beyond the clock tolerance)', { cause });
+      return new IdTokenError('expired', 'the token has expired (exp beyond the clock tolerance)', {
+        cause,
+      });
     case 'ERR_JOSE_ALG_NOT_ALLOWED':
       return new IdTokenError('algorithm', message, { cause });
     case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
-      if (e.claim === 'aud') return new IdTokenError('audience', 'aud does not name this application', { cause });
+      if (e.claim === 'aud')
+        return new IdTokenError('audience', 'aud does not name this application', { cause });
       // A required claim that is absent or not a NumericDate is a malformed claim set, not a time check.
-      if (e.reason === 'missing' || e.reason === 'invalid') return new IdTokenError('claims', message, { cause });
-      if (e.claim === 'nbf' || e.claim === 'iat') return new IdTokenError('not_yet_valid', `${String(e.claim)} is in the future beyond the clock tolerance`, { cause });
+      if (e.reason === 'missing' || e.reason === 'invalid')
+        return new IdTokenError('claims', message, { cause });
+      if (e.claim === 'nbf' || e.claim === 'iat')
+        return new IdTokenError(
+          'not_yet_valid',
+          `${String(e.claim)} is in the future beyond the clock tolerance`,
+          { cause },
+        );
       if (e.claim === 'exp') return new IdTokenError('expired', message, { cause });
       return new IdTokenError('claims', message, { cause });
     default:

@@ -12,7 +12,10 @@ import { describe, nonBlank } from './graph.js';
  */
 export function readClaims(json: unknown): MicrosoftIdTokenClaims {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-    throw new ProfileError('not_object', `ID token claims are ${describe(json)} instead of an object`);
+    throw new ProfileError(
+      'not_object',
+      `ID token claims are ${describe(json)} instead of an object`,
+    );
   }
   const o = json as Record<string, unknown>;
   const hasId = nonBlank(o['oid']) || nonBlank(o['sub']);

@@ -23,7 +23,10 @@ const STRING_FIELDS = ['displayName', 'givenName', 'surname', 'userPrincipalName
  */
 export function readGraphUser(json: unknown): GraphUser {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-    throw new ProfileError('not_object', `Microsoft Graph /me returned ${describe(json)} instead of a user object`);
+    throw new ProfileError(
+      'not_object',
+      `Microsoft Graph /me returned ${describe(json)} instead of a user object`,
+    );
   }
   const o = json as Record<string, unknown>;
   const id = o['id'];
@@ -46,7 +49,11 @@ export function parseGraphUser(text: string): { user: GraphUser; json: Record<st
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw new ProfileError('not_json', `Microsoft Graph /me returned a body that is not JSON (${text.length} bytes)`, { cause });
+    throw new ProfileError(
+      'not_json',
+      `Microsoft Graph /me returned a body that is not JSON (${text.length} bytes)`,
+      { cause },
+    );
   }
   const user = readGraphUser(json);
   return { user, json: json as Record<string, unknown> };

@@ -3,7 +3,12 @@
  * The README's profile table documents the same rules.
  */
 import { CONSUMER_TENANT_ID } from '../config.js';
-import type { AccountType, MicrosoftEmail, MicrosoftIdTokenClaims, MicrosoftProfile } from '../types.js';
+import type {
+  AccountType,
+  MicrosoftEmail,
+  MicrosoftIdTokenClaims,
+  MicrosoftProfile,
+} from '../types.js';
 import { nonBlank } from './graph.js';
 import type { GraphUser } from './graph.js';
 
@@ -37,13 +42,19 @@ export function normalizeProfile(input: NormalizeInput): NormalizedProfile {
   const { claims, graph } = input;
   const tid = str(claims?.tid);
   const oid = str(claims?.oid);
-  const accountType: AccountType | undefined = tid === undefined ? undefined : tid.toLowerCase() === CONSUMER_TENANT_ID ? 'personal' : 'work';
+  const accountType: AccountType | undefined =
+    tid === undefined ? undefined : tid.toLowerCase() === CONSUMER_TENANT_ID ? 'personal' : 'work';
   const id = oid ?? str(claims?.sub) ?? graph?.id;
   if (id === undefined) throw new TypeError('normalizeProfile needs claims or a Graph user');
 
   const profile: NormalizedProfile = {
     id,
-    displayName: graph?.displayName ?? str(claims?.name) ?? str(claims?.preferred_username) ?? graph?.userPrincipalName ?? '',
+    displayName:
+      graph?.displayName ??
+      str(claims?.name) ??
+      str(claims?.preferred_username) ??
+      graph?.userPrincipalName ??
+      '',
   };
   const givenName = graph?.givenName ?? str(claims?.given_name);
   const familyName = graph?.surname ?? str(claims?.family_name);
@@ -67,7 +78,10 @@ export function normalizeProfile(input: NormalizeInput): NormalizedProfile {
   return profile;
 }
 
-function collectEmails(input: NormalizeInput, accountType: AccountType | undefined): MicrosoftEmail[] {
+function collectEmails(
+  input: NormalizeInput,
+  accountType: AccountType | undefined,
+): MicrosoftEmail[] {
   const { claims, graph } = input;
   const personal = accountType === 'personal';
   const type: MicrosoftEmail['type'] = personal ? 'home' : 'work';

@@ -17,8 +17,13 @@ const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..', '..');
 /** Longest a bench run may take here before it is killed (the whole run takes about 20 s). */
 const RUN_TIMEOUT_MS = 180_000;
-const CONTENDER_ROWS = ["this strategy, 'graph'", "this strategy, 'id_token'", 'passport-microsoft', 'passport-oauth2 + Graph /me', 'floor (token POST + Graph GET)'];
-
+const CONTENDER_ROWS = [
+  "this strategy, 'graph'",
+  "this strategy, 'id_token'",
+  'passport-microsoft',
+  'passport-oauth2 + Graph /me',
+  'floor (token POST + Graph GET)',
+];
 
 /** The rows of the markdown table that follows `heading`. */
 function tableAfter(markdown: string, heading: string): string[] {
@@ -45,7 +50,17 @@ describe('npm run bench (smoke run at a tiny size)', function () {
     // folder of its own, so runs side by side (another Node version) do not share one.
     mkdirSync(path.join(ROOT, 'bench', '.build'), { recursive: true });
     build = mkdtempSync(path.join(ROOT, 'bench', '.build', 'dist-'));
-    await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', build], { cwd: ROOT });
+    await run(
+      process.execPath,
+      [
+        require.resolve('typescript/bin/tsc'),
+        '-p',
+        path.join(ROOT, 'tsconfig.build.json'),
+        '--outDir',
+        build,
+      ],
+      { cwd: ROOT },
+    );
     // Coverage is for the tests' own assertions; the bench's child processes stay out of it.
     const { NODE_V8_COVERAGE: _coverage, ...parentEnv } = process.env;
     const env = {
@@ -60,7 +75,17 @@ describe('npm run bench (smoke run at a tiny size)', function () {
       BENCH_CPU_PROF: 'graph',
       BENCH_OUT: path.join(out, 'bench.json'),
     };
-    ({ stdout } = await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'run.ts')], { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024, timeout: RUN_TIMEOUT_MS, killSignal: 'SIGKILL' }));
+    ({ stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'bench', 'run.ts')],
+      {
+        cwd: ROOT,
+        env,
+        maxBuffer: 16 * 1024 * 1024,
+        timeout: RUN_TIMEOUT_MS,
+        killSignal: 'SIGKILL',
+      },
+    ));
     json = JSON.parse(readFileSync(path.join(out, 'bench.json'), 'utf8')) as BenchResults;
   });
 
@@ -97,13 +122,28 @@ describe('npm run bench (smoke run at a tiny size)', function () {
       expect(s.microsoftRequestsPerLogin, s.contender).to.equal(expected);
       expect(s.maxMicrosoftRequestsPerLogin, s.contender).to.equal(expected);
     }
-    expect(json.targets.find((t) => t.target.startsWith("'id_token': exactly 1"))?.met).to.equal(true);
+    expect(json.targets.find((t) => t.target.startsWith("'id_token': exactly 1"))?.met).to.equal(
+      true,
+    );
   });
 
   it('rotates the contenders over the rounds', () => {
-    const order = (round: number): string[] => json.batches.filter((b) => b.latencyMs === 0 && b.round === round).map((b) => b.contender);
-    expect(order(0)).to.deep.equal(['graph', 'id_token', 'passport-microsoft', 'passport-oauth2', 'floor']);
-    expect(order(1)).to.deep.equal(['id_token', 'passport-microsoft', 'passport-oauth2', 'floor', 'graph']);
+    const order = (round: number): string[] =>
+      json.batches.filter((b) => b.latencyMs === 0 && b.round === round).map((b) => b.contender);
+    expect(order(0)).to.deep.equal([
+      'graph',
+      'id_token',
+      'passport-microsoft',
+      'passport-oauth2',
+      'floor',
+    ]);
+    expect(order(1)).to.deep.equal([
+      'id_token',
+      'passport-microsoft',
+      'passport-oauth2',
+      'floor',
+      'graph',
+    ]);
   });
 
   it('makes one JWKS request for the cold burst and reports the heap after 1k and after all logins', () => {
@@ -118,16 +158,41 @@ describe('npm run bench (smoke run at a tiny size)', function () {
     // Only the measured 'graph' app is profiled (not the fresh apps of the cold-burst and heap checks).
     const phaseFiles = files.filter((f) => f.startsWith('phases.'));
     expect(phaseFiles).to.have.length(1);
-    const phases = JSON.parse(readFileSync(path.join(prof, phaseFiles[0] ?? ''), 'utf8')) as PhasesFile;
+    const phases = JSON.parse(
+      readFileSync(path.join(prof, phaseFiles[0] ?? ''), 'utf8'),
+    ) as PhasesFile;
     expect(phaseFiles[0]).to.equal(`phases.${phases.pid}.json`);
     expect(phases.contender).to.equal('graph');
     // A warm-up (round -1) and 2 rounds at each of 2 latencies, each batch marked four times.
-    expect(phases.marks.map((m) => `${m.phase}@${m.round}`).slice(0, 8)).to.deep.equal(['login@-1', 'callback@-1', 'session-check@-1', 'end@-1', 'login@0', 'callback@0', 'session-check@0', 'end@0']);
+    expect(phases.marks.map((m) => `${m.phase}@${m.round}`).slice(0, 8)).to.deep.equal([
+      'login@-1',
+      'callback@-1',
+      'session-check@-1',
+      'end@-1',
+      'login@0',
+      'callback@0',
+      'session-check@0',
+      'end@0',
+    ]);
     expect(phases.marks.filter((m) => m.phase === 'callback' && m.round >= 0)).to.have.length(4);
     const profile = files.find((f) => f.endsWith('.cpuprofile') && f.includes(`.${phases.pid}.0.`));
     expect(profile, 'the main thread profile of that app').to.be.a('string');
     const summary = async (...args: string[]): Promise<string> =>
-      (await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'profile-summary.ts'), path.join(prof, profile ?? ''), 'dist', '5', ...args], { cwd: ROOT })).stdout;
+      (
+        await run(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            path.join(ROOT, 'bench', 'profile-summary.ts'),
+            path.join(prof, profile ?? ''),
+            'dist',
+            '5',
+            ...args,
+          ],
+          { cwd: ROOT },
+        )
+      ).stdout;
     const sampled = (text: string): number => Number(/: (\d+) ms\n/.exec(text)?.[1]);
     const whole = await summary();
     const callbackOnly = await summary('--phase=callback');

@@ -30,4 +30,3 @@ export function compilerOptions(root: string): ts.CompilerOptions {
     },
   };
 }
-

@@ -53,7 +53,12 @@ interface Block {
   file: string;
 }
 
-const LANGUAGES: Readonly<Record<string, 'ts' | 'js'>> = { ts: 'ts', typescript: 'ts', js: 'js', javascript: 'js' };
+const LANGUAGES: Readonly<Record<string, 'ts' | 'js'>> = {
+  ts: 'ts',
+  typescript: 'ts',
+  js: 'js',
+  javascript: 'js',
+};
 
 /** The ```ts/```typescript/```js/```javascript blocks of a Markdown text, in order. */
 export function extractBlocks(markdown: string): Omit<Block, 'file'>[] {
@@ -99,7 +104,10 @@ export function extractBlocks(markdown: string): Omit<Block, 'file'>[] {
 function planBlocks(): Block[] {
   return extractBlocks(readFileSync(README, 'utf8')).map((block, index) => ({
     ...block,
-    file: path.join(OUT_DIR, `block-${String(index + 1).padStart(2, '0')}-line-${block.line}.${block.language}`),
+    file: path.join(
+      OUT_DIR,
+      `block-${String(index + 1).padStart(2, '0')}-line-${block.line}.${block.language}`,
+    ),
   }));
 }
 
@@ -124,7 +132,9 @@ function format(diagnostics: readonly ts.Diagnostic[], blockLine: number): strin
       if (d.file === undefined || d.start === undefined) return `TS${d.code}: ${message}`;
       const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
       const inBlock = d.file.fileName.includes('.readme-blocks');
-      const where = inBlock ? `README.md:${blockLine + line + 1}:${character + 1}` : `${path.relative(ROOT, d.file.fileName)}:${line + 1}:${character + 1}`;
+      const where = inBlock
+        ? `README.md:${blockLine + line + 1}:${character + 1}`
+        : `${path.relative(ROOT, d.file.fileName)}:${line + 1}:${character + 1}`;
       return `${where} TS${d.code}: ${message}`;
     })
     .join('\n');
@@ -155,7 +165,11 @@ describe('README.md code blocks compile', function () {
 
   it('compiles with valid compiler options and the placeholder prelude', () => {
     const prelude = program.getSourceFile(path.join(OUT_DIR, 'prelude.d.ts'));
-    const diagnostics = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics(), ...(prelude ? ts.getPreEmitDiagnostics(program, prelude) : [])];
+    const diagnostics = [
+      ...program.getOptionsDiagnostics(),
+      ...program.getGlobalDiagnostics(),
+      ...(prelude ? ts.getPreEmitDiagnostics(program, prelude) : []),
+    ];
     expect(format(diagnostics, 0)).to.equal('');
   });
 
@@ -180,7 +194,10 @@ describe('README.md code blocks compile', function () {
       const source = program.getSourceFile(block.file);
       expect(source, `${block.file} is part of the program`).to.not.equal(undefined);
       if (source === undefined) return;
-      const diagnostics = block.language === 'ts' ? ts.getPreEmitDiagnostics(program, source) : program.getSyntacticDiagnostics(source);
+      const diagnostics =
+        block.language === 'ts'
+          ? ts.getPreEmitDiagnostics(program, source)
+          : program.getSyntacticDiagnostics(source);
       expect(format(diagnostics, block.line)).to.equal('');
     });
   }

@@ -40,7 +40,8 @@ export function extractExamples(source: string): Array<{ line: number; code: str
     }
     if (!/```/.test(lines[j] ?? '')) continue;
     const body: string[] = [];
-    for (j++; j < lines.length && !/^\s*\*\s*```\s*$/.test(lines[j] ?? ''); j++) body.push((lines[j] ?? '').replace(/^\s*\* ?/, ''));
+    for (j++; j < lines.length && !/^\s*\*\s*```\s*$/.test(lines[j] ?? ''); j++)
+      body.push((lines[j] ?? '').replace(/^\s*\* ?/, ''));
     out.push({ line: i + 1, code: `${body.join('\n')}\nexport {};\n` });
     i = j;
   }
@@ -58,7 +59,8 @@ function plan(): Example[] {
 }
 
 function clean(): void {
-  for (const name of readdirSync(OUT_DIR)) if (name !== '.gitignore') rmSync(path.join(OUT_DIR, name), { force: true });
+  for (const name of readdirSync(OUT_DIR))
+    if (name !== '.gitignore') rmSync(path.join(OUT_DIR, name), { force: true });
 }
 
 describe('TSDoc @example blocks compile', function () {
@@ -70,7 +72,14 @@ describe('TSDoc @example blocks compile', function () {
     mkdirSync(OUT_DIR, { recursive: true });
     clean();
     for (const e of examples) writeFileSync(e.file, e.code);
-    program = ts.createProgram({ rootNames: examples.map((e) => e.file), options: { ...compilerOptions(ROOT), module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+    program = ts.createProgram({
+      rootNames: examples.map((e) => e.file),
+      options: {
+        ...compilerOptions(ROOT),
+        module: ts.ModuleKind.ESNext,
+        target: ts.ScriptTarget.ES2022,
+      },
+    });
   });
 
   after(clean);
@@ -86,7 +95,10 @@ describe('TSDoc @example blocks compile', function () {
       completeLogin: /\bcompleteLogin\(/,
     };
     for (const [api, use] of Object.entries(uses)) {
-      expect(examples.some((e) => use.test(e.code)), `no @example uses ${api}`).to.equal(true);
+      expect(
+        examples.some((e) => use.test(e.code)),
+        `no @example uses ${api}`,
+      ).to.equal(true);
     }
   });
 
@@ -95,7 +107,10 @@ describe('TSDoc @example blocks compile', function () {
       const source = program.getSourceFile(example.file);
       expect(source).to.not.equal(undefined);
       if (source === undefined) return;
-      const text = ts.getPreEmitDiagnostics(program, source).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')).join('\n');
+      const text = ts
+        .getPreEmitDiagnostics(program, source)
+        .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))
+        .join('\n');
       expect(text, `${example.where}:\n${example.code}`).to.equal('');
     });
   }

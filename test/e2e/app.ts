@@ -24,7 +24,15 @@ export interface CallbackOutcome {
   action: 'success' | 'fail' | 'error';
   status?: number;
   info?: Record<string, unknown>;
-  error?: { name: string; code?: unknown; message: string; errorCodes?: unknown; retryAfter?: unknown; aadsts?: unknown; status?: unknown };
+  error?: {
+    name: string;
+    code?: unknown;
+    message: string;
+    errorCodes?: unknown;
+    retryAfter?: unknown;
+    aadsts?: unknown;
+    status?: unknown;
+  };
   elapsedMs?: number;
 }
 
@@ -32,45 +40,76 @@ export interface CallbackOutcome {
  * Starts the app on 127.0.0.1. `options` complete the strategy options (`callbackURL` is set to
  * this app's `/login/callback` unless given).
  */
-export async function startApp(options: Omit<StrategyOptions, 'callbackURL'> & { callbackURL?: string }, authenticate: AuthenticateOptions = {}): Promise<TestApp> {
+export async function startApp(
+  options: Omit<StrategyOptions, 'callbackURL'> & { callbackURL?: string },
+  authenticate: AuthenticateOptions = {},
+): Promise<TestApp> {
   const app = express();
   const passport = new Passport();
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const strategy = new Strategy({ callbackURL: `${url}/login/callback`, ...options }, (_accessToken, _refreshToken, profile, done) => done(null, { profile }));
+  const strategy = new Strategy(
+    { callbackURL: `${url}/login/callback`, ...options },
+    (_accessToken, _refreshToken, profile, done) => done(null, { profile }),
+  );
   passport.use(strategy);
   passport.serializeUser((user, done) => done(null, user));
   passport.deserializeUser((user: Express.User, done) => done(null, user));
 
-  app.use(session({ secret: 'e2e-test-secret-e2e-test-secret', resave: false, saveUninitialized: false }));
+  app.use(
+    session({ secret: 'e2e-test-secret-e2e-test-secret', resave: false, saveUninitialized: false }),
+  );
   app.use(passport.initialize());
   app.use(passport.session());
   app.get('/login', (req, res, next) => {
     const mode = req.query['mode'];
-    passport.authenticate(strategy.name, { ...authenticate, ...(mode === 'form_post' ? { responseMode: 'form_post' } : {}) })(req, res, next);
+    passport.authenticate(strategy.name, {
+      ...authenticate,
+      ...(mode === 'form_post' ? { responseMode: 'form_post' } : {}),
+    })(req, res, next);
   });
   const callback: express.RequestHandler = (req, res, next) => {
     const started = Date.now();
-    passport.authenticate(strategy.name, (err: unknown, user: Express.User | false, info: unknown, status: unknown) => {
-      const elapsedMs = Date.now() - started;
-      if (err) {
-        const e = err as Record<string, unknown> & Error;
-        const outcome: CallbackOutcome = { action: 'error', elapsedMs, error: { name: e.name, code: e['code'], message: e.message, errorCodes: e['errorCodes'], retryAfter: e['retryAfter'], aadsts: e['aadsts'], status: e['status'] } };
-        res.status(500).json(outcome);
-        return;
-      }
-      if (!user) {
-        const outcome: CallbackOutcome = { action: 'fail', elapsedMs, info: (info ?? {}) as Record<string, unknown>, ...(typeof status === 'number' ? { status } : {}) };
-        res.status(401).json(outcome);
-        return;
-      }
-      req.logIn(user, (loginErr) => {
-        if (loginErr) return next(loginErr);
-        const outcome: CallbackOutcome = { action: 'success', elapsedMs };
-        res.json(outcome);
-      });
-    })(req, res, next);
+    passport.authenticate(
+      strategy.name,
+      (err: unknown, user: Express.User | false, info: unknown, status: unknown) => {
+        const elapsedMs = Date.now() - started;
+        if (err) {
+          const e = err as Record<string, unknown> & Error;
+          const outcome: CallbackOutcome = {
+            action: 'error',
+            elapsedMs,
+            error: {
+              name: e.name,
+              code: e['code'],
+              message: e.message,
+              errorCodes: e['errorCodes'],
+              retryAfter: e['retryAfter'],
+              aadsts: e['aadsts'],
+              status: e['status'],
+            },
+          };
+          res.status(500).json(outcome);
+          return;
+        }
+        if (!user) {
+          const outcome: CallbackOutcome = {
+            action: 'fail',
+            elapsedMs,
+            info: (info ?? {}) as Record<string, unknown>,
+            ...(typeof status === 'number' ? { status } : {}),
+          };
+          res.status(401).json(outcome);
+          return;
+        }
+        req.logIn(user, (loginErr) => {
+          if (loginErr) return next(loginErr);
+          const outcome: CallbackOutcome = { action: 'success', elapsedMs };
+          res.json(outcome);
+        });
+      },
+    )(req, res, next);
   };
   app.get('/login/callback', callback);
   app.post('/login/callback', express.urlencoded({ extended: false }), callback);
@@ -82,7 +121,10 @@ export async function startApp(options: Omit<StrategyOptions, 'callbackURL'> & {
   return {
     url,
     strategy,
-    openConnections: () => new Promise((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n)))),
+    openConnections: () =>
+      new Promise((resolve, reject) =>
+        server.getConnections((err, n) => (err ? reject(err) : resolve(n))),
+      ),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

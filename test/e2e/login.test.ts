@@ -3,7 +3,12 @@
  * over real HTTP on 127.0.0.1.
  */
 import { expect } from 'chai';
-import { DEFAULT_CLIENT, DEMO_USERS, completeLogin, startEmulator } from '../../lib/emulator/index.js';
+import {
+  DEFAULT_CLIENT,
+  DEMO_USERS,
+  completeLogin,
+  startEmulator,
+} from '../../lib/emulator/index.js';
 import type { Emulator } from '../../lib/emulator/index.js';
 import type { MicrosoftProfile } from '../../lib/types.js';
 import { signIn, TestBrowser } from '../helpers/browser.js';
@@ -26,7 +31,13 @@ describe('end-to-end sign-in through the emulator', function () {
   afterEach(() => emulator.clearFaults());
 
   async function app(extra: Partial<Parameters<typeof startApp>[0]> = {}): Promise<TestApp> {
-    const a = await startApp({ clientID: DEFAULT_CLIENT.clientId, clientSecret: DEFAULT_CLIENT.clientSecret, authority: emulator.authority('common'), graphBaseURL: emulator.graphBaseURL, ...extra });
+    const a = await startApp({
+      clientID: DEFAULT_CLIENT.clientId,
+      clientSecret: DEFAULT_CLIENT.clientSecret,
+      authority: emulator.authority('common'),
+      graphBaseURL: emulator.graphBaseURL,
+      ...extra,
+    });
     apps.push(a);
     return a;
   }
@@ -46,7 +57,11 @@ describe('end-to-end sign-in through the emulator', function () {
         for (const user of DEMO_USERS) {
           it(`signs in the ${user.key} account and keeps its normalized profile in the session`, async () => {
             const browser = new TestBrowser(a.url);
-            const { callback } = await signIn(browser, user.key, mode === 'form_post' ? '/login?mode=form_post' : '/login');
+            const { callback } = await signIn(
+              browser,
+              user.key,
+              mode === 'form_post' ? '/login?mode=form_post' : '/login',
+            );
             expect(JSON.parse(callback.body)).to.include({ action: 'success' });
             const profile = await me(browser, a);
             expect(profile).to.not.equal(null);
@@ -82,7 +97,15 @@ describe('end-to-end sign-in through the emulator', function () {
   }
 
   it("shows the emulator's sign-in page in the locale passed to passport.authenticate (sent as mkt) and still signs in", async () => {
-    const a = await startApp({ clientID: DEFAULT_CLIENT.clientId, clientSecret: DEFAULT_CLIENT.clientSecret, authority: emulator.authority('common'), graphBaseURL: emulator.graphBaseURL }, { locale: 'fr-FR' });
+    const a = await startApp(
+      {
+        clientID: DEFAULT_CLIENT.clientId,
+        clientSecret: DEFAULT_CLIENT.clientSecret,
+        authority: emulator.authority('common'),
+        graphBaseURL: emulator.graphBaseURL,
+      },
+      { locale: 'fr-FR' },
+    );
     apps.push(a);
     const browser = new TestBrowser(a.url);
     const { authorizeURL, callback } = await signIn(browser, 'work');
@@ -149,7 +172,11 @@ describe('end-to-end sign-in through the emulator', function () {
       const wrong = await app({ clientSecret: 'not-the-secret' });
       const { callback } = await signIn(new TestBrowser(wrong.url), 'personal');
       const outcome = JSON.parse(callback.body) as CallbackOutcome;
-      expect(outcome.error).to.include({ name: 'MicrosoftTokenError', code: 'invalid_client', status: 401 });
+      expect(outcome.error).to.include({
+        name: 'MicrosoftTokenError',
+        code: 'invalid_client',
+        status: 401,
+      });
       expect(outcome.error?.errorCodes).to.deep.equal([7000215]);
       expect(outcome.error?.message).to.not.contain('not-the-secret');
     });
@@ -202,10 +229,17 @@ describe('end-to-end sign-in through the emulator', function () {
             const browser = new TestBrowser(a.url);
             const { callback } = await signIn(browser, user.key);
             const profile = await me(browser, a);
-            return { expected: user.oid, tenant: user.tid, outcome: JSON.parse(callback.body) as CallbackOutcome, profile };
+            return {
+              expected: user.oid,
+              tenant: user.tid,
+              outcome: JSON.parse(callback.body) as CallbackOutcome,
+              profile,
+            };
           }),
         );
-        const crossTalk = results.filter((r) => r.profile?.id !== r.expected || r.profile?.tenantId !== r.tenant);
+        const crossTalk = results.filter(
+          (r) => r.profile?.id !== r.expected || r.profile?.tenantId !== r.tenant,
+        );
         expect(results.filter((r) => r.outcome.action !== 'success')).to.have.length(0);
         expect(crossTalk).to.have.length(0);
         expect(unhandled).to.have.length(0);

@@ -58,7 +58,11 @@ class MicrosoftAuthStrategy extends PassportStrategy(Strategy, 'microsoft') {
     super(strategyOptions(settings));
   }
 
-  async validate(accessToken: string, refreshToken: string | undefined, profile: MicrosoftProfile): Promise<AppUser | false> {
+  async validate(
+    accessToken: string,
+    refreshToken: string | undefined,
+    profile: MicrosoftProfile,
+  ): Promise<AppUser | false> {
     this.validated.push(profile);
     if (accessToken === '') throw new Error('no access token');
     if (profile.displayName === 'Kiosk Operator') return false;
@@ -111,7 +115,13 @@ function fakeResponse(): { res: object; ended: Promise<{ status: number; locatio
 }
 
 function httpContext(req: MicrosoftRequest, res: object): ExecutionContext {
-  const context = { switchToHttp: () => ({ getRequest: () => req, getResponse: () => res, getNext: () => undefined }) };
+  const context = {
+    switchToHttp: () => ({
+      getRequest: () => req,
+      getResponse: () => res,
+      getNext: () => undefined,
+    }),
+  };
   return context as unknown as ExecutionContext;
 }
 
@@ -167,7 +177,9 @@ describe('NestJS: PassportStrategy(Strategy, "microsoft") against the emulator',
       expect(profile?.id).to.equal(personal.oid);
       expect(profile?.accountType).to.equal('personal');
       expect(profile?.graphId).to.equal(personal.graphId);
-      expect(profile?.emails).to.deep.equal([{ value: personal.email, type: 'home', verified: true }]);
+      expect(profile?.emails).to.deep.equal([
+        { value: personal.email, type: 'home', verified: true },
+      ]);
     });
 
     it('turns validate() returning false into a Passport fail', async () => {
@@ -189,7 +201,12 @@ describe('NestJS: PassportStrategy(Strategy, "microsoft") against the emulator',
 
   describe('inside a Nest application context', () => {
     class AuthModule {}
-    Module({ providers: [{ provide: MICROSOFT_SETTINGS, useFactory: () => settings }, MicrosoftAuthStrategy] })(AuthModule);
+    Module({
+      providers: [
+        { provide: MICROSOFT_SETTINGS, useFactory: () => settings },
+        MicrosoftAuthStrategy,
+      ],
+    })(AuthModule);
 
     it('builds the strategy through dependency injection and signs a user in with it', async () => {
       const app = await NestFactory.createApplicationContext(AuthModule, { logger: false });
@@ -218,12 +235,16 @@ describe('NestJS: PassportStrategy(Strategy, "microsoft") against the emulator',
       const session: Record<string, unknown> = {};
       const { res, ended } = fakeResponse();
 
-      void new MicrosoftLoginGuard().canActivate(httpContext(fakeRequest({ url: '/login', session }), res));
+      void new MicrosoftLoginGuard().canActivate(
+        httpContext(fakeRequest({ url: '/login', session }), res),
+      );
       const redirect = await ended;
 
       expect(redirect.status).to.equal(302);
       const url = new URL(redirect.location);
-      expect(`${url.origin}${url.pathname}`).to.equal(`${emulator.authority('common')}/oauth2/v2.0/authorize`);
+      expect(`${url.origin}${url.pathname}`).to.equal(
+        `${emulator.authority('common')}/oauth2/v2.0/authorize`,
+      );
       expect(url.searchParams.get('prompt')).to.equal('select_account');
       expect(url.searchParams.get('code_challenge_method')).to.equal('S256');
     });
@@ -231,12 +252,20 @@ describe('NestJS: PassportStrategy(Strategy, "microsoft") against the emulator',
     it('authenticates the callback route and puts the user on request.user', async () => {
       const strategy = new MicrosoftAuthStrategy(settings);
       const session: Record<string, unknown> = {};
-      const req = fakeRequest({ url: await callbackFromEmulator(strategy, 'work', session), session });
+      const req = fakeRequest({
+        url: await callbackFromEmulator(strategy, 'work', session),
+        session,
+      });
 
-      const allowed = await new (AuthGuard('microsoft'))().canActivate(httpContext(req, fakeResponse().res));
+      const allowed = await new (AuthGuard('microsoft'))().canActivate(
+        httpContext(req, fakeResponse().res),
+      );
 
       expect(allowed).to.equal(true);
-      expect((req as unknown as { user: AppUser }).user).to.include({ objectId: demoUser('work').oid, displayName: 'Adele Vance' });
+      expect((req as unknown as { user: AppUser }).user).to.include({
+        objectId: demoUser('work').oid,
+        displayName: 'Adele Vance',
+      });
     });
 
     it('answers a replayed callback with UnauthorizedException', async () => {
@@ -244,9 +273,15 @@ describe('NestJS: PassportStrategy(Strategy, "microsoft") against the emulator',
       const session: Record<string, unknown> = {};
       const callbackPath = await callbackFromEmulator(strategy, 'work', session);
       const Guard = AuthGuard('microsoft');
-      await new Guard().canActivate(httpContext(fakeRequest({ url: callbackPath, session }), fakeResponse().res));
+      await new Guard().canActivate(
+        httpContext(fakeRequest({ url: callbackPath, session }), fakeResponse().res),
+      );
 
-      const caught = await rejectionOf(() => new Guard().canActivate(httpContext(fakeRequest({ url: callbackPath, session }), fakeResponse().res)));
+      const caught = await rejectionOf(() =>
+        new Guard().canActivate(
+          httpContext(fakeRequest({ url: callbackPath, session }), fakeResponse().res),
+        ),
+      );
 
       expect(caught).to.be.instanceOf(UnauthorizedException);
     });

@@ -5,7 +5,12 @@
  */
 declare module 'passport-oauth2-refresh' {
   /** node-oauth's token callback: `(err, accessToken, refreshToken, results)`. */
-  type TokenCallback = (err: unknown, accessToken?: string, refreshToken?: string, results?: Record<string, unknown>) => void;
+  type TokenCallback = (
+    err: unknown,
+    accessToken?: string,
+    refreshToken?: string,
+    results?: Record<string, unknown>,
+  ) => void;
 
   /** A registry of strategies that can refresh tokens. */
   class AuthTokenRefresh {
@@ -13,7 +18,12 @@ declare module 'passport-oauth2-refresh' {
     use(name: string, strategy: object): void;
     has(name: string): boolean;
     requestNewAccessToken(name: string, refreshToken: string, done: TokenCallback): void;
-    requestNewAccessToken(name: string, refreshToken: string, params: Record<string, string>, done: TokenCallback): void;
+    requestNewAccessToken(
+      name: string,
+      refreshToken: string,
+      params: Record<string, string>,
+      done: TokenCallback,
+    ): void;
   }
 
   const refresh: AuthTokenRefresh & { AuthTokenRefresh: typeof AuthTokenRefresh };

@@ -4,7 +4,12 @@
  */
 import { expect } from 'chai';
 import refresh from 'passport-oauth2-refresh';
-import { CONSUMER_TENANT_ID, DEFAULT_CLIENT, DEMO_TENANT_ID, startEmulator } from '../../lib/emulator/index.js';
+import {
+  CONSUMER_TENANT_ID,
+  DEFAULT_CLIENT,
+  DEMO_TENANT_ID,
+  startEmulator,
+} from '../../lib/emulator/index.js';
 import type { Emulator, EmulatorClient } from '../../lib/emulator/index.js';
 import { MicrosoftTokenError } from '../../lib/errors.js';
 import { Strategy } from '../../lib/strategy.js';
@@ -38,7 +43,12 @@ function emulatorStrategy(emulator: Emulator, client: EmulatorClient = DEFAULT_C
       authority: emulator.authority('common'),
       graphBaseURL: emulator.graphBaseURL,
     },
-    (accessToken: string, refreshToken: string | undefined, profile: MicrosoftProfile, done: VerifyCallback) => {
+    (
+      accessToken: string,
+      refreshToken: string | undefined,
+      profile: MicrosoftProfile,
+      done: VerifyCallback,
+    ) => {
       done(null, { accessToken, refreshToken, profile });
     },
   );
@@ -46,7 +56,11 @@ function emulatorStrategy(emulator: Emulator, client: EmulatorClient = DEFAULT_C
 
 /** Signs `account` in through the strategy and returns the tokens its verify callback received. */
 async function signIn(strategy: Strategy, account: string): Promise<SignedIn> {
-  const user = expectSuccess(await loginThroughEmulator(strategy, account)).user as { accessToken: string; refreshToken: string | undefined; profile: MicrosoftProfile };
+  const user = expectSuccess(await loginThroughEmulator(strategy, account)).user as {
+    accessToken: string;
+    refreshToken: string | undefined;
+    profile: MicrosoftProfile;
+  };
   if (typeof user.refreshToken !== 'string') throw new Error('the login returned no refresh token');
   return { accessToken: user.accessToken, refreshToken: user.refreshToken, profile: user.profile };
 }
@@ -91,7 +105,11 @@ describe('refresh tokens against the emulator', () => {
       refresh.use('microsoft-refresh-test', strategy);
       const signedIn = await signIn(strategy, 'personal');
 
-      const result = await requestNewAccessToken(refresh, 'microsoft-refresh-test', signedIn.refreshToken);
+      const result = await requestNewAccessToken(
+        refresh,
+        'microsoft-refresh-test',
+        signedIn.refreshToken,
+      );
 
       expect(result.err).to.equal(null);
       expect(result.accessToken).to.be.a('string').and.not.equal(signedIn.accessToken);
@@ -126,7 +144,12 @@ describe('refresh tokens against the emulator', () => {
       expect(tokens.expiresIn).to.equal(3599);
       expect(tokens.tokenType).to.equal('Bearer');
       expect(tokens.scope).to.be.a('string').and.include('User.Read');
-      expect(tokens.claims).to.include({ oid: work.oid, tid: DEMO_TENANT_ID, aud: DEFAULT_CLIENT.clientId, iss: emulator.issuer(DEMO_TENANT_ID) });
+      expect(tokens.claims).to.include({
+        oid: work.oid,
+        tid: DEMO_TENANT_ID,
+        aud: DEFAULT_CLIENT.clientId,
+        iss: emulator.issuer(DEMO_TENANT_ID),
+      });
       expect(tokens.claims?.oid).to.equal(signedIn.profile.id);
     });
 

@@ -14,7 +14,8 @@ function listed(html: string): string[] {
   return [...html.matchAll(/data-account="([^"]+)"/g)].map((m) => m[1] ?? '');
 }
 
-const TRACE_RE = /^AADSTS65004: User declined to consent to access the app\.\r\nTrace ID: [0-9a-f-]{36}\r\nCorrelation ID: [0-9a-f-]{36}\r\nTimestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/;
+const TRACE_RE =
+  /^AADSTS65004: User declined to consent to access the app\.\r\nTrace ID: [0-9a-f-]{36}\r\nCorrelation ID: [0-9a-f-]{36}\r\nTimestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/;
 
 describe('emulator: authorize endpoint', () => {
   let emulator: Emulator;
@@ -30,7 +31,13 @@ describe('emulator: authorize endpoint', () => {
     expect(res.status).to.equal(200);
     expect(String(res.headers['content-type'])).to.match(/^text\/html/);
     expect(res.text).to.match(/<title>Sign in to your account<\/title>/);
-    expect(listed(res.text)).to.deep.equal(['personal', 'work', 'guest', 'personal-gmail', 'no-email']);
+    expect(listed(res.text)).to.deep.equal([
+      'personal',
+      'work',
+      'guest',
+      'personal-gmail',
+      'no-email',
+    ]);
     expect(res.text).to.match(/Avery Howard/);
     expect(res.text).to.match(/AdeleV@contoso\.com/);
     expect(res.text).to.match(/id="cancel"/);
@@ -38,7 +45,8 @@ describe('emulator: authorize endpoint', () => {
   });
 
   it('sets the sign-in page language from mkt, else the first ui_locales tag, else English', async () => {
-    const lang = async (extra: Record<string, string>): Promise<string | undefined> => /<html lang="([^"]*)">/.exec((await raw(authorizeUrl(emulator, extra))).text)?.[1];
+    const lang = async (extra: Record<string, string>): Promise<string | undefined> =>
+      /<html lang="([^"]*)">/.exec((await raw(authorizeUrl(emulator, extra))).text)?.[1];
     expect(await lang({})).to.equal('en');
     expect(await lang({ mkt: 'fr-FR' })).to.equal('fr-FR');
     expect(await lang({ ui_locales: 'de-DE en' })).to.equal('de-DE');
@@ -48,7 +56,10 @@ describe('emulator: authorize endpoint', () => {
   });
 
   it('shows AADSTS700016 for an unknown client, without redirect', async () => {
-    const result = await completeLogin(authorizeUrl(emulator, { client_id: '00000000-1111-2222-3333-444444444444' }), 'work');
+    const result = await completeLogin(
+      authorizeUrl(emulator, { client_id: '00000000-1111-2222-3333-444444444444' }),
+      'work',
+    );
     expect(result.kind).to.equal('error_page');
     if (result.kind === 'error_page') {
       expect(result.code).to.equal(700016);
@@ -57,7 +68,12 @@ describe('emulator: authorize endpoint', () => {
   });
 
   it('shows the AADSTS50011 page (400, no Location) on a redirect URI mismatch', async () => {
-    for (const uri of ['http://localhost:3000/other/callback', 'https://localhost/login/callback', 'http://localhost:3000/login/callback/', 'http://example.com/login/callback']) {
+    for (const uri of [
+      'http://localhost:3000/other/callback',
+      'https://localhost/login/callback',
+      'http://localhost:3000/login/callback/',
+      'http://example.com/login/callback',
+    ]) {
       const res = await raw(authorizeUrl(emulator, { redirect_uri: uri }));
       expect(res.status, uri).to.equal(400);
       expect(res.headers.location).to.equal(undefined);
@@ -68,8 +84,14 @@ describe('emulator: authorize endpoint', () => {
   });
 
   it('ignores the port of loopback redirect URIs', async () => {
-    for (const uri of ['http://localhost:3000/login/callback', 'http://127.0.0.1:49152/auth/microsoft/callback', 'http://localhost/login/callback']) {
-      const params = redirectParams(await completeLogin(authorizeUrl(emulator, { redirect_uri: uri }), 'work'));
+    for (const uri of [
+      'http://localhost:3000/login/callback',
+      'http://127.0.0.1:49152/auth/microsoft/callback',
+      'http://localhost/login/callback',
+    ]) {
+      const params = redirectParams(
+        await completeLogin(authorizeUrl(emulator, { redirect_uri: uri }), 'work'),
+      );
       expect(params.get('code'), uri).to.be.ok;
     }
   });
@@ -90,10 +112,16 @@ describe('emulator: authorize endpoint', () => {
 
   it('rejects an unknown code_challenge_method and an invalid prompt', async () => {
     const { challenge } = pkce();
-    const bad = await raw(authorizeUrl(emulator, { code_challenge: challenge, code_challenge_method: 'S512' }));
-    expect(new URL(String(bad.headers.location)).searchParams.get('error')).to.equal('invalid_request');
+    const bad = await raw(
+      authorizeUrl(emulator, { code_challenge: challenge, code_challenge_method: 'S512' }),
+    );
+    expect(new URL(String(bad.headers.location)).searchParams.get('error')).to.equal(
+      'invalid_request',
+    );
     const prompt = await raw(authorizeUrl(emulator, { prompt: 'bogus' }));
-    expect(new URL(String(prompt.headers.location)).searchParams.get('error')).to.equal('invalid_request');
+    expect(new URL(String(prompt.headers.location)).searchParams.get('error')).to.equal(
+      'invalid_request',
+    );
   });
 
   it('highlights the login_hint account', async () => {
@@ -105,7 +133,9 @@ describe('emulator: authorize endpoint', () => {
   });
 
   it('prompt=none signs in silently with a known login_hint, else login_required', async () => {
-    const silent = await raw(authorizeUrl(emulator, { prompt: 'none', login_hint: 'avery.howard@outlook.com' }));
+    const silent = await raw(
+      authorizeUrl(emulator, { prompt: 'none', login_hint: 'avery.howard@outlook.com' }),
+    );
     expect(silent.status).to.equal(302);
     const ok = new URL(String(silent.headers.location));
     expect(ok.origin + ok.pathname).to.equal(REDIRECT);
@@ -117,8 +147,16 @@ describe('emulator: authorize endpoint', () => {
     expect(p.get('error')).to.equal('login_required');
     expect(p.get('error_description') ?? '').to.match(/^AADSTS50058: /);
 
-    const wrongTenant = await raw(authorizeUrl(emulator, { prompt: 'none', login_hint: 'avery.howard@outlook.com' }, 'organizations'));
-    expect(new URL(String(wrongTenant.headers.location)).searchParams.get('error')).to.equal('login_required');
+    const wrongTenant = await raw(
+      authorizeUrl(
+        emulator,
+        { prompt: 'none', login_hint: 'avery.howard@outlook.com' },
+        'organizations',
+      ),
+    );
+    expect(new URL(String(wrongTenant.headers.location)).searchParams.get('error')).to.equal(
+      'login_required',
+    );
   });
 
   it('prompt=select_account/login/consent still show the page', async () => {
@@ -130,33 +168,60 @@ describe('emulator: authorize endpoint', () => {
   });
 
   it('filters accounts with domain_hint', async () => {
-    expect(listed((await raw(authorizeUrl(emulator, { domain_hint: 'consumers' }))).text)).to.deep.equal(['personal', 'personal-gmail']);
-    expect(listed((await raw(authorizeUrl(emulator, { domain_hint: 'organizations' }))).text)).to.deep.equal(['work', 'guest', 'no-email']);
+    expect(
+      listed((await raw(authorizeUrl(emulator, { domain_hint: 'consumers' }))).text),
+    ).to.deep.equal(['personal', 'personal-gmail']);
+    expect(
+      listed((await raw(authorizeUrl(emulator, { domain_hint: 'organizations' }))).text),
+    ).to.deep.equal(['work', 'guest', 'no-email']);
   });
 
   it('applies tenant rules to the list', async () => {
-    expect(listed((await raw(authorizeUrl(emulator, {}, 'consumers'))).text)).to.deep.equal(['personal', 'personal-gmail']);
-    expect(listed((await raw(authorizeUrl(emulator, {}, 'organizations'))).text)).to.deep.equal(['work', 'guest', 'no-email']);
-    expect(listed((await raw(authorizeUrl(emulator, {}, DEMO_TENANT_ID))).text)).to.deep.equal(['work', 'guest', 'no-email']);
-    expect(listed((await raw(authorizeUrl(emulator, {}, 'contoso.com'))).text)).to.deep.equal(['work', 'guest', 'no-email']);
+    expect(listed((await raw(authorizeUrl(emulator, {}, 'consumers'))).text)).to.deep.equal([
+      'personal',
+      'personal-gmail',
+    ]);
+    expect(listed((await raw(authorizeUrl(emulator, {}, 'organizations'))).text)).to.deep.equal([
+      'work',
+      'guest',
+      'no-email',
+    ]);
+    expect(listed((await raw(authorizeUrl(emulator, {}, DEMO_TENANT_ID))).text)).to.deep.equal([
+      'work',
+      'guest',
+      'no-email',
+    ]);
+    expect(listed((await raw(authorizeUrl(emulator, {}, 'contoso.com'))).text)).to.deep.equal([
+      'work',
+      'guest',
+      'no-email',
+    ]);
   });
 
   it('refuses a forced sign-in that breaks the tenant rules with an error redirect', async () => {
-    const personalOrgs = redirectParams(await completeLogin(authorizeUrl(emulator, {}, 'organizations'), 'personal'));
+    const personalOrgs = redirectParams(
+      await completeLogin(authorizeUrl(emulator, {}, 'organizations'), 'personal'),
+    );
     expect(personalOrgs.get('error')).to.equal('invalid_request');
     expect(personalOrgs.get('error_description') ?? '').to.match(/^AADSTS500200: /);
     expect(personalOrgs.get('code')).to.equal(null);
 
-    const personalTenant = redirectParams(await completeLogin(authorizeUrl(emulator, {}, DEMO_TENANT_ID), 'personal-gmail'));
+    const personalTenant = redirectParams(
+      await completeLogin(authorizeUrl(emulator, {}, DEMO_TENANT_ID), 'personal-gmail'),
+    );
     expect(personalTenant.get('error_description') ?? '').to.match(/^AADSTS50020: /);
 
-    const workConsumers = redirectParams(await completeLogin(authorizeUrl(emulator, {}, 'consumers'), 'work'));
+    const workConsumers = redirectParams(
+      await completeLogin(authorizeUrl(emulator, {}, 'consumers'), 'work'),
+    );
     expect(workConsumers.get('error_description') ?? '').to.match(/^AADSTS500208: /);
     expect(workConsumers.get('state')).to.equal('st-123');
   });
 
   it('accepts a username instead of a key and shows an error page for an unknown account', async () => {
-    const byName = redirectParams(await completeLogin(authorizeUrl(emulator), 'sam.rivera@gmail.com'));
+    const byName = redirectParams(
+      await completeLogin(authorizeUrl(emulator), 'sam.rivera@gmail.com'),
+    );
     expect(byName.get('code')).to.be.ok;
     const unknown = await completeLogin(authorizeUrl(emulator), 'nobody@example.com');
     expect(unknown.kind).to.equal('error_page');
@@ -186,9 +251,14 @@ describe('emulator: authorize endpoint', () => {
     // The raw page: method=post form, noscript submit button, script that submits it.
     const picker = await raw(url);
     const txn = /name="txn" value="([^"]+)"/.exec(picker.text)?.[1] ?? '';
-    const posted = await postForm(`${emulator.authority()}/oauth2/v2.0/authorize`, { txn, account: 'work' });
+    const posted = await postForm(`${emulator.authority()}/oauth2/v2.0/authorize`, {
+      txn,
+      account: 'work',
+    });
     expect(posted.status).to.equal(200);
-    expect(posted.text).to.match(/<form method="POST" name="hiddenform" action="http:\/\/localhost:3000\/login\/callback">/);
+    expect(posted.text).to.match(
+      /<form method="POST" name="hiddenform" action="http:\/\/localhost:3000\/login\/callback">/,
+    );
     expect(posted.text).to.match(/<noscript>.*<input type="submit"/);
     expect(posted.text).to.match(/document\.forms\[0\]\.submit\(\)/);
   });
@@ -196,9 +266,15 @@ describe('emulator: authorize endpoint', () => {
   it('a sign-in transaction is single use', async () => {
     const picker = await raw(authorizeUrl(emulator));
     const txn = /name="txn" value="([^"]+)"/.exec(picker.text)?.[1] ?? '';
-    const first = await postForm(`${emulator.authority()}/oauth2/v2.0/authorize`, { txn, account: 'work' });
+    const first = await postForm(`${emulator.authority()}/oauth2/v2.0/authorize`, {
+      txn,
+      account: 'work',
+    });
     expect(first.status).to.equal(302);
-    const second = await postForm(`${emulator.authority()}/oauth2/v2.0/authorize`, { txn, account: 'work' });
+    const second = await postForm(`${emulator.authority()}/oauth2/v2.0/authorize`, {
+      txn,
+      account: 'work',
+    });
     expect(second.status).to.equal(400);
     expect(second.headers.location).to.equal(undefined);
   });
@@ -211,7 +287,9 @@ describe('emulator: authorize endpoint', () => {
     expect(q.get('state')).to.equal('st-123');
     expect(q.get('code')).to.equal(null);
 
-    const f = await completeLogin(authorizeUrl(emulator, { response_mode: 'form_post' }), { cancel: true });
+    const f = await completeLogin(authorizeUrl(emulator, { response_mode: 'form_post' }), {
+      cancel: true,
+    });
     expect(f.kind).to.equal('form_post');
     if (f.kind !== 'form_post') return;
     expect(f.fields['error']).to.equal('access_denied');
@@ -220,7 +298,9 @@ describe('emulator: authorize endpoint', () => {
   });
 
   it('shows AADSTS90002 for an unknown tenant and honours client-request-id as correlation id', async () => {
-    const res = await raw(authorizeUrl(emulator, {}, 'unknown.example'), { headers: { 'client-request-id': '11111111-2222-3333-4444-555555555555' } });
+    const res = await raw(authorizeUrl(emulator, {}, 'unknown.example'), {
+      headers: { 'client-request-id': '11111111-2222-3333-4444-555555555555' },
+    });
     expect(res.status).to.equal(400);
     expect(res.text).to.match(/content="90002"/);
     expect(res.text).to.match(/Correlation Id: 11111111-2222-3333-4444-555555555555/);
@@ -229,11 +309,16 @@ describe('emulator: authorize endpoint', () => {
   it('uses the first registered redirect URI when redirect_uri is omitted', async () => {
     const res = await completeLogin(authorizeUrl(emulator, { redirect_uri: undefined }), 'work');
     expect(res.kind).to.equal('redirect');
-    if (res.kind === 'redirect') expect(res.location.startsWith('http://localhost/login/callback?code='), res.location).to.be.ok;
+    if (res.kind === 'redirect')
+      expect(res.location.startsWith('http://localhost/login/callback?code='), res.location).to.be
+        .ok;
   });
 
   it('fragment mode puts the answer in the fragment', async () => {
-    const result = await completeLogin(authorizeUrl(emulator, { response_mode: 'fragment' }), 'work');
+    const result = await completeLogin(
+      authorizeUrl(emulator, { response_mode: 'fragment' }),
+      'work',
+    );
     expect(result.kind).to.equal('redirect');
     if (result.kind !== 'redirect') return;
     const url = new URL(result.location);
@@ -247,12 +332,20 @@ describe('emulator: custom clients and users', () => {
   let emulator: Emulator;
   before(async () => {
     emulator = await startEmulator({
-      clients: [{ clientId: 'my-app', clientSecret: 'x', redirectUris: ['https://app.example/cb'] }],
+      clients: [
+        { clientId: 'my-app', clientSecret: 'x', redirectUris: ['https://app.example/cb'] },
+      ],
       users: [
         {
-          key: 'fabrikam', kind: 'work', oid: '11111111-2222-4333-8444-555555555555', tid: OTHER_TID,
-          graphId: '11111111-2222-4333-8444-555555555555', displayName: 'Fab Rikam', userPrincipalName: 'fab@fabrikam.example',
-          mail: 'fab@fabrikam.example', preferredUsername: 'fab@fabrikam.example',
+          key: 'fabrikam',
+          kind: 'work',
+          oid: '11111111-2222-4333-8444-555555555555',
+          tid: OTHER_TID,
+          graphId: '11111111-2222-4333-8444-555555555555',
+          displayName: 'Fab Rikam',
+          userPrincipalName: 'fab@fabrikam.example',
+          mail: 'fab@fabrikam.example',
+          preferredUsername: 'fab@fabrikam.example',
         },
       ],
     });
@@ -264,7 +357,12 @@ describe('emulator: custom clients and users', () => {
   it('serves a tenant that only a custom user belongs to, and matches non-loopback redirect URIs exactly', async () => {
     const url = (redirect: string): string => {
       const u = new URL(`${emulator.authority(OTHER_TID)}/oauth2/v2.0/authorize`);
-      u.search = new URLSearchParams({ client_id: 'my-app', response_type: 'code', redirect_uri: redirect, scope: 'openid' }).toString();
+      u.search = new URLSearchParams({
+        client_id: 'my-app',
+        response_type: 'code',
+        redirect_uri: redirect,
+        scope: 'openid',
+      }).toString();
       return u.toString();
     };
     const page = await raw(url('https://app.example/cb'));

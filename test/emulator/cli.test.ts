@@ -20,7 +20,9 @@ function waitFor(child: ChildProcessWithoutNullStreams, pattern: RegExp): Promis
       }
     };
     child.stdout.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`cli exited (${String(code)}) before printing ${String(pattern)}: ${out}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`cli exited (${String(code)}) before printing ${String(pattern)}: ${out}`)),
+    );
   });
 }
 
@@ -35,13 +37,18 @@ describe('emulator: npm run emulator (cli)', () => {
       stdout += c.toString('utf8');
     });
     try {
-      const match = await waitFor(child, /listening on (http:\/\/127\.0\.0\.1:\d+)\n[\s\S]*no-email/);
+      const match = await waitFor(
+        child,
+        /listening on (http:\/\/127\.0\.0\.1:\d+)\n[\s\S]*no-email/,
+      );
       const url = match[1] ?? '';
       expect(stdout).to.include(DEFAULT_CLIENT.clientId);
       expect(stdout).to.include('avery.howard@outlook.com');
       const doc = json(await raw(`${url}/common/v2.0/.well-known/openid-configuration`));
       expect(doc['issuer']).to.equal(`${url}/{tenantid}/v2.0`);
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      const exited = new Promise<number | null>((resolve) =>
+        child.once('exit', (code) => resolve(code)),
+      );
       child.kill('SIGTERM');
       expect(await exited).to.equal(0);
     } finally {

@@ -16,7 +16,11 @@ interface Attempt {
 }
 
 /** A GET that records what arrived and how it ended, instead of throwing. */
-function attempt(url: string, headers: Record<string, string> = {}, agent: Agent | false = false): Promise<Attempt> {
+function attempt(
+  url: string,
+  headers: Record<string, string> = {},
+  agent: Agent | false = false,
+): Promise<Attempt> {
   return new Promise((resolve) => {
     const out: Attempt = { bytes: 0, body: Buffer.alloc(0), ended: false };
     const chunks: Buffer[] = [];
@@ -50,7 +54,10 @@ function attempt(url: string, headers: Record<string, string> = {}, agent: Agent
 }
 
 /** A raw TCP HTTP/1.1 GET: reports whether the server sent FIN (`end`) or RST (`ECONNRESET`). */
-function tcpGet(emulator: Emulator, path: string): Promise<{ data: string; end: boolean; error?: string }> {
+function tcpGet(
+  emulator: Emulator,
+  path: string,
+): Promise<{ data: string; end: boolean; error?: string }> {
   return new Promise((resolve) => {
     const url = new URL(emulator.url);
     const socket = connect(Number(url.port), url.hostname);
@@ -234,7 +241,10 @@ describe('emulator: faults, counting, lifecycle', () => {
       () => 'answered',
       (err: NodeJS.ErrnoException) => err.code ?? err.message,
     );
-    const early = await Promise.race([pending, new Promise((r) => setTimeout(() => r('still waiting'), 300))]);
+    const early = await Promise.race([
+      pending,
+      new Promise((r) => setTimeout(() => r('still waiting'), 300)),
+    ]);
     expect(early).to.equal('still waiting');
     const started = Date.now();
     await em.close();
@@ -252,7 +262,11 @@ describe('emulator: faults, counting, lifecycle', () => {
 
   it('times limits a fault to the next N requests; null and clearFaults remove faults', async () => {
     emulator.setFault('jwks', { type: 'status', status: 503 }, { times: 2 });
-    expect([(await raw(jwksUrl)).status, (await raw(jwksUrl)).status, (await raw(jwksUrl)).status]).to.deep.equal([503, 503, 200]);
+    expect([
+      (await raw(jwksUrl)).status,
+      (await raw(jwksUrl)).status,
+      (await raw(jwksUrl)).status,
+    ]).to.deep.equal([503, 503, 200]);
     emulator.setFault('jwks', { type: 'status', status: 500 });
     emulator.setFault('jwks', null);
     expect((await raw(jwksUrl)).status).to.equal(200);
@@ -260,7 +274,9 @@ describe('emulator: faults, counting, lifecycle', () => {
     emulator.setFault('graph.me', { type: 'status', status: 500 });
     emulator.clearFaults();
     expect((await raw(jwksUrl)).status).to.equal(200);
-    expect((await raw(meUrl, { headers: { Authorization: `Bearer ${token}` } })).status).to.equal(200);
+    expect((await raw(meUrl, { headers: { Authorization: `Bearer ${token}` } })).status).to.equal(
+      200,
+    );
   });
 
   it('counts requests per route (faulted ones included) and in total (unknown paths included)', async () => {
@@ -275,10 +291,18 @@ describe('emulator: faults, counting, lifecycle', () => {
     await raw(`${emulator.authority()}/v2.0/.well-known/openid-configuration`);
     await raw(`${emulator.authority()}/oauth2/v2.0/logout`);
     await raw(meUrl, { headers: { Authorization: `Bearer ${token}` } });
-    await raw(`${emulator.graphBaseURL}/me/photo/$value`, { headers: { Authorization: `Bearer ${token}` } });
+    await raw(`${emulator.graphBaseURL}/me/photo/$value`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     await raw(`${emulator.url}/not/a/route`);
     const expected: Record<EmulatorRoute, number> = {
-      authorize: 2, token: 1, jwks: 2, discovery: 1, logout: 1, 'graph.me': 1, 'graph.photo': 1,
+      authorize: 2,
+      token: 1,
+      jwks: 2,
+      discovery: 1,
+      logout: 1,
+      'graph.me': 1,
+      'graph.photo': 1,
     };
     expect(emulator.requestCounts()).to.deep.equal(expected);
     expect(emulator.requests('jwks')).to.equal(2);
@@ -311,12 +335,20 @@ describe('emulator: faults, counting, lifecycle', () => {
     try {
       const code = await getCode(logged, 'work', { code_challenge: undefined });
       const body = json(await redeem(logged, code));
-      await raw(`${logged.graphBaseURL}/me`, { headers: { Authorization: `Bearer ${String(body['access_token'])}` } });
+      await raw(`${logged.graphBaseURL}/me`, {
+        headers: { Authorization: `Bearer ${String(body['access_token'])}` },
+      });
       await new Promise((r) => setTimeout(r, 20));
       expect(lines.length).to.equal(4);
       expect(lines[2] ?? '').to.match(/^POST \/common\/oauth2\/v2\.0\/token token 200 \d+ms$/);
       const all = lines.join('\n');
-      for (const secret of [code, String(body['access_token']), String(body['refresh_token']), String(body['id_token']), DEFAULT_CLIENT.clientSecret]) {
+      for (const secret of [
+        code,
+        String(body['access_token']),
+        String(body['refresh_token']),
+        String(body['id_token']),
+        DEFAULT_CLIENT.clientSecret,
+      ]) {
         expect(all.includes(secret)).to.equal(false);
       }
     } finally {

@@ -12,7 +12,8 @@ describe('emulator: Microsoft Graph', () => {
   const tokens = new Map<string, string>();
   before(async () => {
     emulator = await startEmulator();
-    for (const user of DEMO_USERS) tokens.set(user.key, String((await loginTokens(emulator, user.key))['access_token']));
+    for (const user of DEMO_USERS)
+      tokens.set(user.key, String((await loginTokens(emulator, user.key))['access_token']));
   });
   after(async () => {
     await emulator.close();
@@ -30,8 +31,18 @@ describe('emulator: Microsoft Graph', () => {
       expect(String(res.headers['request-id'])).to.match(/^[0-9a-f-]{36}$/);
       const body = json(res);
       expect(Object.keys(body)).to.deep.equal([
-        '@odata.context', 'businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone',
-        'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName', 'id',
+        '@odata.context',
+        'businessPhones',
+        'displayName',
+        'givenName',
+        'jobTitle',
+        'mail',
+        'mobilePhone',
+        'officeLocation',
+        'preferredLanguage',
+        'surname',
+        'userPrincipalName',
+        'id',
       ]);
       expect(body['@odata.context']).to.equal(`${emulator.url}/v1.0/$metadata#users/$entity`);
       expect(body['id']).to.equal(user.graphId);
@@ -42,14 +53,18 @@ describe('emulator: Microsoft Graph', () => {
   });
 
   it('models personal accounts like Microsoft: CID id, mail null, nulls; gmail account with empty UPN', async () => {
-    const personal = json(await raw(`${emulator.graphBaseURL}/me`, { headers: bearer('personal') }));
+    const personal = json(
+      await raw(`${emulator.graphBaseURL}/me`, { headers: bearer('personal') }),
+    );
     expect(String(personal['id'])).to.match(/^[0-9a-f]{16}$/);
     expect(personal['mail']).to.equal(null);
     expect(personal['jobTitle']).to.equal(null);
     expect(personal['mobilePhone']).to.equal(null);
     expect(personal['businessPhones']).to.deep.equal([]);
     expect(personal['userPrincipalName']).to.equal('avery.howard@outlook.com');
-    const gmail = json(await raw(`${emulator.graphBaseURL}/me`, { headers: bearer('personal-gmail') }));
+    const gmail = json(
+      await raw(`${emulator.graphBaseURL}/me`, { headers: bearer('personal-gmail') }),
+    );
     expect(gmail['userPrincipalName']).to.equal('');
     expect(gmail['mail']).to.equal('sam.rivera@gmail.com');
     const work = json(await raw(`${emulator.graphBaseURL}/me`, { headers: bearer('work') }));
@@ -62,8 +77,14 @@ describe('emulator: Microsoft Graph', () => {
   it('serves /beta/me and $select', async () => {
     const beta = json(await raw(`${emulator.url}/beta/me`, { headers: bearer('work') }));
     expect(beta['@odata.context']).to.equal(`${emulator.url}/beta/$metadata#users/$entity`);
-    const selected = json(await raw(`${emulator.graphBaseURL}/me?$select=id,mail`, { headers: bearer('work') }));
-    expect(selected).to.deep.equal({ '@odata.context': `${emulator.url}/v1.0/$metadata#users(id,mail)/$entity`, id: DEMO_USERS[1]?.graphId, mail: 'AdeleV@contoso.com' });
+    const selected = json(
+      await raw(`${emulator.graphBaseURL}/me?$select=id,mail`, { headers: bearer('work') }),
+    );
+    expect(selected).to.deep.equal({
+      '@odata.context': `${emulator.url}/v1.0/$metadata#users(id,mail)/$entity`,
+      id: DEMO_USERS[1]?.graphId,
+      mail: 'AdeleV@contoso.com',
+    });
   });
 
   it('401 InvalidAuthenticationToken for a missing, unknown or query-string token', async () => {
@@ -74,7 +95,9 @@ describe('emulator: Microsoft Graph', () => {
       ['query', `${emulator.graphBaseURL}/me?access_token=${encodeURIComponent(token)}`, {}],
       ['wrong scheme', `${emulator.graphBaseURL}/me`, { Authorization: `Basic ${token}` }],
     ] as const) {
-      const res = await raw(url, { headers: { ...headers, 'client-request-id': 'c0ffee00-0000-4000-8000-000000000001' } });
+      const res = await raw(url, {
+        headers: { ...headers, 'client-request-id': 'c0ffee00-0000-4000-8000-000000000001' },
+      });
       expect(res.status, label).to.equal(401);
       expect(String(res.headers['www-authenticate'])).to.match(/^Bearer /);
       const error = json(res)['error'] as Record<string, unknown>;
@@ -92,9 +115,13 @@ describe('emulator: Microsoft Graph', () => {
     const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['Date'] });
     try {
       clock.tick(3600_000);
-      const res = await raw(`${emulator.graphBaseURL}/me`, { headers: { Authorization: `Bearer ${token}` } });
+      const res = await raw(`${emulator.graphBaseURL}/me`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
       expect(res.status).to.equal(401);
-      expect(String((json(res)['error'] as Record<string, unknown>)['message'])).to.match(/expired/);
+      expect(String((json(res)['error'] as Record<string, unknown>)['message'])).to.match(
+        /expired/,
+      );
     } finally {
       clock.restore();
     }
@@ -112,27 +139,39 @@ describe('emulator: Microsoft Graph', () => {
   });
 
   it('403 Authorization_RequestDenied for a token without User.Read', async () => {
-    const body = json(await redeem(emulator, await getCode(emulator, 'work', { scope: 'openid api://other/read' })));
+    const body = json(
+      await redeem(emulator, await getCode(emulator, 'work', { scope: 'openid api://other/read' })),
+    );
     expect(body['scope']).to.equal('openid api://other/read');
-    const res = await raw(`${emulator.graphBaseURL}/me`, { headers: { Authorization: `Bearer ${String(body['access_token'])}` } });
+    const res = await raw(`${emulator.graphBaseURL}/me`, {
+      headers: { Authorization: `Bearer ${String(body['access_token'])}` },
+    });
     expect(res.status).to.equal(403);
-    expect((json(res)['error'] as Record<string, unknown>)['code']).to.equal('Authorization_RequestDenied');
+    expect((json(res)['error'] as Record<string, unknown>)['code']).to.equal(
+      'Authorization_RequestDenied',
+    );
   });
 
   it('serves photos with their content type, 404 ImageNotFound without photo', async () => {
-    const png = await raw(`${emulator.graphBaseURL}/me/photo/$value`, { headers: bearer('personal') });
+    const png = await raw(`${emulator.graphBaseURL}/me/photo/$value`, {
+      headers: bearer('personal'),
+    });
     expect(png.status).to.equal(200);
     expect(png.headers['content-type']).to.equal('image/png');
     expect(png.body.subarray(0, 8)).to.deep.equal(PNG_MAGIC);
     expect(png.body).to.deep.equal(DEMO_USERS[0]?.photo?.data);
 
-    const jpeg = await raw(`${emulator.graphBaseURL}/me/photos/48x48/$value`, { headers: bearer('work') });
+    const jpeg = await raw(`${emulator.graphBaseURL}/me/photos/48x48/$value`, {
+      headers: bearer('work'),
+    });
     expect(jpeg.status).to.equal(200);
     expect(jpeg.headers['content-type']).to.equal('image/jpeg');
     expect(jpeg.body.subarray(0, 3)).to.deep.equal(JPEG_MAGIC);
     expect(jpeg.headers['request-id']).to.be.ok;
 
-    const encoded = await raw(`${emulator.graphBaseURL}/me/photos/648x648/%24value`, { headers: bearer('work') });
+    const encoded = await raw(`${emulator.graphBaseURL}/me/photos/648x648/%24value`, {
+      headers: bearer('work'),
+    });
     expect(encoded.status).to.equal(200);
 
     for (const key of ['guest', 'personal-gmail', 'no-email']) {
@@ -141,7 +180,9 @@ describe('emulator: Microsoft Graph', () => {
       expect((json(none)['error'] as Record<string, unknown>)['code']).to.equal('ImageNotFound');
       expect(none.headers['request-id']).to.be.ok;
     }
-    const badSize = await raw(`${emulator.graphBaseURL}/me/photos/50x50/$value`, { headers: bearer('work') });
+    const badSize = await raw(`${emulator.graphBaseURL}/me/photos/50x50/$value`, {
+      headers: bearer('work'),
+    });
     expect(badSize.status).to.equal(404);
     const unauth = await raw(`${emulator.graphBaseURL}/me/photo/$value`);
     expect(unauth.status).to.equal(401);
@@ -152,7 +193,11 @@ describe('emulator: Microsoft Graph', () => {
     expect(res.status).to.equal(400);
     expect((json(res)['error'] as Record<string, unknown>)['code']).to.equal('BadRequest');
     const body = await loginTokens(emulator, 'work');
-    const info = json(await raw(`${emulator.url}/oidc/userinfo`, { headers: { Authorization: `Bearer ${String(body['access_token'])}` } }));
+    const info = json(
+      await raw(`${emulator.url}/oidc/userinfo`, {
+        headers: { Authorization: `Bearer ${String(body['access_token'])}` },
+      }),
+    );
     expect(info['sub']).to.equal(jwtPayload(String(body['id_token']))['sub']);
     expect(info['email']).to.equal('AdeleV@contoso.com');
     expect(info['given_name']).to.equal('Adele');
@@ -169,11 +214,18 @@ describe('emulator: Microsoft Graph', () => {
     for (const [method, url] of refused) {
       const res = await raw(url, { method, headers: bearer('work') });
       expect(res.status, `${method} ${url}`).to.equal(405);
-      expect((json(res)['error'] as Record<string, unknown>)['code'], `${method} ${url}`).to.equal('Request_BadRequest');
+      expect((json(res)['error'] as Record<string, unknown>)['code'], `${method} ${url}`).to.equal(
+        'Request_BadRequest',
+      );
     }
-    const posted = await raw(`${emulator.url}/oidc/userinfo`, { method: 'POST', headers: bearer('work') });
+    const posted = await raw(`${emulator.url}/oidc/userinfo`, {
+      method: 'POST',
+      headers: bearer('work'),
+    });
     expect(posted.status).to.equal(200);
     expect(json(posted)['email']).to.equal('AdeleV@contoso.com');
-    expect((await raw(`${emulator.graphBaseURL}/me/photo/$value`, { headers: bearer('work') })).status).to.equal(200);
+    expect(
+      (await raw(`${emulator.graphBaseURL}/me/photo/$value`, { headers: bearer('work') })).status,
+    ).to.equal(200);
   });
 });

@@ -31,7 +31,12 @@ export function raw(url: string, opts: RawOptions = {}): Promise<RawResponse> {
       res.on('error', reject);
       res.on('end', () => {
         const body = Buffer.concat(chunks);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text: body.toString('utf8') });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body,
+          text: body.toString('utf8'),
+        });
       });
     });
     req.on('error', reject);
@@ -42,12 +47,17 @@ export function raw(url: string, opts: RawOptions = {}): Promise<RawResponse> {
 /** Parses a JSON response body into a record. */
 export function json(res: RawResponse): Record<string, unknown> {
   const value: unknown = JSON.parse(res.text);
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error(`not a JSON object: ${res.text.slice(0, 200)}`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new Error(`not a JSON object: ${res.text.slice(0, 200)}`);
   return value as Record<string, unknown>;
 }
 
 /** POSTs a form. */
-export function postForm(url: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<RawResponse> {
+export function postForm(
+  url: string,
+  form: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
   return raw(url, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
@@ -60,7 +70,11 @@ export const SECRET = DEFAULT_CLIENT.clientSecret;
 export const REDIRECT = 'http://localhost:3000/login/callback';
 
 /** Builds an authorize URL with sensible defaults (overridable, `undefined` removes a parameter). */
-export function authorizeUrl(emulator: Emulator, params: Record<string, string | undefined> = {}, tenant = 'common'): string {
+export function authorizeUrl(
+  emulator: Emulator,
+  params: Record<string, string | undefined> = {},
+  tenant = 'common',
+): string {
   const url = new URL(`${emulator.authority(tenant)}/oauth2/v2.0/authorize`);
   const all: Record<string, string | undefined> = {
     client_id: CLIENT_ID,

@@ -14,7 +14,11 @@ describe('emulator: latency with many requests in flight', () => {
     process.on('warning', onWarning);
     const emulator = await startEmulator({ latencyMs: 40 });
     try {
-      const statuses = await Promise.all(Array.from({ length: 30 }, () => fetch(`${emulator.url}/common/discovery/v2.0/keys`).then((r) => r.status)));
+      const statuses = await Promise.all(
+        Array.from({ length: 30 }, () =>
+          fetch(`${emulator.url}/common/discovery/v2.0/keys`).then((r) => r.status),
+        ),
+      );
       expect(statuses.every((s) => s === 200)).to.equal(true);
       await new Promise((resolve) => setImmediate(resolve));
       expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).to.have.length(0);

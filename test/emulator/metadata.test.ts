@@ -39,7 +39,9 @@ describe('emulator: discovery, JWKS, logout', () => {
     for (const tenant of ['common', 'organizations']) {
       const doc = await discovery(tenant);
       expect(doc['issuer']).to.equal(`${emulator.url}/{tenantid}/v2.0`);
-      expect(doc['authorization_endpoint']).to.equal(`${emulator.url}/${tenant}/oauth2/v2.0/authorize`);
+      expect(doc['authorization_endpoint']).to.equal(
+        `${emulator.url}/${tenant}/oauth2/v2.0/authorize`,
+      );
       expect(doc['token_endpoint']).to.equal(`${emulator.url}/${tenant}/oauth2/v2.0/token`);
       expect(doc['jwks_uri']).to.equal(`${emulator.url}/${tenant}/discovery/v2.0/keys`);
       expect(doc['end_session_endpoint']).to.equal(`${emulator.url}/${tenant}/oauth2/v2.0/logout`);
@@ -50,16 +52,26 @@ describe('emulator: discovery, JWKS, logout', () => {
   });
 
   it('uses concrete issuers for consumers, tenant GUIDs and domains', async () => {
-    expect((await discovery('consumers'))['issuer']).to.equal(`${emulator.url}/${CONSUMER_TENANT_ID}/v2.0`);
-    expect((await discovery(CONSUMER_TENANT_ID))['issuer']).to.equal(`${emulator.url}/${CONSUMER_TENANT_ID}/v2.0`);
-    expect((await discovery(DEMO_TENANT_ID))['issuer']).to.equal(`${emulator.url}/${DEMO_TENANT_ID}/v2.0`);
+    expect((await discovery('consumers'))['issuer']).to.equal(
+      `${emulator.url}/${CONSUMER_TENANT_ID}/v2.0`,
+    );
+    expect((await discovery(CONSUMER_TENANT_ID))['issuer']).to.equal(
+      `${emulator.url}/${CONSUMER_TENANT_ID}/v2.0`,
+    );
+    expect((await discovery(DEMO_TENANT_ID))['issuer']).to.equal(
+      `${emulator.url}/${DEMO_TENANT_ID}/v2.0`,
+    );
     const byDomain = await discovery('contoso.onmicrosoft.com');
     expect(byDomain['issuer']).to.equal(`${emulator.url}/${DEMO_TENANT_ID}/v2.0`);
-    expect(byDomain['token_endpoint']).to.equal(`${emulator.url}/${DEMO_TENANT_ID}/oauth2/v2.0/token`);
+    expect(byDomain['token_endpoint']).to.equal(
+      `${emulator.url}/${DEMO_TENANT_ID}/oauth2/v2.0/token`,
+    );
   });
 
   it('answers 400 with an AADSTS90002 body for an unknown tenant', async () => {
-    const res = await raw(`${emulator.authority('nowhere.example')}/v2.0/.well-known/openid-configuration`);
+    const res = await raw(
+      `${emulator.authority('nowhere.example')}/v2.0/.well-known/openid-configuration`,
+    );
     expect(res.status).to.equal(400);
     const body = json(res);
     expect(body['error_codes']).to.deep.equal([90002]);
@@ -79,7 +91,9 @@ describe('emulator: discovery, JWKS, logout', () => {
     }
     const issuers = common.map((k) => k['issuer']);
     expect(issuers.filter((i) => i === `${emulator.url}/{tenantid}/v2.0`).length).to.equal(2);
-    expect(issuers.filter((i) => i === `${emulator.url}/${CONSUMER_TENANT_ID}/v2.0`).length).to.equal(1);
+    expect(
+      issuers.filter((i) => i === `${emulator.url}/${CONSUMER_TENANT_ID}/v2.0`).length,
+    ).to.equal(1);
     expect(emulator.jwks()).to.deep.equal({ keys: common });
     expect((await keys('consumers')).length).to.equal(3);
     const orgs = await keys('organizations');
@@ -89,7 +103,9 @@ describe('emulator: discovery, JWKS, logout', () => {
 
   it('signs personal-account tokens with the consumer key and work tokens with the templated key', async () => {
     const common = await keys('common');
-    const consumerKid = common.find((k) => k['issuer'] !== `${emulator.url}/{tenantid}/v2.0`)?.['kid'];
+    const consumerKid = common.find((k) => k['issuer'] !== `${emulator.url}/{tenantid}/v2.0`)?.[
+      'kid'
+    ];
     const personal = await loginTokens(emulator, 'personal');
     const work = await loginTokens(emulator, 'work');
     expect(jwtHeader(String(personal['id_token']))['kid']).to.equal(consumerKid);
@@ -111,7 +127,9 @@ describe('emulator: discovery, JWKS, logout', () => {
     const kid2 = await emulator.rotateKeys({ dropOld: true });
     const dropped = await keys('common');
     expect(dropped.length).to.equal(2);
-    expect(dropped.map((k) => k['kid']).sort()).to.deep.equal([kid2, before.find((k) => String(k['issuer']).includes(CONSUMER_TENANT_ID))?.['kid']].sort());
+    expect(dropped.map((k) => k['kid']).sort()).to.deep.equal(
+      [kid2, before.find((k) => String(k['issuer']).includes(CONSUMER_TENANT_ID))?.['kid']].sort(),
+    );
     expect(dropped.some((k) => k['kid'] === kid)).to.equal(false);
   });
 
@@ -128,7 +146,9 @@ describe('emulator: discovery, JWKS, logout', () => {
     });
     expect(post.status).to.equal(302);
     expect(post.headers.location).to.equal(REDIRECT);
-    const evil = await raw(`${emulator.authority()}/oauth2/v2.0/logout?post_logout_redirect_uri=${encodeURIComponent('https://evil.example/')}`);
+    const evil = await raw(
+      `${emulator.authority()}/oauth2/v2.0/logout?post_logout_redirect_uri=${encodeURIComponent('https://evil.example/')}`,
+    );
     expect(evil.status).to.equal(200);
     expect(evil.headers.location).to.equal(undefined);
     expect(evil.text).to.match(/You signed out of your account/);

@@ -42,7 +42,14 @@ describe('sample app in a browser', function () {
     base = app.baseURL;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+      ],
       timeout: 20_000,
     });
   });
@@ -76,18 +83,28 @@ describe('sample app in a browser', function () {
 
   it('home → Sign in → personal account → "It Works!" → sign out → home', async () => {
     const page = await openHome();
-    await Promise.all([page.waitForURL((u) => u.href.startsWith(`${emulator?.url}/common/oauth2/v2.0/authorize`)), page.click('#sign-in')]);
+    await Promise.all([
+      page.waitForURL((u) => u.href.startsWith(`${emulator?.url}/common/oauth2/v2.0/authorize`)),
+      page.click('#sign-in'),
+    ]);
     expect(await page.textContent('h1')).to.equal('Pick an account');
 
-    await Promise.all([page.waitForURL(`${base}/profile`), page.click('li[data-account="personal"] button')]);
+    await Promise.all([
+      page.waitForURL(`${base}/profile`),
+      page.click('li[data-account="personal"] button'),
+    ]);
     expect(await page.textContent('h1')).to.equal('It Works!');
     expect(await page.textContent('#display-name')).to.equal('Avery Howard');
     expect(await page.textContent('#email')).to.equal('avery.howard@outlook.com');
     expect(await page.textContent('#email-verified')).to.equal('verified');
     expect(await page.textContent('#account-type')).to.equal('Personal Microsoft account');
     // The data: photo loaded and the style sheet applied: the CSP allows both.
-    expect(await page.evaluate<number>("document.getElementById('photo').naturalWidth")).to.be.greaterThan(0);
-    expect(await page.evaluate<string>("getComputedStyle(document.querySelector('h1')).color")).to.equal('rgb(16, 124, 16)');
+    expect(
+      await page.evaluate<number>("document.getElementById('photo').naturalWidth"),
+    ).to.be.greaterThan(0);
+    expect(
+      await page.evaluate<string>("getComputedStyle(document.querySelector('h1')).color"),
+    ).to.equal('rgb(16, 124, 16)');
     expect(await page.isVisible('#raw-profile')).to.equal(false);
     await page.click('details summary');
     expect(await page.textContent('#raw-profile')).to.include('"provider": "microsoft"');
@@ -112,14 +129,25 @@ describe('sample app in a browser', function () {
 
   it('cancel on the Microsoft page → the friendly error page with AADSTS65004 and a trace id', async () => {
     const page = await openHome();
-    await Promise.all([page.waitForURL((u) => u.href.startsWith(`${emulator?.url}/`)), page.click('#sign-in')]);
-    await Promise.all([page.waitForURL((u) => u.href.startsWith(`${base}/login/callback?error=access_denied`)), page.click('#cancel')]);
+    await Promise.all([
+      page.waitForURL((u) => u.href.startsWith(`${emulator?.url}/`)),
+      page.click('#sign-in'),
+    ]);
+    await Promise.all([
+      page.waitForURL((u) => u.href.startsWith(`${base}/login/callback?error=access_denied`)),
+      page.click('#cancel'),
+    ]);
     expect(await page.textContent('h1')).to.equal('Sign-in was cancelled');
     expect(await page.textContent('#aadsts')).to.equal('AADSTS65004');
-    expect(await page.textContent('#trace-id')).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(await page.textContent('#trace-id')).to.match(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'sign-in-cancelled.png'), fullPage: true });
-    await Promise.all([page.waitForURL((u) => u.href.startsWith(`${emulator?.url}/`)), page.click('#try-again')]);
+    await Promise.all([
+      page.waitForURL((u) => u.href.startsWith(`${emulator?.url}/`)),
+      page.click('#try-again'),
+    ]);
     expect(await page.textContent('h1')).to.equal('Pick an account');
     expect(problems).to.deep.equal([]);
   });

@@ -30,15 +30,28 @@ function configError(env: Env): string {
 describe('sample app configuration', () => {
   describe('valid settings', () => {
     it('no variables: zero-config emulator mode on port 3000 with memory sessions', () => {
-      expect(readEnv({})).to.deep.equal({ port: 3000, emulatorTenant: 'common', trustProxy: false, responseMode: 'query', production: false });
+      expect(readEnv({})).to.deep.equal({
+        port: 3000,
+        emulatorTenant: 'common',
+        trustProxy: false,
+        responseMode: 'query',
+        production: false,
+      });
     });
 
     it('blank variables count as unset', () => {
-      expect(readEnv({ MICROSOFT_CLIENT_ID: '', MICROSOFT_CLIENT_SECRET: '  ', PORT: '' })).to.deep.equal(readEnv({}));
+      expect(
+        readEnv({ MICROSOFT_CLIENT_ID: '', MICROSOFT_CLIENT_SECRET: '  ', PORT: '' }),
+      ).to.deep.equal(readEnv({}));
     });
 
     it('credentials: Microsoft mode with tenant common in the global cloud', () => {
-      expect(readEnv(MICROSOFT).microsoft).to.deep.equal({ clientID: ID, clientSecret: SECRET, tenant: 'common', cloud: 'global' });
+      expect(readEnv(MICROSOFT).microsoft).to.deep.equal({
+        clientID: ID,
+        clientSecret: SECRET,
+        tenant: 'common',
+        cloud: 'global',
+      });
     });
 
     it('every setting at once', () => {
@@ -57,7 +70,12 @@ describe('sample app configuration', () => {
       expect(readEnv(env)).to.deep.equal({
         port: 8080,
         baseURL: 'https://app.example.com',
-        microsoft: { clientID: ID, clientSecret: SECRET, tenant: 'Contoso.onmicrosoft.com', cloud: 'usgov' },
+        microsoft: {
+          clientID: ID,
+          clientSecret: SECRET,
+          tenant: 'Contoso.onmicrosoft.com',
+          cloud: 'usgov',
+        },
         emulatorTenant: 'Contoso.onmicrosoft.com',
         sessionSecret: 'x'.repeat(32),
         redisURL: 'redis://:pw@redis.internal:6379/0',
@@ -68,7 +86,13 @@ describe('sample app configuration', () => {
     });
 
     it('tenants: common, organizations, consumers (any case), a GUID or a domain', () => {
-      for (const [given, kept] of [['COMMON', 'common'], ['organizations', 'organizations'], ['Consumers', 'consumers'], ['72f988bf-86f1-41af-91ab-2d7cd011db47', '72f988bf-86f1-41af-91ab-2d7cd011db47'], ['contoso.com', 'contoso.com']] as const) {
+      for (const [given, kept] of [
+        ['COMMON', 'common'],
+        ['organizations', 'organizations'],
+        ['Consumers', 'consumers'],
+        ['72f988bf-86f1-41af-91ab-2d7cd011db47', '72f988bf-86f1-41af-91ab-2d7cd011db47'],
+        ['contoso.com', 'contoso.com'],
+      ] as const) {
         expect(readEnv({ ...MICROSOFT, MICROSOFT_TENANT: given }).microsoft?.tenant).to.equal(kept);
       }
     });
@@ -78,19 +102,38 @@ describe('sample app configuration', () => {
       expect(readEnv({ TRUST_PROXY: 'false' }).trustProxy).to.equal(false);
       expect(readEnv({ TRUST_PROXY: '0' }).trustProxy).to.equal(false);
       expect(readEnv({ TRUST_PROXY: '2' }).trustProxy).to.equal(2);
-      expect(readEnv({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).to.equal('loopback, 10.0.0.0/8');
+      expect(readEnv({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).to.equal(
+        'loopback, 10.0.0.0/8',
+      );
     });
 
     it('http://localhost and http://127.0.0.1 BASE_URLs are allowed with Microsoft', () => {
-      expect(readEnv({ ...MICROSOFT, BASE_URL: 'http://localhost:3000' }).baseURL).to.equal('http://localhost:3000');
-      expect(readEnv({ ...MICROSOFT, BASE_URL: 'http://127.0.0.1:8080/' }).baseURL).to.equal('http://127.0.0.1:8080');
+      expect(readEnv({ ...MICROSOFT, BASE_URL: 'http://localhost:3000' }).baseURL).to.equal(
+        'http://localhost:3000',
+      );
+      expect(readEnv({ ...MICROSOFT, BASE_URL: 'http://127.0.0.1:8080/' }).baseURL).to.equal(
+        'http://127.0.0.1:8080',
+      );
     });
 
     it('toAppConfig in emulator mode points the strategy at the emulator with a random session secret per start', () => {
-      const emulator = { url: 'http://127.0.0.1:4000', authority: 'http://127.0.0.1:4000/common', graphBaseURL: 'http://127.0.0.1:4000/v1.0', clientID: ID, clientSecret: 'emulator-secret' };
+      const emulator = {
+        url: 'http://127.0.0.1:4000',
+        authority: 'http://127.0.0.1:4000/common',
+        graphBaseURL: 'http://127.0.0.1:4000/v1.0',
+        clientID: ID,
+        clientSecret: 'emulator-secret',
+      };
       const a = toAppConfig(readEnv({}), 3000, emulator);
       const b = toAppConfig(readEnv({}), 3000, emulator);
-      expect(a.config.microsoft).to.deep.equal({ clientID: ID, clientSecret: 'emulator-secret', tenant: 'common', cloud: 'global', authority: 'http://127.0.0.1:4000/common', graphBaseURL: 'http://127.0.0.1:4000/v1.0' });
+      expect(a.config.microsoft).to.deep.equal({
+        clientID: ID,
+        clientSecret: 'emulator-secret',
+        tenant: 'common',
+        cloud: 'global',
+        authority: 'http://127.0.0.1:4000/common',
+        graphBaseURL: 'http://127.0.0.1:4000/v1.0',
+      });
       expect(a.config.baseURL).to.equal('http://localhost:3000');
       expect(a.config.emulatorURL).to.equal('http://127.0.0.1:4000');
       expect(a.sessionSecretGenerated).to.equal(true);
@@ -99,8 +142,16 @@ describe('sample app configuration', () => {
     });
 
     it('toAppConfig with credentials keeps SESSION_SECRET and has no emulator', () => {
-      const { config, sessionSecretGenerated } = toAppConfig(readEnv({ ...MICROSOFT, SESSION_SECRET: 's'.repeat(40), PORT: '4321' }), 4321);
-      expect(config.microsoft).to.deep.equal({ clientID: ID, clientSecret: SECRET, tenant: 'common', cloud: 'global' });
+      const { config, sessionSecretGenerated } = toAppConfig(
+        readEnv({ ...MICROSOFT, SESSION_SECRET: 's'.repeat(40), PORT: '4321' }),
+        4321,
+      );
+      expect(config.microsoft).to.deep.equal({
+        clientID: ID,
+        clientSecret: SECRET,
+        tenant: 'common',
+        cloud: 'global',
+      });
       expect(config.sessionSecret).to.equal('s'.repeat(40));
       expect(config.baseURL).to.equal('http://localhost:4321');
       expect(config).not.to.have.property('emulatorURL');
@@ -114,7 +165,17 @@ describe('sample app configuration', () => {
     it('documents every variable the app reads', () => {
       const source = readFileSync(path.join(ROOT, 'example/config.ts'), 'utf8');
       const read = [...source.matchAll(/value\(env, '([A-Z_]+)'\)/g)].map((m) => m[1]);
-      expect(read).to.include.members(['MICROSOFT_CLIENT_ID', 'MICROSOFT_CLIENT_SECRET', 'MICROSOFT_TENANT', 'MICROSOFT_CLOUD', 'BASE_URL', 'PORT', 'REDIS_URL', 'SESSION_SECRET', 'TRUST_PROXY']);
+      expect(read).to.include.members([
+        'MICROSOFT_CLIENT_ID',
+        'MICROSOFT_CLIENT_SECRET',
+        'MICROSOFT_TENANT',
+        'MICROSOFT_CLOUD',
+        'BASE_URL',
+        'PORT',
+        'REDIS_URL',
+        'SESSION_SECRET',
+        'TRUST_PROXY',
+      ]);
       for (const name of read) expect(file, name).to.match(new RegExp(`^#? ?${name}=`, 'm'));
     });
 
@@ -131,30 +192,122 @@ describe('sample app configuration', () => {
 
   describe('misconfiguration messages', () => {
     const cases: Array<[string, Env, RegExp]> = [
-      ['an id without a secret', { MICROSOFT_CLIENT_ID: ID }, /^MICROSOFT_CLIENT_ID is set but MICROSOFT_CLIENT_SECRET is not: create a client secret under Certificates & secrets and copy its Value$/],
-      ['a secret without an id', { MICROSOFT_CLIENT_SECRET: SECRET }, /^MICROSOFT_CLIENT_SECRET is set but MICROSOFT_CLIENT_ID is not: copy the Application \(client\) ID from the app registration's Overview page/],
-      ['a client id that is not a GUID', { ...MICROSOFT, MICROSOFT_CLIENT_ID: '00000000400FFF55' }, /^MICROSOFT_CLIENT_ID must be the Application \(client\) ID, a GUID .*; got "00000000400FFF55"$/],
-      ['the secret ID pasted instead of its Value', { ...MICROSOFT, MICROSOFT_CLIENT_SECRET: '8d2c0e4b-1f3a-4b5c-9d6e-7f8091a2b3c4' }, /^MICROSOFT_CLIENT_SECRET looks like the Secret ID \(a GUID\): copy the secret's Value column instead/],
-      ['a malformed tenant', { ...MICROSOFT, MICROSOFT_TENANT: 'my tenant' }, /^MICROSOFT_TENANT must be common, organizations, consumers, a Directory \(tenant\) ID .* or a verified domain .*; got "my tenant"$/],
-      ['a tenant given as a URL', { ...MICROSOFT, MICROSOFT_TENANT: 'https://login.microsoftonline.com/common' }, /^MICROSOFT_TENANT must be .*; got "https:\/\/login.microsoftonline.com\/common"$/],
-      ['a malformed tenant in emulator mode too', { MICROSOFT_TENANT: 'common/v2.0' }, /^MICROSOFT_TENANT must be/],
-      ['an unknown cloud', { ...MICROSOFT, MICROSOFT_CLOUD: 'germany' }, /^MICROSOFT_CLOUD must be one of global, usgov, usgov-dod, china; got "germany"$/],
-      ['a cloud without credentials', { MICROSOFT_CLOUD: 'china' }, /^MICROSOFT_CLOUD is set but MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET are not/],
-      ['a BASE_URL that is not a URL', { BASE_URL: 'localhost:3000' }, /^BASE_URL must start with https:\/\/ \(or http:\/\/ for localhost\); got "localhost:3000"$/],
-      ['a relative BASE_URL', { BASE_URL: '/app' }, /^BASE_URL must be an absolute URL such as https:\/\/app.example.com or http:\/\/localhost:3000; got "\/app"$/],
-      ['a BASE_URL with a path', { BASE_URL: 'https://app.example.com/login/callback', TRUST_PROXY: '1' }, /^BASE_URL must be only the origin browsers use to reach the app, e.g. https:\/\/app.example.com, with no path, query or credentials; got "https:\/\/app.example.com\/login\/callback"$/],
-      ['a BASE_URL with a query', { BASE_URL: 'http://localhost:3000/?x=1' }, /^BASE_URL must be only the origin/],
-      ['a plain-http BASE_URL other than localhost with Microsoft', { ...MICROSOFT, BASE_URL: 'http://app.example.com' }, /^BASE_URL must use https:\/\/ with Microsoft: only http:\/\/localhost redirect URIs are allowed over plain http; got "http:\/\/app.example.com"$/],
-      ['an https BASE_URL without TRUST_PROXY', { ...MICROSOFT, BASE_URL: 'https://app.example.com' }, /^BASE_URL is https:\/\/ but TRUST_PROXY is not set: .* set TRUST_PROXY \(e.g. 1 for one proxy hop\)/],
-      ['form_post over plain http', { MICROSOFT_RESPONSE_MODE: 'form_post' }, /^MICROSOFT_RESPONSE_MODE=form_post needs an https:\/\/ BASE_URL: .*SameSite=None; Secure$/],
-      ['an unknown response mode', { MICROSOFT_RESPONSE_MODE: 'fragment' }, /^MICROSOFT_RESPONSE_MODE must be query or form_post; got "fragment"$/],
-      ['a short session secret', { SESSION_SECRET: 'secret' }, /^SESSION_SECRET must be at least 32 characters long \(it has 6\); generate one with: node -e/],
-      ['production with Microsoft but no session secret', { ...MICROSOFT, NODE_ENV: 'production' }, /^SESSION_SECRET is required when NODE_ENV is production: set it to a random string of at least 32 characters, the same on every instance$/],
-      ['production without Microsoft credentials', { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) }, /^NODE_ENV is production but MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET are not set: the built-in emulator .* is for development only$/],
-      ['a REDIS_URL that is not redis://', { REDIS_URL: 'http://user:pw@redis:6379' }, /^REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL such as redis:\/\/localhost:6379; got "http:\/\/…@redis:6379"$/],
-      ['a PORT that is not a number', { PORT: 'http' }, /^PORT must be a TCP port number between 0 and 65535; got "http"$/],
+      [
+        'an id without a secret',
+        { MICROSOFT_CLIENT_ID: ID },
+        /^MICROSOFT_CLIENT_ID is set but MICROSOFT_CLIENT_SECRET is not: create a client secret under Certificates & secrets and copy its Value$/,
+      ],
+      [
+        'a secret without an id',
+        { MICROSOFT_CLIENT_SECRET: SECRET },
+        /^MICROSOFT_CLIENT_SECRET is set but MICROSOFT_CLIENT_ID is not: copy the Application \(client\) ID from the app registration's Overview page/,
+      ],
+      [
+        'a client id that is not a GUID',
+        { ...MICROSOFT, MICROSOFT_CLIENT_ID: '00000000400FFF55' },
+        /^MICROSOFT_CLIENT_ID must be the Application \(client\) ID, a GUID .*; got "00000000400FFF55"$/,
+      ],
+      [
+        'the secret ID pasted instead of its Value',
+        { ...MICROSOFT, MICROSOFT_CLIENT_SECRET: '8d2c0e4b-1f3a-4b5c-9d6e-7f8091a2b3c4' },
+        /^MICROSOFT_CLIENT_SECRET looks like the Secret ID \(a GUID\): copy the secret's Value column instead/,
+      ],
+      [
+        'a malformed tenant',
+        { ...MICROSOFT, MICROSOFT_TENANT: 'my tenant' },
+        /^MICROSOFT_TENANT must be common, organizations, consumers, a Directory \(tenant\) ID .* or a verified domain .*; got "my tenant"$/,
+      ],
+      [
+        'a tenant given as a URL',
+        { ...MICROSOFT, MICROSOFT_TENANT: 'https://login.microsoftonline.com/common' },
+        /^MICROSOFT_TENANT must be .*; got "https:\/\/login.microsoftonline.com\/common"$/,
+      ],
+      [
+        'a malformed tenant in emulator mode too',
+        { MICROSOFT_TENANT: 'common/v2.0' },
+        /^MICROSOFT_TENANT must be/,
+      ],
+      [
+        'an unknown cloud',
+        { ...MICROSOFT, MICROSOFT_CLOUD: 'germany' },
+        /^MICROSOFT_CLOUD must be one of global, usgov, usgov-dod, china; got "germany"$/,
+      ],
+      [
+        'a cloud without credentials',
+        { MICROSOFT_CLOUD: 'china' },
+        /^MICROSOFT_CLOUD is set but MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET are not/,
+      ],
+      [
+        'a BASE_URL that is not a URL',
+        { BASE_URL: 'localhost:3000' },
+        /^BASE_URL must start with https:\/\/ \(or http:\/\/ for localhost\); got "localhost:3000"$/,
+      ],
+      [
+        'a relative BASE_URL',
+        { BASE_URL: '/app' },
+        /^BASE_URL must be an absolute URL such as https:\/\/app.example.com or http:\/\/localhost:3000; got "\/app"$/,
+      ],
+      [
+        'a BASE_URL with a path',
+        { BASE_URL: 'https://app.example.com/login/callback', TRUST_PROXY: '1' },
+        /^BASE_URL must be only the origin browsers use to reach the app, e.g. https:\/\/app.example.com, with no path, query or credentials; got "https:\/\/app.example.com\/login\/callback"$/,
+      ],
+      [
+        'a BASE_URL with a query',
+        { BASE_URL: 'http://localhost:3000/?x=1' },
+        /^BASE_URL must be only the origin/,
+      ],
+      [
+        'a plain-http BASE_URL other than localhost with Microsoft',
+        { ...MICROSOFT, BASE_URL: 'http://app.example.com' },
+        /^BASE_URL must use https:\/\/ with Microsoft: only http:\/\/localhost redirect URIs are allowed over plain http; got "http:\/\/app.example.com"$/,
+      ],
+      [
+        'an https BASE_URL without TRUST_PROXY',
+        { ...MICROSOFT, BASE_URL: 'https://app.example.com' },
+        /^BASE_URL is https:\/\/ but TRUST_PROXY is not set: .* set TRUST_PROXY \(e.g. 1 for one proxy hop\)/,
+      ],
+      [
+        'form_post over plain http',
+        { MICROSOFT_RESPONSE_MODE: 'form_post' },
+        /^MICROSOFT_RESPONSE_MODE=form_post needs an https:\/\/ BASE_URL: .*SameSite=None; Secure$/,
+      ],
+      [
+        'an unknown response mode',
+        { MICROSOFT_RESPONSE_MODE: 'fragment' },
+        /^MICROSOFT_RESPONSE_MODE must be query or form_post; got "fragment"$/,
+      ],
+      [
+        'a short session secret',
+        { SESSION_SECRET: 'secret' },
+        /^SESSION_SECRET must be at least 32 characters long \(it has 6\); generate one with: node -e/,
+      ],
+      [
+        'production with Microsoft but no session secret',
+        { ...MICROSOFT, NODE_ENV: 'production' },
+        /^SESSION_SECRET is required when NODE_ENV is production: set it to a random string of at least 32 characters, the same on every instance$/,
+      ],
+      [
+        'production without Microsoft credentials',
+        { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) },
+        /^NODE_ENV is production but MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET are not set: the built-in emulator .* is for development only$/,
+      ],
+      [
+        'a REDIS_URL that is not redis://',
+        { REDIS_URL: 'http://user:pw@redis:6379' },
+        /^REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL such as redis:\/\/localhost:6379; got "http:\/\/…@redis:6379"$/,
+      ],
+      [
+        'a PORT that is not a number',
+        { PORT: 'http' },
+        /^PORT must be a TCP port number between 0 and 65535; got "http"$/,
+      ],
       ['a PORT out of range', { PORT: '70000' }, /^PORT must be a TCP port number/],
-      ['a malformed TRUST_PROXY', { TRUST_PROXY: 'yes please!' }, /^TRUST_PROXY must be true, false, a number of proxy hops \(e.g. 1\), or a comma-separated list/],
+      [
+        'a malformed TRUST_PROXY',
+        { TRUST_PROXY: 'yes please!' },
+        /^TRUST_PROXY must be true, false, a number of proxy hops \(e.g. 1\), or a comma-separated list/,
+      ],
     ];
     for (const [what, env, message] of cases) {
       it(`${what}`, () => {
@@ -163,7 +316,11 @@ describe('sample app configuration', () => {
     }
 
     it('never repeats the client secret in a message', () => {
-      for (const env of [{ MICROSOFT_CLIENT_SECRET: SECRET }, { ...MICROSOFT, MICROSOFT_TENANT: '???' }, { ...MICROSOFT, BASE_URL: 'http://app.example.com' }]) {
+      for (const env of [
+        { MICROSOFT_CLIENT_SECRET: SECRET },
+        { ...MICROSOFT, MICROSOFT_TENANT: '???' },
+        { ...MICROSOFT, BASE_URL: 'http://app.example.com' },
+      ]) {
         expect(configError(env)).not.to.include(SECRET);
       }
     });
@@ -172,9 +329,20 @@ describe('sample app configuration', () => {
   describe('npm start (example/server.ts)', function () {
     this.timeout(30_000);
 
-    function run(env: Env): { child: ReturnType<typeof spawn>; output: () => { stdout: string; stderr: string } } {
-      const clean: NodeJS.ProcessEnv = { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env };
-      const child = spawn(process.execPath, ['--import', 'tsx', 'example/server.ts'], { cwd: ROOT, env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
+    function run(env: Env): {
+      child: ReturnType<typeof spawn>;
+      output: () => { stdout: string; stderr: string };
+    } {
+      const clean: NodeJS.ProcessEnv = {
+        PATH: process.env['PATH'],
+        HOME: process.env['HOME'],
+        ...env,
+      };
+      const child = spawn(process.execPath, ['--import', 'tsx', 'example/server.ts'], {
+        cwd: ROOT,
+        env: clean,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -187,7 +355,9 @@ describe('sample app configuration', () => {
       const [code] = (await once(child, 'exit')) as [number | null];
       const { stderr } = output();
       expect(code).to.equal(1);
-      expect(stderr).to.include('Configuration error: MICROSOFT_CLIENT_ID is set but MICROSOFT_CLIENT_SECRET is not');
+      expect(stderr).to.include(
+        'Configuration error: MICROSOFT_CLIENT_ID is set but MICROSOFT_CLIENT_SECRET is not',
+      );
       expect(stderr).to.include('See example/.env.example');
       expect(stderr).not.to.match(/\n\s+at /);
     });
@@ -197,7 +367,8 @@ describe('sample app configuration', () => {
       try {
         const deadline = Date.now() + 20_000;
         while (!/Press Ctrl\+C/.test(output().stdout)) {
-          if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start: ${output().stderr}`);
+          if (child.exitCode !== null || Date.now() > deadline)
+            throw new Error(`server did not start: ${output().stderr}`);
           await new Promise((r) => setTimeout(r, 50));
         }
         const { stdout } = output();
@@ -205,7 +376,13 @@ describe('sample app configuration', () => {
         const emulatorURL = /local emulator at (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
         expect(appURL, stdout).to.be.a('string');
         expect(emulatorURL, stdout).to.be.a('string');
-        for (const account of ['avery.howard@outlook.com', 'AdeleV@contoso.com', 'jordan.lee@outlook.com', 'sam.rivera@gmail.com', 'kiosk01@contoso.onmicrosoft.com']) {
+        for (const account of [
+          'avery.howard@outlook.com',
+          'AdeleV@contoso.com',
+          'jordan.lee@outlook.com',
+          'sam.rivera@gmail.com',
+          'kiosk01@contoso.onmicrosoft.com',
+        ]) {
           expect(stdout).to.include(account);
         }
         expect(stdout).to.include('Sessions:        memory (this process only)');
@@ -218,7 +395,9 @@ describe('sample app configuration', () => {
         expect(home.status).to.equal(200);
         expect(home.body).to.include('Sign in with Microsoft');
         const trace = await signIn(browser, 'personal');
-        expect(trace.start.location?.startsWith(`${emulatorURL}/common/oauth2/v2.0/authorize?`)).to.equal(true);
+        expect(
+          trace.start.location?.startsWith(`${emulatorURL}/common/oauth2/v2.0/authorize?`),
+        ).to.equal(true);
         expect(trace.emulator.kind).to.equal('redirect');
         expect(trace.callbackURL.startsWith(`${appURL}/login/callback?code=`)).to.equal(true);
         expect(trace.callback.location).to.equal('/profile');
@@ -226,7 +405,10 @@ describe('sample app configuration', () => {
         expect(byId(page.body, 'display-name')).to.equal('Avery Howard');
       } finally {
         child.kill('SIGTERM');
-        const [code] = child.exitCode !== null ? [child.exitCode] : ((await once(child, 'exit')) as [number | null]);
+        const [code] =
+          child.exitCode !== null
+            ? [child.exitCode]
+            : ((await once(child, 'exit')) as [number | null]);
         expect(code).to.equal(0);
       }
     });

@@ -40,7 +40,10 @@ export const TEST_SECRET = 'test-session-secret-0123456789abcdefghij';
  * Starts the sample app against `emulator` on a free 127.0.0.1 port. BASE_URL defaults to the
  * instance's own address.
  */
-export async function startApp(emulator: Emulator, options: StartOptions = {}): Promise<RunningApp> {
+export async function startApp(
+  emulator: Emulator,
+  options: StartOptions = {},
+): Promise<RunningApp> {
   const server = http.createServer();
   server.listen(0, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
@@ -48,7 +51,8 @@ export async function startApp(emulator: Emulator, options: StartOptions = {}): 
     server.once('error', reject);
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const baseURL = options.baseURL ?? (options.localhost ? url.replace('127.0.0.1', 'localhost') : url);
+  const baseURL =
+    options.baseURL ?? (options.localhost ? url.replace('127.0.0.1', 'localhost') : url);
   const client = options.client ?? DEFAULT_CLIENT;
   const config: AppConfig = {
     baseURL,
@@ -66,7 +70,10 @@ export async function startApp(emulator: Emulator, options: StartOptions = {}): 
     emulatorURL: emulator.url,
   };
   const logs: string[] = [];
-  const { app, strategy } = createApp(config, { log: (line) => logs.push(line), ...(options.sessionStore ? { sessionStore: options.sessionStore } : {}) });
+  const { app, strategy } = createApp(config, {
+    log: (line) => logs.push(line),
+    ...(options.sessionStore ? { sessionStore: options.sessionStore } : {}),
+  });
   server.on('request', app);
   return {
     url,

@@ -47,8 +47,14 @@ describe('sample app: two instances', function () {
       redis = await startRedisServer();
       storeA = await openSessionStore(redis.url);
       storeB = await openSessionStore(redis.url);
-      a = await startApp(emulator, { baseURL: PUBLIC, ...(storeA.store ? { sessionStore: storeA.store } : {}) });
-      b = await startApp(emulator, { baseURL: PUBLIC, ...(storeB.store ? { sessionStore: storeB.store } : {}) });
+      a = await startApp(emulator, {
+        baseURL: PUBLIC,
+        ...(storeA.store ? { sessionStore: storeA.store } : {}),
+      });
+      b = await startApp(emulator, {
+        baseURL: PUBLIC,
+        ...(storeB.store ? { sessionStore: storeB.store } : {}),
+      });
     });
     after(async () => {
       await a?.close();
@@ -89,7 +95,9 @@ describe('sample app: two instances', function () {
         const values = await Promise.all(keys.map((k) => client.get(k)));
         const all = values.join('\n');
         expect(all).to.include('Adele Vance');
-        expect(all).not.to.match(/EwB[A-Za-z0-9_-]{40}|eyJ[A-Za-z0-9_-]{10,}\.|M\.C5_|1\.AX_|access_?token|refresh_?token/i);
+        expect(all).not.to.match(
+          /EwB[A-Za-z0-9_-]{40}|eyJ[A-Za-z0-9_-]{10,}\.|M\.C5_|1\.AX_|access_?token|refresh_?token/i,
+        );
       } finally {
         await client.close();
       }
@@ -115,7 +123,9 @@ describe('sample app: two instances', function () {
       const closed = (redis?.url ?? 'redis://127.0.0.1:6379').replace(/:\d+$/, ':1');
       const err = await rejectionOf(openSessionStore(closed, () => undefined));
       expect(err).to.be.instanceOf(Error);
-      expect((err as Error).message).to.match(/^Could not connect to Redis at redis:\/\/127\.0\.0\.1:1: .*ECONNREFUSED.*\. Check REDIS_URL and that Redis is running\.$/);
+      expect((err as Error).message).to.match(
+        /^Could not connect to Redis at redis:\/\/127\.0\.0\.1:1: .*ECONNREFUSED.*\. Check REDIS_URL and that Redis is running\.$/,
+      );
     });
   });
 
@@ -143,7 +153,9 @@ describe('sample app: two instances', function () {
         'Unable to verify authorization request state: no pending sign-in matches it (it expired, was already used, or the session cookie did not come back)',
       );
       expect(trace.callback.body).to.include('every instance of the app shares one session store');
-      expect(b.logs.at(-1)).to.match(/^sign-in failed \(403\): Unable to verify authorization request state/);
+      expect(b.logs.at(-1)).to.match(
+        /^sign-in failed \(403\): Unable to verify authorization request state/,
+      );
       // Not signed in anywhere.
       for (const instance of [a, b]) {
         browser.via = instance.url;

@@ -4,7 +4,12 @@
  */
 import { expect } from 'chai';
 import request from 'supertest';
-import { CONSUMER_TENANT_ID, DEFAULT_CLIENT, DEMO_USERS, startEmulator } from '../../lib/emulator/index.js';
+import {
+  CONSUMER_TENANT_ID,
+  DEFAULT_CLIENT,
+  DEMO_USERS,
+  startEmulator,
+} from '../../lib/emulator/index.js';
 import type { Emulator } from '../../lib/emulator/index.js';
 import { createApp, safeReturnTo } from '../../example/app.js';
 import { signIn, TestBrowser } from '../helpers/browser.js';
@@ -12,12 +17,45 @@ import { byId, csrfField, startApp, TEST_SECRET, text } from './helpers.js';
 import type { RunningApp } from './helpers.js';
 
 /** What the "It Works!" page must show for each demo account. */
-const EXPECTED: Record<string, { name: string; email: string; verified: string; type: string; photo: boolean }> = {
-  personal: { name: 'Avery Howard', email: 'avery.howard@outlook.com', verified: 'verified', type: 'Personal Microsoft account', photo: true },
-  work: { name: 'Adele Vance', email: 'AdeleV@contoso.com', verified: 'verified', type: 'Work or school account', photo: true },
-  guest: { name: 'Jordan Lee', email: 'jordan.lee@outlook.com', verified: 'not verified', type: 'Work or school account', photo: false },
-  'personal-gmail': { name: 'Sam Rivera', email: 'sam.rivera@gmail.com', verified: 'verified', type: 'Personal Microsoft account', photo: false },
-  'no-email': { name: 'Kiosk Operator', email: 'none', verified: '', type: 'Work or school account', photo: false },
+const EXPECTED: Record<
+  string,
+  { name: string; email: string; verified: string; type: string; photo: boolean }
+> = {
+  personal: {
+    name: 'Avery Howard',
+    email: 'avery.howard@outlook.com',
+    verified: 'verified',
+    type: 'Personal Microsoft account',
+    photo: true,
+  },
+  work: {
+    name: 'Adele Vance',
+    email: 'AdeleV@contoso.com',
+    verified: 'verified',
+    type: 'Work or school account',
+    photo: true,
+  },
+  guest: {
+    name: 'Jordan Lee',
+    email: 'jordan.lee@outlook.com',
+    verified: 'not verified',
+    type: 'Work or school account',
+    photo: false,
+  },
+  'personal-gmail': {
+    name: 'Sam Rivera',
+    email: 'sam.rivera@gmail.com',
+    verified: 'verified',
+    type: 'Personal Microsoft account',
+    photo: false,
+  },
+  'no-email': {
+    name: 'Kiosk Operator',
+    email: 'none',
+    verified: '',
+    type: 'Work or school account',
+    photo: false,
+  },
 };
 
 describe('sample app routes', function () {
@@ -47,7 +85,20 @@ describe('sample app routes', function () {
     });
 
     it('sends helmet headers with a CSP that allows data: photos, its own style sheet and the sign-out redirect to Microsoft', async () => {
-      const res = await request(createApp({ baseURL: 'http://localhost:3000', microsoft: { clientID: DEFAULT_CLIENT.clientId, clientSecret: DEFAULT_CLIENT.clientSecret, tenant: 'common', cloud: 'global' }, sessionSecret: TEST_SECRET, trustProxy: false, responseMode: 'query' }).app).get('/');
+      const res = await request(
+        createApp({
+          baseURL: 'http://localhost:3000',
+          microsoft: {
+            clientID: DEFAULT_CLIENT.clientId,
+            clientSecret: DEFAULT_CLIENT.clientSecret,
+            tenant: 'common',
+            cloud: 'global',
+          },
+          sessionSecret: TEST_SECRET,
+          trustProxy: false,
+          responseMode: 'query',
+        }).app,
+      ).get('/');
       const csp = res.headers['content-security-policy'] ?? '';
       expect(csp).to.include("img-src 'self' data:");
       expect(csp).to.match(/style-src 'sha256-[A-Za-z0-9+/=]+'/);
@@ -67,7 +118,9 @@ describe('sample app routes', function () {
       const res = await new TestBrowser(app.url).get('/login');
       expect(res.status).to.equal(302);
       const url = new URL(res.location ?? '');
-      expect(`${url.origin}${url.pathname}`).to.equal(`${emulator.url}/common/oauth2/v2.0/authorize`);
+      expect(`${url.origin}${url.pathname}`).to.equal(
+        `${emulator.url}/common/oauth2/v2.0/authorize`,
+      );
       const q = url.searchParams;
       expect(q.get('client_id')).to.equal(DEFAULT_CLIENT.clientId);
       expect(q.get('redirect_uri')).to.equal(`${app.url}/login/callback`);
@@ -133,8 +186,15 @@ describe('sample app routes', function () {
         expect(byId(page.body, 'account-type')).to.equal(expected.type);
         expect(byId(page.body, 'tenant-id')).to.equal(user.tid);
         expect(byId(page.body, 'object-id')).to.equal(user.oid);
-        expect(/<img class="photo" id="photo" src="data:image\/(png|jpeg);base64,[A-Za-z0-9+/=]+"/.test(page.body)).to.equal(expected.photo);
-        const raw = /<details><summary>Raw profile JSON<\/summary><pre id="raw-profile">([\s\S]*?)<\/pre><\/details>/.exec(page.body)?.[1];
+        expect(
+          /<img class="photo" id="photo" src="data:image\/(png|jpeg);base64,[A-Za-z0-9+/=]+"/.test(
+            page.body,
+          ),
+        ).to.equal(expected.photo);
+        const raw =
+          /<details><summary>Raw profile JSON<\/summary><pre id="raw-profile">([\s\S]*?)<\/pre><\/details>/.exec(
+            page.body,
+          )?.[1];
         const json = JSON.parse(text(raw ?? '')) as Record<string, unknown>;
         expect(json['provider']).to.equal('microsoft');
         expect(json['id']).to.equal(user.oid);
@@ -178,7 +238,9 @@ describe('sample app routes', function () {
       expect(trace.callback.status).to.equal(303);
       const replay = await browser.get(trace.callbackURL);
       expect(replay.status).to.equal(403);
-      expect(byId(replay.body, 'error-message')).to.match(/^Unable to verify authorization request state/);
+      expect(byId(replay.body, 'error-message')).to.match(
+        /^Unable to verify authorization request state/,
+      );
     });
   });
 
@@ -201,7 +263,9 @@ describe('sample app routes', function () {
       expect(byId(page, 'correlation-id')).to.equal(correlationId);
       expect(byId(page, 'error-code')).to.equal('access_denied');
       expect(page).to.include('href="/login" id="try-again"');
-      expect(app.logs.at(-1)).to.equal(`sign-in cancelled error=access_denied microsoft_error_code=AADSTS65004 trace_id=${traceId} correlation_id=${correlationId} timestamp=${/Timestamp: (.*)$/.exec(description)?.[1]}`);
+      expect(app.logs.at(-1)).to.equal(
+        `sign-in cancelled error=access_denied microsoft_error_code=AADSTS65004 trace_id=${traceId} correlation_id=${correlationId} timestamp=${/Timestamp: (.*)$/.exec(description)?.[1]}`,
+      );
       // Still signed out.
       expect((await browser.get('/profile')).status).to.equal(303);
     });
@@ -215,7 +279,9 @@ describe('sample app routes', function () {
         expect(trace.callback.body).to.include('Microsoft Graph did not return your profile.');
         // The emulator answers a 503 on /me with Graph's serviceNotAvailable and a GUID request id.
         expect(byId(trace.callback.body, 'error-code')).to.equal('serviceNotAvailable');
-        expect(byId(trace.callback.body, 'request-id')).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+        expect(byId(trace.callback.body, 'request-id')).to.match(
+          /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+        );
         expect(trace.callback.body).not.to.match(/EwB[A-Za-z0-9_-]{40}|eyJ[A-Za-z0-9_-]{10,}\./);
         expect((await browser.get('/profile')).status).to.equal(303);
       } finally {
@@ -223,15 +289,19 @@ describe('sample app routes', function () {
       }
     });
 
-    it('a token-endpoint refusal shows the AADSTS code and trace id from Microsoft\'s JSON error', async () => {
-      const wrongSecret = await startApp(emulator, { client: { clientId: DEFAULT_CLIENT.clientId, clientSecret: 'not-the-secret' } });
+    it("a token-endpoint refusal shows the AADSTS code and trace id from Microsoft's JSON error", async () => {
+      const wrongSecret = await startApp(emulator, {
+        client: { clientId: DEFAULT_CLIENT.clientId, clientSecret: 'not-the-secret' },
+      });
       try {
         const trace = await signIn(new TestBrowser(wrongSecret.url), 'personal');
         expect(trace.callback.status).to.equal(502);
         expect(byId(trace.callback.body, 'error-code')).to.equal('invalid_client');
         expect(byId(trace.callback.body, 'aadsts')).to.equal('AADSTS7000215');
         expect(byId(trace.callback.body, 'trace-id')).to.match(/^[0-9a-f-]{36}$/);
-        expect(wrongSecret.logs.join('\n')).to.include('token error error=invalid_client microsoft_error_code=AADSTS7000215');
+        expect(wrongSecret.logs.join('\n')).to.include(
+          'token error error=invalid_client microsoft_error_code=AADSTS7000215',
+        );
       } finally {
         await wrongSecret.close();
       }
@@ -251,17 +321,35 @@ describe('sample app routes', function () {
   });
 
   describe('returnTo', () => {
-    const attempts = ['//evil.example/', '/\\evil.example', '/\\/evil.example', 'https://evil.example/', 'http:evil.example', 'javascript:alert(1)', 'evil', '/\r\nLocation: https://evil.example', ''];
+    const attempts = [
+      '//evil.example/',
+      '/\\evil.example',
+      '/\\/evil.example',
+      'https://evil.example/',
+      'http:evil.example',
+      'javascript:alert(1)',
+      'evil',
+      '/\r\nLocation: https://evil.example',
+      '',
+    ];
     for (const attempt of attempts) {
       it(`an open-redirect attempt ${JSON.stringify(attempt)} lands on /`, async () => {
-        const trace = await signIn(new TestBrowser(app.url), 'personal', `/login?returnTo=${encodeURIComponent(attempt)}`);
+        const trace = await signIn(
+          new TestBrowser(app.url),
+          'personal',
+          `/login?returnTo=${encodeURIComponent(attempt)}`,
+        );
         expect(trace.callback.status).to.equal(303);
         expect(trace.callback.location).to.equal('/');
       });
     }
 
     it('a same-origin path with query and fragment is kept', async () => {
-      const trace = await signIn(new TestBrowser(app.url), 'personal', `/login?returnTo=${encodeURIComponent('/profile?tab=raw#json')}`);
+      const trace = await signIn(
+        new TestBrowser(app.url),
+        'personal',
+        `/login?returnTo=${encodeURIComponent('/profile?tab=raw#json')}`,
+      );
       expect(trace.callback.location).to.equal('/profile?tab=raw#json');
     });
 
@@ -296,11 +384,13 @@ describe('sample app routes', function () {
       expect((await browser.get('/profile')).status).to.equal(200);
     });
 
-    it('with a wrong token, or another session\'s token: 403, still signed in', async () => {
+    it("with a wrong token, or another session's token: 403, still signed in", async () => {
       const { browser, token } = await signedIn();
       const other = await signedIn();
       expect(other.token).not.to.equal(token);
-      expect((await browser.post('/logout', { _csrf: `${token.slice(0, -1)}x` })).status).to.equal(403);
+      expect((await browser.post('/logout', { _csrf: `${token.slice(0, -1)}x` })).status).to.equal(
+        403,
+      );
       expect((await browser.post('/logout', { _csrf: other.token })).status).to.equal(403);
       expect((await browser.post('/logout', { _csrf: '' })).status).to.equal(403);
       expect((await browser.get('/profile')).status).to.equal(200);
@@ -311,12 +401,14 @@ describe('sample app routes', function () {
       expect(res.status).to.equal(403);
     });
 
-    it('with the right token: destroys the session and redirects to Microsoft\'s logout, which returns to the home page', async () => {
+    it("with the right token: destroys the session and redirects to Microsoft's logout, which returns to the home page", async () => {
       const { browser, token } = await signedIn();
       const oldCookie = browser.cookies.get('sid');
       const res = await browser.post('/logout', { _csrf: token });
       expect(res.status).to.equal(303);
-      expect(res.location).to.equal(`${emulator.url}/common/oauth2/v2.0/logout?post_logout_redirect_uri=${encodeURIComponent(`${app.url}/`)}`);
+      expect(res.location).to.equal(
+        `${emulator.url}/common/oauth2/v2.0/logout?post_logout_redirect_uri=${encodeURIComponent(`${app.url}/`)}`,
+      );
       expect(res.setCookie.join('\n')).to.match(/^sid=;.*Expires=Thu, 01 Jan 1970/m);
       expect(browser.cookies.has('sid')).to.equal(false);
       expect((await browser.get('/profile')).status).to.equal(303);
@@ -348,8 +440,19 @@ describe('sample app routes', function () {
     let formApp: RunningApp;
 
     before(async () => {
-      formEmulator = await startEmulator({ clients: [{ ...DEFAULT_CLIENT, redirectUris: [...DEFAULT_CLIENT.redirectUris, `${PUBLIC}/login/callback`] }] });
-      formApp = await startApp(formEmulator, { baseURL: PUBLIC, trustProxy: 'loopback', responseMode: 'form_post' });
+      formEmulator = await startEmulator({
+        clients: [
+          {
+            ...DEFAULT_CLIENT,
+            redirectUris: [...DEFAULT_CLIENT.redirectUris, `${PUBLIC}/login/callback`],
+          },
+        ],
+      });
+      formApp = await startApp(formEmulator, {
+        baseURL: PUBLIC,
+        trustProxy: 'loopback',
+        responseMode: 'form_post',
+      });
     });
     after(async () => {
       await formApp?.close();
@@ -361,7 +464,9 @@ describe('sample app routes', function () {
       browser.via = formApp.url;
       const trace = await signIn(browser, 'work');
       expect(trace.authorizeURL.searchParams.get('response_mode')).to.equal('form_post');
-      expect(trace.authorizeURL.searchParams.get('redirect_uri')).to.equal(`${PUBLIC}/login/callback`);
+      expect(trace.authorizeURL.searchParams.get('redirect_uri')).to.equal(
+        `${PUBLIC}/login/callback`,
+      );
       const cookie = trace.start.setCookie[0] ?? '';
       expect(cookie).to.match(/^__Host-sid=/);
       expect(cookie).to.match(/; Secure/i);
@@ -382,7 +487,9 @@ describe('sample app routes', function () {
       browser.via = formApp.url;
       const trace = await signIn(browser, { cancel: true });
       expect(trace.emulator.kind).to.equal('form_post');
-      const traceId = /Trace ID: ([0-9a-f-]{36})/.exec((trace.emulator.kind === 'form_post' && trace.emulator.fields['error_description']) || '')?.[1];
+      const traceId = /Trace ID: ([0-9a-f-]{36})/.exec(
+        (trace.emulator.kind === 'form_post' && trace.emulator.fields['error_description']) || '',
+      )?.[1];
       expect(traceId, 'emulator trace id').to.match(/^[0-9a-f-]{36}$/);
       expect(trace.callback.status).to.equal(401);
       expect(byId(trace.callback.body, 'aadsts')).to.equal('AADSTS65004');

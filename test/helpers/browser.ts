@@ -32,7 +32,8 @@ export class TestBrowser {
 
   #target(url: string): string {
     if (url.startsWith('/')) return `${this.via}${url}`;
-    if (url.startsWith(`${this.publicBase}/`) || url === this.publicBase) return `${this.via}${url.slice(this.publicBase.length)}`;
+    if (url.startsWith(`${this.publicBase}/`) || url === this.publicBase)
+      return `${this.via}${url.slice(this.publicBase.length)}`;
     return url;
   }
 
@@ -40,7 +41,8 @@ export class TestBrowser {
     return new Promise((resolve, reject) => {
       const body = form ? new URLSearchParams(form).toString() : undefined;
       const headers: http.OutgoingHttpHeaders = { ...this.extraHeaders };
-      if (this.cookies.size > 0) headers['cookie'] = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+      if (this.cookies.size > 0)
+        headers['cookie'] = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
       if (body !== undefined) {
         headers['content-type'] = 'application/x-www-form-urlencoded';
         headers['content-length'] = Buffer.byteLength(body);
@@ -52,13 +54,24 @@ export class TestBrowser {
           const eq = (pair ?? '').indexOf('=');
           if (eq <= 0 || pair === undefined) continue;
           const name = pair.slice(0, eq).trim();
-          const expired = attrs.some((a) => /^\s*expires=/i.test(a) && Date.parse(a.split('=')[1] ?? '') <= Date.now()) || attrs.some((a) => /^\s*max-age=0\s*$/i.test(a));
+          const expired =
+            attrs.some(
+              (a) => /^\s*expires=/i.test(a) && Date.parse(a.split('=')[1] ?? '') <= Date.now(),
+            ) || attrs.some((a) => /^\s*max-age=0\s*$/i.test(a));
           if (expired) this.cookies.delete(name);
           else this.cookies.set(name, pair.slice(eq + 1).trim());
         }
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, location: res.headers.location, setCookie, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            location: res.headers.location,
+            setCookie,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
         res.on('error', reject);
       });
       req.on('error', reject);
@@ -93,16 +106,36 @@ export interface SignInTrace {
  * GET `loginPath`, pick `account` (or cancel) on the emulator, deliver the answer to the callback.
  * `finishVia` routes the callback to another instance (load-balancer test).
  */
-export async function signIn(browser: TestBrowser, account: string | { cancel: true }, loginPath = '/login', finishVia?: string): Promise<SignInTrace> {
+export async function signIn(
+  browser: TestBrowser,
+  account: string | { cancel: true },
+  loginPath = '/login',
+  finishVia?: string,
+): Promise<SignInTrace> {
   const start = await browser.get(loginPath);
-  if (start.status !== 302 || start.location === undefined) throw new Error(`GET ${loginPath} did not redirect to Microsoft: ${start.status}`);
+  if (start.status !== 302 || start.location === undefined)
+    throw new Error(`GET ${loginPath} did not redirect to Microsoft: ${start.status}`);
   const emulator = await completeLogin(start.location, account);
   if (finishVia !== undefined) browser.via = finishVia;
   if (emulator.kind === 'redirect') {
-    return { start, authorizeURL: new URL(start.location), emulator, callback: await browser.get(emulator.location), callbackURL: emulator.location };
+    return {
+      start,
+      authorizeURL: new URL(start.location),
+      emulator,
+      callback: await browser.get(emulator.location),
+      callbackURL: emulator.location,
+    };
   }
   if (emulator.kind === 'form_post') {
-    return { start, authorizeURL: new URL(start.location), emulator, callback: await browser.post(emulator.action, emulator.fields), callbackURL: emulator.action };
+    return {
+      start,
+      authorizeURL: new URL(start.location),
+      emulator,
+      callback: await browser.post(emulator.action, emulator.fields),
+      callbackURL: emulator.action,
+    };
   }
-  throw new Error(`the emulator showed an error page instead of answering the app: AADSTS${emulator.code}`);
+  throw new Error(
+    `the emulator showed an error page instead of answering the app: AADSTS${emulator.code}`,
+  );
 }

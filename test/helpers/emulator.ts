@@ -19,16 +19,28 @@ export function demoUser(key: string): (typeof DEMO_USERS)[number] {
  * Starts a login at `/login`, signs `account` in on the emulator's page and returns the callback path
  * and query the emulator redirects back to. The pending login stays in `session`.
  */
-export async function callbackFromEmulator(strategy: Strategy, account: string, session: Record<string, unknown>, options: MicrosoftAuthenticateOptions = {}): Promise<string> {
-  const start = expectRedirect(await authenticate(strategy, fakeRequest({ url: '/login', session }), options));
+export async function callbackFromEmulator(
+  strategy: Strategy,
+  account: string,
+  session: Record<string, unknown>,
+  options: MicrosoftAuthenticateOptions = {},
+): Promise<string> {
+  const start = expectRedirect(
+    await authenticate(strategy, fakeRequest({ url: '/login', session }), options),
+  );
   const answer = await completeLogin(start.url, account);
-  if (answer.kind !== 'redirect') throw new Error(`expected the emulator to redirect back, got ${answer.kind}`);
+  if (answer.kind !== 'redirect')
+    throw new Error(`expected the emulator to redirect back, got ${answer.kind}`);
   const back = new URL(answer.location);
   return `${back.pathname}${back.search}`;
 }
 
 /** Signs `account` (an emulator demo user key) in through both legs and resolves with the callback's outcome. */
-export async function loginThroughEmulator(strategy: Strategy, account: string, options: MicrosoftAuthenticateOptions = {}): Promise<Outcome> {
+export async function loginThroughEmulator(
+  strategy: Strategy,
+  account: string,
+  options: MicrosoftAuthenticateOptions = {},
+): Promise<Outcome> {
   const session: Record<string, unknown> = {};
   const callbackPath = await callbackFromEmulator(strategy, account, session, options);
   return authenticate(strategy, fakeRequest({ url: callbackPath, session }));

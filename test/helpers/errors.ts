@@ -12,7 +12,9 @@ import type { Outcome } from './passport.js';
  * Awaits `promise` (or what `action` returns, a synchronous throw included) and returns what it
  * rejected with; fails the test when it fulfils.
  */
-export async function rejectionOf(promiseOrAction: Promise<unknown> | (() => unknown)): Promise<unknown> {
+export async function rejectionOf(
+  promiseOrAction: Promise<unknown> | (() => unknown),
+): Promise<unknown> {
   try {
     await (typeof promiseOrAction === 'function' ? promiseOrAction() : promiseOrAction);
   } catch (err) {
@@ -30,7 +32,10 @@ function checkIdTokenError(err: unknown, code: IdTokenErrorCode): IdTokenError {
 }
 
 /** Expects `promise` to reject with an IdTokenError of `code`, and returns the error. */
-export async function expectIdTokenError(promise: Promise<unknown>, code: IdTokenErrorCode): Promise<IdTokenError> {
+export async function expectIdTokenError(
+  promise: Promise<unknown>,
+  code: IdTokenErrorCode,
+): Promise<IdTokenError> {
   return checkIdTokenError(await rejectionOf(promise), code);
 }
 

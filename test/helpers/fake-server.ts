@@ -79,13 +79,27 @@ export async function startFakeServer(routes: Record<string, Route> = {}): Promi
       };
       requests.push(recorded);
       const route = table.get(`${recorded.method} ${recorded.path}`);
-      const canned: CannedResponse = route === undefined
-        ? { status: 404, json: { error: { code: 'NotFound', message: `no route ${recorded.method} ${recorded.path}` } } }
-        : typeof route === 'function' ? route(recorded) : route;
+      const canned: CannedResponse =
+        route === undefined
+          ? {
+              status: 404,
+              json: {
+                error: {
+                  code: 'NotFound',
+                  message: `no route ${recorded.method} ${recorded.path}`,
+                },
+              },
+            }
+          : typeof route === 'function'
+            ? route(recorded)
+            : route;
       if (canned.hang === true) return;
       if (canned.after !== undefined) {
         const { after: _waited, ...rest } = canned;
-        canned.after.then(() => answer(rest), () => answer(rest));
+        canned.after.then(
+          () => answer(rest),
+          () => answer(rest),
+        );
         return;
       }
       answer(canned);
@@ -93,7 +107,10 @@ export async function startFakeServer(routes: Record<string, Route> = {}): Promi
 
     function answer(canned: CannedResponse): void {
       if (canned.reset === true) {
-        res.writeHead(canned.status ?? 200, { 'content-type': 'application/json', 'content-length': '1000' });
+        res.writeHead(canned.status ?? 200, {
+          'content-type': 'application/json',
+          'content-length': '1000',
+        });
         res.write('{"access_token":');
         setImmediate(() => res.socket?.destroy());
         return;

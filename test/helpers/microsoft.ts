@@ -56,13 +56,22 @@ export const WORK_ME = {
  * `/me` of the work account. `routes` add or replace routes.
  */
 export function startFakeMicrosoft(routes: Record<string, Route> = {}): Promise<FakeServer> {
-  return startFakeServer({ [TOKEN_ROUTE]: { json: tokenResponse() }, [ME_ROUTE]: { json: WORK_ME }, ...routes });
+  return startFakeServer({
+    [TOKEN_ROUTE]: { json: tokenResponse() },
+    [ME_ROUTE]: { json: WORK_ME },
+    ...routes,
+  });
 }
 
 /** A verify callback that records its arguments and signs in `{ id: profile.id }`. */
 export interface RecordingVerify {
   calls: unknown[][];
-  verify: (accessToken: string, refreshToken: string | undefined, profile: MicrosoftProfile, done: VerifyCallback) => void;
+  verify: (
+    accessToken: string,
+    refreshToken: string | undefined,
+    profile: MicrosoftProfile,
+    done: VerifyCallback,
+  ) => void;
 }
 
 /** A 4-argument verify that records its calls and signs the profile's id in. */
@@ -78,7 +87,10 @@ export function recordingVerify(): RecordingVerify {
 }
 
 /** Options for a strategy whose authority and Graph are the fake server. */
-export function fakeOptions(server: FakeServer, extra: Partial<StrategyOptions> = {}): StrategyOptions {
+export function fakeOptions(
+  server: FakeServer,
+  extra: Partial<StrategyOptions> = {},
+): StrategyOptions {
   return {
     clientID: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
@@ -98,22 +110,39 @@ export interface StartedLogin {
 }
 
 /** First leg: asks the strategy for the authorize redirect and keeps the session. */
-export async function startLogin(strategy: Strategy, options: Parameters<Strategy['authenticate']>[1] = {}): Promise<StartedLogin> {
+export async function startLogin(
+  strategy: Strategy,
+  options: Parameters<Strategy['authenticate']>[1] = {},
+): Promise<StartedLogin> {
   const session: Record<string, unknown> = {};
-  const outcome = expectRedirect(await authenticate(strategy, fakeRequest({ url: '/auth/microsoft', session }), options));
+  const outcome = expectRedirect(
+    await authenticate(strategy, fakeRequest({ url: '/auth/microsoft', session }), options),
+  );
   const state = queryOf(outcome.url)['state'];
   if (state === undefined) throw new Error('the authorize redirect carries no state');
   return { session, state, authorizeURL: outcome.url };
 }
 
 /** Second leg: the browser comes back to the callback with `code` and `state` in the query. */
-export function finishLogin(strategy: Strategy, login: StartedLogin, code = 'M.C507_BL2.2.U.auth-code', options: Parameters<Strategy['authenticate']>[1] = {}): Promise<Outcome> {
+export function finishLogin(
+  strategy: Strategy,
+  login: StartedLogin,
+  code = 'M.C507_BL2.2.U.auth-code',
+  options: Parameters<Strategy['authenticate']>[1] = {},
+): Promise<Outcome> {
   const query = new URLSearchParams({ code, state: login.state });
-  return authenticate(strategy, fakeRequest({ url: `${CALLBACK_PATH}?${query.toString()}`, session: login.session }), options);
+  return authenticate(
+    strategy,
+    fakeRequest({ url: `${CALLBACK_PATH}?${query.toString()}`, session: login.session }),
+    options,
+  );
 }
 
 /** Both legs against a fake server answering the token request and `/me`. */
-export async function login(strategy: Strategy, options: Parameters<Strategy['authenticate']>[1] = {}): Promise<Outcome> {
+export async function login(
+  strategy: Strategy,
+  options: Parameters<Strategy['authenticate']>[1] = {},
+): Promise<Outcome> {
   const started = await startLogin(strategy, options);
   return finishLogin(strategy, started, undefined, options);
 }
@@ -124,7 +153,11 @@ export function sessionKeyOf(strategy: Strategy, clientID = CLIENT_ID): string {
 }
 
 /** The PKCE verifier the default store keeps for a state handle. */
-export function storedVerifier(session: Record<string, unknown>, key: string, handle: string): string {
+export function storedVerifier(
+  session: Record<string, unknown>,
+  key: string,
+  handle: string,
+): string {
   const v = storedLogin(session, key, handle)?.v;
   if (typeof v !== 'string') throw new Error(`no PKCE verifier stored for state ${handle}`);
   return v;

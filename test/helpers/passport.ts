@@ -97,7 +97,12 @@ interface PassportActions {
  * Runs one `authenticate` call as Passport does and resolves with the first action called.
  * Rejects when `authenticate` throws synchronously or when no action is called within `waitMs`.
  */
-export function authenticate(strategy: Strategy, req: MicrosoftRequest, options?: MicrosoftAuthenticateOptions, waitMs = 5000): Promise<Outcome> {
+export function authenticate(
+  strategy: Strategy,
+  req: MicrosoftRequest,
+  options?: MicrosoftAuthenticateOptions,
+  waitMs = 5000,
+): Promise<Outcome> {
   return new Promise<Outcome>((resolve, reject) => {
     let settled = false;
     const settle = (outcome: Outcome): void => {
@@ -130,8 +135,10 @@ export function authenticate(strategy: Strategy, req: MicrosoftRequest, options?
 }
 
 function describeOutcome(outcome: Outcome): string {
-  if (outcome.action === 'error') return `error(${outcome.error instanceof Error ? `${outcome.error.name}: ${outcome.error.message}` : String(outcome.error)})`;
-  if (outcome.action === 'fail') return `fail(${JSON.stringify(outcome.challenge)}, ${String(outcome.status)})`;
+  if (outcome.action === 'error')
+    return `error(${outcome.error instanceof Error ? `${outcome.error.name}: ${outcome.error.message}` : String(outcome.error)})`;
+  if (outcome.action === 'fail')
+    return `fail(${JSON.stringify(outcome.challenge)}, ${String(outcome.status)})`;
   if (outcome.action === 'redirect') return `redirect(${outcome.url})`;
   if (outcome.action === 'success') return `success(${JSON.stringify(outcome.user)})`;
   return 'pass()';
@@ -139,13 +146,15 @@ function describeOutcome(outcome: Outcome): string {
 
 /** Narrows an outcome to `redirect`, or throws an assertion error naming what happened instead. */
 export function expectRedirect(outcome: Outcome): RedirectOutcome {
-  if (outcome.action !== 'redirect') throw new Error(`expected redirect, got ${describeOutcome(outcome)}`);
+  if (outcome.action !== 'redirect')
+    throw new Error(`expected redirect, got ${describeOutcome(outcome)}`);
   return outcome;
 }
 
 /** Narrows an outcome to `success`. */
 export function expectSuccess(outcome: Outcome): SuccessOutcome {
-  if (outcome.action !== 'success') throw new Error(`expected success, got ${describeOutcome(outcome)}`);
+  if (outcome.action !== 'success')
+    throw new Error(`expected success, got ${describeOutcome(outcome)}`);
   return outcome;
 }
 
@@ -157,7 +166,8 @@ export function expectFail(outcome: Outcome): FailOutcome {
 
 /** Narrows an outcome to `error` and returns the error. */
 export function expectError(outcome: Outcome): unknown {
-  if (outcome.action !== 'error') throw new Error(`expected error, got ${describeOutcome(outcome)}`);
+  if (outcome.action !== 'error')
+    throw new Error(`expected error, got ${describeOutcome(outcome)}`);
   return outcome.error;
 }
 
@@ -165,7 +175,9 @@ export function expectError(outcome: Outcome): unknown {
 export function expectErrorOf<T>(outcome: Outcome, type: new (...args: never[]) => T): T {
   const err = expectError(outcome);
   if (!(err instanceof type)) {
-    throw new Error(`expected an error of class ${type.name}, got ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
+    throw new Error(
+      `expected an error of class ${type.name}, got ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`,
+    );
   }
   return err;
 }
@@ -176,7 +188,8 @@ export function queryOf(url: string): Record<string, string> {
   const params = new URL(url).searchParams;
   for (const key of params.keys()) {
     const all = params.getAll(key);
-    if (all.length !== 1) throw new Error(`query parameter ${key} appears ${all.length} times in ${url}`);
+    if (all.length !== 1)
+      throw new Error(`query parameter ${key} appears ${all.length} times in ${url}`);
     out[key] = all[0] ?? '';
   }
   return out;
@@ -198,7 +211,11 @@ export interface StoredLogin {
 }
 
 /** Reads the pending login for `handle` out of a session, as the default store saved it. */
-export function storedLogin(session: Record<string, unknown>, key: string, handle: string): StoredLogin | undefined {
+export function storedLogin(
+  session: Record<string, unknown>,
+  key: string,
+  handle: string,
+): StoredLogin | undefined {
   const bag = session[key];
   if (bag === null || typeof bag !== 'object') return undefined;
   const entry = (bag as Record<string, unknown>)[handle];

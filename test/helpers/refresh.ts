@@ -16,10 +16,18 @@ export interface RefreshResult {
 }
 
 /** Calls `registry.requestNewAccessToken(name, refreshToken, ...)` and resolves with its callback arguments (an error included). */
-export function requestNewAccessToken(registry: RefreshRegistry, name: string, refreshToken: string): Promise<RefreshResult> {
+export function requestNewAccessToken(
+  registry: RefreshRegistry,
+  name: string,
+  refreshToken: string,
+): Promise<RefreshResult> {
   return new Promise((resolve) => {
-    registry.requestNewAccessToken(name, refreshToken, (err, accessToken, newRefreshToken, results) => {
-      resolve({ err, accessToken, refreshToken: newRefreshToken, results });
-    });
+    registry.requestNewAccessToken(
+      name,
+      refreshToken,
+      (err, accessToken, newRefreshToken, results) => {
+        resolve({ err, accessToken, refreshToken: newRefreshToken, results });
+      },
+    );
   });
 }

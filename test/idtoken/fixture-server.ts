@@ -125,8 +125,20 @@ export class IdpFixture {
     const tenant = setup.tenant ?? 'common';
     const kind = tenantKind(tenant);
     if (kind === undefined) throw new Error(`bad tenant ${tenant}`);
-    const jwks = new JwksCache({ url: setup.jwksURL ?? this.jwksURL(tenant), timeout: 5000, now: setup.now });
-    const verifier = new IdTokenVerifier({ clientID: CLIENT_ID, tenantKind: kind, tenant, issuerBase: this.origin, clockTolerance: setup.clockTolerance ?? 300, jwks, now: setup.now });
+    const jwks = new JwksCache({
+      url: setup.jwksURL ?? this.jwksURL(tenant),
+      timeout: 5000,
+      now: setup.now,
+    });
+    const verifier = new IdTokenVerifier({
+      clientID: CLIENT_ID,
+      tenantKind: kind,
+      tenant,
+      issuerBase: this.origin,
+      clockTolerance: setup.clockTolerance ?? 300,
+      jwks,
+      now: setup.now,
+    });
     return { verifier, jwks };
   }
 
@@ -154,8 +166,17 @@ export class IdpFixture {
     const { publicKey, privateKey } = await jose.generateKeyPair('RS256', { extractable: true });
     const exported = await jose.exportJWK(publicKey);
     this.#kidCounter += 1;
-    const id = kid ?? `fixture-key-${this.#kidCounter}-${b64url(globalThis.crypto.getRandomValues(new Uint8Array(6)))}`;
-    const jwk: FixtureKey['jwk'] = { kty: 'RSA', use: 'sig', kid: id, x5t: id, n: exported.n ?? '', e: exported.e ?? '' };
+    const id =
+      kid ??
+      `fixture-key-${this.#kidCounter}-${b64url(globalThis.crypto.getRandomValues(new Uint8Array(6)))}`;
+    const jwk: FixtureKey['jwk'] = {
+      kty: 'RSA',
+      use: 'sig',
+      kid: id,
+      x5t: id,
+      n: exported.n ?? '',
+      e: exported.e ?? '',
+    };
     if (issuer !== undefined) jwk.issuer = issuer;
     return { kid: id, privateKey, publicKey, jwk };
   }
@@ -173,7 +194,8 @@ export class IdpFixture {
   async rotate(dropOld = false): Promise<FixtureKey> {
     const next = await this.makeKey(this.templatedIssuer);
     if (dropOld) {
-      for (const k of [...this.#published]) if (k.jwk.issuer === this.templatedIssuer) this.unpublish(k.kid);
+      for (const k of [...this.#published])
+        if (k.jwk.issuer === this.templatedIssuer) this.unpublish(k.kid);
     }
     this.publish(next);
     return next;
@@ -181,9 +203,18 @@ export class IdpFixture {
 
   /** Signs `claims` as an RS256 JWT (default: with the templated key, or the consumer key for consumer tokens). */
   async sign(claims: Record<string, unknown>, options: SignOptions = {}): Promise<string> {
-    const byKid = options.kid !== undefined ? this.#published.find((k) => k.kid === options.kid) : undefined;
-    const key = options.key ?? byKid ?? (claims['tid'] === CONSUMER_TID ? this.consumerKey : this.templatedKey);
-    const header: jose.JWTHeaderParameters = { typ: 'JWT', alg: 'RS256', kid: options.kid ?? key.kid, ...options.header };
+    const byKid =
+      options.kid !== undefined ? this.#published.find((k) => k.kid === options.kid) : undefined;
+    const key =
+      options.key ??
+      byKid ??
+      (claims['tid'] === CONSUMER_TID ? this.consumerKey : this.templatedKey);
+    const header: jose.JWTHeaderParameters = {
+      typ: 'JWT',
+      alg: 'RS256',
+      kid: options.kid ?? key.kid,
+      ...options.header,
+    };
     return new jose.SignJWT(claims).setProtectedHeader(header).sign(key.privateKey);
   }
 
@@ -230,22 +261,39 @@ export class IdpFixture {
         return;
       }
       const lower = tenant.toLowerCase();
-      const tid = lower === 'common' || lower === 'organizations' ? '{tenantid}' : lower === 'consumers' ? CONSUMER_TID : (this.domains.get(lower) ?? tenant);
-      json(200, { issuer: this.issuer(tid), jwks_uri: this.jwksURL(tenant), id_token_signing_alg_values_supported: ['RS256'] });
+      const tid =
+        lower === 'common' || lower === 'organizations'
+          ? '{tenantid}'
+          : lower === 'consumers'
+            ? CONSUMER_TID
+            : (this.domains.get(lower) ?? tenant);
+      json(200, {
+        issuer: this.issuer(tid),
+        jwks_uri: this.jwksURL(tenant),
+        id_token_signing_alg_values_supported: ['RS256'],
+      });
       return;
     }
     if (req.method === 'POST' && /^\/[^/]+\/oauth2\/v2\.0\/token$/.test(path)) {
       const form = new URLSearchParams(body);
       this.#seen.push({ method: 'POST', path, route: 'token', form });
       if (form.get('client_id') !== CLIENT_ID || form.get('client_secret') !== CLIENT_SECRET) {
-        json(401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.', error_codes: [7000215] });
+        json(401, {
+          error: 'invalid_client',
+          error_description: 'AADSTS7000215: Invalid client secret provided.',
+          error_codes: [7000215],
+        });
         return;
       }
       const grant = form.get('grant_type');
       const handle = grant === 'refresh_token' ? form.get('refresh_token') : form.get('code');
       const answer = handle === null ? undefined : this.tokenAnswers.get(handle);
       if (answer === undefined) {
-        json(400, { error: 'invalid_grant', error_description: 'AADSTS70000: The provided grant is invalid or malformed.', error_codes: [70000] });
+        json(400, {
+          error: 'invalid_grant',
+          error_description: 'AADSTS70000: The provided grant is invalid or malformed.',
+          error_codes: [70000],
+        });
         return;
       }
       // An authorization code is single use, as at Microsoft.
@@ -254,11 +302,18 @@ export class IdpFixture {
       return;
     }
     if (req.method === 'GET' && path === '/v1.0/me') {
-      this.#seen.push({ method: 'GET', path, route: 'graph.me', ...(authorization !== undefined ? { authorization } : {}) });
+      this.#seen.push({
+        method: 'GET',
+        path,
+        route: 'graph.me',
+        ...(authorization !== undefined ? { authorization } : {}),
+      });
       const token = authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined;
       const user = token === undefined ? undefined : this.graphUsers.get(token);
       if (user === undefined) {
-        json(401, { error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty.' } });
+        json(401, {
+          error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty.' },
+        });
         return;
       }
       json(200, user);

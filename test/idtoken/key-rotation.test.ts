@@ -20,9 +20,15 @@ function assertMicrosoftShapedKeys(fx: IdpFixture): void {
   const { keys } = fx.jwksDocument();
   const issuers = keys.map((k) => k.issuer);
   const expected = [fx.templatedIssuer, fx.templatedIssuer, `${fx.origin}/${CONSUMER_TID}/v2.0`];
-  if (JSON.stringify(issuers) !== JSON.stringify(expected)) throw new Error(`setup: fixture key issuers ${JSON.stringify(issuers)}, expected ${JSON.stringify(expected)}`);
+  if (JSON.stringify(issuers) !== JSON.stringify(expected))
+    throw new Error(
+      `setup: fixture key issuers ${JSON.stringify(issuers)}, expected ${JSON.stringify(expected)}`,
+    );
   for (const k of keys) {
-    if ('alg' in k || k.kty !== 'RSA' || k.use !== 'sig') throw new Error(`setup: fixture key ${String(k.kid)} is not a Microsoft-shaped RSA signing key without alg`);
+    if ('alg' in k || k.kty !== 'RSA' || k.use !== 'sig')
+      throw new Error(
+        `setup: fixture key ${String(k.kid)} is not a Microsoft-shaped RSA signing key without alg`,
+      );
   }
 }
 
@@ -45,7 +51,20 @@ describe('ID token verifier: signing-key cache and rotation', () => {
 
   function token(options: { key?: FixtureKey; kid?: string } = {}): Promise<string> {
     const now = epoch(clock);
-    return fx.sign({ ver: '2.0', iss: fx.issuer(WORK_TID), sub: 's', aud: CLIENT_ID, tid: WORK_TID, oid: '5b1c2f1e-8f0a-4c55-9c31-1f3c1a2b3d4e', iat: now, nbf: now, exp: now + 3600 }, options);
+    return fx.sign(
+      {
+        ver: '2.0',
+        iss: fx.issuer(WORK_TID),
+        sub: 's',
+        aud: CLIENT_ID,
+        tid: WORK_TID,
+        oid: '5b1c2f1e-8f0a-4c55-9c31-1f3c1a2b3d4e',
+        iat: now,
+        nbf: now,
+        exp: now + 3600,
+      },
+      options,
+    );
   }
 
   function check(t: string): Promise<unknown> {
@@ -55,7 +74,9 @@ describe('ID token verifier: signing-key cache and rotation', () => {
   /** Tokens with kids the JWKS has never had. */
   async function unknownKidTokens(n: number): Promise<string[]> {
     const stranger = await fx.makeKey(fx.templatedIssuer);
-    return Promise.all(Array.from({ length: n }, (_, i) => token({ key: stranger, kid: `unknown-kid-${i}` })));
+    return Promise.all(
+      Array.from({ length: n }, (_, i) => token({ key: stranger, kid: `unknown-kid-${i}` })),
+    );
   }
 
   it('reuses the key set across verifications (one fetch)', async () => {
@@ -95,7 +116,10 @@ describe('ID token verifier: signing-key cache and rotation', () => {
     await check(await token({ key }));
     // Same key material and kid, now bound to the consumer tenant only.
     fx.unpublish(key.kid);
-    fx.publish({ ...key, jwk: { ...key.jwk, issuer: `${fx.origin}/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0` } });
+    fx.publish({
+      ...key,
+      jwk: { ...key.jwk, issuer: `${fx.origin}/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0` },
+    });
     clock += MAX_AGE_MS + 1;
     await expectIdTokenError(check(await token({ key })), 'issuer');
     expect(fx.count('jwks')).to.equal(2);
@@ -196,7 +220,9 @@ describe('ID token verifier: signing-key cache and rotation', () => {
   });
 
   it('100 concurrent verifications on a cold cache → exactly 1 JWKS request', async () => {
-    const tokens = await Promise.all(Array.from({ length: 100 }, (_, i) => token({ key: fx.keys[i % 2] ?? fx.templatedKey })));
+    const tokens = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => token({ key: fx.keys[i % 2] ?? fx.templatedKey })),
+    );
     const results = await Promise.all(tokens.map((t) => check(t)));
     expect(results).to.have.length(100);
     expect(fx.count('jwks')).to.equal(1);

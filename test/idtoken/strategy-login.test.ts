@@ -9,9 +9,26 @@ import type { FailureInfo } from '../../lib/strategy.js';
 import type { MicrosoftIdTokenClaims, MicrosoftProfile, StrategyOptions } from '../../lib/types.js';
 import { expectIdTokenError, expectIdTokenErrorOutcome } from '../helpers/errors.js';
 import { sessionKeyOf, storedVerifier } from '../helpers/microsoft.js';
-import { authenticate, expectError, expectFail, expectRedirect, expectSuccess, fakeRequest, queryOf, storedLogin } from '../helpers/passport.js';
+import {
+  authenticate,
+  expectError,
+  expectFail,
+  expectRedirect,
+  expectSuccess,
+  fakeRequest,
+  queryOf,
+  storedLogin,
+} from '../helpers/passport.js';
 import type { Outcome } from '../helpers/passport.js';
-import { CLIENT_ID, CLIENT_SECRET, CONSUMER_TID, OTHER_TID, WORK_TID, epoch, startFixture } from './fixture-server.js';
+import {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  CONSUMER_TID,
+  OTHER_TID,
+  WORK_TID,
+  epoch,
+  startFixture,
+} from './fixture-server.js';
 import type { FixtureKey, IdpFixture } from './fixture-server.js';
 
 const CALLBACK = 'http://127.0.0.1/login/callback';
@@ -36,8 +53,28 @@ const GRAPH_CONTEXT = 'https://graph.microsoft.com/v1.0/$metadata#users/$entity'
 
 const ACCOUNTS: Record<'personal' | 'work' | 'guest' | 'noEmail', Account> = {
   personal: {
-    claims: { sub: 'AAAAAAAAAAAAAAAAAAAAAIkzqFVrSaSaFHy782bbtaQ', tid: CONSUMER_TID, oid: PERSONAL_OID, name: 'Avery Quinn', preferred_username: 'avery.quinn@outlook.com', email: 'avery.quinn@outlook.com' },
-    graph: { '@odata.context': GRAPH_CONTEXT, businessPhones: [], displayName: 'Avery Quinn', givenName: 'Avery', jobTitle: null, mail: null, mobilePhone: null, officeLocation: null, preferredLanguage: null, surname: 'Quinn', userPrincipalName: 'avery.quinn@outlook.com', id: 'fde926f844473904' },
+    claims: {
+      sub: 'AAAAAAAAAAAAAAAAAAAAAIkzqFVrSaSaFHy782bbtaQ',
+      tid: CONSUMER_TID,
+      oid: PERSONAL_OID,
+      name: 'Avery Quinn',
+      preferred_username: 'avery.quinn@outlook.com',
+      email: 'avery.quinn@outlook.com',
+    },
+    graph: {
+      '@odata.context': GRAPH_CONTEXT,
+      businessPhones: [],
+      displayName: 'Avery Quinn',
+      givenName: 'Avery',
+      jobTitle: null,
+      mail: null,
+      mobilePhone: null,
+      officeLocation: null,
+      preferredLanguage: null,
+      surname: 'Quinn',
+      userPrincipalName: 'avery.quinn@outlook.com',
+      id: 'fde926f844473904',
+    },
     expected: (mode) => ({
       id: PERSONAL_OID,
       displayName: 'Avery Quinn',
@@ -47,12 +84,37 @@ const ACCOUNTS: Record<'personal' | 'work' | 'guest' | 'noEmail', Account> = {
       objectId: PERSONAL_OID,
       tenantId: CONSUMER_TID,
       accountType: 'personal',
-      ...(mode === 'graph' ? { graphId: 'fde926f844473904', userPrincipalName: 'avery.quinn@outlook.com' } : {}),
+      ...(mode === 'graph'
+        ? { graphId: 'fde926f844473904', userPrincipalName: 'avery.quinn@outlook.com' }
+        : {}),
     }),
   },
   work: {
-    claims: { sub: 'dR8KZ3qkVsl0mV7b4mBfVb2m9yVZ2w1s0cE2hQ5Yb8o', tid: WORK_TID, oid: WORK_OID, name: 'Morgan Lee', given_name: 'Morgan', family_name: 'Lee', preferred_username: 'morgan.lee@contoso.example', email: 'Morgan.Lee@contoso.example', xms_edov: true },
-    graph: { '@odata.context': GRAPH_CONTEXT, businessPhones: ['+1 425 555 0109'], displayName: 'Morgan Lee (Contoso)', givenName: 'Morgan', jobTitle: 'Engineer', mail: 'morgan.lee@contoso.example', mobilePhone: null, officeLocation: '18/2111', preferredLanguage: 'en-US', surname: 'Lee', userPrincipalName: 'morgan.lee@contoso.example', id: WORK_OID },
+    claims: {
+      sub: 'dR8KZ3qkVsl0mV7b4mBfVb2m9yVZ2w1s0cE2hQ5Yb8o',
+      tid: WORK_TID,
+      oid: WORK_OID,
+      name: 'Morgan Lee',
+      given_name: 'Morgan',
+      family_name: 'Lee',
+      preferred_username: 'morgan.lee@contoso.example',
+      email: 'Morgan.Lee@contoso.example',
+      xms_edov: true,
+    },
+    graph: {
+      '@odata.context': GRAPH_CONTEXT,
+      businessPhones: ['+1 425 555 0109'],
+      displayName: 'Morgan Lee (Contoso)',
+      givenName: 'Morgan',
+      jobTitle: 'Engineer',
+      mail: 'morgan.lee@contoso.example',
+      mobilePhone: null,
+      officeLocation: '18/2111',
+      preferredLanguage: 'en-US',
+      surname: 'Lee',
+      userPrincipalName: 'morgan.lee@contoso.example',
+      id: WORK_OID,
+    },
     expected: (mode) => ({
       id: WORK_OID,
       displayName: mode === 'graph' ? 'Morgan Lee (Contoso)' : 'Morgan Lee',
@@ -63,12 +125,35 @@ const ACCOUNTS: Record<'personal' | 'work' | 'guest' | 'noEmail', Account> = {
       objectId: WORK_OID,
       tenantId: WORK_TID,
       accountType: 'work',
-      ...(mode === 'graph' ? { graphId: WORK_OID, userPrincipalName: 'morgan.lee@contoso.example' } : {}),
+      ...(mode === 'graph'
+        ? { graphId: WORK_OID, userPrincipalName: 'morgan.lee@contoso.example' }
+        : {}),
     }),
   },
   guest: {
-    claims: { sub: 'q2Xz0nJcH8m6bYV3rTtPp7f5WkLw4d9sUe1aG0iRyHc', tid: WORK_TID, oid: GUEST_OID, idp: 'live.com', name: 'Riley Park', preferred_username: 'riley.park@outlook.com', email: 'riley.park@outlook.com' },
-    graph: { '@odata.context': GRAPH_CONTEXT, businessPhones: [], displayName: 'Riley Park', givenName: null, jobTitle: null, mail: 'riley.park@outlook.com', mobilePhone: null, officeLocation: null, preferredLanguage: null, surname: null, userPrincipalName: 'riley.park_outlook.com#EXT#@contoso.onmicrosoft.com', id: GUEST_OID },
+    claims: {
+      sub: 'q2Xz0nJcH8m6bYV3rTtPp7f5WkLw4d9sUe1aG0iRyHc',
+      tid: WORK_TID,
+      oid: GUEST_OID,
+      idp: 'live.com',
+      name: 'Riley Park',
+      preferred_username: 'riley.park@outlook.com',
+      email: 'riley.park@outlook.com',
+    },
+    graph: {
+      '@odata.context': GRAPH_CONTEXT,
+      businessPhones: [],
+      displayName: 'Riley Park',
+      givenName: null,
+      jobTitle: null,
+      mail: 'riley.park@outlook.com',
+      mobilePhone: null,
+      officeLocation: null,
+      preferredLanguage: null,
+      surname: null,
+      userPrincipalName: 'riley.park_outlook.com#EXT#@contoso.onmicrosoft.com',
+      id: GUEST_OID,
+    },
     expected: (mode) => ({
       id: GUEST_OID,
       displayName: 'Riley Park',
@@ -78,12 +163,36 @@ const ACCOUNTS: Record<'personal' | 'work' | 'guest' | 'noEmail', Account> = {
       objectId: GUEST_OID,
       tenantId: WORK_TID,
       accountType: 'work',
-      ...(mode === 'graph' ? { graphId: GUEST_OID, userPrincipalName: 'riley.park_outlook.com#EXT#@contoso.onmicrosoft.com' } : {}),
+      ...(mode === 'graph'
+        ? {
+            graphId: GUEST_OID,
+            userPrincipalName: 'riley.park_outlook.com#EXT#@contoso.onmicrosoft.com',
+          }
+        : {}),
     }),
   },
   noEmail: {
-    claims: { sub: 'Zk3Lm9Qp2Rs5Tu8Vw1Xy4Za7Bc0De3Fg6Hi9Jk2Lm5N', tid: WORK_TID, oid: KIOSK_OID, name: 'Kiosk 01', preferred_username: 'kiosk01@contoso.example' },
-    graph: { '@odata.context': GRAPH_CONTEXT, businessPhones: [], displayName: 'Kiosk 01', givenName: null, jobTitle: null, mail: null, mobilePhone: null, officeLocation: null, preferredLanguage: null, surname: null, userPrincipalName: 'kiosk01@contoso.example', id: KIOSK_OID },
+    claims: {
+      sub: 'Zk3Lm9Qp2Rs5Tu8Vw1Xy4Za7Bc0De3Fg6Hi9Jk2Lm5N',
+      tid: WORK_TID,
+      oid: KIOSK_OID,
+      name: 'Kiosk 01',
+      preferred_username: 'kiosk01@contoso.example',
+    },
+    graph: {
+      '@odata.context': GRAPH_CONTEXT,
+      businessPhones: [],
+      displayName: 'Kiosk 01',
+      givenName: null,
+      jobTitle: null,
+      mail: null,
+      mobilePhone: null,
+      officeLocation: null,
+      preferredLanguage: null,
+      surname: null,
+      userPrincipalName: 'kiosk01@contoso.example',
+      id: KIOSK_OID,
+    },
     expected: (mode) => ({
       id: KIOSK_OID,
       displayName: 'Kiosk 01',
@@ -91,7 +200,9 @@ const ACCOUNTS: Record<'personal' | 'work' | 'guest' | 'noEmail', Account> = {
       objectId: KIOSK_OID,
       tenantId: WORK_TID,
       accountType: 'work',
-      ...(mode === 'graph' ? { graphId: KIOSK_OID, userPrincipalName: 'kiosk01@contoso.example' } : {}),
+      ...(mode === 'graph'
+        ? { graphId: KIOSK_OID, userPrincipalName: 'kiosk01@contoso.example' }
+        : {}),
     }),
   },
 };
@@ -126,11 +237,26 @@ describe('ID token through the Strategy', () => {
     profiles: MicrosoftProfile[];
   }
 
-  function makeStrategy(options: Partial<StrategyOptions> = {}, tenant = 'common'): StrategyUnderTest {
+  function makeStrategy(
+    options: Partial<StrategyOptions> = {},
+    tenant = 'common',
+  ): StrategyUnderTest {
     const profiles: MicrosoftProfile[] = [];
     const strategy = new Strategy(
-      { clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackURL: CALLBACK, authority: fx.authority(tenant), graphBaseURL: `${fx.origin}/v1.0`, ...options },
-      (_accessToken: string, _refreshToken: string | undefined, profile: MicrosoftProfile, done) => {
+      {
+        clientID: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        callbackURL: CALLBACK,
+        authority: fx.authority(tenant),
+        graphBaseURL: `${fx.origin}/v1.0`,
+        ...options,
+      },
+      (
+        _accessToken: string,
+        _refreshToken: string | undefined,
+        profile: MicrosoftProfile,
+        done,
+      ) => {
         profiles.push(profile);
         done(null, { id: profile.id, tenantId: profile.tenantId });
       },
@@ -141,7 +267,16 @@ describe('ID token through the Strategy', () => {
   function idTokenClaims(account: Claims, nonce: string | undefined, extra: Claims = {}): Claims {
     const now = epoch();
     const tid = String(account['tid']);
-    const claims: Claims = { ver: '2.0', iss: fx.issuer(tid), aud: CLIENT_ID, iat: now - 5, nbf: now - 5, exp: now + 3600, ...account, ...extra };
+    const claims: Claims = {
+      ver: '2.0',
+      iss: fx.issuer(tid),
+      aud: CLIENT_ID,
+      iat: now - 5,
+      nbf: now - 5,
+      exp: now + 3600,
+      ...account,
+      ...extra,
+    };
     if (nonce !== undefined) claims['nonce'] = nonce;
     return claims;
   }
@@ -153,8 +288,13 @@ describe('ID token through the Strategy', () => {
   }
 
   /** The authorize leg: the redirect to Microsoft and the nonce read back from the session store. */
-  async function authorize(strategy: Strategy, session: Record<string, unknown> = {}): Promise<Authorized> {
-    const start = expectRedirect(await authenticate(strategy, fakeRequest({ url: '/login', session })));
+  async function authorize(
+    strategy: Strategy,
+    session: Record<string, unknown> = {},
+  ): Promise<Authorized> {
+    const start = expectRedirect(
+      await authenticate(strategy, fakeRequest({ url: '/login', session })),
+    );
     const { state, nonce: sentNonce } = queryOf(start.url);
     expect(state).to.be.a('string').and.not.equal('');
     const stored = storedLogin(session, sessionKeyOf(strategy, CLIENT_ID), state ?? '');
@@ -173,10 +313,21 @@ describe('ID token through the Strategy', () => {
   }
 
   /** The callback leg: registers the token answer for a fresh code, then calls back. */
-  async function callback(strategy: Strategy, auth: Authorized, spec: CallbackSpec): Promise<{ outcome: Outcome; code: string }> {
+  async function callback(
+    strategy: Strategy,
+    auth: Authorized,
+    spec: CallbackSpec,
+  ): Promise<{ outcome: Outcome; code: string }> {
     const code = spec.code ?? randomId();
     const accessToken = `at-${randomId()}`;
-    const body: Record<string, unknown> = { token_type: 'Bearer', scope: 'openid profile email User.Read', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken, refresh_token: `rt-${randomId()}` };
+    const body: Record<string, unknown> = {
+      token_type: 'Bearer',
+      scope: 'openid profile email User.Read',
+      expires_in: 3599,
+      ext_expires_in: 3599,
+      access_token: accessToken,
+      refresh_token: `rt-${randomId()}`,
+    };
     if (spec.idToken !== undefined) body['id_token'] = spec.idToken;
     fx.tokenAnswers.set(code, { body });
     if (spec.graph !== undefined) fx.graphUsers.set(accessToken, spec.graph);
@@ -185,7 +336,11 @@ describe('ID token through the Strategy', () => {
     return { outcome, code };
   }
 
-  async function fullLogin(h: StrategyUnderTest, account: Account, options: { key?: FixtureKey; extraClaims?: Claims } = {}): Promise<{ outcome: Outcome; claims: Claims; auth: Authorized; code: string }> {
+  async function fullLogin(
+    h: StrategyUnderTest,
+    account: Account,
+    options: { key?: FixtureKey; extraClaims?: Claims } = {},
+  ): Promise<{ outcome: Outcome; claims: Claims; auth: Authorized; code: string }> {
     const auth = await authorize(h.strategy);
     const claims = idTokenClaims(account.claims, auth.nonce, options.extraClaims);
     const idToken = await fx.sign(claims, options.key ? { key: options.key } : {});
@@ -199,7 +354,10 @@ describe('ID token through the Strategy', () => {
         it(`${label} account, profileSource '${mode}': the whole normalized profile`, async () => {
           const h = makeStrategy({ profileSource: mode });
           const { outcome, claims } = await fullLogin(h, account);
-          expect(expectSuccess(outcome).user).to.deep.equal({ id: claims['oid'], tenantId: claims['tid'] });
+          expect(expectSuccess(outcome).user).to.deep.equal({
+            id: claims['oid'],
+            tenantId: claims['tid'],
+          });
           expect(h.profiles).to.have.length(1);
           const expected: Record<string, unknown> = {
             provider: 'microsoft',
@@ -246,7 +404,11 @@ describe('ID token through the Strategy', () => {
       const h = makeStrategy({ profileSource: 'id_token' });
       const auth = await authorize(h.strategy);
       // Read before the callback: the store forgets the pending login once it is used.
-      const verifier = storedVerifier(auth.session, sessionKeyOf(h.strategy, CLIENT_ID), auth.state);
+      const verifier = storedVerifier(
+        auth.session,
+        sessionKeyOf(h.strategy, CLIENT_ID),
+        auth.state,
+      );
       expect(verifier).to.have.length.at.least(43);
       const idToken = await fx.sign(idTokenClaims(ACCOUNTS.personal.claims, auth.nonce));
       const { outcome, code } = await callback(h.strategy, auth, { idToken });
@@ -263,9 +425,19 @@ describe('ID token through the Strategy', () => {
       const h = makeStrategy({ profileSource: 'id_token' });
       const auths: Authorized[] = [];
       for (let i = 0; i < 100; i++) auths.push(await authorize(h.strategy));
-      const tokens = await Promise.all(auths.map((a, i) => fx.sign(idTokenClaims(i % 2 === 0 ? ACCOUNTS.work.claims : ACCOUNTS.personal.claims, a.nonce))));
-      const outcomes = await Promise.all(auths.map((a, i) => callback(h.strategy, a, { idToken: tokens[i] ?? '' })));
-      expect(outcomes.map((o) => o.outcome.action)).to.deep.equal(Array.from({ length: 100 }, () => 'success'));
+      const tokens = await Promise.all(
+        auths.map((a, i) =>
+          fx.sign(
+            idTokenClaims(i % 2 === 0 ? ACCOUNTS.work.claims : ACCOUNTS.personal.claims, a.nonce),
+          ),
+        ),
+      );
+      const outcomes = await Promise.all(
+        auths.map((a, i) => callback(h.strategy, a, { idToken: tokens[i] ?? '' })),
+      );
+      expect(outcomes.map((o) => o.outcome.action)).to.deep.equal(
+        Array.from({ length: 100 }, () => 'success'),
+      );
       expect(fx.count('jwks')).to.equal(1);
       expect(fx.count('token')).to.equal(100);
       expect(fx.count('graph.me')).to.equal(0);
@@ -278,14 +450,18 @@ describe('ID token through the Strategy', () => {
       const h = makeStrategy({ profileSource: 'id_token' }, 'consumers');
       const { outcome } = await fullLogin(h, ACCOUNTS.personal);
       expect(outcome.action).to.equal('success');
-      expect(fx.requests('jwks').map((r) => r.path)).to.deep.equal(['/consumers/discovery/v2.0/keys']);
+      expect(fx.requests('jwks').map((r) => r.path)).to.deep.equal([
+        '/consumers/discovery/v2.0/keys',
+      ]);
     });
 
     it('a work account under its tenant GUID', async () => {
       const h = makeStrategy({ profileSource: 'id_token' }, WORK_TID);
       const { outcome } = await fullLogin(h, ACCOUNTS.work);
       expect(outcome.action).to.equal('success');
-      expect(fx.requests('jwks').map((r) => r.path)).to.deep.equal([`/${WORK_TID}/discovery/v2.0/keys`]);
+      expect(fx.requests('jwks').map((r) => r.path)).to.deep.equal([
+        `/${WORK_TID}/discovery/v2.0/keys`,
+      ]);
     });
 
     it('a personal account under organizations → error tenant, never a login', async () => {
@@ -312,13 +488,18 @@ describe('ID token through the Strategy', () => {
       const h = makeStrategy({ profileSource: 'id_token' }, 'contoso.example');
       expect((await fullLogin(h, ACCOUNTS.work)).outcome.action).to.equal('success');
       expect((await fullLogin(h, ACCOUNTS.guest)).outcome.action).to.equal('success');
-      expect(fx.requests('discovery').map((r) => r.path)).to.deep.equal(['/contoso.example/v2.0/.well-known/openid-configuration']);
+      expect(fx.requests('discovery').map((r) => r.path)).to.deep.equal([
+        '/contoso.example/v2.0/.well-known/openid-configuration',
+      ]);
     });
 
     it('another tenant under a domain authority → error issuer', async () => {
       fx.domains.set('contoso.example', WORK_TID);
       const h = makeStrategy({ profileSource: 'id_token' }, 'contoso.example');
-      const { outcome } = await fullLogin(h, { ...ACCOUNTS.work, claims: { ...ACCOUNTS.work.claims, tid: OTHER_TID } });
+      const { outcome } = await fullLogin(h, {
+        ...ACCOUNTS.work,
+        claims: { ...ACCOUNTS.work.claims, tid: OTHER_TID },
+      });
       expectIdTokenErrorOutcome(outcome, 'issuer');
       const personal = await fullLogin(h, ACCOUNTS.personal);
       expectIdTokenErrorOutcome(personal.outcome, 'issuer');
@@ -362,7 +543,7 @@ describe('ID token through the Strategy', () => {
       expect(h.profiles).to.have.length(1);
     });
 
-    it("an ID token from an earlier login replayed into a new login → error nonce", async () => {
+    it('an ID token from an earlier login replayed into a new login → error nonce', async () => {
       const h = makeStrategy({ profileSource: 'id_token' });
       const first = await fullLogin(h, ACCOUNTS.work);
       expect(first.outcome.action).to.equal('success');
@@ -377,14 +558,18 @@ describe('ID token through the Strategy', () => {
     it('an ID token without a nonce → error nonce', async () => {
       const h = makeStrategy({ profileSource: 'id_token' });
       const auth = await authorize(h.strategy);
-      const { outcome } = await callback(h.strategy, auth, { idToken: await fx.sign(idTokenClaims(ACCOUNTS.work.claims, undefined)) });
+      const { outcome } = await callback(h.strategy, auth, {
+        idToken: await fx.sign(idTokenClaims(ACCOUNTS.work.claims, undefined)),
+      });
       expectIdTokenErrorOutcome(outcome, 'nonce');
     });
 
     it('an ID token with another nonce → error nonce', async () => {
       const h = makeStrategy({ profileSource: 'id_token' });
       const auth = await authorize(h.strategy);
-      const { outcome } = await callback(h.strategy, auth, { idToken: await fx.sign(idTokenClaims(ACCOUNTS.work.claims, `${auth.nonce}x`)) });
+      const { outcome } = await callback(h.strategy, auth, {
+        idToken: await fx.sign(idTokenClaims(ACCOUNTS.work.claims, `${auth.nonce}x`)),
+      });
       expectIdTokenErrorOutcome(outcome, 'nonce');
     });
 
@@ -395,9 +580,13 @@ describe('ID token through the Strategy', () => {
       const b = await authorize(h.strategy, session);
       expect(a.nonce).to.not.equal(b.nonce);
       // b's callback carrying a's token is refused; a's own callback still works.
-      const crossed = await callback(h.strategy, b, { idToken: await fx.sign(idTokenClaims(ACCOUNTS.work.claims, a.nonce)) });
+      const crossed = await callback(h.strategy, b, {
+        idToken: await fx.sign(idTokenClaims(ACCOUNTS.work.claims, a.nonce)),
+      });
       expectIdTokenErrorOutcome(crossed.outcome, 'nonce');
-      const own = await callback(h.strategy, a, { idToken: await fx.sign(idTokenClaims(ACCOUNTS.work.claims, a.nonce)) });
+      const own = await callback(h.strategy, a, {
+        idToken: await fx.sign(idTokenClaims(ACCOUNTS.work.claims, a.nonce)),
+      });
       expect(own.outcome.action).to.equal('success');
     });
 
@@ -414,7 +603,10 @@ describe('ID token through the Strategy', () => {
       const h = makeStrategy();
       const auth = await authorize(h.strategy);
       const stranger = await fx.makeKey(fx.templatedIssuer);
-      const idToken = await fx.sign(idTokenClaims(ACCOUNTS.work.claims, auth.nonce), { key: stranger, kid: fx.templatedKey.kid });
+      const idToken = await fx.sign(idTokenClaims(ACCOUNTS.work.claims, auth.nonce), {
+        key: stranger,
+        kid: fx.templatedKey.kid,
+      });
       const { outcome } = await callback(h.strategy, auth, { idToken, graph: ACCOUNTS.work.graph });
       expectIdTokenErrorOutcome(outcome, 'signature');
       expect(fx.count('graph.me')).to.equal(0);
@@ -424,7 +616,13 @@ describe('ID token through the Strategy', () => {
       const h = makeStrategy({ clockTolerance: 60 });
       const auth = await authorize(h.strategy);
       const now = epoch();
-      const idToken = await fx.sign(idTokenClaims(ACCOUNTS.work.claims, auth.nonce, { iat: now - 7200, nbf: now - 7200, exp: now - 3600 }));
+      const idToken = await fx.sign(
+        idTokenClaims(ACCOUNTS.work.claims, auth.nonce, {
+          iat: now - 7200,
+          nbf: now - 7200,
+          exp: now - 3600,
+        }),
+      );
       const { outcome } = await callback(h.strategy, auth, { idToken });
       expectIdTokenErrorOutcome(outcome, 'expired');
     });
@@ -452,7 +650,9 @@ describe('ID token through the Strategy', () => {
       expect((await fullLogin(h, ACCOUNTS.work)).outcome.action).to.equal('success');
       const fresh = await fx.rotate();
       try {
-        expect((await fullLogin(h, ACCOUNTS.work, { key: fresh })).outcome.action).to.equal('success');
+        expect((await fullLogin(h, ACCOUNTS.work, { key: fresh })).outcome.action).to.equal(
+          'success',
+        );
         expect(fx.count('jwks')).to.equal(2);
         expect(h.strategy.jwksFetchCount).to.equal(2);
       } finally {
@@ -462,7 +662,10 @@ describe('ID token through the Strategy', () => {
   });
 
   describe('allowedTenants', () => {
-    async function loginWith(allowedTenants: StrategyOptions['allowedTenants'], account: Account = ACCOUNTS.work): Promise<{ outcome: Outcome; h: StrategyUnderTest }> {
+    async function loginWith(
+      allowedTenants: StrategyOptions['allowedTenants'],
+      account: Account = ACCOUNTS.work,
+    ): Promise<{ outcome: Outcome; h: StrategyUnderTest }> {
       const h = makeStrategy(allowedTenants === undefined ? {} : { allowedTenants });
       const { outcome } = await fullLogin(h, account);
       return { outcome, h };
@@ -536,12 +739,18 @@ describe('ID token through the Strategy', () => {
 
     it('the tenant check runs on the verified token only: a forged tid never reaches it', async () => {
       const seen: string[] = [];
-      const h = makeStrategy({ allowedTenants: (tid) => {
-        seen.push(tid);
-        return true;
-      } });
+      const h = makeStrategy({
+        allowedTenants: (tid) => {
+          seen.push(tid);
+          return true;
+        },
+      });
       const auth = await authorize(h.strategy);
-      const forged = await fx.sign(idTokenClaims({ ...ACCOUNTS.work.claims, tid: OTHER_TID }, auth.nonce, { iss: fx.issuer(WORK_TID) }));
+      const forged = await fx.sign(
+        idTokenClaims({ ...ACCOUNTS.work.claims, tid: OTHER_TID }, auth.nonce, {
+          iss: fx.issuer(WORK_TID),
+        }),
+      );
       const { outcome } = await callback(h.strategy, auth, { idToken: forged });
       expectIdTokenErrorOutcome(outcome, 'issuer');
       expect(seen).to.deep.equal([]);
@@ -551,7 +760,13 @@ describe('ID token through the Strategy', () => {
   describe('refresh()', () => {
     function refreshAnswer(idToken: string | undefined): string {
       const refreshToken = `rt-${randomId()}`;
-      const body: Record<string, unknown> = { token_type: 'Bearer', scope: 'openid profile email User.Read', expires_in: 3599, access_token: `at-${randomId()}`, refresh_token: `rt-${randomId()}` };
+      const body: Record<string, unknown> = {
+        token_type: 'Bearer',
+        scope: 'openid profile email User.Read',
+        expires_in: 3599,
+        access_token: `at-${randomId()}`,
+        refresh_token: `rt-${randomId()}`,
+      };
       if (idToken !== undefined) body['id_token'] = idToken;
       fx.tokenAnswers.set(refreshToken, { body });
       return refreshToken;
@@ -571,13 +786,20 @@ describe('ID token through the Strategy', () => {
     it('a returned id_token with a bad signature → IdTokenError signature', async () => {
       const h = makeStrategy();
       const stranger = await fx.makeKey(fx.templatedIssuer);
-      const idToken = await fx.sign(idTokenClaims(ACCOUNTS.work.claims, undefined), { key: stranger, kid: fx.templatedKey.kid });
+      const idToken = await fx.sign(idTokenClaims(ACCOUNTS.work.claims, undefined), {
+        key: stranger,
+        kid: fx.templatedKey.kid,
+      });
       await expectIdTokenError(h.strategy.refresh(refreshAnswer(idToken)), 'signature');
     });
 
     it('a returned id_token for another app → IdTokenError audience', async () => {
       const h = makeStrategy();
-      const idToken = await fx.sign(idTokenClaims(ACCOUNTS.work.claims, undefined, { aud: '00000003-0000-0000-c000-000000000000' }));
+      const idToken = await fx.sign(
+        idTokenClaims(ACCOUNTS.work.claims, undefined, {
+          aud: '00000003-0000-0000-c000-000000000000',
+        }),
+      );
       await expectIdTokenError(h.strategy.refresh(refreshAnswer(idToken)), 'audience');
     });
 

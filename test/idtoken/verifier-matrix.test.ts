@@ -7,7 +7,15 @@ import * as jose from 'jose';
 import { ID_TOKEN_ERROR_CODES } from '../../lib/errors.js';
 import type { IdTokenErrorCode } from '../../lib/errors.js';
 import { expectIdTokenError } from '../helpers/errors.js';
-import { CLIENT_ID, CONSUMER_TID, OTHER_TID, WORK_TID, b64url, epoch, startFixture } from './fixture-server.js';
+import {
+  CLIENT_ID,
+  CONSUMER_TID,
+  OTHER_TID,
+  WORK_TID,
+  b64url,
+  epoch,
+  startFixture,
+} from './fixture-server.js';
 import type { IdpFixture } from './fixture-server.js';
 
 const OTHER_APP = '00000003-0000-0000-c000-000000000000';
@@ -46,7 +54,10 @@ describe('ID token verifier: forged-token matrix', () => {
       nbf: NOW - 60,
       name: 'Avery Quinn',
       preferred_username: 'avery@example.com',
-      oid: tid === CONSUMER_TID ? '00000000-0000-0000-66f3-3332eca7ea81' : '5b1c2f1e-8f0a-4c55-9c31-1f3c1a2b3d4e',
+      oid:
+        tid === CONSUMER_TID
+          ? '00000000-0000-0000-66f3-3332eca7ea81'
+          : '5b1c2f1e-8f0a-4c55-9c31-1f3c1a2b3d4e',
       tid,
       nonce: NONCE,
       ...extra,
@@ -54,8 +65,14 @@ describe('ID token verifier: forged-token matrix', () => {
   }
 
   /** Verifies `token` with a fresh verifier (and key cache) for the authority `${origin}/${tenant}`. */
-  async function verify(tenant: string, token: unknown, expectations: { nonce: string | undefined } = { nonce: NONCE }): Promise<unknown> {
-    return fx.verifierFor({ tenant, clockTolerance: TOLERANCE, now: () => NOW_MS }).verifier.verify(token, expectations);
+  async function verify(
+    tenant: string,
+    token: unknown,
+    expectations: { nonce: string | undefined } = { nonce: NONCE },
+  ): Promise<unknown> {
+    return fx
+      .verifierFor({ tenant, clockTolerance: TOLERANCE, now: () => NOW_MS })
+      .verifier.verify(token, expectations);
   }
 
   describe('rejected', () => {
@@ -71,7 +88,8 @@ describe('ID token verifier: forged-token matrix', () => {
         name: 'alg none (unsigned)',
         tenant: 'common',
         code: 'algorithm',
-        token: async () => `${b64url(JSON.stringify({ typ: 'JWT', alg: 'none', kid: fx.templatedKey.kid }))}.${b64url(JSON.stringify(claims(WORK_TID)))}.`,
+        token: async () =>
+          `${b64url(JSON.stringify({ typ: 'JWT', alg: 'none', kid: fx.templatedKey.kid }))}.${b64url(JSON.stringify(claims(WORK_TID)))}.`,
       },
       {
         name: 'HS256 signed with the RSA public key (SPKI PEM) as the secret',
@@ -79,14 +97,19 @@ describe('ID token verifier: forged-token matrix', () => {
         code: 'algorithm',
         token: async () => {
           const pem = await jose.exportSPKI(fx.templatedKey.publicKey);
-          return new jose.SignJWT(claims(WORK_TID)).setProtectedHeader({ alg: 'HS256', kid: fx.templatedKey.kid }).sign(new TextEncoder().encode(pem));
+          return new jose.SignJWT(claims(WORK_TID))
+            .setProtectedHeader({ alg: 'HS256', kid: fx.templatedKey.kid })
+            .sign(new TextEncoder().encode(pem));
         },
       },
       {
         name: 'HS256 signed with the published JWK as the secret',
         tenant: 'common',
         code: 'algorithm',
-        token: async () => new jose.SignJWT(claims(WORK_TID)).setProtectedHeader({ alg: 'HS256', kid: fx.templatedKey.kid }).sign(new TextEncoder().encode(JSON.stringify(fx.templatedKey.jwk))),
+        token: async () =>
+          new jose.SignJWT(claims(WORK_TID))
+            .setProtectedHeader({ alg: 'HS256', kid: fx.templatedKey.kid })
+            .sign(new TextEncoder().encode(JSON.stringify(fx.templatedKey.jwk))),
       },
       ...(['ES256', 'PS256'] as const).map((alg): Case => ({
         name: `${alg}-signed token`,
@@ -94,14 +117,19 @@ describe('ID token verifier: forged-token matrix', () => {
         code: 'algorithm',
         token: async () => {
           const { privateKey } = await jose.generateKeyPair(alg);
-          return new jose.SignJWT(claims(WORK_TID)).setProtectedHeader({ alg, kid: fx.templatedKey.kid }).sign(privateKey);
+          return new jose.SignJWT(claims(WORK_TID))
+            .setProtectedHeader({ alg, kid: fx.templatedKey.kid })
+            .sign(privateKey);
         },
       })),
       {
         name: 'header without kid',
         tenant: 'common',
         code: 'key_not_found',
-        token: async () => new jose.SignJWT(claims(WORK_TID)).setProtectedHeader({ alg: 'RS256' }).sign(fx.templatedKey.privateKey),
+        token: async () =>
+          new jose.SignJWT(claims(WORK_TID))
+            .setProtectedHeader({ alg: 'RS256' })
+            .sign(fx.templatedKey.privateKey),
       },
       {
         name: 'unknown kid',
@@ -127,7 +155,14 @@ describe('ID token verifier: forged-token matrix', () => {
         code: 'signature',
         token: async () => {
           const [h, , s] = (await fx.sign(claims(WORK_TID))).split('.');
-          const forged = b64url(JSON.stringify(claims(WORK_TID, { oid: '11111111-2222-3333-4444-555555555555', preferred_username: 'admin@contoso.example' })));
+          const forged = b64url(
+            JSON.stringify(
+              claims(WORK_TID, {
+                oid: '11111111-2222-3333-4444-555555555555',
+                preferred_username: 'admin@contoso.example',
+              }),
+            ),
+          );
           return `${h ?? ''}.${forged}.${s ?? ''}`;
         },
       },
@@ -137,7 +172,9 @@ describe('ID token verifier: forged-token matrix', () => {
         code: 'signature',
         token: async () => {
           const [, p, s] = (await fx.sign(claims(WORK_TID))).split('.');
-          const other = fx.keys.find((k) => k.kid !== fx.templatedKey.kid && k.jwk.issuer === fx.templatedIssuer);
+          const other = fx.keys.find(
+            (k) => k.kid !== fx.templatedKey.kid && k.jwk.issuer === fx.templatedIssuer,
+          );
           if (!other) throw new Error('need a second templated key');
           return `${b64url(JSON.stringify({ typ: 'JWT', alg: 'RS256', kid: other.kid }))}.${p ?? ''}.${s ?? ''}`;
         },
@@ -146,7 +183,8 @@ describe('ID token verifier: forged-token matrix', () => {
         name: 'expired beyond the tolerance',
         tenant: 'common',
         code: 'expired',
-        token: async () => fx.sign(claims(WORK_TID, { iat: NOW - 3900, nbf: NOW - 3900, exp: NOW - TOLERANCE - 1 })),
+        token: async () =>
+          fx.sign(claims(WORK_TID, { iat: NOW - 3900, nbf: NOW - 3900, exp: NOW - TOLERANCE - 1 })),
       },
       {
         name: 'nbf in the future beyond the tolerance',
@@ -182,7 +220,13 @@ describe('ID token verifier: forged-token matrix', () => {
         name: 'tid is not a GUID',
         tenant: 'common',
         code: 'issuer',
-        token: async () => fx.sign(claims(WORK_TID, { tid: 'contoso.onmicrosoft.com', iss: fx.issuer('contoso.onmicrosoft.com') })),
+        token: async () =>
+          fx.sign(
+            claims(WORK_TID, {
+              tid: 'contoso.onmicrosoft.com',
+              iss: fx.issuer('contoso.onmicrosoft.com'),
+            }),
+          ),
       },
       {
         name: 'tid missing',
@@ -200,7 +244,8 @@ describe('ID token verifier: forged-token matrix', () => {
         name: 'iss on another host with the right tenant',
         tenant: 'common',
         code: 'issuer',
-        token: async () => fx.sign(claims(WORK_TID, { iss: `https://login.microsoftonline.com/${WORK_TID}/v2.0` })),
+        token: async () =>
+          fx.sign(claims(WORK_TID, { iss: `https://login.microsoftonline.com/${WORK_TID}/v2.0` })),
       },
       {
         name: 'iss with a v1 (sts.windows.net) shape',
@@ -284,7 +329,10 @@ describe('ID token verifier: forged-token matrix', () => {
         name: 'malformed: signed payload that is not JSON',
         tenant: 'common',
         code: 'malformed',
-        token: async () => new jose.CompactSign(new TextEncoder().encode('not json at all')).setProtectedHeader({ alg: 'RS256', kid: fx.templatedKey.kid }).sign(fx.templatedKey.privateKey),
+        token: async () =>
+          new jose.CompactSign(new TextEncoder().encode('not json at all'))
+            .setProtectedHeader({ alg: 'RS256', kid: fx.templatedKey.kid })
+            .sign(fx.templatedKey.privateKey),
       },
       {
         name: 'exp missing',
@@ -331,7 +379,10 @@ describe('ID token verifier: forged-token matrix', () => {
     // ID_TOKEN_ERROR_CODES without a forged token that causes it fails here.
     it('has a forged-token case for every IdTokenErrorCode but jwks_unavailable (a key-fetch failure, not a token)', () => {
       const covered = new Set(cases.map((c) => c.code));
-      expect(ID_TOKEN_ERROR_CODES.filter((code) => code !== 'jwks_unavailable' && !covered.has(code)), 'codes without a case').to.deep.equal([]);
+      expect(
+        ID_TOKEN_ERROR_CODES.filter((code) => code !== 'jwks_unavailable' && !covered.has(code)),
+        'codes without a case',
+      ).to.deep.equal([]);
     });
   });
 
@@ -349,7 +400,9 @@ describe('ID token verifier: forged-token matrix', () => {
 
     it('a consumer token under the consumer tenant GUID authority', async () => {
       const c = claims(CONSUMER_TID);
-      expect(await verify(CONSUMER_TID, await fx.sign(c, { key: fx.consumerKey }))).to.deep.equal(c);
+      expect(await verify(CONSUMER_TID, await fx.sign(c, { key: fx.consumerKey }))).to.deep.equal(
+        c,
+      );
     });
 
     it('a work token (templated key) under common', async () => {
@@ -392,8 +445,14 @@ describe('ID token verifier: forged-token matrix', () => {
 
     it('honours a clockTolerance of 0', async () => {
       const strict = fx.verifierFor({ clockTolerance: 0, now: () => NOW_MS }).verifier;
-      await expectIdTokenError(strict.verify(await fx.sign(claims(WORK_TID, { exp: NOW - 1 })), { nonce: NONCE }), 'expired');
-      await expectIdTokenError(strict.verify(await fx.sign(claims(WORK_TID, { nbf: NOW + 1 })), { nonce: NONCE }), 'not_yet_valid');
+      await expectIdTokenError(
+        strict.verify(await fx.sign(claims(WORK_TID, { exp: NOW - 1 })), { nonce: NONCE }),
+        'expired',
+      );
+      await expectIdTokenError(
+        strict.verify(await fx.sign(claims(WORK_TID, { nbf: NOW + 1 })), { nonce: NONCE }),
+        'not_yet_valid',
+      );
       const ok = claims(WORK_TID, { exp: NOW + 1, nbf: NOW, iat: NOW });
       expect(await strict.verify(await fx.sign(ok), { nonce: NONCE })).to.deep.equal(ok);
     });

@@ -7,7 +7,13 @@
  */
 import { expect } from 'chai';
 import http from 'node:http';
-import { GraphError, IdTokenError, MicrosoftHttpError, MicrosoftTokenError, ProfileError } from '../../lib/errors.js';
+import {
+  GraphError,
+  IdTokenError,
+  MicrosoftHttpError,
+  MicrosoftTokenError,
+  ProfileError,
+} from '../../lib/errors.js';
 import { DEFAULT_CLIENT, startEmulator } from '../../lib/emulator/index.js';
 import type { Emulator, EmulatorFault, EmulatorRoute } from '../../lib/emulator/index.js';
 import { closedPortURL } from '../helpers/fake-server.js';
@@ -20,7 +26,8 @@ const TIMEOUT = 500;
 const SLACK = 1000;
 const RETRY_AFTER = 7;
 
-type FaultName = 'refused' | 'hang' | '429' | '500' | '503' | 'truncated' | 'html' | 'huge' | 'reset';
+type FaultName =
+  'refused' | 'hang' | '429' | '500' | '503' | 'truncated' | 'html' | 'huge' | 'reset';
 type Route = Extract<EmulatorRoute, 'token' | 'graph.me' | 'graph.photo' | 'jwks'>;
 
 const FAULTS: Record<Exclude<FaultName, 'refused'>, EmulatorFault> = {
@@ -37,8 +44,7 @@ const FAULTS: Record<Exclude<FaultName, 'refused'>, EmulatorFault> = {
 
 /** What a case must end in. */
 type Expectation =
-  | { kind: 'error'; check: (err: unknown) => void }
-  | { kind: 'success-without-photo' };
+  { kind: 'error'; check: (err: unknown) => void } | { kind: 'success-without-photo' };
 
 function httpError(code: string, endpoints: string[]): Expectation {
   return {
@@ -48,7 +54,9 @@ function httpError(code: string, endpoints: string[]): Expectation {
       const e = err as MicrosoftHttpError;
       expect(e.code).to.equal(code);
       expect(endpoints).to.include(e.endpoint);
-      expect(e.message).to.match(/^(GET|POST) http:\/\/127\.0\.0\.1:\d+\/|^Token endpoint answered/);
+      expect(e.message).to.match(
+        /^(GET|POST) http:\/\/127\.0\.0\.1:\d+\/|^Token endpoint answered/,
+      );
     },
   };
 }
@@ -90,7 +98,9 @@ function jwksUnavailable(detail: RegExp): Expectation {
       expect(err).to.be.instanceOf(IdTokenError);
       const e = err as IdTokenError;
       expect(e.code).to.equal('jwks_unavailable');
-      expect(e.message).to.match(/could not load signing keys from http:\/\/127\.0\.0\.1:\d+\/common\/discovery\/v2\.0\/keys|signing keys from .* are not a JWKS/);
+      expect(e.message).to.match(
+        /could not load signing keys from http:\/\/127\.0\.0\.1:\d+\/common\/discovery\/v2\.0\/keys|signing keys from .* are not a JWKS/,
+      );
       expect(e.message).to.match(detail);
     },
   };
@@ -238,7 +248,9 @@ describe('robustness: fault matrix (token, Graph /me, photo, JWKS)', function ()
 
   const routes = Object.keys(MATRIX) as Route[];
   for (const route of routes) {
-    for (const [faultName, expectation] of Object.entries(MATRIX[route]) as Array<[FaultName, Expectation]>) {
+    for (const [faultName, expectation] of Object.entries(MATRIX[route]) as Array<
+      [FaultName, Expectation]
+    >) {
       const title =
         expectation.kind === 'error'
           ? `${route} ${faultName}: a typed error through Passport's error action, then a normal login`
@@ -246,7 +258,8 @@ describe('robustness: fault matrix (token, Graph /me, photo, JWKS)', function ()
       it(title, async () => {
         const photo = route === 'graph.photo';
         const strategies: MountedStrategy[] = [{ name: 'healthy', options: healthyOptions(photo) }];
-        if (faultName === 'refused') strategies.push({ name: 'faulty', options: refusedOptions(route) });
+        if (faultName === 'refused')
+          strategies.push({ name: 'faulty', options: refusedOptions(route) });
         // A fresh app and strategy per case: a cold key cache, so the JWKS is fetched on each first login.
         const app: TestApp = await startApp(strategies);
         const unhandledBefore = unhandled;
@@ -255,7 +268,9 @@ describe('robustness: fault matrix (token, Graph /me, photo, JWKS)', function ()
           const faultyName = faultName === 'refused' ? 'faulty' : 'healthy';
           // 'work' has a Graph photo.
           const outcome = await login(app.url, faultyName, 'work');
-          expect(outcome.callbackMs, 'the faulted login took too long').to.be.below(TIMEOUT + SLACK);
+          expect(outcome.callbackMs, 'the faulted login took too long').to.be.below(
+            TIMEOUT + SLACK,
+          );
           if (expectation.kind === 'error') {
             expect(outcome.status).to.equal(500);
             expect(outcome.user).to.equal(null);
@@ -280,7 +295,10 @@ describe('robustness: fault matrix (token, Graph /me, photo, JWKS)', function ()
 
           // Every socket to Microsoft is closed or idle in a keep-alive pool; none is stuck.
           const settled = await eventually(() => tracker.busy().length === 0, 1000);
-          expect(settled, `${tracker.busy().length} socket(s) to the emulator still in use`).to.equal(true);
+          expect(
+            settled,
+            `${tracker.busy().length} socket(s) to the emulator still in use`,
+          ).to.equal(true);
           expect(unhandled - unhandledBefore, 'unhandled rejections').to.equal(0);
         } finally {
           emulator.clearFaults();

@@ -46,7 +46,13 @@ export interface MountedStrategy {
 
 /** The default client, with the callback URLs of strategies mounted under `names` registered. */
 export function appClient(names: string[]): EmulatorClient {
-  return { ...DEFAULT_CLIENT, redirectUris: [...DEFAULT_CLIENT.redirectUris, ...names.map((n) => `http://127.0.0.1/login/${n}/callback`)] };
+  return {
+    ...DEFAULT_CLIENT,
+    redirectUris: [
+      ...DEFAULT_CLIENT.redirectUris,
+      ...names.map((n) => `http://127.0.0.1/login/${n}/callback`),
+    ],
+  };
 }
 
 /** Starts an app with one Passport instance and the given strategies. */
@@ -56,14 +62,24 @@ export async function startApp(strategies: MountedStrategy[]): Promise<TestApp> 
   pp.serializeUser((user: Express.User, done) => done(null, user));
   pp.deserializeUser((user: Express.User, done) => done(null, user));
   const app = express();
-  app.use(session({ secret: 'robustness-suite-session-secret', resave: false, saveUninitialized: false }));
+  app.use(
+    session({ secret: 'robustness-suite-session-secret', resave: false, saveUninitialized: false }),
+  );
   app.use(pp.initialize());
   app.use(pp.session());
   for (const s of strategies) {
-    const strategy = new Strategy({ ...s.options, name: s.name, callbackURL: `/login/${s.name}/callback` }, (_at, _rt, profile: MicrosoftProfile, done) => {
-      const user: SessionUser = { id: profile.id, tenantId: profile.tenantId, displayName: profile.displayName, photos: profile.photos?.length ?? 0 };
-      done(null, user);
-    });
+    const strategy = new Strategy(
+      { ...s.options, name: s.name, callbackURL: `/login/${s.name}/callback` },
+      (_at, _rt, profile: MicrosoftProfile, done) => {
+        const user: SessionUser = {
+          id: profile.id,
+          tenantId: profile.tenantId,
+          displayName: profile.displayName,
+          photos: profile.photos?.length ?? 0,
+        };
+        done(null, user);
+      },
+    );
     pp.use(s.name, strategy);
     app.get(`/login/${s.name}`, pp.authenticate(s.name));
     app.get(`/login/${s.name}/callback`, pp.authenticate(s.name), (req: Request, res: Response) => {
@@ -107,7 +123,13 @@ export function get(url: string, cookie?: string): Promise<ClientResponse> {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          text: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -137,14 +159,20 @@ export interface LoginOutcome {
  * A full login: GET /login/<name> on the app, the emulator's sign-in page for `account`, the
  * callback, then GET /me with the session cookie.
  */
-export async function login(appUrl: string, name: string, account: string | { cancel: true }): Promise<LoginOutcome> {
+export async function login(
+  appUrl: string,
+  name: string,
+  account: string | { cancel: true },
+): Promise<LoginOutcome> {
   const start = await get(`${appUrl}/login/${name}`);
   const location = start.headers.location;
-  if (start.status !== 302 || location === undefined) throw new Error(`GET /login/${name} answered ${start.status} without a redirect`);
+  if (start.status !== 302 || location === undefined)
+    throw new Error(`GET /login/${name} answered ${start.status} without a redirect`);
   const cookie = sessionCookie(start);
   if (cookie === undefined) throw new Error(`GET /login/${name} set no session cookie`);
   const result = await completeLogin(location, account);
-  if (result.kind !== 'redirect') throw new Error(`the emulator answered ${result.kind} instead of a redirect`);
+  if (result.kind !== 'redirect')
+    throw new Error(`the emulator answered ${result.kind} instead of a redirect`);
   const t0 = performance.now();
   const callback = await get(result.location, cookie);
   const callbackMs = performance.now() - t0;

@@ -38,11 +38,17 @@ describe('robustness: concurrency isolation', function () {
   before(async () => {
     plan = [];
     for (let i = 0; i < LOGINS; i++) {
-      plan.push({ index: i, account: ACCOUNTS[i % ACCOUNTS.length] ?? 'work', strategy: i % 2 === 0 ? 'graph' : 'idtoken', cancel: i % 100 === 13 });
+      plan.push({
+        index: i,
+        account: ACCOUNTS[i % ACCOUNTS.length] ?? 'work',
+        strategy: i % 2 === 0 ? 'graph' : 'idtoken',
+        cancel: i % 100 === 13,
+      });
     }
     // Setup guard: the counts asserted below assume CANCELLED cancelled logins in the plan.
     const cancelled = plan.filter((p) => p.cancel).length;
-    if (cancelled !== CANCELLED) throw new Error(`setup: the plan cancels ${cancelled} logins, not ${CANCELLED}`);
+    if (cancelled !== CANCELLED)
+      throw new Error(`setup: the plan cancels ${cancelled} logins, not ${CANCELLED}`);
     process.on('unhandledRejection', onUnhandled);
     emulator = await startEmulator({ clients: [appClient(['graph', 'idtoken'])] });
     const base: MountedStrategy['options'] = {
@@ -66,10 +72,16 @@ describe('robustness: concurrency isolation', function () {
 
   it(`gives ${LOGINS} concurrent logins of 5 users each its own session user, with faults and cancels mixed in`, async () => {
     // The next 5 token requests answer 503, the next 5 Graph /me requests 500, whoever sends them.
-    emulator.setFault('token', { type: 'status', status: 503, retryAfter: 1 }, { times: TOKEN_FAULTS });
+    emulator.setFault(
+      'token',
+      { type: 'status', status: 503, retryAfter: 1 },
+      { times: TOKEN_FAULTS },
+    );
     emulator.setFault('graph.me', { type: 'status', status: 500 }, { times: GRAPH_FAULTS });
 
-    const outcomes: LoginOutcome[] = await Promise.all(plan.map((p) => login(app.url, p.strategy, p.cancel ? { cancel: true } : p.account)));
+    const outcomes: LoginOutcome[] = await Promise.all(
+      plan.map((p) => login(app.url, p.strategy, p.cancel ? { cancel: true } : p.account)),
+    );
 
     let ok = 0;
     let failed = 0;
@@ -93,14 +105,26 @@ describe('robustness: concurrency isolation', function () {
       expect(outcome.status, `login ${i}`).to.equal(200);
       const user = DEMO_USERS.find((u) => u.key === p.account);
       if (user === undefined) throw new Error(`no demo user ${p.account}`);
-      const expected: Partial<SessionUser> = { id: user.oid, tenantId: user.tid, displayName: user.displayName };
-      expect(outcome.user, `session of login ${i} (${p.account} via ${p.strategy})`).to.include(expected);
+      const expected: Partial<SessionUser> = {
+        id: user.oid,
+        tenantId: user.tid,
+        displayName: user.displayName,
+      };
+      expect(outcome.user, `session of login ${i} (${p.account} via ${p.strategy})`).to.include(
+        expected,
+      );
       ok += 1;
     }
     expect(failed).to.equal(CANCELLED);
     expect(errored).to.equal(TOKEN_FAULTS + GRAPH_FAULTS);
     expect(ok).to.equal(LOGINS - CANCELLED - TOKEN_FAULTS - GRAPH_FAULTS);
-    const kinds = app.errors.map((e) => (e.error instanceof MicrosoftTokenError ? `token:${e.error.status}` : e.error instanceof GraphError ? `graph:${e.error.status}` : String(e.error)));
+    const kinds = app.errors.map((e) =>
+      e.error instanceof MicrosoftTokenError
+        ? `token:${e.error.status}`
+        : e.error instanceof GraphError
+          ? `graph:${e.error.status}`
+          : String(e.error),
+    );
     expect(kinds.filter((k) => k === 'token:503')).to.have.length(TOKEN_FAULTS);
     expect(kinds.filter((k) => k === 'graph:500')).to.have.length(GRAPH_FAULTS);
     expect(app.errors).to.have.length(TOKEN_FAULTS + GRAPH_FAULTS);

@@ -19,7 +19,9 @@ export function timeSuite(): void {
   after(() => {
     finished += 1;
     if (finished === registered && startedAt !== undefined) {
-      console.log(`\n  robustness suite: ${tests} tests in ${registered} files, ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+      console.log(
+        `\n  robustness suite: ${tests} tests in ${registered} files, ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
+      );
     }
   });
 }

@@ -8,7 +8,13 @@ import Strategy, {
   MicrosoftTokenError,
   Strategy as NamedStrategy,
 } from 'passport-microsoft-account';
-import type { IdTokenErrorCode, MicrosoftProfile, TokenResponseParams, TokenSet, VerifyCallback } from 'passport-microsoft-account';
+import type {
+  IdTokenErrorCode,
+  MicrosoftProfile,
+  TokenResponseParams,
+  TokenSet,
+  VerifyCallback,
+} from 'passport-microsoft-account';
 
 const base = { clientID: 'id', clientSecret: 'secret', callbackURL: '/login/callback' };
 
@@ -31,20 +37,42 @@ passport.use(strategy);
 
 // A 5-argument verify receives the token response (annotate it: TypeScript types an unannotated
 // callback from the first overload, the 4-argument one).
-new Strategy(base, (_accessToken: string, _refreshToken: string | undefined, params: TokenResponseParams, profile: MicrosoftProfile, done: VerifyCallback) => {
-  const idToken: string | undefined = params.id_token;
-  void idToken;
-  done(null, profile);
-});
+new Strategy(
+  base,
+  (
+    _accessToken: string,
+    _refreshToken: string | undefined,
+    params: TokenResponseParams,
+    profile: MicrosoftProfile,
+    done: VerifyCallback,
+  ) => {
+    const idToken: string | undefined = params.id_token;
+    void idToken;
+    done(null, profile);
+  },
+);
 
 // passReqToCallback: true gives the request first, and a framework request type is accepted.
-new Strategy({ ...base, passReqToCallback: true }, (req: Request, _at: string, _rt: string | undefined, profile: MicrosoftProfile, done: VerifyCallback) => {
-  void req.headers;
-  done(null, profile);
-});
+new Strategy(
+  { ...base, passReqToCallback: true },
+  (
+    req: Request,
+    _at: string,
+    _rt: string | undefined,
+    profile: MicrosoftProfile,
+    done: VerifyCallback,
+  ) => {
+    void req.headers;
+    done(null, profile);
+  },
+);
 
 // @ts-expect-error a verify without `req` does not fit passReqToCallback: true
-new Strategy({ ...base, passReqToCallback: true }, (_at: string, _rt: string | undefined, profile: MicrosoftProfile, done: VerifyCallback) => done(null, profile));
+new Strategy(
+  { ...base, passReqToCallback: true },
+  (_at: string, _rt: string | undefined, profile: MicrosoftProfile, done: VerifyCallback) =>
+    done(null, profile),
+);
 
 // @ts-expect-error unknown option (typo of `tenant`)
 new Strategy({ ...base, tennant: 'common' }, (_a, _r, p, done) => done(null, p));
@@ -56,7 +84,12 @@ new Strategy({ ...base, cloud: 'germany' }, (_a, _r, p, done) => done(null, p));
 new Strategy({ ...base, profileSource: 'userinfo' }, (_a, _r, p, done) => done(null, p));
 
 // Per-request options are typed through the passport augmentation.
-passport.authenticate('microsoft', { prompt: 'select_account', domainHint: 'consumers', responseMode: 'form_post', failureRedirect: '/' });
+passport.authenticate('microsoft', {
+  prompt: 'select_account',
+  domainHint: 'consumers',
+  responseMode: 'form_post',
+  failureRedirect: '/',
+});
 // @ts-expect-error typo in a per-request option
 passport.authenticate('microsoft', { loginHnt: 'someone@example.com' });
 // @ts-expect-error responseMode is query or form_post

@@ -1,22 +1,52 @@
 import { expect } from 'chai';
 import { StateError } from '../../lib/errors.js';
 import { Strategy } from '../../lib/strategy.js';
-import type { MicrosoftAuthenticateOptions, StateStore, StateStoreMeta, StrategyOptions } from '../../lib/types.js';
+import type {
+  MicrosoftAuthenticateOptions,
+  StateStore,
+  StateStoreMeta,
+  StrategyOptions,
+} from '../../lib/types.js';
 import { CLIENT_ID, CLIENT_SECRET, s256, sessionKeyOf } from '../helpers/microsoft.js';
-import { authenticate, baseOf, expectErrorOf, expectRedirect, fakeRequest, queryOf, storedLogin } from '../helpers/passport.js';
+import {
+  authenticate,
+  baseOf,
+  expectErrorOf,
+  expectRedirect,
+  fakeRequest,
+  queryOf,
+  storedLogin,
+} from '../helpers/passport.js';
 import type { FakeRequestInit } from '../helpers/passport.js';
 
-const verify = (_a: string, _r: string | undefined, _p: unknown, done: (err: unknown, user?: object) => void): void => done(null, {});
+const verify = (
+  _a: string,
+  _r: string | undefined,
+  _p: unknown,
+  done: (err: unknown, user?: object) => void,
+): void => done(null, {});
 const AUTHORIZE = 'https://login.microsoftonline.com/common/oauth2/v2.0/authorize';
 const DEFAULT_SCOPE = 'openid profile email offline_access User.Read';
 const CALLBACK = 'http://app.example.com/auth/microsoft/callback';
 
 function strategy(extra: Partial<StrategyOptions> = {}): Strategy {
-  return new Strategy({ clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackURL: '/auth/microsoft/callback', ...extra }, verify);
+  return new Strategy(
+    {
+      clientID: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      callbackURL: '/auth/microsoft/callback',
+      ...extra,
+    },
+    verify,
+  );
 }
 
 /** Starts a login and returns the redirect URL, its query and the session. */
-async function redirectOf(s: Strategy, options: MicrosoftAuthenticateOptions = {}, req: FakeRequestInit = {}): Promise<{ url: string; query: Record<string, string>; session: Record<string, unknown> }> {
+async function redirectOf(
+  s: Strategy,
+  options: MicrosoftAuthenticateOptions = {},
+  req: FakeRequestInit = {},
+): Promise<{ url: string; query: Record<string, string>; session: Record<string, unknown> }> {
   const session: Record<string, unknown> = {};
   const outcome = expectRedirect(await authenticate(s, fakeRequest({ session, ...req }), options));
   return { url: outcome.url, query: queryOf(outcome.url), session };
@@ -31,7 +61,9 @@ describe('unit: authorization request', () => {
       const stored = storedLogin(session, sessionKeyOf(s), query['state'] ?? '');
       expect(stored, 'pending login in the session').to.not.equal(undefined);
       const verifier = stored?.v;
-      expect(verifier).to.be.a('string').that.matches(/^[A-Za-z0-9_-]{43,128}$/);
+      expect(verifier)
+        .to.be.a('string')
+        .that.matches(/^[A-Za-z0-9_-]{43,128}$/);
       expect(query).to.deep.equal({
         client_id: CLIENT_ID,
         response_type: 'code',
@@ -61,7 +93,9 @@ describe('unit: authorization request', () => {
 
     it('URL-encodes the redirect_uri in the query string', async () => {
       const { url } = await redirectOf(strategy());
-      expect(url).to.contain('redirect_uri=http%3A%2F%2Fapp.example.com%2Fauth%2Fmicrosoft%2Fcallback');
+      expect(url).to.contain(
+        'redirect_uri=http%3A%2F%2Fapp.example.com%2Fauth%2Fmicrosoft%2Fcallback',
+      );
       expect(url).to.contain('scope=openid+profile+email+offline_access+User.Read');
     });
 
@@ -79,7 +113,9 @@ describe('unit: authorization request', () => {
 
     it('keys the session by authorize host and client id', async () => {
       const { session } = await redirectOf(strategy());
-      expect(Object.keys(session)).to.deep.equal([`microsoft:login.microsoftonline.com:${CLIENT_ID}`]);
+      expect(Object.keys(session)).to.deep.equal([
+        `microsoft:login.microsoftonline.com:${CLIENT_ID}`,
+      ]);
     });
 
     it('honours a custom sessionKey', async () => {
@@ -100,17 +136,34 @@ describe('unit: authorization request', () => {
     });
 
     it('honours X-Forwarded-Proto and X-Forwarded-Host with proxy: true', async () => {
-      const { query } = await redirectOf(strategy({ proxy: true }), {}, { headers: { 'X-Forwarded-Proto': 'https, http', 'X-Forwarded-Host': 'login.contoso.com, internal:8080' } });
+      const { query } = await redirectOf(
+        strategy({ proxy: true }),
+        {},
+        {
+          headers: {
+            'X-Forwarded-Proto': 'https, http',
+            'X-Forwarded-Host': 'login.contoso.com, internal:8080',
+          },
+        },
+      );
       expect(query['redirect_uri']).to.equal('https://login.contoso.com/auth/microsoft/callback');
     });
 
     it('ignores X-Forwarded-* headers without proxy: true', async () => {
-      const { query } = await redirectOf(strategy(), {}, { headers: { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'evil.example.net' } });
+      const { query } = await redirectOf(
+        strategy(),
+        {},
+        { headers: { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'evil.example.net' } },
+      );
       expect(query['redirect_uri']).to.equal(CALLBACK);
     });
 
     it('sends an absolute callbackURL unchanged', async () => {
-      const { query } = await redirectOf(strategy({ callbackURL: 'https://app.contoso.com/login/callback' }), {}, { headers: { host: 'other.example.net' } });
+      const { query } = await redirectOf(
+        strategy({ callbackURL: 'https://app.contoso.com/login/callback' }),
+        {},
+        { headers: { host: 'other.example.net' } },
+      );
       expect(query['redirect_uri']).to.equal('https://app.contoso.com/login/callback');
     });
 
@@ -139,13 +192,21 @@ describe('unit: authorization request', () => {
     });
 
     it('sends domainHint and domain_hint as domain_hint', async () => {
-      expect((await redirectOf(strategy(), { domainHint: 'consumers' })).query['domain_hint']).to.equal('consumers');
-      expect((await redirectOf(strategy(), { domain_hint: 'contoso.com' })).query['domain_hint']).to.equal('contoso.com');
+      expect(
+        (await redirectOf(strategy(), { domainHint: 'consumers' })).query['domain_hint'],
+      ).to.equal('consumers');
+      expect(
+        (await redirectOf(strategy(), { domain_hint: 'contoso.com' })).query['domain_hint'],
+      ).to.equal('contoso.com');
     });
 
     it('sends responseMode form_post as response_mode', async () => {
-      expect((await redirectOf(strategy(), { responseMode: 'form_post' })).query['response_mode']).to.equal('form_post');
-      expect((await redirectOf(strategy(), { response_mode: 'query' })).query['response_mode']).to.equal('query');
+      expect(
+        (await redirectOf(strategy(), { responseMode: 'form_post' })).query['response_mode'],
+      ).to.equal('form_post');
+      expect(
+        (await redirectOf(strategy(), { response_mode: 'query' })).query['response_mode'],
+      ).to.equal('query');
     });
 
     it('sends maxAge as max_age, including 0', async () => {
@@ -153,7 +214,7 @@ describe('unit: authorization request', () => {
       expect((await redirectOf(strategy(), { maxAge: 0 })).query['max_age']).to.equal('0');
     });
 
-    it('sends locale as mkt (read by Microsoft\'s pages) and as ui_locales (the OpenID Connect parameter)', async () => {
+    it("sends locale as mkt (read by Microsoft's pages) and as ui_locales (the OpenID Connect parameter)", async () => {
       const { query } = await redirectOf(strategy(), { locale: 'fr-FR' });
       expect(query['mkt']).to.equal('fr-FR');
       expect(query['ui_locales']).to.equal('fr-FR');
@@ -161,18 +222,45 @@ describe('unit: authorization request', () => {
     });
 
     it('sends display', async () => {
-      expect((await redirectOf(strategy(), { display: 'popup' })).query['display']).to.equal('popup');
-    });
-
-    it('sends every parameter at once next to the protocol parameters', async () => {
-      const { query } = await redirectOf(strategy(), { prompt: 'consent', loginHint: 'a@contoso.com', domainHint: 'organizations', responseMode: 'form_post', maxAge: 60, locale: 'de', display: 'page' });
-      expect(Object.keys(query).sort()).to.deep.equal(
-        ['client_id', 'code_challenge', 'code_challenge_method', 'display', 'domain_hint', 'login_hint', 'max_age', 'mkt', 'nonce', 'prompt', 'redirect_uri', 'response_mode', 'response_type', 'scope', 'state', 'ui_locales'],
+      expect((await redirectOf(strategy(), { display: 'popup' })).query['display']).to.equal(
+        'popup',
       );
     });
 
+    it('sends every parameter at once next to the protocol parameters', async () => {
+      const { query } = await redirectOf(strategy(), {
+        prompt: 'consent',
+        loginHint: 'a@contoso.com',
+        domainHint: 'organizations',
+        responseMode: 'form_post',
+        maxAge: 60,
+        locale: 'de',
+        display: 'page',
+      });
+      expect(Object.keys(query).sort()).to.deep.equal([
+        'client_id',
+        'code_challenge',
+        'code_challenge_method',
+        'display',
+        'domain_hint',
+        'login_hint',
+        'max_age',
+        'mkt',
+        'nonce',
+        'prompt',
+        'redirect_uri',
+        'response_mode',
+        'response_type',
+        'scope',
+        'state',
+        'ui_locales',
+      ]);
+    });
+
     it('replaces the configured scope with a per-request scope array', async () => {
-      const { query } = await redirectOf(strategy(), { scope: ['openid', 'User.Read', 'Mail.Read'] });
+      const { query } = await redirectOf(strategy(), {
+        scope: ['openid', 'User.Read', 'Mail.Read'],
+      });
       expect(query['scope']).to.equal('openid User.Read Mail.Read');
       expect(query).to.have.property('nonce');
     });
@@ -182,7 +270,10 @@ describe('unit: authorization request', () => {
       const { query, session } = await redirectOf(s, { scope: 'User.Read Calendars.Read' });
       expect(query['scope']).to.equal('User.Read Calendars.Read');
       expect(query).to.not.have.property('nonce');
-      expect(storedLogin(session, sessionKeyOf(s), query['state'] ?? '')?.s).to.deep.equal({ '@microsoft': 1, openid: false });
+      expect(storedLogin(session, sessionKeyOf(s), query['state'] ?? '')?.s).to.deep.equal({
+        '@microsoft': 1,
+        openid: false,
+      });
     });
 
     it('sends a configured scope string split on spaces and commas', async () => {
@@ -191,40 +282,69 @@ describe('unit: authorization request', () => {
     });
 
     it('skips empty hints', async () => {
-      const { query } = await redirectOf(strategy(), { loginHint: '', domainHint: '', locale: '', display: '' });
-      expect(Object.keys(query).sort()).to.deep.equal(['client_id', 'code_challenge', 'code_challenge_method', 'nonce', 'redirect_uri', 'response_type', 'scope', 'state']);
+      const { query } = await redirectOf(strategy(), {
+        loginHint: '',
+        domainHint: '',
+        locale: '',
+        display: '',
+      });
+      expect(Object.keys(query).sort()).to.deep.equal([
+        'client_id',
+        'code_challenge',
+        'code_challenge_method',
+        'nonce',
+        'redirect_uri',
+        'response_type',
+        'scope',
+        'state',
+      ]);
     });
   });
 
   describe('invalid per-request parameters end in the error action', () => {
     async function errorFor(options: Record<string, unknown>): Promise<TypeError> {
-      return expectErrorOf(await authenticate(strategy(), fakeRequest(), options as MicrosoftAuthenticateOptions), TypeError);
+      return expectErrorOf(
+        await authenticate(strategy(), fakeRequest(), options as MicrosoftAuthenticateOptions),
+        TypeError,
+      );
     }
 
     it('rejects an unknown prompt', async () => {
-      expect((await errorFor({ prompt: 'always' })).message).to.equal('passport.authenticate("microsoft") option prompt must be login, none, consent or select_account; got "always"');
+      expect((await errorFor({ prompt: 'always' })).message).to.equal(
+        'passport.authenticate("microsoft") option prompt must be login, none, consent or select_account; got "always"',
+      );
     });
 
     it('rejects a response mode other than query and form_post', async () => {
-      expect((await errorFor({ responseMode: 'fragment' })).message).to.equal('passport.authenticate("microsoft") option responseMode must be query or form_post; got "fragment"');
+      expect((await errorFor({ responseMode: 'fragment' })).message).to.equal(
+        'passport.authenticate("microsoft") option responseMode must be query or form_post; got "fragment"',
+      );
     });
 
     it('rejects a negative maxAge', async () => {
-      expect((await errorFor({ maxAge: -1 })).message).to.equal('passport.authenticate("microsoft") option maxAge must be a whole number of seconds; got -1');
+      expect((await errorFor({ maxAge: -1 })).message).to.equal(
+        'passport.authenticate("microsoft") option maxAge must be a whole number of seconds; got -1',
+      );
     });
 
     it('rejects a fractional maxAge', async () => {
-      expect((await errorFor({ maxAge: 1.5 })).message).to.equal('passport.authenticate("microsoft") option maxAge must be a whole number of seconds; got 1.5');
+      expect((await errorFor({ maxAge: 1.5 })).message).to.equal(
+        'passport.authenticate("microsoft") option maxAge must be a whole number of seconds; got 1.5',
+      );
     });
 
     it('rejects select_account together with a login hint', async () => {
-      expect((await errorFor({ prompt: 'select_account', loginHint: 'a@contoso.com' })).message).to.equal(
+      expect(
+        (await errorFor({ prompt: 'select_account', loginHint: 'a@contoso.com' })).message,
+      ).to.equal(
         'passport.authenticate("microsoft"): prompt select_account cannot be combined with a login hint (Microsoft rejects it)',
       );
     });
 
     it('rejects an empty per-request scope', async () => {
-      expect((await errorFor({ scope: [] })).message).to.equal('passport.authenticate("microsoft") option scope must name at least one scope');
+      expect((await errorFor({ scope: [] })).message).to.equal(
+        'passport.authenticate("microsoft") option scope must name at least one scope',
+      );
     });
 
     it('stores no pending login when the request is rejected', async () => {
@@ -253,14 +373,25 @@ describe('unit: authorization request', () => {
         resource: 'https://graph.microsoft.com',
         tenant: 'organizations',
       } as MicrosoftAuthenticateOptions);
-      expect(Object.keys(query).sort()).to.deep.equal(['client_id', 'code_challenge', 'code_challenge_method', 'nonce', 'redirect_uri', 'response_type', 'scope', 'state']);
+      expect(Object.keys(query).sort()).to.deep.equal([
+        'client_id',
+        'code_challenge',
+        'code_challenge_method',
+        'nonce',
+        'redirect_uri',
+        'response_type',
+        'scope',
+        'state',
+      ]);
     });
 
     it('keeps the application state in the session, not in the URL', async () => {
       const s = strategy();
       const { url, query, session } = await redirectOf(s, { state: { returnTo: '/dashboard' } });
       expect(url).to.not.contain('dashboard');
-      expect(storedLogin(session, sessionKeyOf(s), query['state'] ?? '')?.s.state).to.deep.equal({ returnTo: '/dashboard' });
+      expect(storedLogin(session, sessionKeyOf(s), query['state'] ?? '')?.s.state).to.deep.equal({
+        returnTo: '/dashboard',
+      });
     });
 
     it('keeps the client secret out', async () => {
@@ -270,7 +401,9 @@ describe('unit: authorization request', () => {
     });
 
     it('keeps the query of an authorizationURL override', async () => {
-      const { url, query } = await redirectOf(strategy({ authorizationURL: 'https://login.example.test/authorize?p=signin' }));
+      const { url, query } = await redirectOf(
+        strategy({ authorizationURL: 'https://login.example.test/authorize?p=signin' }),
+      );
       expect(baseOf(url)).to.equal('https://login.example.test/authorize');
       expect(query['p']).to.equal('signin');
       expect(query['client_id']).to.equal(CLIENT_ID);
@@ -280,31 +413,54 @@ describe('unit: authorization request', () => {
   describe('state and PKCE switched off', () => {
     it('sends no state, code_challenge or nonce with state: false', async () => {
       const { query, session } = await redirectOf(strategy({ state: false }));
-      expect(query).to.deep.equal({ client_id: CLIENT_ID, response_type: 'code', redirect_uri: CALLBACK, scope: DEFAULT_SCOPE });
+      expect(query).to.deep.equal({
+        client_id: CLIENT_ID,
+        response_type: 'code',
+        redirect_uri: CALLBACK,
+        scope: DEFAULT_SCOPE,
+      });
       expect(session).to.deep.equal({});
     });
 
     it('sends the same with state: false and pkce: false', async () => {
       const { query } = await redirectOf(strategy({ state: false, pkce: false }));
-      expect(Object.keys(query).sort()).to.deep.equal(['client_id', 'redirect_uri', 'response_type', 'scope']);
+      expect(Object.keys(query).sort()).to.deep.equal([
+        'client_id',
+        'redirect_uri',
+        'response_type',
+        'scope',
+      ]);
     });
 
     it('does not need a session with state: false', async () => {
-      const outcome = await authenticate(strategy({ state: false }), fakeRequest({ session: null }));
+      const outcome = await authenticate(
+        strategy({ state: false }),
+        fakeRequest({ session: null }),
+      );
       expect(outcome.action).to.equal('redirect');
     });
 
     it('sends state and nonce but no code_challenge with pkce: false', async () => {
       const s = strategy({ pkce: false });
       const { query, session } = await redirectOf(s);
-      expect(Object.keys(query).sort()).to.deep.equal(['client_id', 'nonce', 'redirect_uri', 'response_type', 'scope', 'state']);
+      expect(Object.keys(query).sort()).to.deep.equal([
+        'client_id',
+        'nonce',
+        'redirect_uri',
+        'response_type',
+        'scope',
+        'state',
+      ]);
       expect(storedLogin(session, sessionKeyOf(s), query['state'] ?? '')?.v).to.equal(true);
     });
   });
 
   describe('the session', () => {
     it('ends in a StateError session_missing without session middleware', async () => {
-      const err = expectErrorOf(await authenticate(strategy(), fakeRequest({ session: null })), StateError);
+      const err = expectErrorOf(
+        await authenticate(strategy(), fakeRequest({ session: null })),
+        StateError,
+      );
       expect(err.code).to.equal('session_missing');
       expect(err.message).to.contain('req.session is missing');
     });
@@ -312,7 +468,8 @@ describe('unit: authorization request', () => {
 
   describe('a custom store', () => {
     it('receives the verifier, the pending login and the request metadata, and supplies the state handle', async () => {
-      const calls: Array<{ verifier: string | undefined; state: unknown; meta: StateStoreMeta }> = [];
+      const calls: Array<{ verifier: string | undefined; state: unknown; meta: StateStoreMeta }> =
+        [];
       const store: StateStore = {
         store: (_req, verifier, state, meta, cb) => {
           calls.push({ verifier, state, meta });
@@ -325,7 +482,12 @@ describe('unit: authorization request', () => {
       const call = calls[0];
       expect(query['state']).to.equal('handle-123');
       expect(query['code_challenge']).to.equal(s256(call?.verifier ?? ''));
-      expect(call?.state).to.deep.equal({ '@microsoft': 1, openid: true, nonce: query['nonce'], state: 'app-state' });
+      expect(call?.state).to.deep.equal({
+        '@microsoft': 1,
+        openid: true,
+        nonce: query['nonce'],
+        state: 'app-state',
+      });
       expect(call?.meta).to.deep.equal({
         authorizationURL: AUTHORIZE,
         tokenURL: 'https://login.microsoftonline.com/common/oauth2/v2.0/token',
@@ -336,13 +498,19 @@ describe('unit: authorization request', () => {
 
     it("passes the store's error to the error action", async () => {
       const failure = new Error('redis down');
-      const store: StateStore = { store: (_r, _v, _s, _m, cb) => cb(failure), verify: (_r, _h, _m, cb) => cb(null, false) };
+      const store: StateStore = {
+        store: (_r, _v, _s, _m, cb) => cb(failure),
+        verify: (_r, _h, _m, cb) => cb(null, false),
+      };
       const outcome = await authenticate(strategy({ store }), fakeRequest());
       expect(outcome).to.deep.equal({ action: 'error', error: failure });
     });
 
     it('rejects a store that returns no handle', async () => {
-      const store: StateStore = { store: (_r, _v, _s, _m, cb) => cb(null, ''), verify: (_r, _h, _m, cb) => cb(null, false) };
+      const store: StateStore = {
+        store: (_r, _v, _s, _m, cb) => cb(null, ''),
+        verify: (_r, _h, _m, cb) => cb(null, false),
+      };
       const err = expectErrorOf(await authenticate(strategy({ store }), fakeRequest()), TypeError);
       expect(err.message).to.equal('The state store returned no state handle');
     });

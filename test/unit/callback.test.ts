@@ -2,7 +2,13 @@ import { expect } from 'chai';
 import OAuth2Strategy = require('passport-oauth2');
 import { IdTokenError, MicrosoftAuthorizationError, StateError } from '../../lib/errors.js';
 import { Strategy } from '../../lib/strategy.js';
-import type { MicrosoftProfile, MicrosoftRequest, StrategyOptions, TokenResponseParams, VerifyCallback } from '../../lib/types.js';
+import type {
+  MicrosoftProfile,
+  MicrosoftRequest,
+  StrategyOptions,
+  TokenResponseParams,
+  VerifyCallback,
+} from '../../lib/types.js';
 import type { FakeServer } from '../helpers/fake-server.js';
 import {
   ACCESS_TOKEN,
@@ -24,7 +30,15 @@ import {
   storedVerifier,
   tokenResponse,
 } from '../helpers/microsoft.js';
-import { authenticate, expectErrorOf, expectFail, expectRedirect, expectSuccess, fakeRequest, queryOf } from '../helpers/passport.js';
+import {
+  authenticate,
+  expectErrorOf,
+  expectFail,
+  expectRedirect,
+  expectSuccess,
+  fakeRequest,
+  queryOf,
+} from '../helpers/passport.js';
 
 const CODE = 'M.C507_BL2.2.U.5b8f3c1e-auth-code';
 const TRACE = '747c0cc1-ccbd-4e53-8e2f-48812eb24100';
@@ -46,7 +60,10 @@ describe('unit: callback leg', () => {
     await server.close();
   });
 
-  function strategy(extra: Partial<StrategyOptions> = {}, verify = recordingVerify().verify): Strategy {
+  function strategy(
+    extra: Partial<StrategyOptions> = {},
+    verify = recordingVerify().verify,
+  ): Strategy {
     return new Strategy(fakeOptions(server, extra), verify);
   }
 
@@ -58,7 +75,14 @@ describe('unit: callback leg', () => {
       expectSuccess(await finishLogin(s, started, CODE));
       const [token] = server.requestsTo(TOKEN_ROUTE);
       expect(server.requestsTo(TOKEN_ROUTE)).to.have.length(1);
-      expect([...(token?.form.keys() ?? [])].sort()).to.deep.equal(['client_id', 'client_secret', 'code', 'code_verifier', 'grant_type', 'redirect_uri']);
+      expect([...(token?.form.keys() ?? [])].sort()).to.deep.equal([
+        'client_id',
+        'client_secret',
+        'code',
+        'code_verifier',
+        'grant_type',
+        'redirect_uri',
+      ]);
       expect(Object.fromEntries(token?.form ?? [])).to.deep.equal({
         grant_type: 'authorization_code',
         code: CODE,
@@ -90,23 +114,33 @@ describe('unit: callback leg', () => {
     it('sends a per-request callbackURL as the redirect_uri of both requests', async () => {
       const s = strategy();
       const started = await startLogin(s, { callbackURL: '/other/callback' });
-      expect(queryOf(started.authorizeURL)['redirect_uri']).to.equal('http://app.example.com/other/callback');
+      expect(queryOf(started.authorizeURL)['redirect_uri']).to.equal(
+        'http://app.example.com/other/callback',
+      );
       expectSuccess(await finishLogin(s, started, CODE, { callbackURL: '/other/callback' }));
-      expect(server.requestsTo(TOKEN_ROUTE)[0]?.form.get('redirect_uri')).to.equal('http://app.example.com/other/callback');
+      expect(server.requestsTo(TOKEN_ROUTE)[0]?.form.get('redirect_uri')).to.equal(
+        'http://app.example.com/other/callback',
+      );
     });
 
     it('takes the first value when a query parser turned repeated parameters into arrays', async () => {
       const s = strategy();
       const started = await startLogin(s);
       const req = fakeRequest({ url: CALLBACK_PATH, session: started.session });
-      Object.assign(req, { query: { code: [CODE, 'second-code'], state: [started.state, 'other'] } });
+      Object.assign(req, {
+        query: { code: [CODE, 'second-code'], state: [started.state, 'other'] },
+      });
       expectSuccess(await authenticate(s, req));
       expect(server.requestsTo(TOKEN_ROUTE)[0]?.form.get('code')).to.equal(CODE);
     });
 
     it('adds customHeaders to the token request', async () => {
-      expectSuccess(await login(strategy({ customHeaders: { 'x-ms-client-request-id': 'abc-123' } })));
-      expect(server.requestsTo(TOKEN_ROUTE)[0]?.headers['x-ms-client-request-id']).to.equal('abc-123');
+      expectSuccess(
+        await login(strategy({ customHeaders: { 'x-ms-client-request-id': 'abc-123' } })),
+      );
+      expect(server.requestsTo(TOKEN_ROUTE)[0]?.headers['x-ms-client-request-id']).to.equal(
+        'abc-123',
+      );
     });
 
     it('sends no code_verifier with pkce: false', async () => {
@@ -116,7 +150,10 @@ describe('unit: callback leg', () => {
 
     it('needs no state or session with state: false', async () => {
       const s = strategy({ state: false });
-      const outcome = await authenticate(s, fakeRequest({ url: `${CALLBACK_PATH}?code=${CODE}`, session: null }));
+      const outcome = await authenticate(
+        s,
+        fakeRequest({ url: `${CALLBACK_PATH}?code=${CODE}`, session: null }),
+      );
       expectSuccess(outcome);
       expect(Object.fromEntries(server.requestsTo(TOKEN_ROUTE)[0]?.form ?? [])).to.deep.equal({
         grant_type: 'authorization_code',
@@ -141,10 +178,13 @@ describe('unit: callback leg', () => {
 
     it('makes no Graph call with skipUserProfile: true', async () => {
       const rec = recordingVerify();
-      const s = new Strategy(fakeOptions(server, { skipUserProfile: true }), (at, rt, profile, done) => {
-        rec.calls.push([at, rt, profile]);
-        done(null, { id: 'u1' });
-      });
+      const s = new Strategy(
+        fakeOptions(server, { skipUserProfile: true }),
+        (at, rt, profile, done) => {
+          rec.calls.push([at, rt, profile]);
+          done(null, { id: 'u1' });
+        },
+      );
       expectSuccess(await login(s));
       expect(server.requestsTo(ME_ROUTE)).to.have.length(0);
       expect(rec.calls).to.deep.equal([[ACCESS_TOKEN, REFRESH_TOKEN, undefined]]);
@@ -165,7 +205,10 @@ describe('unit: callback leg', () => {
 
     it('takes the answer of a skipUserProfile function of one parameter from its return value, as passport-oauth2 does', async () => {
       const seen: string[] = [];
-      const skipping = new Strategy(fakeOptions(server, { skipUserProfile: () => true }), (_at, _rt, _profile, done) => done(null, { id: 'u1' }));
+      const skipping = new Strategy(
+        fakeOptions(server, { skipUserProfile: () => true }),
+        (_at, _rt, _profile, done) => done(null, { id: 'u1' }),
+      );
       expectSuccess(await login(skipping));
       expect(server.requestsTo(ME_ROUTE)).to.have.length(0);
       const loading = strategy({
@@ -195,7 +238,8 @@ describe('unit: callback leg', () => {
       const replay = expectFail(await finishLogin(s, started, CODE));
       expect(replay.status).to.equal(403);
       expect(replay.challenge).to.deep.equal({
-        message: 'Unable to verify authorization request state: no pending sign-in matches it (it expired, was already used, or the session cookie did not come back)',
+        message:
+          'Unable to verify authorization request state: no pending sign-in matches it (it expired, was already used, or the session cookie did not come back)',
       });
       expect(server.requestsTo(TOKEN_ROUTE)).to.have.length(1);
     });
@@ -203,7 +247,9 @@ describe('unit: callback leg', () => {
     it('fails a tampered state with 403 without calling the token endpoint', async () => {
       const s = strategy();
       const started = await startLogin(s);
-      const outcome = expectFail(await finishLogin(s, { ...started, state: `${started.state}x` }, CODE));
+      const outcome = expectFail(
+        await finishLogin(s, { ...started, state: `${started.state}x` }, CODE),
+      );
       expect(outcome.status).to.equal(403);
       expect(server.requests).to.have.length(0);
     });
@@ -211,8 +257,19 @@ describe('unit: callback leg', () => {
     it('fails a callback without state with 403', async () => {
       const s = strategy();
       const started = await startLogin(s);
-      const outcome = expectFail(await authenticate(s, fakeRequest({ url: `${CALLBACK_PATH}?code=${CODE}`, session: started.session })));
-      expect(outcome).to.deep.equal({ action: 'fail', status: 403, challenge: { message: 'Unable to verify authorization request state: the callback has no state' } });
+      const outcome = expectFail(
+        await authenticate(
+          s,
+          fakeRequest({ url: `${CALLBACK_PATH}?code=${CODE}`, session: started.session }),
+        ),
+      );
+      expect(outcome).to.deep.equal({
+        action: 'fail',
+        status: 403,
+        challenge: {
+          message: 'Unable to verify authorization request state: the callback has no state',
+        },
+      });
     });
 
     it('fails a callback whose session lost the pending login (another browser) with 403', async () => {
@@ -225,14 +282,35 @@ describe('unit: callback leg', () => {
     it('fails an empty code with 400', async () => {
       const s = strategy();
       const started = await startLogin(s);
-      const outcome = expectFail(await authenticate(s, fakeRequest({ url: `${CALLBACK_PATH}?code=&state=${started.state}`, session: started.session })));
-      expect(outcome).to.deep.equal({ action: 'fail', status: 400, challenge: { message: 'The callback carries an empty authorization code' } });
+      const outcome = expectFail(
+        await authenticate(
+          s,
+          fakeRequest({
+            url: `${CALLBACK_PATH}?code=&state=${started.state}`,
+            session: started.session,
+          }),
+        ),
+      );
+      expect(outcome).to.deep.equal({
+        action: 'fail',
+        status: 400,
+        challenge: { message: 'The callback carries an empty authorization code' },
+      });
     });
 
     it('ends in StateError session_missing when the callback has no session', async () => {
       const s = strategy();
       const started = await startLogin(s);
-      const err = expectErrorOf(await authenticate(s, fakeRequest({ url: `${CALLBACK_PATH}?code=${CODE}&state=${started.state}`, session: null })), StateError);
+      const err = expectErrorOf(
+        await authenticate(
+          s,
+          fakeRequest({
+            url: `${CALLBACK_PATH}?code=${CODE}&state=${started.state}`,
+            session: null,
+          }),
+        ),
+        StateError,
+      );
       expect(err.code).to.equal('session_missing');
     });
   });
@@ -242,7 +320,15 @@ describe('unit: callback leg', () => {
       const s = strategy();
       const started = await startLogin(s, { responseMode: 'form_post' });
       expect(queryOf(started.authorizeURL)['response_mode']).to.equal('form_post');
-      const outcome = await authenticate(s, fakeRequest({ method: 'POST', url: CALLBACK_PATH, body: { code: CODE, state: started.state }, session: started.session }));
+      const outcome = await authenticate(
+        s,
+        fakeRequest({
+          method: 'POST',
+          url: CALLBACK_PATH,
+          body: { code: CODE, state: started.state },
+          session: started.session,
+        }),
+      );
       expect(expectSuccess(outcome).user).to.deep.equal({ id: WORK_ME.id });
       expect(server.requestsTo(TOKEN_ROUTE)[0]?.form.get('code')).to.equal(CODE);
     });
@@ -250,20 +336,37 @@ describe('unit: callback leg', () => {
     it('ends in StateError body_missing when the callback POST body was not parsed', async () => {
       const s = strategy();
       const started = await startLogin(s);
-      const err = expectErrorOf(await authenticate(s, fakeRequest({ method: 'POST', url: CALLBACK_PATH, session: started.session })), StateError);
+      const err = expectErrorOf(
+        await authenticate(
+          s,
+          fakeRequest({ method: 'POST', url: CALLBACK_PATH, session: started.session }),
+        ),
+        StateError,
+      );
       expect(err.code).to.equal('body_missing');
       expect(err.message).to.contain('express.urlencoded');
     });
 
     it('starts a login for a POST to another path without a body', async () => {
-      const outcome = await authenticate(strategy(), fakeRequest({ method: 'POST', url: '/auth/microsoft' }));
+      const outcome = await authenticate(
+        strategy(),
+        fakeRequest({ method: 'POST', url: '/auth/microsoft' }),
+      );
       expect(outcome.action).to.equal('redirect');
     });
 
     it('prefers the query when both the query and the body carry a code', async () => {
       const s = strategy();
       const started = await startLogin(s);
-      const outcome = await authenticate(s, fakeRequest({ method: 'POST', url: `${CALLBACK_PATH}?code=from-query&state=${started.state}`, body: { code: 'from-body', state: started.state }, session: started.session }));
+      const outcome = await authenticate(
+        s,
+        fakeRequest({
+          method: 'POST',
+          url: `${CALLBACK_PATH}?code=from-query&state=${started.state}`,
+          body: { code: 'from-body', state: started.state },
+          session: started.session,
+        }),
+      );
       expectSuccess(outcome);
       expect(server.requestsTo(TOKEN_ROUTE)[0]?.form.get('code')).to.equal('from-query');
     });
@@ -274,7 +377,12 @@ describe('unit: callback leg', () => {
       const s = strategy();
       const started = await startLogin(s);
       const query = new URLSearchParams({ ...DENIED, state: started.state });
-      const outcome = expectFail(await authenticate(s, fakeRequest({ url: `${CALLBACK_PATH}?${query.toString()}`, session: started.session })));
+      const outcome = expectFail(
+        await authenticate(
+          s,
+          fakeRequest({ url: `${CALLBACK_PATH}?${query.toString()}`, session: started.session }),
+        ),
+      );
       expect(outcome).to.deep.equal({
         action: 'fail',
         status: undefined,
@@ -294,20 +402,46 @@ describe('unit: callback leg', () => {
       const s = strategy();
       const started = await startLogin(s);
       const query = new URLSearchParams({ ...DENIED, state: started.state });
-      await authenticate(s, fakeRequest({ url: `${CALLBACK_PATH}?${query.toString()}`, session: started.session }));
+      await authenticate(
+        s,
+        fakeRequest({ url: `${CALLBACK_PATH}?${query.toString()}`, session: started.session }),
+      );
       expect(expectFail(await finishLogin(s, started, CODE)).status).to.equal(403);
     });
 
     it('fails access_denied in a form_post body the same way', async () => {
       const s = strategy();
       const started = await startLogin(s, { responseMode: 'form_post' });
-      const outcome = expectFail(await authenticate(s, fakeRequest({ method: 'POST', url: CALLBACK_PATH, body: { ...DENIED, state: started.state }, session: started.session })));
-      expect(outcome.challenge).to.include({ message: DENIED.error_description, error: 'access_denied', aadsts: 65004, traceId: TRACE });
+      const outcome = expectFail(
+        await authenticate(
+          s,
+          fakeRequest({
+            method: 'POST',
+            url: CALLBACK_PATH,
+            body: { ...DENIED, state: started.state },
+            session: started.session,
+          }),
+        ),
+      );
+      expect(outcome.challenge).to.include({
+        message: DENIED.error_description,
+        error: 'access_denied',
+        aadsts: 65004,
+        traceId: TRACE,
+      });
     });
 
     it('fails access_denied without a description with a default message', async () => {
-      const outcome = expectFail(await authenticate(strategy(), fakeRequest({ url: `${CALLBACK_PATH}?error=access_denied`, session: {} })));
-      expect(outcome.challenge).to.deep.equal({ message: 'Sign-in was cancelled', error: 'access_denied' });
+      const outcome = expectFail(
+        await authenticate(
+          strategy(),
+          fakeRequest({ url: `${CALLBACK_PATH}?error=access_denied`, session: {} }),
+        ),
+      );
+      expect(outcome.challenge).to.deep.equal({
+        message: 'Sign-in was cancelled',
+        error: 'access_denied',
+      });
     });
 
     it('turns any other error into a MicrosoftAuthorizationError with every diagnostic', async () => {
@@ -321,7 +455,13 @@ describe('unit: callback leg', () => {
         error_subcode: 'cancel',
         state: started.state,
       });
-      const err = expectErrorOf(await authenticate(s, fakeRequest({ url: `${CALLBACK_PATH}?${query.toString()}`, session: started.session })), MicrosoftAuthorizationError);
+      const err = expectErrorOf(
+        await authenticate(
+          s,
+          fakeRequest({ url: `${CALLBACK_PATH}?${query.toString()}`, session: started.session }),
+        ),
+        MicrosoftAuthorizationError,
+      );
       expect(err).to.be.instanceOf(OAuth2Strategy.AuthorizationError);
       expect(err).to.include({
         name: 'MicrosoftAuthorizationError',
@@ -342,7 +482,13 @@ describe('unit: callback leg', () => {
     });
 
     it('names the error when Microsoft sends no description, with passport-oauth2 status 502 for server_error', async () => {
-      const err = expectErrorOf(await authenticate(strategy(), fakeRequest({ url: `${CALLBACK_PATH}?error=server_error`, session: {} })), MicrosoftAuthorizationError);
+      const err = expectErrorOf(
+        await authenticate(
+          strategy(),
+          fakeRequest({ url: `${CALLBACK_PATH}?error=server_error`, session: {} }),
+        ),
+        MicrosoftAuthorizationError,
+      );
       expect(err.message).to.equal('Microsoft returned error "server_error"');
       expect(err.status).to.equal(502);
       expect(err).to.not.have.property('aadsts');
@@ -351,7 +497,18 @@ describe('unit: callback leg', () => {
 
     it('reads an error from a form_post body', async () => {
       const err = expectErrorOf(
-        await authenticate(strategy(), fakeRequest({ method: 'POST', url: CALLBACK_PATH, body: { error: 'invalid_request', error_description: 'AADSTS90014: The required field is missing.' }, session: {} })),
+        await authenticate(
+          strategy(),
+          fakeRequest({
+            method: 'POST',
+            url: CALLBACK_PATH,
+            body: {
+              error: 'invalid_request',
+              error_description: 'AADSTS90014: The required field is missing.',
+            },
+            session: {},
+          }),
+        ),
         MicrosoftAuthorizationError,
       );
       expect(err).to.include({ error: 'invalid_request', aadsts: 90014 });
@@ -373,45 +530,90 @@ describe('unit: callback leg', () => {
 
     it('is called with (accessToken, refreshToken, params, profile, done) when it takes 5 arguments', async () => {
       const calls: unknown[][] = [];
-      const s = new Strategy(fakeOptions(server), (accessToken: string, refreshToken: string | undefined, params: TokenResponseParams, profile: MicrosoftProfile, done: VerifyCallback) => {
-        calls.push([accessToken, refreshToken, params, profile.id]);
-        done(null, { id: profile.id });
-      });
+      const s = new Strategy(
+        fakeOptions(server),
+        (
+          accessToken: string,
+          refreshToken: string | undefined,
+          params: TokenResponseParams,
+          profile: MicrosoftProfile,
+          done: VerifyCallback,
+        ) => {
+          calls.push([accessToken, refreshToken, params, profile.id]);
+          done(null, { id: profile.id });
+        },
+      );
       expectSuccess(await login(s));
       expect(calls).to.deep.equal([[ACCESS_TOKEN, REFRESH_TOKEN, tokenResponse(), WORK_ME.id]]);
     });
 
     it('is called with (req, accessToken, refreshToken, profile, done) with passReqToCallback and 5 arguments', async () => {
       const calls: unknown[][] = [];
-      const s = new Strategy({ ...fakeOptions(server), passReqToCallback: true }, (req: MicrosoftRequest, accessToken: string, refreshToken: string | undefined, profile: MicrosoftProfile, done: VerifyCallback) => {
-        calls.push([req.url, accessToken, refreshToken, profile.id]);
-        done(null, { id: profile.id });
-      });
+      const s = new Strategy(
+        { ...fakeOptions(server), passReqToCallback: true },
+        (
+          req: MicrosoftRequest,
+          accessToken: string,
+          refreshToken: string | undefined,
+          profile: MicrosoftProfile,
+          done: VerifyCallback,
+        ) => {
+          calls.push([req.url, accessToken, refreshToken, profile.id]);
+          done(null, { id: profile.id });
+        },
+      );
       const started = await startLogin(s);
       expectSuccess(await finishLogin(s, started, CODE));
-      expect(calls).to.deep.equal([[`${CALLBACK_PATH}?code=${encodeURIComponent(CODE)}&state=${started.state}`, ACCESS_TOKEN, REFRESH_TOKEN, WORK_ME.id]]);
+      expect(calls).to.deep.equal([
+        [
+          `${CALLBACK_PATH}?code=${encodeURIComponent(CODE)}&state=${started.state}`,
+          ACCESS_TOKEN,
+          REFRESH_TOKEN,
+          WORK_ME.id,
+        ],
+      ]);
     });
 
     it('is called with (req, accessToken, refreshToken, params, profile, done) with passReqToCallback and 6 arguments', async () => {
       const calls: unknown[][] = [];
       const s = new Strategy(
         { ...fakeOptions(server), passReqToCallback: true },
-        (req: MicrosoftRequest, accessToken: string, refreshToken: string | undefined, params: TokenResponseParams, profile: MicrosoftProfile, done: VerifyCallback) => {
+        (
+          req: MicrosoftRequest,
+          accessToken: string,
+          refreshToken: string | undefined,
+          params: TokenResponseParams,
+          profile: MicrosoftProfile,
+          done: VerifyCallback,
+        ) => {
           calls.push([req.method, accessToken, refreshToken, params, profile.id]);
           done(null, { id: profile.id });
         },
       );
       expectSuccess(await login(s));
-      expect(calls).to.deep.equal([['GET', ACCESS_TOKEN, REFRESH_TOKEN, tokenResponse(), WORK_ME.id]]);
+      expect(calls).to.deep.equal([
+        ['GET', ACCESS_TOKEN, REFRESH_TOKEN, tokenResponse(), WORK_ME.id],
+      ]);
     });
 
     it('passes numeric-string expires_in to params as a number', async () => {
-      server.route(TOKEN_ROUTE, { json: tokenResponse({ expires_in: '3599', ext_expires_in: '3599' }) });
-      const seen: unknown[] = [];
-      const s = new Strategy(fakeOptions(server), (_a: string, _r: string | undefined, params: TokenResponseParams, _p: MicrosoftProfile, done: VerifyCallback) => {
-        seen.push(params.expires_in, params.ext_expires_in);
-        done(null, {});
+      server.route(TOKEN_ROUTE, {
+        json: tokenResponse({ expires_in: '3599', ext_expires_in: '3599' }),
       });
+      const seen: unknown[] = [];
+      const s = new Strategy(
+        fakeOptions(server),
+        (
+          _a: string,
+          _r: string | undefined,
+          params: TokenResponseParams,
+          _p: MicrosoftProfile,
+          done: VerifyCallback,
+        ) => {
+          seen.push(params.expires_in, params.ext_expires_in);
+          done(null, {});
+        },
+      );
       expectSuccess(await login(s));
       expect(seen).to.deep.equal([3599, 3599]);
     });
@@ -441,8 +643,18 @@ describe('unit: callback leg', () => {
     });
 
     it('fails with the info when verify returns user false', async () => {
-      const outcome = expectFail(await login(strategy({}, (_a, _r, _p, done) => done(null, false, { message: 'This account is not invited' }))));
-      expect(outcome).to.deep.equal({ action: 'fail', challenge: { message: 'This account is not invited' }, status: undefined });
+      const outcome = expectFail(
+        await login(
+          strategy({}, (_a, _r, _p, done) =>
+            done(null, false, { message: 'This account is not invited' }),
+          ),
+        ),
+      );
+      expect(outcome).to.deep.equal({
+        action: 'fail',
+        challenge: { message: 'This account is not invited' },
+        status: undefined,
+      });
     });
 
     it('puts the application state passed to authenticate in info.state', async () => {
@@ -476,7 +688,10 @@ describe('unit: callback leg', () => {
       const perRequest = Object.create(s) as Strategy;
       const first = await authenticate(perRequest, fakeRequest({ session }));
       const state = queryOf(expectRedirect(first).url)['state'];
-      const second = await authenticate(Object.create(s) as Strategy, fakeRequest({ url: `${CALLBACK_PATH}?code=${CODE}&state=${state ?? ''}`, session }));
+      const second = await authenticate(
+        Object.create(s) as Strategy,
+        fakeRequest({ url: `${CALLBACK_PATH}?code=${CODE}&state=${state ?? ''}`, session }),
+      );
       expect(expectSuccess(second).user).to.deep.equal({ id: WORK_ME.id });
     });
   });

@@ -5,12 +5,39 @@ import * as errors from '../../lib/errors.js';
 import { Strategy } from '../../lib/strategy.js';
 import type { MicrosoftProfile, VerifyCallback } from '../../lib/types.js';
 import type { FakeServer } from '../helpers/fake-server.js';
-import { ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, TOKEN_ROUTE, WORK_ME, finishLogin, s256, startFakeMicrosoft, startLogin, storedVerifier, tokenResponse } from '../helpers/microsoft.js';
-import { authenticate, baseOf, expectRedirect, expectSuccess, fakeRequest, queryOf } from '../helpers/passport.js';
+import {
+  ACCESS_TOKEN,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  REFRESH_TOKEN,
+  TOKEN_ROUTE,
+  WORK_ME,
+  finishLogin,
+  s256,
+  startFakeMicrosoft,
+  startLogin,
+  storedVerifier,
+  tokenResponse,
+} from '../helpers/microsoft.js';
+import {
+  authenticate,
+  baseOf,
+  expectRedirect,
+  expectSuccess,
+  fakeRequest,
+  queryOf,
+} from '../helpers/passport.js';
 
 describe('unit: passport-microsoft compatibility', () => {
-  describe("the passport-microsoft README configuration", () => {
-    function readmeStrategy(verify: (accessToken: string, refreshToken: string | undefined, profile: MicrosoftProfile, done: VerifyCallback) => void): Strategy {
+  describe('the passport-microsoft README configuration', () => {
+    function readmeStrategy(
+      verify: (
+        accessToken: string,
+        refreshToken: string | undefined,
+        profile: MicrosoftProfile,
+        done: VerifyCallback,
+      ) => void,
+    ): Strategy {
       return new Strategy(
         {
           clientID: CLIENT_ID,
@@ -28,10 +55,21 @@ describe('unit: passport-microsoft compatibility', () => {
     it('gets a working redirect to that authorize URL with scope user.read', async () => {
       const s = readmeStrategy((_a, _r, _p, done) => done(null, {}));
       const session: Record<string, unknown> = {};
-      const outcome = expectRedirect(await authenticate(s, fakeRequest({ url: '/auth/microsoft', headers: { host: 'localhost:3000' }, session })));
-      expect(baseOf(outcome.url)).to.equal('https://login.microsoftonline.com/common/oauth2/v2.0/authorize');
+      const outcome = expectRedirect(
+        await authenticate(
+          s,
+          fakeRequest({ url: '/auth/microsoft', headers: { host: 'localhost:3000' }, session }),
+        ),
+      );
+      expect(baseOf(outcome.url)).to.equal(
+        'https://login.microsoftonline.com/common/oauth2/v2.0/authorize',
+      );
       const query = queryOf(outcome.url);
-      const verifier = storedVerifier(session, `microsoft:login.microsoftonline.com:${CLIENT_ID}`, query['state'] ?? '');
+      const verifier = storedVerifier(
+        session,
+        `microsoft:login.microsoftonline.com:${CLIENT_ID}`,
+        query['state'] ?? '',
+      );
       expect(query).to.deep.equal({
         client_id: CLIENT_ID,
         response_type: 'code',
@@ -50,7 +88,9 @@ describe('unit: passport-microsoft compatibility', () => {
       let server: FakeServer;
 
       beforeEach(async () => {
-        server = await startFakeMicrosoft({ [TOKEN_ROUTE]: { json: tokenResponse({ scope: 'User.Read' }) } });
+        server = await startFakeMicrosoft({
+          [TOKEN_ROUTE]: { json: tokenResponse({ scope: 'User.Read' }) },
+        });
       });
 
       afterEach(async () => {
@@ -81,9 +121,16 @@ describe('unit: passport-microsoft compatibility', () => {
         expectSuccess(await finishLogin(s, started));
         const [accessToken, refreshToken, profile] = calls[0] ?? [];
         expect([accessToken, refreshToken]).to.deep.equal([ACCESS_TOKEN, REFRESH_TOKEN]);
-        expect(profile).to.include({ provider: 'microsoft', id: WORK_ME.id, displayName: 'Adele Vance', userPrincipalName: 'AdeleV@contoso.com' });
+        expect(profile).to.include({
+          provider: 'microsoft',
+          id: WORK_ME.id,
+          displayName: 'Adele Vance',
+          userPrincipalName: 'AdeleV@contoso.com',
+        });
         expect(profile).to.have.deep.property('name', { familyName: 'Vance', givenName: 'Adele' });
-        expect(profile).to.have.deep.property('emails', [{ type: 'work', value: 'AdeleV@contoso.com', verified: false }]);
+        expect(profile).to.have.deep.property('emails', [
+          { type: 'work', value: 'AdeleV@contoso.com', verified: false },
+        ]);
         expect(profile).to.have.property('_raw', JSON.stringify(WORK_ME));
         expect(profile).to.have.deep.property('_json', WORK_ME);
       });
@@ -119,7 +166,10 @@ describe('unit: passport-microsoft compatibility', () => {
     });
 
     it('constructs a working strategy from the CommonJS export', () => {
-      const s = new Entry.Strategy({ clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackURL: '/cb' }, (_a, _r, _p, done) => done(null, {}));
+      const s = new Entry.Strategy(
+        { clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackURL: '/cb' },
+        (_a, _r, _p, done) => done(null, {}),
+      );
       expect(s).to.be.instanceOf(Entry);
       expect(s.name).to.equal('microsoft');
     });

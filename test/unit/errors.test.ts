@@ -1,13 +1,32 @@
 import { expect } from 'chai';
 import OAuth2Strategy = require('passport-oauth2');
-import { GraphError, MicrosoftHttpError, MicrosoftTokenError, ProfileError, parseAadsts } from '../../lib/errors.js';
+import {
+  GraphError,
+  MicrosoftHttpError,
+  MicrosoftTokenError,
+  ProfileError,
+  parseAadsts,
+} from '../../lib/errors.js';
 import { retryAfterSeconds, describeURL } from '../../lib/http.js';
 import { Strategy } from '../../lib/strategy.js';
 import { tokenErrorFromBody } from '../../lib/token.js';
 import type { StrategyOptions } from '../../lib/types.js';
 import { closedPortURL } from '../helpers/fake-server.js';
 import type { CannedResponse, FakeServer } from '../helpers/fake-server.js';
-import { ACCESS_TOKEN, CLIENT_SECRET, ME_ROUTE, REFRESH_TOKEN, TOKEN_ROUTE, WORK_ME, errorText, fakeOptions, login, recordingVerify, startFakeMicrosoft, tokenResponse } from '../helpers/microsoft.js';
+import {
+  ACCESS_TOKEN,
+  CLIENT_SECRET,
+  ME_ROUTE,
+  REFRESH_TOKEN,
+  TOKEN_ROUTE,
+  WORK_ME,
+  errorText,
+  fakeOptions,
+  login,
+  recordingVerify,
+  startFakeMicrosoft,
+  tokenResponse,
+} from '../helpers/microsoft.js';
 import { expectErrorOf } from '../helpers/passport.js';
 
 const TOKEN_ERROR = {
@@ -25,14 +44,24 @@ const GRAPH_401 = {
   error: {
     code: 'InvalidAuthenticationToken',
     message: 'Access token is empty.',
-    innerError: { date: '2026-08-13T13:03:10', 'request-id': 'e6ea1bde-9f04-46a8-9705-824047cfd611', 'client-request-id': 'e6ea1bde-9f04-46a8-9705-824047cfd611' },
+    innerError: {
+      date: '2026-08-13T13:03:10',
+      'request-id': 'e6ea1bde-9f04-46a8-9705-824047cfd611',
+      'client-request-id': 'e6ea1bde-9f04-46a8-9705-824047cfd611',
+    },
   },
 };
 
 /** Asserts that nothing the error exposes carries a token or the client secret. */
 function expectNoSecrets(err: unknown): void {
   const text = errorText(err);
-  for (const secret of [ACCESS_TOKEN, REFRESH_TOKEN, CLIENT_SECRET, encodeURIComponent(CLIENT_SECRET), encodeURIComponent(ACCESS_TOKEN)]) {
+  for (const secret of [
+    ACCESS_TOKEN,
+    REFRESH_TOKEN,
+    CLIENT_SECRET,
+    encodeURIComponent(CLIENT_SECRET),
+    encodeURIComponent(ACCESS_TOKEN),
+  ]) {
     expect(text, 'error text').to.not.contain(secret);
   }
 }
@@ -52,7 +81,10 @@ describe('unit: error paths', () => {
     return new Strategy(fakeOptions(server, extra), recordingVerify().verify);
   }
 
-  async function loginError<T>(type: new (...args: never[]) => T, extra: Partial<StrategyOptions> = {}): Promise<T> {
+  async function loginError<T>(
+    type: new (...args: never[]) => T,
+    extra: Partial<StrategyOptions> = {},
+  ): Promise<T> {
     const err = expectErrorOf(await login(strategy(extra)), type);
     expectNoSecrets(err);
     return err;
@@ -90,30 +122,60 @@ describe('unit: error paths', () => {
     it('keeps the 401 status of invalid_client', async () => {
       tokenAnswers({
         status: 401,
-        json: { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.\r\nTrace ID: 11111111-2222-3333-4444-555555555555', error_codes: [7000215] },
+        json: {
+          error: 'invalid_client',
+          error_description:
+            'AADSTS7000215: Invalid client secret provided.\r\nTrace ID: 11111111-2222-3333-4444-555555555555',
+          error_codes: [7000215],
+        },
       });
       const err = await loginError(MicrosoftTokenError);
-      expect(err).to.include({ code: 'invalid_client', status: 401, traceId: '11111111-2222-3333-4444-555555555555' });
+      expect(err).to.include({
+        code: 'invalid_client',
+        status: 401,
+        traceId: '11111111-2222-3333-4444-555555555555',
+      });
       expect(err.errorCodes).to.deep.equal([7000215]);
       expect(err).to.not.have.property('correlationId');
       expect(err).to.not.have.property('errorUri');
     });
 
     it('reads the AADSTS code out of the description when error_codes is missing', async () => {
-      tokenAnswers({ status: 400, json: { error: 'invalid_grant', error_description: 'AADSTS54005: OAuth2 Authorization code was already redeemed.' } });
+      tokenAnswers({
+        status: 400,
+        json: {
+          error: 'invalid_grant',
+          error_description: 'AADSTS54005: OAuth2 Authorization code was already redeemed.',
+        },
+      });
       const err = await loginError(MicrosoftTokenError);
       expect(err.errorCodes).to.deep.equal([54005]);
     });
 
     it('turns a 500 HTML page into MicrosoftHttpError invalid_response', async () => {
-      tokenAnswers({ status: 500, headers: { 'content-type': 'text/html' }, body: '<html><body>Sorry, something went wrong</body></html>' });
+      tokenAnswers({
+        status: 500,
+        headers: { 'content-type': 'text/html' },
+        body: '<html><body>Sorry, something went wrong</body></html>',
+      });
       const err = await loginError(MicrosoftHttpError);
-      expect(err).to.include({ code: 'invalid_response', endpoint: 'token', status: 500, url: `${server.url}/common/oauth2/v2.0/token` });
-      expect(err.message).to.equal("Token endpoint answered HTTP 500 without Microsoft's error JSON (text/html, 53 bytes)");
+      expect(err).to.include({
+        code: 'invalid_response',
+        endpoint: 'token',
+        status: 500,
+        url: `${server.url}/common/oauth2/v2.0/token`,
+      });
+      expect(err.message).to.equal(
+        "Token endpoint answered HTTP 500 without Microsoft's error JSON (text/html, 53 bytes)",
+      );
     });
 
     it('turns a 200 body that is not JSON into invalid_response', async () => {
-      tokenAnswers({ status: 200, headers: { 'content-type': 'text/plain' }, body: 'access_token=abc' });
+      tokenAnswers({
+        status: 200,
+        headers: { 'content-type': 'text/plain' },
+        body: 'access_token=abc',
+      });
       const err = await loginError(MicrosoftHttpError);
       expect(err).to.include({ code: 'invalid_response', endpoint: 'token', status: 200 });
       expect(err.message).to.contain('not a JSON object');
@@ -128,7 +190,10 @@ describe('unit: error paths', () => {
       const { access_token: _dropped, ...rest } = tokenResponse();
       tokenAnswers({ json: rest });
       const err = await loginError(MicrosoftHttpError);
-      expect(err).to.include({ code: 'invalid_response', message: 'Token endpoint response has no access_token' });
+      expect(err).to.include({
+        code: 'invalid_response',
+        message: 'Token endpoint response has no access_token',
+      });
     });
 
     it('turns a non-string refresh_token into invalid_response', async () => {
@@ -138,7 +203,13 @@ describe('unit: error paths', () => {
     });
 
     it('treats error JSON sent with HTTP 200 as a MicrosoftTokenError', async () => {
-      tokenAnswers({ json: { error: 'invalid_grant', error_description: 'AADSTS70008: The provided authorization code or refresh token has expired due to inactivity.' } });
+      tokenAnswers({
+        json: {
+          error: 'invalid_grant',
+          error_description:
+            'AADSTS70008: The provided authorization code or refresh token has expired due to inactivity.',
+        },
+      });
       const err = await loginError(MicrosoftTokenError);
       expect(err).to.include({ code: 'invalid_grant', status: 200 });
     });
@@ -149,16 +220,25 @@ describe('unit: error paths', () => {
       const err = await loginError(MicrosoftHttpError, { timeout: 200 });
       const elapsed = Date.now() - started;
       expect(err).to.include({ code: 'timeout', endpoint: 'token' });
-      expect(err.message).to.equal(`POST ${server.url}/common/oauth2/v2.0/token: no complete response within 200 ms`);
+      expect(err.message).to.equal(
+        `POST ${server.url}/common/oauth2/v2.0/token: no complete response within 200 ms`,
+      );
       expect(elapsed).to.be.below(3000);
     });
 
     it('reports a refused connection', async () => {
       const closed = await closedPortURL();
-      const s = new Strategy({ ...fakeOptions(server), authority: `${closed}/common` }, recordingVerify().verify);
+      const s = new Strategy(
+        { ...fakeOptions(server), authority: `${closed}/common` },
+        recordingVerify().verify,
+      );
       const err = expectErrorOf(await login(s), MicrosoftHttpError);
       expectNoSecrets(err);
-      expect(err).to.include({ code: 'connection_refused', endpoint: 'token', url: `${closed}/common/oauth2/v2.0/token` });
+      expect(err).to.include({
+        code: 'connection_refused',
+        endpoint: 'token',
+        url: `${closed}/common/oauth2/v2.0/token`,
+      });
       expect(err.cause).to.be.instanceOf(Error);
     });
 
@@ -186,34 +266,69 @@ describe('unit: error paths', () => {
         requestId: 'e6ea1bde-9f04-46a8-9705-824047cfd611',
         url: `${server.url}/v1.0/me`,
       });
-      expect(err.message).to.equal(`Microsoft Graph ${server.url}/v1.0/me failed with HTTP 401 InvalidAuthenticationToken: Access token is empty.`);
+      expect(err.message).to.equal(
+        `Microsoft Graph ${server.url}/v1.0/me failed with HTTP 401 InvalidAuthenticationToken: Access token is empty.`,
+      );
       expect(err).to.not.have.property('retryAfter');
     });
 
     it('prefers the request-id header and accepts innererror spelled in lower case', async () => {
-      graphAnswers({ status: 403, headers: { 'request-id': 'from-header' }, json: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges.', innererror: { 'request-id': 'from-body' } } } });
-      expect(await loginError(GraphError)).to.include({ code: 'Authorization_RequestDenied', status: 403, requestId: 'from-header' });
+      graphAnswers({
+        status: 403,
+        headers: { 'request-id': 'from-header' },
+        json: {
+          error: {
+            code: 'Authorization_RequestDenied',
+            message: 'Insufficient privileges.',
+            innererror: { 'request-id': 'from-body' },
+          },
+        },
+      });
+      expect(await loginError(GraphError)).to.include({
+        code: 'Authorization_RequestDenied',
+        status: 403,
+        requestId: 'from-header',
+      });
     });
 
     it('reads the request id from innererror in lower case', async () => {
-      graphAnswers({ status: 403, json: { error: { code: 'Forbidden', innererror: { 'request-id': 'from-body' } } } });
+      graphAnswers({
+        status: 403,
+        json: { error: { code: 'Forbidden', innererror: { 'request-id': 'from-body' } } },
+      });
       expect(await loginError(GraphError)).to.include({ requestId: 'from-body' });
     });
 
     it('turns 429 with Retry-After into GraphError with retryAfter seconds', async () => {
-      graphAnswers({ status: 429, headers: { 'retry-after': '7' }, json: { error: { code: 'TooManyRequests', message: 'Please retry again later.' } } });
-      expect(await loginError(GraphError)).to.include({ code: 'TooManyRequests', status: 429, retryAfter: 7 });
+      graphAnswers({
+        status: 429,
+        headers: { 'retry-after': '7' },
+        json: { error: { code: 'TooManyRequests', message: 'Please retry again later.' } },
+      });
+      expect(await loginError(GraphError)).to.include({
+        code: 'TooManyRequests',
+        status: 429,
+        retryAfter: 7,
+      });
     });
 
     it('reads an HTTP-date Retry-After on 503', async () => {
-      graphAnswers({ status: 503, headers: { 'retry-after': new Date(Date.now() + 30_000).toUTCString() }, body: 'Service Unavailable' });
+      graphAnswers({
+        status: 503,
+        headers: { 'retry-after': new Date(Date.now() + 30_000).toUTCString() },
+        body: 'Service Unavailable',
+      });
       const err = await loginError(GraphError);
       expect(err).to.include({ code: 'http_503', status: 503 });
       expect(err.retryAfter).to.be.within(28, 31);
     });
 
     it('ignores Retry-After on other statuses', async () => {
-      graphAnswers({ status: 500, headers: { 'retry-after': '5' }, json: { error: { code: 'generalException' } } });
+      graphAnswers({
+        status: 500,
+        headers: { 'retry-after': '5' },
+        json: { error: { code: 'generalException' } },
+      });
       const err = await loginError(GraphError);
       expect(err).to.include({ code: 'generalException', status: 500 });
       expect(err).to.not.have.property('retryAfter');
@@ -223,14 +338,18 @@ describe('unit: error paths', () => {
       graphAnswers({ status: 404, body: 'Not Found' });
       const err = await loginError(GraphError);
       expect(err.code).to.equal('http_404');
-      expect(err.message).to.equal(`Microsoft Graph ${server.url}/v1.0/me failed with HTTP 404 http_404`);
+      expect(err.message).to.equal(
+        `Microsoft Graph ${server.url}/v1.0/me failed with HTTP 404 http_404`,
+      );
     });
 
     it('turns a body that is not JSON into ProfileError not_json, never a SyntaxError', async () => {
       graphAnswers({ headers: { 'content-type': 'text/html' }, body: '<html>Graph</html>' });
       const err = await loginError(ProfileError);
       expect(err.code).to.equal('not_json');
-      expect(err.message).to.equal('Microsoft Graph /me returned a body that is not JSON (18 bytes)');
+      expect(err.message).to.equal(
+        'Microsoft Graph /me returned a body that is not JSON (18 bytes)',
+      );
       expect(err.cause).to.be.instanceOf(SyntaxError);
     });
 
@@ -238,12 +357,16 @@ describe('unit: error paths', () => {
       graphAnswers({ json: [WORK_ME] });
       const err = await loginError(ProfileError);
       expect(err.code).to.equal('not_object');
-      expect(err.message).to.equal('Microsoft Graph /me returned an array instead of a user object');
+      expect(err.message).to.equal(
+        'Microsoft Graph /me returned an array instead of a user object',
+      );
     });
 
     it('turns JSON null into ProfileError not_object', async () => {
       graphAnswers({ body: 'null' });
-      expect((await loginError(ProfileError)).message).to.equal('Microsoft Graph /me returned null instead of a user object');
+      expect((await loginError(ProfileError)).message).to.equal(
+        'Microsoft Graph /me returned null instead of a user object',
+      );
     });
 
     it('turns a user without id into ProfileError missing_id', async () => {
@@ -263,7 +386,12 @@ describe('unit: error paths', () => {
     it('refuses a body over 1 MB', async () => {
       graphAnswers({ json: { ...WORK_ME, padding: 'x'.repeat(1024 * 1024) } });
       const err = await loginError(MicrosoftHttpError);
-      expect(err).to.include({ code: 'body_too_large', endpoint: 'graph', status: 200, url: `${server.url}/v1.0/me` });
+      expect(err).to.include({
+        code: 'body_too_large',
+        endpoint: 'graph',
+        status: 200,
+        url: `${server.url}/v1.0/me`,
+      });
     });
 
     it('times out a Graph that never answers', async () => {
@@ -294,7 +422,10 @@ describe('unit: error paths', () => {
     });
 
     it('tokenErrorFromBody keeps only numeric error codes', () => {
-      const err = tokenErrorFromBody({ error: 'invalid_request', error_codes: [900144, '7', null, Number.NaN] }, 400);
+      const err = tokenErrorFromBody(
+        { error: 'invalid_request', error_codes: [900144, '7', null, Number.NaN] },
+        400,
+      );
       expect(err?.errorCodes).to.deep.equal([900144]);
     });
   });
@@ -302,7 +433,11 @@ describe('unit: error paths', () => {
 
 describe('unit: error helpers', () => {
   it('parseAadsts reads code, trace id, correlation id and timestamp', () => {
-    expect(parseAadsts('AADSTS50011: The redirect URI does not match.\r\nTrace ID: 747c0cc1-ccbd-4e53-8e2f-48812eb24100\r\nCorrelation ID: 362e3cb3-2fe1-4d2b-9c34-7a6d2e3b9f01\r\nTimestamp: 2022-09-08 09:58:12Z')).to.deep.equal({
+    expect(
+      parseAadsts(
+        'AADSTS50011: The redirect URI does not match.\r\nTrace ID: 747c0cc1-ccbd-4e53-8e2f-48812eb24100\r\nCorrelation ID: 362e3cb3-2fe1-4d2b-9c34-7a6d2e3b9f01\r\nTimestamp: 2022-09-08 09:58:12Z',
+      ),
+    ).to.deep.equal({
       aadsts: 50011,
       traceId: '747c0cc1-ccbd-4e53-8e2f-48812eb24100',
       correlationId: '362e3cb3-2fe1-4d2b-9c34-7a6d2e3b9f01',
@@ -318,7 +453,9 @@ describe('unit: error helpers', () => {
 
   it('retryAfterSeconds reads delta-seconds and HTTP dates and ignores nonsense', () => {
     expect(retryAfterSeconds({ 'retry-after': '120' })).to.equal(120);
-    expect(retryAfterSeconds({ 'retry-after': new Date(Date.now() - 60_000).toUTCString() })).to.equal(0);
+    expect(
+      retryAfterSeconds({ 'retry-after': new Date(Date.now() - 60_000).toUTCString() }),
+    ).to.equal(0);
     expect(retryAfterSeconds({ 'retry-after': 'soon' })).to.equal(undefined);
     expect(retryAfterSeconds({ 'retry-after': '' })).to.equal(undefined);
     expect(retryAfterSeconds({})).to.equal(undefined);
@@ -326,18 +463,29 @@ describe('unit: error helpers', () => {
 
   it('retryAfterSeconds ignores a delta too large to be a number of seconds (regression: it became Infinity)', () => {
     expect(retryAfterSeconds({ 'retry-after': '9'.repeat(400) })).to.equal(undefined);
-    expect(retryAfterSeconds({ 'retry-after': String(Number.MAX_SAFE_INTEGER) })).to.equal(Number.MAX_SAFE_INTEGER);
+    expect(retryAfterSeconds({ 'retry-after': String(Number.MAX_SAFE_INTEGER) })).to.equal(
+      Number.MAX_SAFE_INTEGER,
+    );
   });
 
   it('describeURL drops the query and fragment', () => {
-    expect(describeURL('https://graph.microsoft.com/v1.0/me?access_token=secret#x')).to.equal('https://graph.microsoft.com/v1.0/me');
-    expect(describeURL('https://graph.microsoft.com/v1.0/me')).to.equal('https://graph.microsoft.com/v1.0/me');
+    expect(describeURL('https://graph.microsoft.com/v1.0/me?access_token=secret#x')).to.equal(
+      'https://graph.microsoft.com/v1.0/me',
+    );
+    expect(describeURL('https://graph.microsoft.com/v1.0/me')).to.equal(
+      'https://graph.microsoft.com/v1.0/me',
+    );
   });
 
   it('GraphError, MicrosoftHttpError and ProfileError keep cause and code', () => {
     const cause = new Error('inner');
-    expect(new MicrosoftHttpError('network', 'jwks', 'https://x/keys', 'failed', { cause, status: 502 })).to.include({ code: 'network', endpoint: 'jwks', status: 502, cause });
+    expect(
+      new MicrosoftHttpError('network', 'jwks', 'https://x/keys', 'failed', { cause, status: 502 }),
+    ).to.include({ code: 'network', endpoint: 'jwks', status: 502, cause });
     expect(new ProfileError('not_json', 'bad', { cause })).to.include({ code: 'not_json', cause });
-    expect(new GraphError({ status: 400, url: 'https://graph/me' })).to.include({ code: 'http_400', message: 'Microsoft Graph https://graph/me failed with HTTP 400 http_400' });
+    expect(new GraphError({ status: 400, url: 'https://graph/me' })).to.include({
+      code: 'http_400',
+      message: 'Microsoft Graph https://graph/me failed with HTTP 400 http_400',
+    });
   });
 });

@@ -22,7 +22,14 @@ describe('a very long timeout', () => {
       json: { token_type: 'Bearer', access_token: 'at-1', expires_in: 3599 },
     }));
     const strategy = new Strategy(
-      { clientID: 'client', clientSecret: 'secret', callbackURL: 'http://127.0.0.1/cb', authority: `${server.url}/common`, scope: ['User.Read'], timeout: 2 ** 31 },
+      {
+        clientID: 'client',
+        clientSecret: 'secret',
+        callbackURL: 'http://127.0.0.1/cb',
+        authority: `${server.url}/common`,
+        scope: ['User.Read'],
+        timeout: 2 ** 31,
+      },
       (_a: string, _r: string | undefined, _p: unknown, done) => done(null, false),
     );
     const tokens = await strategy.refresh('rt-1', { scope: ['User.Read'] });

@@ -11,7 +11,15 @@ import type { MicrosoftIdTokenClaims, MicrosoftProfile, StrategyOptions } from '
 import { startFakeServer } from '../helpers/fake-server.js';
 import type { FakeServer } from '../helpers/fake-server.js';
 import { deepFreeze } from '../helpers/freeze.js';
-import { ACCESS_TOKEN, ME_ROUTE, TOKEN_ROUTE, fakeOptions, login, recordingVerify, tokenResponse } from '../helpers/microsoft.js';
+import {
+  ACCESS_TOKEN,
+  ME_ROUTE,
+  TOKEN_ROUTE,
+  fakeOptions,
+  login,
+  recordingVerify,
+  tokenResponse,
+} from '../helpers/microsoft.js';
 import { expectSuccess } from '../helpers/passport.js';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'graph');
@@ -64,11 +72,23 @@ describe('unit: Graph /me parsing', () => {
   });
 
   it('leaves out null mail of a personal account', () => {
-    expect(graph('personal')).to.deep.equal({ id: 'fde926f844473904', displayName: 'Steven Lu', givenName: 'Steven', surname: 'Lu', userPrincipalName: 'tacticalazn@outlook.com' });
+    expect(graph('personal')).to.deep.equal({
+      id: 'fde926f844473904',
+      displayName: 'Steven Lu',
+      givenName: 'Steven',
+      surname: 'Lu',
+      userPrincipalName: 'tacticalazn@outlook.com',
+    });
   });
 
   it('leaves out an empty userPrincipalName', () => {
-    expect(graph('personal-gmail')).to.deep.equal({ id: '3c9a6e21b07d45f8', displayName: 'Jordan Reyes', givenName: 'Jordan', surname: 'Reyes', mail: 'jordan.reyes@gmail.com' });
+    expect(graph('personal-gmail')).to.deep.equal({
+      id: '3c9a6e21b07d45f8',
+      displayName: 'Jordan Reyes',
+      givenName: 'Jordan',
+      surname: 'Reyes',
+      mail: 'jordan.reyes@gmail.com',
+    });
   });
 
   it('reads a body with only an id', () => {
@@ -80,26 +100,45 @@ describe('unit: Graph /me parsing', () => {
   });
 
   it('leaves out blank strings', () => {
-    expect(graph('not-addresses')).to.deep.equal({ id: '5d1f0e3a-7b2c-4e8d-9a6f-1c2b3d4e5f60', displayName: 'Build Service', mail: 'build service', userPrincipalName: 'svc-build' });
+    expect(graph('not-addresses')).to.deep.equal({
+      id: '5d1f0e3a-7b2c-4e8d-9a6f-1c2b3d4e5f60',
+      displayName: 'Build Service',
+      mail: 'build service',
+      userPrincipalName: 'svc-build',
+    });
   });
 
-  for (const [value, kind] of [[null, 'null'], [[], 'an array'], ['user', 'a string'], [42, 'a number']] as const) {
+  for (const [value, kind] of [
+    [null, 'null'],
+    [[], 'an array'],
+    ['user', 'a string'],
+    [42, 'a number'],
+  ] as const) {
     it(`rejects ${kind} with ProfileError not_object`, () => {
-      expect(() => readGraphUser(value)).to.throw(ProfileError, `Microsoft Graph /me returned ${kind} instead of a user object`).with.property('code', 'not_object');
+      expect(() => readGraphUser(value))
+        .to.throw(ProfileError, `Microsoft Graph /me returned ${kind} instead of a user object`)
+        .with.property('code', 'not_object');
     });
   }
 
   it('rejects an object without id with ProfileError missing_id', () => {
-    expect(() => readGraphUser({ displayName: 'No Id' })).to.throw(ProfileError, 'Microsoft Graph /me returned a user without an id').with.property('code', 'missing_id');
+    expect(() => readGraphUser({ displayName: 'No Id' }))
+      .to.throw(ProfileError, 'Microsoft Graph /me returned a user without an id')
+      .with.property('code', 'missing_id');
   });
 
   it('rejects text that is not JSON with ProfileError not_json', () => {
-    expect(() => parseGraphUser('{"id": ')).to.throw(ProfileError).with.property('code', 'not_json');
+    expect(() => parseGraphUser('{"id": '))
+      .to.throw(ProfileError)
+      .with.property('code', 'not_json');
   });
 
   it('returns the parsed body next to the checked user', () => {
     const text = fixtureText('personal');
-    expect(parseGraphUser(text)).to.deep.equal({ user: graph('personal'), json: JSON.parse(text) as unknown });
+    expect(parseGraphUser(text)).to.deep.equal({
+      user: graph('personal'),
+      json: JSON.parse(text) as unknown,
+    });
   });
 });
 
@@ -110,29 +149,53 @@ describe('unit: ID-token claims reading', () => {
   });
 
   it('accepts claims with tid and sub but no oid', () => {
-    expect(readClaims(fixture('claims-minimal')).sub).to.equal('_dn4Yq7bPp5Kx1Xl3E2wJlp9rRY4t1Ch9cbKY0xWXWI');
+    expect(readClaims(fixture('claims-minimal')).sub).to.equal(
+      '_dn4Yq7bPp5Kx1Xl3E2wJlp9rRY4t1Ch9cbKY0xWXWI',
+    );
   });
 
   it('rejects claims that are not an object', () => {
-    expect(() => readClaims([1])).to.throw(ProfileError, 'ID token claims are an array instead of an object').with.property('code', 'not_object');
+    expect(() => readClaims([1]))
+      .to.throw(ProfileError, 'ID token claims are an array instead of an object')
+      .with.property('code', 'not_object');
   });
 
   it('rejects claims without tid', () => {
-    expect(() => readClaims({ oid: WORK_ID })).to.throw(ProfileError, 'ID token claims have no oid/sub or no tid').with.property('code', 'missing_id');
+    expect(() => readClaims({ oid: WORK_ID }))
+      .to.throw(ProfileError, 'ID token claims have no oid/sub or no tid')
+      .with.property('code', 'missing_id');
   });
 
   it('rejects claims without oid and sub', () => {
-    expect(() => readClaims({ tid: WORK_TID, oid: '', sub: 5 })).to.throw(ProfileError).with.property('code', 'missing_id');
+    expect(() => readClaims({ tid: WORK_TID, oid: '', sub: 5 }))
+      .to.throw(ProfileError)
+      .with.property('code', 'missing_id');
   });
 });
 
 describe('unit: email address check', () => {
   it('accepts ordinary and guest-style addresses', () => {
-    for (const v of ['AdeleV@contoso.com', 'a.b+c@sub.example.co.uk', 'adele_fabrikam.com#EXT#@contoso.onmicrosoft.com']) expect(isEmailAddress(v), v).to.equal(true);
+    for (const v of [
+      'AdeleV@contoso.com',
+      'a.b+c@sub.example.co.uk',
+      'adele_fabrikam.com#EXT#@contoso.onmicrosoft.com',
+    ])
+      expect(isEmailAddress(v), v).to.equal(true);
   });
 
   it('rejects values that are not addresses', () => {
-    for (const v of ['svc-build', 'build service', 'a@b', '@contoso.com', 'a@@contoso.com', 'a b@contoso.com', '<a@contoso.com>', `${'x'.repeat(320)}@contoso.com`, 5, null]) {
+    for (const v of [
+      'svc-build',
+      'build service',
+      'a@b',
+      '@contoso.com',
+      'a@@contoso.com',
+      'a b@contoso.com',
+      '<a@contoso.com>',
+      `${'x'.repeat(320)}@contoso.com`,
+      5,
+      null,
+    ]) {
       expect(isEmailAddress(v), String(v)).to.equal(false);
     }
   });
@@ -144,18 +207,24 @@ describe('unit: profile normalization from Graph alone', () => {
   });
 
   it('does not repeat a UPN equal to mail with addUPNAsEmail', () => {
-    expect(normalizeProfile({ graph: graph('work'), addUPNAsEmail: true }).emails).to.deep.equal([{ value: 'AdeleV@contoso.com', type: 'work', verified: false }]);
+    expect(normalizeProfile({ graph: graph('work'), addUPNAsEmail: true }).emails).to.deep.equal([
+      { value: 'AdeleV@contoso.com', type: 'work', verified: false },
+    ]);
   });
 
   it('adds a different UPN after mail with addUPNAsEmail', () => {
-    expect(normalizeProfile({ graph: graph('work-upn-differs'), addUPNAsEmail: true }).emails).to.deep.equal([
+    expect(
+      normalizeProfile({ graph: graph('work-upn-differs'), addUPNAsEmail: true }).emails,
+    ).to.deep.equal([
       { value: 'megan.bowen@contoso.com', type: 'work', verified: false },
       { value: 'MeganB@contoso.onmicrosoft.com', type: 'work', verified: false },
     ]);
   });
 
   it('leaves the UPN out of emails without addUPNAsEmail', () => {
-    expect(normalizeProfile({ graph: graph('work-upn-differs') }).emails).to.deep.equal([{ value: 'megan.bowen@contoso.com', type: 'work', verified: false }]);
+    expect(normalizeProfile({ graph: graph('work-upn-differs') }).emails).to.deep.equal([
+      { value: 'megan.bowen@contoso.com', type: 'work', verified: false },
+    ]);
   });
 
   it('has no emails key for a personal account with mail null', () => {
@@ -172,7 +241,9 @@ describe('unit: profile normalization from Graph alone', () => {
   });
 
   it('offers the personal UPN as an email only with addUPNAsEmail', () => {
-    expect(normalizeProfile({ graph: graph('personal'), addUPNAsEmail: true }).emails).to.deep.equal([{ value: 'tacticalazn@outlook.com', type: 'work', verified: false }]);
+    expect(
+      normalizeProfile({ graph: graph('personal'), addUPNAsEmail: true }).emails,
+    ).to.deep.equal([{ value: 'tacticalazn@outlook.com', type: 'work', verified: false }]);
   });
 
   it('uses mail and has no username for a personal account with an empty UPN', () => {
@@ -190,13 +261,23 @@ describe('unit: profile normalization from Graph alone', () => {
   it('reduces a body with only an id to id, empty displayName and graphId', () => {
     const profile = normalizeProfile({ graph: graph('minimal') });
     expect(profile).to.deep.equal(FROM_GRAPH.minimal);
-    expect(profile).to.not.have.any.keys('name', 'emails', 'username', 'userPrincipalName', 'objectId', 'tenantId', 'accountType', 'idTokenClaims');
+    expect(profile).to.not.have.any.keys(
+      'name',
+      'emails',
+      'username',
+      'userPrincipalName',
+      'objectId',
+      'tenantId',
+      'accountType',
+      'idTokenClaims',
+    );
   });
 
   it('never turns wrongly typed fields into strings, nulls or undefined', () => {
     const profile = normalizeProfile({ graph: graph('wrong-types'), addUPNAsEmail: true });
     expect(profile).to.deep.equal(FROM_GRAPH['wrong-types']);
-    for (const value of Object.values(profile)) expect(value).to.not.equal(null).and.not.equal(undefined);
+    for (const value of Object.values(profile))
+      expect(value).to.not.equal(null).and.not.equal(undefined);
   });
 
   it('drops values that are not addresses and blank name parts', () => {
@@ -211,22 +292,34 @@ describe('unit: profile normalization from Graph alone', () => {
   });
 
   it('builds name with only the part that exists', () => {
-    expect(normalizeProfile({ graph: { id: 'x', surname: 'Vance' } }).name).to.deep.equal({ familyName: 'Vance' });
-    expect(normalizeProfile({ graph: { id: 'x', givenName: 'Adele' } }).name).to.deep.equal({ givenName: 'Adele' });
+    expect(normalizeProfile({ graph: { id: 'x', surname: 'Vance' } }).name).to.deep.equal({
+      familyName: 'Vance',
+    });
+    expect(normalizeProfile({ graph: { id: 'x', givenName: 'Adele' } }).name).to.deep.equal({
+      givenName: 'Adele',
+    });
   });
 
   it('falls back to the UPN for displayName', () => {
-    expect(normalizeProfile({ graph: { id: 'x', userPrincipalName: 'AdeleV@contoso.com' } }).displayName).to.equal('AdeleV@contoso.com');
+    expect(
+      normalizeProfile({ graph: { id: 'x', userPrincipalName: 'AdeleV@contoso.com' } }).displayName,
+    ).to.equal('AdeleV@contoso.com');
   });
 
   it('removes duplicates case-insensitively and keeps the first spelling', () => {
-    expect(normalizeProfile({ graph: { id: 'x', mail: 'AdeleV@contoso.com', userPrincipalName: 'adelev@CONTOSO.COM' }, addUPNAsEmail: true }).emails).to.deep.equal([
-      { value: 'AdeleV@contoso.com', type: 'work', verified: false },
-    ]);
+    expect(
+      normalizeProfile({
+        graph: { id: 'x', mail: 'AdeleV@contoso.com', userPrincipalName: 'adelev@CONTOSO.COM' },
+        addUPNAsEmail: true,
+      }).emails,
+    ).to.deep.equal([{ value: 'AdeleV@contoso.com', type: 'work', verified: false }]);
   });
 
   it('needs claims or a Graph user', () => {
-    expect(() => normalizeProfile({})).to.throw(TypeError, 'normalizeProfile needs claims or a Graph user');
+    expect(() => normalizeProfile({})).to.throw(
+      TypeError,
+      'normalizeProfile needs claims or a Graph user',
+    );
   });
 });
 
@@ -250,7 +343,14 @@ describe('unit: profile normalization with ID-token claims', () => {
 
   it('adds a personal UPN as a verified home email after Graph mail', () => {
     const { email: _dropped, ...noEmail } = claims('claims-personal');
-    const profile = normalizeProfile({ claims: noEmail as MicrosoftIdTokenClaims, graph: { id: 'fde926f844473904', mail: 'steven.lu@live.com', userPrincipalName: 'tacticalazn@outlook.com' } });
+    const profile = normalizeProfile({
+      claims: noEmail as MicrosoftIdTokenClaims,
+      graph: {
+        id: 'fde926f844473904',
+        mail: 'steven.lu@live.com',
+        userPrincipalName: 'tacticalazn@outlook.com',
+      },
+    });
     expect(profile.emails).to.deep.equal([
       { value: 'steven.lu@live.com', type: 'home', verified: false },
       { value: 'tacticalazn@outlook.com', type: 'home', verified: true },
@@ -259,12 +359,25 @@ describe('unit: profile normalization with ID-token claims', () => {
 
   it('marks a duplicate verified when a later source vouches for it', () => {
     const { email: _dropped, ...noEmail } = claims('claims-personal');
-    const profile = normalizeProfile({ claims: noEmail as MicrosoftIdTokenClaims, graph: { id: 'fde926f844473904', mail: 'steven.lu@outlook.com', userPrincipalName: 'Steven.Lu@Outlook.com' } });
-    expect(profile.emails).to.deep.equal([{ value: 'steven.lu@outlook.com', type: 'home', verified: true }]);
+    const profile = normalizeProfile({
+      claims: noEmail as MicrosoftIdTokenClaims,
+      graph: {
+        id: 'fde926f844473904',
+        mail: 'steven.lu@outlook.com',
+        userPrincipalName: 'Steven.Lu@Outlook.com',
+      },
+    });
+    expect(profile.emails).to.deep.equal([
+      { value: 'steven.lu@outlook.com', type: 'home', verified: true },
+    ]);
   });
 
   it('orders emails: email claim, then Graph mail, then the UPN', () => {
-    const profile = normalizeProfile({ claims: claims('claims-work'), graph: graph('work-upn-differs'), addUPNAsEmail: true });
+    const profile = normalizeProfile({
+      claims: claims('claims-work'),
+      graph: graph('work-upn-differs'),
+      addUPNAsEmail: true,
+    });
     expect(profile.emails).to.deep.equal([
       { value: 'adele.vance@contoso.com', type: 'work', verified: false },
       { value: 'megan.bowen@contoso.com', type: 'work', verified: false },
@@ -293,14 +406,20 @@ describe('unit: profile normalization with ID-token claims', () => {
   });
 
   it('vouches for a work email when xms_edov is true, and keeps that through the duplicate mail', () => {
-    expect(normalizeProfile({ claims: claims('claims-work-edov'), graph: graph('work'), addUPNAsEmail: true }).emails).to.deep.equal([
-      { value: 'AdeleV@contoso.com', type: 'work', verified: true },
-    ]);
+    expect(
+      normalizeProfile({
+        claims: claims('claims-work-edov'),
+        graph: graph('work'),
+        addUPNAsEmail: true,
+      }).emails,
+    ).to.deep.equal([{ value: 'AdeleV@contoso.com', type: 'work', verified: true }]);
   });
 
   it('does not take xms_edov given as a string', () => {
     const c = readClaims({ ...claims('claims-work-edov'), xms_edov: 'true' });
-    expect(normalizeProfile({ claims: c }).emails).to.deep.equal([{ value: 'AdeleV@contoso.com', type: 'work', verified: false }]);
+    expect(normalizeProfile({ claims: c }).emails).to.deep.equal([
+      { value: 'AdeleV@contoso.com', type: 'work', verified: false },
+    ]);
   });
 
   it('builds a profile from claims alone', () => {
@@ -332,14 +451,19 @@ describe('unit: profile normalization with ID-token claims', () => {
   });
 
   it('prefers Graph displayName and names over claims', () => {
-    const profile = normalizeProfile({ claims: claims('claims-work'), graph: { id: WORK_ID, displayName: 'Adele V.', givenName: 'Adèle' } });
+    const profile = normalizeProfile({
+      claims: claims('claims-work'),
+      graph: { id: WORK_ID, displayName: 'Adele V.', givenName: 'Adèle' },
+    });
     expect(profile.displayName).to.equal('Adele V.');
     expect(profile.name).to.deep.equal({ givenName: 'Adèle', familyName: 'Vance' });
   });
 
   it('falls back to preferred_username for displayName', () => {
     const { name: _dropped, ...c } = claims('claims-work');
-    expect(normalizeProfile({ claims: c as MicrosoftIdTokenClaims }).displayName).to.equal('AdeleV@contoso.com');
+    expect(normalizeProfile({ claims: c as MicrosoftIdTokenClaims }).displayName).to.equal(
+      'AdeleV@contoso.com',
+    );
   });
 
   it('does not mutate its inputs', () => {
@@ -362,8 +486,14 @@ describe('unit: profile handed to verify', () => {
     await server.close();
   });
 
-  async function profileFor(name: string, extra: Partial<StrategyOptions> = {}): Promise<MicrosoftProfile> {
-    server.route(ME_ROUTE, { headers: { 'content-type': 'application/json' }, body: fixtureText(name) });
+  async function profileFor(
+    name: string,
+    extra: Partial<StrategyOptions> = {},
+  ): Promise<MicrosoftProfile> {
+    server.route(ME_ROUTE, {
+      headers: { 'content-type': 'application/json' },
+      body: fixtureText(name),
+    });
     const rec = recordingVerify();
     expectSuccess(await login(new Strategy(fakeOptions(server, extra), rec.verify)));
     return rec.calls[0]?.[2] as MicrosoftProfile;
@@ -371,7 +501,12 @@ describe('unit: profile handed to verify', () => {
 
   /** The normalized profile of a Graph fixture with provider, _raw (the body as sent) and _json. */
   function expected(name: keyof typeof FROM_GRAPH): MicrosoftProfile {
-    return { provider: 'microsoft', ...FROM_GRAPH[name], _raw: fixtureText(name), _json: fixture(name) as Record<string, unknown> };
+    return {
+      provider: 'microsoft',
+      ...FROM_GRAPH[name],
+      _raw: fixtureText(name),
+      _json: fixture(name) as Record<string, unknown>,
+    };
   }
 
   it('is the work profile with provider, _raw and _json', async () => {
@@ -380,7 +515,9 @@ describe('unit: profile handed to verify', () => {
 
   it('is the personal profile without emails, or with the UPN under addUPNAsEmail', async () => {
     expect(await profileFor('personal')).to.not.have.property('emails');
-    expect((await profileFor('personal', { addUPNAsEmail: true })).emails).to.deep.equal([{ value: 'tacticalazn@outlook.com', type: 'work', verified: false }]);
+    expect((await profileFor('personal', { addUPNAsEmail: true })).emails).to.deep.equal([
+      { value: 'tacticalazn@outlook.com', type: 'work', verified: false },
+    ]);
   });
 
   it('is the minimal profile for a body with only an id', async () => {
@@ -396,15 +533,24 @@ describe('unit: profile handed to verify', () => {
   it('is also what userProfile() returns for an access token', async () => {
     server.route(ME_ROUTE, { body: fixtureText('work') });
     const s = new Strategy(fakeOptions(server), recordingVerify().verify);
-    const profile = await new Promise<MicrosoftProfile | undefined>((resolve, reject) => s.userProfile(ACCESS_TOKEN, (err, p) => (err ? reject(err as Error) : resolve(p))));
+    const profile = await new Promise<MicrosoftProfile | undefined>((resolve, reject) =>
+      s.userProfile(ACCESS_TOKEN, (err, p) => (err ? reject(err as Error) : resolve(p))),
+    );
     expect(profile?.id).to.equal(WORK_ID);
-    expect(server.requestsTo(ME_ROUTE)[0]?.headers['authorization']).to.equal(`Bearer ${ACCESS_TOKEN}`);
+    expect(server.requestsTo(ME_ROUTE)[0]?.headers['authorization']).to.equal(
+      `Bearer ${ACCESS_TOKEN}`,
+    );
   });
 
   it('userProfile() passes a Graph failure to its callback', async () => {
-    server.route(ME_ROUTE, { status: 401, json: { error: { code: 'InvalidAuthenticationToken', message: 'expired' } } });
+    server.route(ME_ROUTE, {
+      status: 401,
+      json: { error: { code: 'InvalidAuthenticationToken', message: 'expired' } },
+    });
     const s = new Strategy(fakeOptions(server), recordingVerify().verify);
-    const err = await new Promise<unknown>((resolve) => s.userProfile('expired-token', (e) => resolve(e)));
+    const err = await new Promise<unknown>((resolve) =>
+      s.userProfile('expired-token', (e) => resolve(e)),
+    );
     expect(err).to.have.property('code', 'InvalidAuthenticationToken');
   });
 });

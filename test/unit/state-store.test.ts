@@ -5,10 +5,20 @@ import { SessionStateStore } from '../../lib/state-store.js';
 import type { StateStoreMeta } from '../../lib/types.js';
 import { fakeRequest } from '../helpers/passport.js';
 
-const META: StateStoreMeta = { authorizationURL: 'https://login/authorize', tokenURL: 'https://login/token', clientID: 'client', callbackURL: 'https://app/cb' };
+const META: StateStoreMeta = {
+  authorizationURL: 'https://login/authorize',
+  tokenURL: 'https://login/token',
+  clientID: 'client',
+  callbackURL: 'https://app/cb',
+};
 const KEY = 'microsoft:login:client';
 
-function save(store: SessionStateStore, session: Record<string, unknown>, verifier: string | undefined, state: unknown): string {
+function save(
+  store: SessionStateStore,
+  session: Record<string, unknown>,
+  verifier: string | undefined,
+  state: unknown,
+): string {
   let handle = '';
   store.store(fakeRequest({ session }), verifier, state, META, (err, h) => {
     if (err) throw err;
@@ -17,8 +27,16 @@ function save(store: SessionStateStore, session: Record<string, unknown>, verifi
   return handle;
 }
 
-function check(store: SessionStateStore, session: Record<string, unknown> | null, handle: string): { err: Error | null; ok: string | boolean | undefined; state: unknown } {
-  let result: { err: Error | null; ok: string | boolean | undefined; state: unknown } = { err: null, ok: undefined, state: undefined };
+function check(
+  store: SessionStateStore,
+  session: Record<string, unknown> | null,
+  handle: string,
+): { err: Error | null; ok: string | boolean | undefined; state: unknown } {
+  let result: { err: Error | null; ok: string | boolean | undefined; state: unknown } = {
+    err: null,
+    ok: undefined,
+    state: undefined,
+  };
   store.verify(fakeRequest({ session }), handle, META, (err, ok, state) => {
     result = { err, ok, state };
   });
@@ -37,7 +55,11 @@ describe('unit: session state store', () => {
     const store = new SessionStateStore({ key: KEY });
     const session: Record<string, unknown> = {};
     const handle = save(store, session, 'verifier-1', { nonce: 'n' });
-    expect(check(store, session, handle)).to.deep.equal({ err: null, ok: 'verifier-1', state: { nonce: 'n' } });
+    expect(check(store, session, handle)).to.deep.equal({
+      err: null,
+      ok: 'verifier-1',
+      state: { nonce: 'n' },
+    });
     expect(session).to.deep.equal({});
     expect(check(store, session, handle).ok).to.equal(false);
   });
@@ -71,14 +93,20 @@ describe('unit: session state store', () => {
     expect(check(store, session, stale)).to.deep.equal({
       err: null,
       ok: false,
-      state: { message: 'Unable to verify authorization request state: no pending sign-in matches it (it expired, was already used, or the session cookie did not come back)' },
+      state: {
+        message:
+          'Unable to verify authorization request state: no pending sign-in matches it (it expired, was already used, or the session cookie did not come back)',
+      },
     });
   });
 
   it('ignores malformed entries a session may hold', () => {
     const store = new SessionStateStore({ key: KEY });
-    const session: Record<string, unknown> = { [KEY]: { a: null, b: { v: 5, t: Date.now() }, c: { v: 'x' }, d: 'junk' } };
-    for (const handle of ['a', 'b', 'c', 'd']) expect(check(store, session, handle).ok, handle).to.equal(false);
+    const session: Record<string, unknown> = {
+      [KEY]: { a: null, b: { v: 5, t: Date.now() }, c: { v: 'x' }, d: 'junk' },
+    };
+    for (const handle of ['a', 'b', 'c', 'd'])
+      expect(check(store, session, handle).ok, handle).to.equal(false);
     expect(session).to.deep.equal({});
   });
 
@@ -92,7 +120,9 @@ describe('unit: session state store', () => {
 
   it('explains an empty handle', () => {
     const store = new SessionStateStore({ key: KEY });
-    expect(check(store, {}, '').state).to.deep.equal({ message: 'Unable to verify authorization request state: the callback has no state' });
+    expect(check(store, {}, '').state).to.deep.equal({
+      message: 'Unable to verify authorization request state: the callback has no state',
+    });
   });
 
   it('reports a missing session as StateError session_missing on store and verify', () => {
@@ -102,6 +132,8 @@ describe('unit: session state store', () => {
       storeErr = err;
     });
     expect(storeErr).to.be.instanceOf(StateError).with.property('code', 'session_missing');
-    expect(check(store, null, 'h').err).to.be.instanceOf(StateError).with.property('code', 'session_missing');
+    expect(check(store, null, 'h').err)
+      .to.be.instanceOf(StateError)
+      .with.property('code', 'session_missing');
   });
 });
