@@ -3,18 +3,20 @@
  * reused across logins, an unknown `kid` refetches at most once per cooldown, concurrent misses
  * share one fetch, and a failed fetch keeps the last good set.
  */
+import { createPublicKey } from 'node:crypto';
+import type { JsonWebKey, KeyObject } from 'node:crypto';
 import { IdTokenError, MicrosoftHttpError } from '../errors.js';
 import { describeURL, parseJSON, send } from '../http.js';
-import { loadJose } from '../jose.js';
-import type { CryptoKey, KeyObject } from 'jose' with { 'resolution-mode': 'import' };
 
 /** A signing key from the JWKS, with Microsoft's per-key `issuer`. */
 export interface SigningKey {
   kid: string;
   /** Microsoft's non-standard `issuer` member (may contain `{tenantid}`). */
   issuer?: string;
-  /** The RSA public key, imported by jose for RS256 (the only algorithm the verifier accepts). */
-  key: CryptoKey | KeyObject | Uint8Array;
+  /** The RSA public key, made once per kid (RS256 is the only algorithm the verifier accepts). */
+  key: KeyObject;
+  /** The key's modulus length in bits (the verifier refuses keys under 2048 bits). */
+  modulusLength: number;
 }
 
 /** Settings of a {@link JwksCache}. */
@@ -32,7 +34,7 @@ export interface JwksCacheOptions {
 interface RawKey {
   kid: string;
   issuer?: string;
-  jwk: Record<string, unknown>;
+  jwk: JsonWebKey;
 }
 
 const MAX_JWKS_BODY = 512 * 1024;
@@ -45,7 +47,7 @@ export class JwksCache {
   readonly #maxAgeMs: number;
   readonly #now: () => number;
   #raw = new Map<string, RawKey>();
-  #imported = new Map<string, Promise<SigningKey>>();
+  #imported = new Map<string, SigningKey>();
   #fetchedAt = -Infinity;
   #lastMissRefetch = -Infinity;
   /** Earliest time a stale set is refetched again after a failed refresh. */
@@ -64,6 +66,21 @@ export class JwksCache {
   /** How many JWKS fetches this cache has started. */
   get fetchCount(): number {
     return this.#fetches;
+  }
+
+  /**
+   * The key for `kid` when it is at hand without a fetch (the set is loaded, fresh, and knows the
+   * kid); otherwise `undefined`, and {@link get} decides what to fetch.
+   */
+  peek(kid: string): SigningKey | undefined {
+    if (this.#now() - this.#fetchedAt > this.#maxAgeMs) return undefined;
+    const imported = this.#imported.get(kid);
+    if (imported !== undefined) return imported;
+    const raw = this.#raw.get(kid);
+    if (raw === undefined) return undefined;
+    const key = importKey(raw);
+    this.#imported.set(kid, key);
+    return key;
   }
 
   /**
@@ -94,7 +111,6 @@ export class JwksCache {
     if (imported === undefined) {
       imported = importKey(raw);
       this.#imported.set(kid, imported);
-      imported.catch(() => this.#imported.delete(kid));
     }
     return imported;
   }
@@ -148,7 +164,7 @@ export class JwksCache {
     const next = new Map<string, RawKey>();
     for (const k of keys) next.set(k.kid, k);
     // Keep imported keys whose JWK and issuer binding did not change.
-    for (const [kid, promise] of this.#imported) {
+    for (const kid of this.#imported.keys()) {
       const before = this.#raw.get(kid);
       const after = next.get(kid);
       if (
@@ -156,10 +172,8 @@ export class JwksCache {
         !after ||
         before.issuer !== after.issuer ||
         JSON.stringify(before.jwk) !== JSON.stringify(after.jwk)
-      ) {
+      )
         this.#imported.delete(kid);
-        void promise.catch(() => undefined);
-      }
     }
     this.#raw = next;
     this.#fetchedAt = this.#now();
@@ -189,12 +203,12 @@ function readKeys(body: unknown): RawKey[] | undefined {
   return out.length > 0 ? out : undefined;
 }
 
-async function importKey(raw: RawKey): Promise<SigningKey> {
-  const jose = await loadJose();
-  // Microsoft's keys carry no `alg`; the verifier accepts RS256 only, so they are imported as RS256.
-  let key: SigningKey['key'];
+/** Makes the key object once per kid; a JWK that is no RSA public key fails the login that needs it. */
+function importKey(raw: RawKey): SigningKey {
+  let key: KeyObject;
   try {
-    key = await jose.importJWK(raw.jwk, 'RS256');
+    key = createPublicKey({ key: raw.jwk, format: 'jwk' });
+    if (key.asymmetricKeyType !== 'rsa') throw new TypeError('not an RSA key');
   } catch (cause) {
     throw new IdTokenError(
       'jwks_unavailable',
@@ -202,7 +216,11 @@ async function importKey(raw: RawKey): Promise<SigningKey> {
       { cause },
     );
   }
-  const out: SigningKey = { kid: raw.kid, key };
+  const out: SigningKey = {
+    kid: raw.kid,
+    key,
+    modulusLength: key.asymmetricKeyDetails?.modulusLength ?? 0,
+  };
   if (raw.issuer !== undefined) out.issuer = raw.issuer;
   return out;
 }

@@ -6,9 +6,9 @@ import { CONSUMER_TENANT_ID, isGuid } from '../config.js';
 import type { TenantKind } from '../config.js';
 import { IdTokenError, MicrosoftHttpError } from '../errors.js';
 import { describeURL, parseJSON, record, send } from '../http.js';
-import { loadJose } from '../jose.js';
 import type { MicrosoftIdTokenClaims } from '../types.js';
 import type { JwksCache, SigningKey } from './jwks.js';
+import { verifyJwt } from './jwt.js';
 
 /** Settings of an {@link IdTokenVerifier}. */
 export interface IdTokenVerifierOptions {
@@ -36,31 +36,6 @@ export interface VerifyExpectations {
 }
 
 const TENANT_TEMPLATE = /\{tenantid\}/gi;
-// The signature may be empty here so that an unsigned (alg none) token is refused as 'algorithm'.
-const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
-const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-
-/**
- * Three segments of canonical base64url (RFC 7515 section 2: no padding, no whitespace, unused
- * trailing bits zero), so one token has exactly one spelling. Lenient decoders would otherwise
- * accept whitespace or altered padding bits as the same token.
- */
-function isCompactJws(token: string): boolean {
-  if (!COMPACT_JWS.test(token)) return false;
-  let start = 0;
-  for (;;) {
-    const end = token.indexOf('.', start);
-    const stop = end === -1 ? token.length : end;
-    const rest = (stop - start) % 4;
-    if (rest === 1) return false;
-    if (rest !== 0) {
-      const last = B64URL.indexOf(token.charAt(stop - 1));
-      if ((last & (rest === 2 ? 0x0f : 0x03)) !== 0) return false;
-    }
-    if (end === -1) return true;
-    start = end + 1;
-  }
-}
 
 /** Verifies Microsoft identity platform v2.0 ID tokens for one strategy. */
 export class IdTokenVerifier {
@@ -82,48 +57,13 @@ export class IdTokenVerifier {
         'missing',
         'the token response has no id_token although the openid scope was requested',
       );
-    if (!isCompactJws(token))
-      throw new IdTokenError(
-        'malformed',
-        'not a compact JWS (three dot-separated parts in canonical base64url)',
-      );
-    const jose = await loadJose();
-    let header: { alg?: unknown; kid?: unknown };
-    try {
-      header = jose.decodeProtectedHeader(token);
-    } catch (cause) {
-      throw new IdTokenError('malformed', 'the header is not base64url JSON', { cause });
-    }
-    if (header.alg !== 'RS256')
-      throw new IdTokenError(
-        'algorithm',
-        `alg ${JSON.stringify(header.alg)} is not accepted; Microsoft signs ID tokens with RS256`,
-      );
-    if (typeof header.kid !== 'string' || header.kid === '')
-      throw new IdTokenError('key_not_found', 'the header has no kid');
-    const key = await this.#o.jwks.get(header.kid);
-    if (key === undefined)
-      throw new IdTokenError(
-        'key_not_found',
-        `no signing key with kid ${JSON.stringify(header.kid)} in the authority's JWKS`,
-      );
-
-    // jose checks the RS256 signature and the registered claims (aud, exp, nbf, iat presence).
-    let payload: Record<string, unknown>;
-    try {
-      const now = this.#o.now?.();
-      const result = await jose.jwtVerify(token, key.key, {
-        algorithms: ['RS256'],
-        audience: this.#o.clientID,
-        clockTolerance: this.#o.clockTolerance,
-        requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
-        ...(now !== undefined ? { currentDate: new Date(now) } : {}),
-      });
-      payload = result.payload as Record<string, unknown>;
-    } catch (cause) {
-      throw mapJoseError(cause);
-    }
-    this.#checkTimesAndAudience(payload);
+    // The signature (node:crypto, synchronous) and the registered claims (aud, exp, nbf, iat).
+    const jwks = this.#o.jwks;
+    const { payload, key } = await verifyJwt(token, (kid) => jwks.peek(kid) ?? jwks.get(kid), {
+      audience: this.#o.clientID,
+      clockTolerance: this.#o.clockTolerance,
+      now: this.#o.now ?? Date.now,
+    });
     const claims = payload as MicrosoftIdTokenClaims;
     await this.#checkIssuer(claims, key);
     if (expect.nonce !== undefined) {
@@ -136,16 +76,6 @@ export class IdTokenVerifier {
         throw new IdTokenError('nonce', 'the nonce does not match the one sent with this login');
     }
     return claims;
-  }
-
-  #checkTimesAndAudience(payload: Record<string, unknown>): void {
-    // Microsoft ID tokens carry one audience: this app. An array naming other apps too is refused.
-    if (payload['aud'] !== this.#o.clientID)
-      throw new IdTokenError('audience', "aud is not exactly this application's client id");
-    const now = Math.floor((this.#o.now?.() ?? Date.now()) / 1000);
-    const iat = payload['iat'];
-    if (typeof iat === 'number' && iat > now + this.#o.clockTolerance)
-      throw new IdTokenError('not_yet_valid', 'iat is in the future beyond the clock tolerance');
   }
 
   async #checkIssuer(claims: MicrosoftIdTokenClaims, key: SigningKey): Promise<void> {
@@ -248,45 +178,5 @@ export class IdTokenVerifier {
         { cause },
       );
     }
-  }
-}
-
-interface JoseLikeError {
-  code?: unknown;
-  claim?: unknown;
-  reason?: unknown;
-  message?: unknown;
-}
-
-function mapJoseError(cause: unknown): IdTokenError {
-  const e = (cause ?? {}) as JoseLikeError;
-  const message = typeof e.message === 'string' ? e.message : 'verification failed';
-  switch (e.code) {
-    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
-      return new IdTokenError('signature', 'the signature does not verify with the signing key', {
-        cause,
-      });
-    case 'ERR_JWT_EXPIRED':
-      return new IdTokenError('expired', 'the token has expired (exp beyond the clock tolerance)', {
-        cause,
-      });
-    case 'ERR_JOSE_ALG_NOT_ALLOWED':
-      return new IdTokenError('algorithm', message, { cause });
-    case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
-      if (e.claim === 'aud')
-        return new IdTokenError('audience', 'aud does not name this application', { cause });
-      // A required claim that is absent or not a NumericDate is a malformed claim set, not a time check.
-      if (e.reason === 'missing' || e.reason === 'invalid')
-        return new IdTokenError('claims', message, { cause });
-      if (e.claim === 'nbf' || e.claim === 'iat')
-        return new IdTokenError(
-          'not_yet_valid',
-          `${String(e.claim)} is in the future beyond the clock tolerance`,
-          { cause },
-        );
-      if (e.claim === 'exp') return new IdTokenError('expired', message, { cause });
-      return new IdTokenError('claims', message, { cause });
-    default:
-      return new IdTokenError('malformed', message, { cause });
   }
 }

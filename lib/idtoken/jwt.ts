@@ -1,0 +1,196 @@
+/**
+ * The JOSE layer of an ID token, checked synchronously with node:crypto: the compact JWS in
+ * canonical base64url, a JSON-object header and payload, RS256 with a 2048-bit or larger RSA key,
+ * and the registered claims (aud, exp, nbf, iat). It makes the same decisions, with the same
+ * IdTokenError codes, as jose's `jwtVerify` with `algorithms: ['RS256']`, the audience, the clock
+ * tolerance and `requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat']` (a differential property
+ * test keeps the two in step), and is stricter in three places: the audience must be exactly this
+ * application, `iat` must not lie in the future, and a header that asks for extensions or names
+ * other keys (`crit`, `b64`, `jku`, `jwk`, `x5u`) is refused.
+ */
+import { verify as verifySignature } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { IdTokenError } from '../errors.js';
+
+/** A public key that can check an ID token's signature. */
+export interface VerificationKey {
+  /** The RSA public key. */
+  key: KeyObject;
+  /** Its modulus length in bits (RS256 needs at least 2048). */
+  modulusLength: number;
+}
+
+/** The decoded JOSE header, as far as the verifier reads it. */
+export interface JwtHeader {
+  alg?: unknown;
+  kid?: unknown;
+  [name: string]: unknown;
+}
+
+/** What {@link verifyJwt} checks the claims against. */
+export interface JwtOptions {
+  /** The one audience accepted: the application's client id. */
+  audience: string;
+  /** Seconds of clock skew allowed on exp, nbf and iat. */
+  clockTolerance: number;
+  /** Clock in ms, read once the key is at hand. */
+  now: () => number;
+}
+
+/** A verified token. */
+export interface VerifiedJwt<K> {
+  header: JwtHeader;
+  payload: Record<string, unknown>;
+  /** The key that verified the signature. */
+  key: K;
+}
+
+// The signature may be empty here so that an unsigned (alg none) token is refused as 'algorithm'.
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+/** Header parameters that fetch or carry keys, or ask for extensions: never honoured, so refused. */
+const REFUSED_HEADER_PARAMETERS = ['crit', 'b64', 'jku', 'jwk', 'x5u'] as const;
+/** Present in jose's order: a missing aud is an audience failure, the others a malformed claim set. */
+const REQUIRED_CLAIMS = ['iat', 'exp', 'sub', 'iss'] as const;
+const MIN_RSA_BITS = 2048;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Three segments of canonical base64url (RFC 7515 section 2: no padding, no whitespace, unused
+ * trailing bits zero), so one token has exactly one spelling. Lenient decoders would otherwise
+ * accept whitespace or altered padding bits as the same token.
+ */
+export function isCompactJws(token: string): boolean {
+  if (!COMPACT_JWS.test(token)) return false;
+  let start = 0;
+  for (;;) {
+    const end = token.indexOf('.', start);
+    const stop = end === -1 ? token.length : end;
+    const rest = (stop - start) % 4;
+    if (rest === 1) return false;
+    if (rest !== 0) {
+      const last = B64URL.indexOf(token.charAt(stop - 1));
+      if ((last & (rest === 2 ? 0x0f : 0x03)) !== 0) return false;
+    }
+    if (end === -1) return true;
+    start = end + 1;
+  }
+}
+
+/** A JSON object from a canonical base64url segment (strict UTF-8), or `undefined`. */
+function decodeObject(segment: string): Record<string, unknown> | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(utf8.decode(Buffer.from(segment, 'base64url')));
+  } catch {
+    return undefined;
+  }
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/**
+ * Verifies a compact JWS ID token: header, algorithm, `kid`, the key `keyFor` finds for it, the
+ * RS256 signature and the registered claims. Rejects with an {@link IdTokenError}; resolves with
+ * the header, the payload and the key.
+ */
+export async function verifyJwt<K extends VerificationKey>(
+  token: string,
+  keyFor: (kid: string) => K | undefined | Promise<K | undefined>,
+  options: JwtOptions,
+): Promise<VerifiedJwt<K>> {
+  if (!isCompactJws(token))
+    throw new IdTokenError(
+      'malformed',
+      'not a compact JWS (three dot-separated parts in canonical base64url)',
+    );
+  const headerEnd = token.indexOf('.');
+  const payloadEnd = token.indexOf('.', headerEnd + 1);
+  const header: JwtHeader | undefined = decodeObject(token.slice(0, headerEnd));
+  if (header === undefined)
+    throw new IdTokenError('malformed', 'the header is not base64url of a JSON object');
+  if (header.alg !== 'RS256')
+    throw new IdTokenError(
+      'algorithm',
+      `alg ${JSON.stringify(header.alg)} is not accepted; Microsoft signs ID tokens with RS256`,
+    );
+  const kid = header.kid;
+  if (typeof kid !== 'string' || kid === '')
+    throw new IdTokenError('key_not_found', 'the header has no kid');
+  const found = keyFor(kid);
+  const key = found instanceof Promise ? await found : found;
+  if (key === undefined)
+    throw new IdTokenError(
+      'key_not_found',
+      `no signing key with kid ${JSON.stringify(kid)} in the authority's JWKS`,
+    );
+  for (const name of REFUSED_HEADER_PARAMETERS)
+    if (Object.hasOwn(header, name))
+      throw new IdTokenError(
+        'malformed',
+        `the header carries "${name}", which Microsoft ID tokens never use and this verifier does not honour`,
+      );
+  if (key.modulusLength < MIN_RSA_BITS)
+    throw new IdTokenError(
+      'malformed',
+      `the signing key ${JSON.stringify(kid)} has a ${key.modulusLength}-bit modulus; RS256 needs ${MIN_RSA_BITS} bits or more`,
+    );
+
+  let valid: boolean;
+  try {
+    valid = verifySignature(
+      'RSA-SHA256',
+      Buffer.from(token.slice(0, payloadEnd), 'latin1'),
+      key.key,
+      Buffer.from(token.slice(payloadEnd + 1), 'base64url'),
+    );
+  } catch {
+    valid = false;
+  }
+  if (!valid)
+    throw new IdTokenError('signature', 'the signature does not verify with the signing key');
+
+  const payload = decodeObject(token.slice(headerEnd + 1, payloadEnd));
+  if (payload === undefined)
+    throw new IdTokenError('malformed', 'the payload is not base64url of a JSON object');
+  checkRegisteredClaims(payload, options);
+  return { header, payload, key };
+}
+
+/** jose's registered-claim rules for an ID token, then this verifier's stricter audience and iat. */
+function checkRegisteredClaims(payload: Record<string, unknown>, options: JwtOptions): void {
+  if (!Object.hasOwn(payload, 'aud'))
+    throw new IdTokenError('audience', 'aud does not name this application');
+  for (const claim of REQUIRED_CLAIMS)
+    if (!Object.hasOwn(payload, claim))
+      throw new IdTokenError('claims', `missing required "${claim}" claim`);
+  const aud = payload['aud'];
+  if (typeof aud === 'string' ? aud !== options.audience : !namesIn(aud, options.audience))
+    throw new IdTokenError('audience', 'aud does not name this application');
+
+  const tolerance = options.clockTolerance;
+  const now = Math.floor(options.now() / 1000);
+  const iat = payload['iat'];
+  if (typeof iat !== 'number') throw new IdTokenError('claims', '"iat" claim must be a number');
+  const nbf = payload['nbf'];
+  if (nbf !== undefined) {
+    if (typeof nbf !== 'number') throw new IdTokenError('claims', '"nbf" claim must be a number');
+    if (nbf > now + tolerance)
+      throw new IdTokenError('not_yet_valid', 'nbf is in the future beyond the clock tolerance');
+  }
+  const exp = payload['exp'];
+  if (typeof exp !== 'number') throw new IdTokenError('claims', '"exp" claim must be a number');
+  if (exp <= now - tolerance)
+    throw new IdTokenError('expired', 'the token has expired (exp beyond the clock tolerance)');
+
+  // Microsoft ID tokens carry one audience: this app. An array naming other apps too is refused.
+  if (aud !== options.audience)
+    throw new IdTokenError('audience', "aud is not exactly this application's client id");
+  if (iat > now + tolerance)
+    throw new IdTokenError('not_yet_valid', 'iat is in the future beyond the clock tolerance');
+}
+
+function namesIn(aud: unknown, audience: string): boolean {
+  return Array.isArray(aud) && aud.includes(audience);
+}
