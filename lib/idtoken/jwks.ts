@@ -203,24 +203,31 @@ function readKeys(body: unknown): RawKey[] | undefined {
   return out.length > 0 ? out : undefined;
 }
 
-/** Makes the key object once per kid; a JWK that is no RSA public key fails the login that needs it. */
 function importKey(raw: RawKey): SigningKey {
+  return signingKeyFromJwk(raw.kid, raw.jwk, raw.issuer);
+}
+
+/**
+ * Makes the key object of one JWKS key (once per kid, by the cache); a JWK that is no RSA public
+ * key throws an {@link IdTokenError} (`jwks_unavailable`) and fails the login that needs it.
+ */
+export function signingKeyFromJwk(kid: string, jwk: JsonWebKey, issuer?: string): SigningKey {
   let key: KeyObject;
   try {
-    key = createPublicKey({ key: raw.jwk, format: 'jwk' });
+    key = createPublicKey({ key: jwk, format: 'jwk' });
     if (key.asymmetricKeyType !== 'rsa') throw new TypeError('not an RSA key');
   } catch (cause) {
     throw new IdTokenError(
       'jwks_unavailable',
-      `signing key ${JSON.stringify(raw.kid)} of the JWKS is not a valid RSA public key`,
+      `signing key ${JSON.stringify(kid)} of the JWKS is not a valid RSA public key`,
       { cause },
     );
   }
   const out: SigningKey = {
-    kid: raw.kid,
+    kid,
     key,
     modulusLength: key.asymmetricKeyDetails?.modulusLength ?? 0,
   };
-  if (raw.issuer !== undefined) out.issuer = raw.issuer;
+  if (issuer !== undefined) out.issuer = issuer;
   return out;
 }
