@@ -37,9 +37,12 @@ const authorizationURL = `${emulatorURL}/common/oauth2/v2.0/authorize`;
 const tokenURL = `${emulatorURL}/common/oauth2/v2.0/token`;
 const graphMe = `${emulatorURL}/v1.0/me`;
 
-function passportApp(which: Exclude<Contender, 'floor'>): express.Express {
+async function passportApp(
+  which: Exclude<Contender, 'floor'>,
+  appURL: string,
+): Promise<express.Express> {
   const pp = new passport.Passport();
-  pp.use('microsoft', strategyFor(which, emulatorURL));
+  pp.use('microsoft', await strategyFor(which, emulatorURL, appURL));
   pp.serializeUser((user: Express.User, done) => done(null, user));
   pp.deserializeUser((user: Express.User, done) => done(null, user));
   const app = express();
@@ -183,11 +186,15 @@ if (profileDir !== undefined) {
 }
 
 async function main(): Promise<void> {
-  const handler = contender === 'floor' ? floorApp() : passportApp(contender);
-  const server = http.createServer(handler);
+  // Listen first: openid-client's strategy is configured with its absolute callback URL.
+  let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) =>
+    void res.writeHead(503).end();
+  const server = http.createServer((req, res) => handler(req, res));
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  handler =
+    contender === 'floor' ? floorApp() : await passportApp(contender, `http://127.0.0.1:${port}`);
   const stats = (mark?: unknown): AppStats => {
     if (profileDir !== undefined && mark !== null && typeof mark === 'object') {
       const { phase, round } = mark as Partial<PhaseMark>;

@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   try {
     for (let round = 0; round < 3; round++) {
       for (const contender of contenders) {
-        const strategy = strategyFor(contender, emulatorURL);
+        const strategy = await strategyFor(contender, emulatorURL, 'http://127.0.0.1:3000');
         const logins = await pool(n, 8, async (i) => {
           const session: Record<string, unknown> = {};
           const start = await run(strategy, fakeRequest('/login', session));

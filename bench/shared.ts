@@ -11,6 +11,7 @@ export const CONTENDERS = [
   'id_token',
   'passport-microsoft',
   'passport-oauth2',
+  'openid-client',
   'floor',
 ] as const;
 export type Contender = (typeof CONTENDERS)[number];
@@ -21,6 +22,7 @@ export const CONTENDER_LABELS: Record<Contender, string> = {
   id_token: "this strategy, 'id_token'",
   'passport-microsoft': 'passport-microsoft',
   'passport-oauth2': 'passport-oauth2 + Graph /me',
+  'openid-client': 'openid-client (verified ID token, no Graph)',
   floor: 'floor (token POST + Graph GET)',
 };
 
@@ -34,11 +36,18 @@ export const SCOPE = ['openid', 'profile', 'email', 'offline_access', 'User.Read
 export const ACCOUNTS = DEMO_USERS.map((u) => u.key);
 
 /**
- * The user id a contender keeps in the session for `account`: this strategy uses the object id
- * (`oid`), the others the Graph `/me` id.
+ * The user id a contender keeps in the session for `account`: this strategy and openid-client use
+ * the object id (`oid`, from the ID token), the others the Graph `/me` id.
  */
 export function expectedUserId(contender: Contender, account: string): string {
   const user = DEMO_USERS.find((u) => u.key === account);
   if (user === undefined) throw new Error(`no demo user ${account}`);
-  return contender === 'graph' || contender === 'id_token' ? user.oid : user.graphId;
+  return contender === 'graph' || contender === 'id_token' || contender === 'openid-client'
+    ? user.oid
+    : user.graphId;
+}
+
+/** Microsoft requests one login makes: one for the contenders that read no Graph profile. */
+export function requestsPerLogin(contender: Contender): number {
+  return contender === 'id_token' || contender === 'openid-client' ? 1 : 2;
 }

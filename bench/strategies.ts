@@ -6,6 +6,8 @@ import type { Strategy as PassportStrategy } from 'passport';
 import OAuth2Strategy from 'passport-oauth2';
 import type { VerifyCallback } from 'passport-oauth2';
 import { Strategy as MicrosoftStrategy } from 'passport-microsoft';
+import * as oidc from 'openid-client';
+import { Strategy as OpenIdStrategy } from 'openid-client/passport';
 import type { Strategy as StrategyClass } from '../lib/strategy.js';
 import type { MicrosoftProfile } from '../lib/types.js';
 import { fromBuild } from './build.js';
@@ -19,11 +21,48 @@ interface SessionUser {
   id: string;
 }
 
-/** The Passport strategy of a contender, pointed at the emulator. */
-export function strategyFor(
+/** Where openid-client's discovery starts: Microsoft's multi-tenant authority (see below). */
+const ENTRA_ORIGIN = 'https://login.microsoftonline.com';
+
+/**
+ * openid-client's Passport strategy as an app would configure it for Microsoft's multi-tenant
+ * `common` authority. openid-client accepts the `{tenantid}` issuer template (the ID token's
+ * issuer is checked against it with the token's `tid`) only for an authority on
+ * login.microsoftonline.com, so discovery starts there and a fetch wrapper sends that origin to the
+ * emulator; the discovery document then points every endpoint (token, JWKS) at the emulator.
+ */
+async function openIdClientStrategy(
+  emulatorURL: string,
+  appURL: string,
+): Promise<PassportStrategy> {
+  const toEmulator: oidc.CustomFetch = (url, options) =>
+    fetch(url.startsWith(ENTRA_ORIGIN) ? emulatorURL + url.slice(ENTRA_ORIGIN.length) : url, {
+      ...options,
+      body: options.body ?? null,
+    });
+  const config = await oidc.discovery(
+    new URL(`${ENTRA_ORIGIN}/common/v2.0`),
+    BENCH_CLIENT.clientId,
+    BENCH_CLIENT.clientSecret,
+    undefined,
+    { [oidc.customFetch]: toEmulator, execute: [oidc.allowInsecureRequests] },
+  );
+  return new OpenIdStrategy(
+    { config, scope: SCOPE.join(' '), callbackURL: `${appURL}/login/callback` },
+    (tokens, verified) => {
+      const oid = tokens.claims()?.['oid'];
+      if (typeof oid !== 'string') return verified(new Error('the ID token has no oid'));
+      verified(null, { id: oid } satisfies SessionUser);
+    },
+  ) as unknown as PassportStrategy;
+}
+
+/** The Passport strategy of a contender, pointed at the emulator; `appURL` is where its app listens. */
+export async function strategyFor(
   which: Exclude<Contender, 'floor'>,
   emulatorURL: string,
-): PassportStrategy {
+  appURL: string,
+): Promise<PassportStrategy> {
   const authority = `${emulatorURL}/common`;
   const authorizationURL = `${authority}/oauth2/v2.0/authorize`;
   const tokenURL = `${authority}/oauth2/v2.0/token`;
@@ -63,6 +102,8 @@ export function strategyFor(
         },
         verify,
       );
+    case 'openid-client':
+      return openIdClientStrategy(emulatorURL, appURL);
     case 'passport-oauth2': {
       const strategy = new OAuth2Strategy(
         {
