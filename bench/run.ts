@@ -18,7 +18,7 @@
  * go next to it), BENCH_CHART / --chart (a second copy of the chart; docs/performance.svg when
  * BENCH_OUT is the default, none otherwise).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EmulatorRoute } from '../lib/emulator/index.js';
@@ -61,11 +61,33 @@ const SELECTED: Contender[] = [
 });
 const DEFAULT_OUT = path.join(BENCH_DIR, 'results', 'latest.json');
 const OUT = setting('out', 'BENCH_OUT', DEFAULT_OUT);
+const PUBLISH = path.resolve(OUT) === DEFAULT_OUT;
 const CHART = setting(
   'chart',
   'BENCH_CHART',
-  path.resolve(OUT) === DEFAULT_OUT ? path.join(BENCH_DIR, '..', 'docs', 'performance.svg') : '',
+  PUBLISH ? path.join(BENCH_DIR, '..', 'docs', 'performance.svg') : '',
 );
+/** The guide whose results section a default run rewrites (between the markers below). */
+const DOCS_PAGE = path.join(BENCH_DIR, '..', 'docs', 'performance.md');
+const DOCS_BEGIN = '<!-- BEGIN bench results: written by npm run bench -->';
+const DOCS_END = '<!-- END bench results -->';
+
+/**
+ * Puts `section` between the markers of docs/performance.md, when the page has them, formatted by
+ * Prettier with the repository's settings (so `npm run format:check` stays green).
+ */
+async function publishToDocs(section: string): Promise<void> {
+  if (!existsSync(DOCS_PAGE)) return;
+  const page = readFileSync(DOCS_PAGE, 'utf8');
+  const begin = page.indexOf(DOCS_BEGIN);
+  const end = page.indexOf(DOCS_END);
+  if (begin === -1 || end < begin) return;
+  const next = `${page.slice(0, begin + DOCS_BEGIN.length)}\n\n${section}\n\n${page.slice(end)}`;
+  const prettier = await import('prettier');
+  const options = (await prettier.resolveConfig(DOCS_PAGE)) ?? {};
+  writeFileSync(DOCS_PAGE, await prettier.format(next, { ...options, filepath: DOCS_PAGE }));
+  log(`bench: updated the results section of ${path.relative(process.cwd(), DOCS_PAGE)}`);
+}
 
 /** Routes the app itself calls (the sign-in page is the browser's business). */
 const APP_ROUTES: EmulatorRoute[] = ['token', 'jwks', 'discovery', 'graph.me', 'graph.photo'];
@@ -292,6 +314,8 @@ function table(summaries: Summary[]): string {
 export interface BenchResults {
   date: string;
   machine: string;
+  /** 1-minute load average of the machine when the run started and ended. */
+  loadAverage: { start: number; end: number };
   settings: {
     contenders: Contender[];
     logins: number;
@@ -321,6 +345,7 @@ interface Target {
 
 async function main(): Promise<void> {
   const started = Date.now();
+  const loadAtStart = os.loadavg()[0] ?? NaN;
   log(
     `bench: N=${N} per batch (${N_LATENCY} with latency), concurrency ${CONCURRENCIES.join('/')}, ${ROUNDS} rounds, latencies ${LATENCIES.join('/')} ms, heap check ${HEAP_LOGINS} logins, cold burst ${BURST}`,
   );
@@ -535,11 +560,13 @@ async function main(): Promise<void> {
 
   const cpus = os.cpus();
   const machine = `${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB RAM, ${os.type()} ${os.release()}, Node ${process.version}`;
+  // Other work on the machine makes every reading noisier; the report says how busy it was.
+  const loadAverage = { start: loadAtStart, end: os.loadavg()[0] ?? NaN };
   const lines: string[] = [];
   lines.push(`# Benchmark: Sign in with Microsoft, callback side`);
   lines.push('');
   lines.push(
-    `Machine: ${machine}. ${N} logins per batch at 0 ms and ${N_LATENCY} with latency, closed loop at concurrency ${CONCURRENCIES.join(' and ')}, ${ROUNDS} interleaved rounds (medians), emulator on 127.0.0.1 in its own process; each app in its own process.`,
+    `Machine: ${machine}; 1-minute load average ${fixed(loadAverage.start, 1)} at the start, ${fixed(loadAverage.end, 1)} at the end. ${N} logins per batch at 0 ms and ${N_LATENCY} with latency, closed loop at concurrency ${CONCURRENCIES.join(' and ')}, ${ROUNDS} interleaved rounds (medians), emulator on 127.0.0.1 in its own process; each app in its own process.`,
   );
   for (const s of summaries) {
     lines.push('');
@@ -581,6 +608,7 @@ async function main(): Promise<void> {
   const json: BenchResults = {
     date: new Date().toISOString(),
     machine,
+    loadAverage,
     settings: {
       contenders: SELECTED,
       logins: N,
@@ -605,6 +633,8 @@ async function main(): Promise<void> {
   );
   writeFileSync(OUT.replace(/\.json$/, '.svg'), svg);
   if (CHART !== '') writeFileSync(CHART, svg);
+  // The guide gets the same report, its headings one level down, without the page title.
+  if (PUBLISH) await publishToDocs(lines.slice(2).join('\n').replace(/^## /gm, '### '));
   log(
     `bench: wrote ${path.relative(process.cwd(), OUT)} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );

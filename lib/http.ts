@@ -156,13 +156,14 @@ export function send(req: HttpRequest): Promise<HttpResponse> {
           if (!res.complete) return;
           finish(null, {
             status: res.statusCode ?? 0,
-            headers: res.headers,
+            // Node builds the headers object on first read; most callers read only the body.
+            get headers() {
+              return res.headers;
+            },
             body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size),
           });
         });
-        res.on('aborted', () =>
-          finish(classify(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), req)),
-        );
+        // An aborted response ends in 'close' without being complete.
         res.on('close', () => {
           if (!res.complete)
             finish(classify(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), req));

@@ -1,8 +1,9 @@
 /**
  * Smoke test of `npm run bench` at a tiny size: it compiles the sources under test into
- * bench/.build/dist (the bench measures a compiled build), runs every contender at 0 and 20 ms,
- * and checks the report: both tables, every target marked met or missed, the request counts that
- * do not depend on timing, and the profile tooling on a --cpu-prof run. Nothing here is timed.
+ * bench/.build/dist (the bench measures a compiled build), runs every contender at 0 and 20 ms and
+ * at concurrency 2 and 16, and checks the report: a table per concurrency and latency, every target
+ * marked met or missed, the request counts that do not depend on timing, the SVG chart, and the
+ * profile tooling on a --cpu-prof run. Nothing here is timed.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -12,18 +13,23 @@ import { promisify } from 'node:util';
 import { expect } from 'chai';
 import type { PhasesFile } from '../../bench/app.js';
 import type { BenchResults } from '../../bench/run.js';
+import { requestsPerLogin } from '../../bench/shared.js';
+import type { Contender } from '../../bench/shared.js';
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..', '..');
-/** Longest a bench run may take here before it is killed (the whole run takes about 20 s). */
+/** Longest a bench run may take here before it is killed (the whole run takes about 45 s). */
 const RUN_TIMEOUT_MS = 180_000;
 const CONTENDER_ROWS = [
   "this strategy, 'graph'",
   "this strategy, 'id_token'",
   'passport-microsoft',
   'passport-oauth2 + Graph /me',
+  'openid-client (verified ID token, no Graph)',
   'floor (token POST + Graph GET)',
 ];
+const CONCURRENCIES = [2, 16];
+const LATENCIES = [0, 20];
 
 /** The rows of the markdown table that follows `heading`. */
 function tableAfter(markdown: string, heading: string): string[] {
@@ -70,6 +76,8 @@ describe('npm run bench (smoke run at a tiny size)', function () {
       BENCH_N_LATENCY: '6',
       BENCH_ROUNDS: '2',
       BENCH_LATENCIES: '0,20',
+      BENCH_CONCURRENCY: '2,16',
+      BENCH_CHART: path.join(out, 'chart-copy.svg'),
       BENCH_HEAP_LOGINS: '2000',
       BENCH_BURST: '12',
       BENCH_CPU_PROF: 'graph',
@@ -94,19 +102,40 @@ describe('npm run bench (smoke run at a tiny size)', function () {
     rmSync(build, { recursive: true, force: true });
   });
 
-  it('prints a table per latency with every contender, no errors, and writes the same markdown next to the JSON', () => {
-    for (const latency of [0, 20]) {
-      const rows = tableAfter(stdout, `## ${latency} ms emulated latency per Microsoft response`);
-      expect(rows.map((r) => r.split('|')[1]?.trim())).to.deep.equal(CONTENDER_ROWS);
-      for (const row of rows) expect(row.split('|').at(-2)?.trim(), row).to.equal('0');
-    }
+  it('prints a table per concurrency and latency with every contender, no errors, and writes the same markdown next to the JSON', () => {
+    for (const concurrency of CONCURRENCIES)
+      for (const latency of LATENCIES) {
+        const rows = tableAfter(
+          stdout,
+          `## ${latency} ms emulated latency per Microsoft response, concurrency ${concurrency}`,
+        );
+        expect(rows.map((r) => r.split('|')[1]?.trim())).to.deep.equal(CONTENDER_ROWS);
+        for (const row of rows) expect(row.split('|').at(-2)?.trim(), row).to.equal('0');
+      }
     expect(readFileSync(path.join(out, 'bench.md'), 'utf8')).to.equal(stdout);
+  });
+
+  it('writes an SVG chart next to the JSON, and its copy, with every contender in each panel', () => {
+    const svg = readFileSync(path.join(out, 'bench.svg'), 'utf8');
+    expect(readFileSync(path.join(out, 'chart-copy.svg'), 'utf8')).to.equal(svg);
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).to.equal(true);
+    expect(svg.trimEnd().endsWith('</svg>')).to.equal(true);
+    // Two latency panels, the CPU panel and the requests panel.
+    expect(svg.match(/class="title">/g)).to.have.length(4);
+    for (const label of CONTENDER_ROWS)
+      expect(svg.split(`>${label.replace(/&/g, '&amp;')}</text>`), label).to.have.length(5);
+    expect(svg).to.include('concurrency 16');
+    expect(svg).to.not.match(/NaN|undefined/);
   });
 
   it('marks every target met or MISSED, in the printed table and in the JSON', () => {
     const rows = tableAfter(stdout, '## Targets');
-    expect(rows).to.have.length(7);
-    expect(json.targets).to.have.length(7);
+    // Per concurrency: three CPU targets per latency and two latency targets at 20 ms; then the
+    // request count, the cold burst and the heap.
+    const expected = CONCURRENCIES.length * (3 * LATENCIES.length + 2) + 3;
+    expect(rows).to.have.length(expected);
+    expect(json.targets).to.have.length(expected);
+    expect(rows.filter((r) => r.includes('concurrency 16'))).to.have.length(8);
     rows.forEach((row, i) => {
       const result = row.split('|').at(-2)?.trim();
       expect(result, row).to.be.oneOf(['met', 'MISSED']);
@@ -114,11 +143,11 @@ describe('npm run bench (smoke run at a tiny size)', function () {
     });
   });
 
-  it('counts exactly one Microsoft request per login for id_token and two for the others, in every batch', () => {
-    expect(json.summaries).to.have.length(10);
+  it('counts exactly one Microsoft request per login for id_token and openid-client and two for the others, in every batch', () => {
+    expect(json.summaries).to.have.length(CONCURRENCIES.length * LATENCIES.length * 6);
     for (const s of json.summaries) {
       expect(s.errors, s.contender).to.equal(0);
-      const expected = s.contender === 'id_token' ? 1 : 2;
+      const expected = requestsPerLogin(s.contender as Contender);
       expect(s.microsoftRequestsPerLogin, s.contender).to.equal(expected);
       expect(s.maxMicrosoftRequestsPerLogin, s.contender).to.equal(expected);
     }
@@ -128,22 +157,28 @@ describe('npm run bench (smoke run at a tiny size)', function () {
   });
 
   it('rotates the contenders over the rounds', () => {
-    const order = (round: number): string[] =>
-      json.batches.filter((b) => b.latencyMs === 0 && b.round === round).map((b) => b.contender);
-    expect(order(0)).to.deep.equal([
-      'graph',
-      'id_token',
-      'passport-microsoft',
-      'passport-oauth2',
-      'floor',
-    ]);
-    expect(order(1)).to.deep.equal([
-      'id_token',
-      'passport-microsoft',
-      'passport-oauth2',
-      'floor',
-      'graph',
-    ]);
+    const order = (concurrency: number, round: number): string[] =>
+      json.batches
+        .filter((b) => b.concurrency === concurrency && b.latencyMs === 0 && b.round === round)
+        .map((b) => b.contender);
+    for (const concurrency of CONCURRENCIES) {
+      expect(order(concurrency, 0)).to.deep.equal([
+        'graph',
+        'id_token',
+        'passport-microsoft',
+        'passport-oauth2',
+        'openid-client',
+        'floor',
+      ]);
+      expect(order(concurrency, 1)).to.deep.equal([
+        'id_token',
+        'passport-microsoft',
+        'passport-oauth2',
+        'openid-client',
+        'floor',
+        'graph',
+      ]);
+    }
   });
 
   it('makes one JWKS request for the cold burst and reports the heap after 1k and after all logins', () => {
@@ -163,7 +198,8 @@ describe('npm run bench (smoke run at a tiny size)', function () {
     ) as PhasesFile;
     expect(phaseFiles[0]).to.equal(`phases.${phases.pid}.json`);
     expect(phases.contender).to.equal('graph');
-    // A warm-up (round -1) and 2 rounds at each of 2 latencies, each batch marked four times.
+    // A warm-up (round -1) and 2 rounds at each of 2 latencies and 2 concurrencies, each batch
+    // marked four times.
     expect(phases.marks.map((m) => `${m.phase}@${m.round}`).slice(0, 8)).to.deep.equal([
       'login@-1',
       'callback@-1',
@@ -174,7 +210,7 @@ describe('npm run bench (smoke run at a tiny size)', function () {
       'session-check@0',
       'end@0',
     ]);
-    expect(phases.marks.filter((m) => m.phase === 'callback' && m.round >= 0)).to.have.length(4);
+    expect(phases.marks.filter((m) => m.phase === 'callback' && m.round >= 0)).to.have.length(8);
     const profile = files.find((f) => f.endsWith('.cpuprofile') && f.includes(`.${phases.pid}.0.`));
     expect(profile, 'the main thread profile of that app').to.be.a('string');
     const summary = async (...args: string[]): Promise<string> =>
@@ -196,7 +232,7 @@ describe('npm run bench (smoke run at a tiny size)', function () {
     const sampled = (text: string): number => Number(/: (\d+) ms\n/.exec(text)?.[1]);
     const whole = await summary();
     const callbackOnly = await summary('--phase=callback');
-    expect(callbackOnly).to.include('callback phase of 4 batches');
+    expect(callbackOnly).to.include('callback phase of 8 batches');
     expect(sampled(callbackOnly)).to.be.greaterThan(0).and.lessThan(sampled(whole));
   });
 });
