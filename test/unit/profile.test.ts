@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ProfileError } from '../../lib/errors.js';
 import { readClaims } from '../../lib/profile/claims.js';
-import { parseGraphUser, readGraphUser } from '../../lib/profile/graph.js';
+import { parseGraphUser, readGraphUser } from '../../lib/profile/graph-user.js';
 import { isEmailAddress, normalizeProfile } from '../../lib/profile/normalize.js';
 import type { NormalizedProfile } from '../../lib/profile/normalize.js';
 import { Strategy } from '../../lib/strategy.js';

@@ -5,8 +5,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { GraphError, MicrosoftHttpError } from './errors.js';
 import { parseJSON, retryAfterSeconds, send } from './http.js';
-import { parseGraphUser } from './profile/graph.js';
-import type { GraphUser } from './profile/graph.js';
+import { parseGraphUser } from './profile/graph-user.js';
+import type { GraphUser } from './profile/graph-user.js';
 
 /** Largest `/me` body accepted. */
 const MAX_ME_BODY = 1024 * 1024;
@@ -56,8 +56,16 @@ function graphError(
   return new GraphError({ status, graphCode, message, requestId, retryAfter, url });
 }
 
-/** Talks to Microsoft Graph for one strategy. */
-export class GraphClient {
+/** What the sign-in core needs of Microsoft Graph (inject a fake one in tests). */
+export interface GraphEndpointClient {
+  /** `GET /me`. */
+  me(accessToken: string): Promise<GraphMe>;
+  /** The photo as a `data:` URL, or `undefined` when there is none to show. */
+  photo(accessToken: string, size: 'default' | string): Promise<string | undefined>;
+}
+
+/** Talks to Microsoft Graph for one application. */
+export class GraphClient implements GraphEndpointClient {
   readonly #o: GraphClientOptions;
 
   constructor(options: GraphClientOptions) {
