@@ -328,12 +328,17 @@ export class ProfileError extends Error {
   }
 }
 
-/** Codes of {@link StateError}. */
-export type StateErrorCode = 'session_missing' | 'body_missing';
+/**
+ * Codes of {@link StateError}: `session_missing` (no session middleware), `body_missing` (a
+ * `form_post` callback without a parsed body), `response_missing` (the cookie state store found no
+ * response to set its cookie on), `cookie_too_large` (the pending login does not fit in a cookie).
+ */
+export type StateErrorCode =
+  'session_missing' | 'body_missing' | 'response_missing' | 'cookie_too_large';
 
 /**
- * The request cannot carry the login state: session middleware is missing, or a `form_post`
- * callback arrived without a parsed body.
+ * The request cannot carry the login state: session middleware is missing, a `form_post`
+ * callback arrived without a parsed body, or the cookie state store cannot set its cookie.
  */
 export class StateError extends Error {
   /** Always `'StateError'`. */

@@ -35,6 +35,8 @@ export type {
   StateErrorCode,
 } from './errors.js';
 export { CLOUDS, CONSUMER_TENANT_ID, DEFAULT_SCOPE } from './config.js';
+export { CookieStateStore } from './cookie-state-store.js';
+export type { CookieStateStoreOptions } from './cookie-state-store.js';
 export type { CloudEndpoints } from './config.js';
 export type {
   FailureInfo,

@@ -7,6 +7,7 @@ import OAuth2Strategy = require('passport-oauth2');
 import { parseScope, resolveConfig } from './config.js';
 import type { ResolvedConfig } from './config.js';
 import * as config from './config.js';
+import * as cookieStateStore from './cookie-state-store.js';
 import * as errors from './errors.js';
 import { IdTokenError, MicrosoftAuthorizationError, StateError, parseAadsts } from './errors.js';
 import { GraphClient } from './graph.js';
@@ -758,6 +759,7 @@ Object.assign(Strategy, {
   CLOUDS,
   CONSUMER_TENANT_ID,
   DEFAULT_SCOPE,
+  CookieStateStore: cookieStateStore.CookieStateStore,
 });
 
 import StrategyClass = Strategy;
@@ -778,6 +780,7 @@ export declare namespace Strategy {
   export import CLOUDS = config.CLOUDS;
   export import CONSUMER_TENANT_ID = config.CONSUMER_TENANT_ID;
   export import DEFAULT_SCOPE = config.DEFAULT_SCOPE;
+  export import CookieStateStore = cookieStateStore.CookieStateStore;
   /** `IdTokenErrorCode`, reachable as `Strategy.IdTokenErrorCode` from the CommonJS export. */
   export type IdTokenErrorCode = errors.IdTokenErrorCode;
   /** `HttpErrorCode`, reachable as `Strategy.HttpErrorCode` from the CommonJS export. */
