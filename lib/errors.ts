@@ -349,13 +349,25 @@ export class ProfileError extends Error {
   }
 }
 
-/** Codes of {@link StateError}. */
-export type StateErrorCode = 'session_missing' | 'body_missing' | 'state_mismatch' | 'code_missing';
+/**
+ * Codes of {@link StateError}: `session_missing` (no session middleware), `body_missing` (a
+ * `form_post` callback without a parsed body), `response_missing` (the cookie state store found no
+ * response to set its cookie on), `cookie_too_large` (the pending login does not fit in a cookie),
+ * `state_mismatch` and `code_missing` ({@link MicrosoftSignIn.callback}: the callback does not carry
+ * the state of the pending login, or carries no code).
+ */
+export type StateErrorCode =
+  | 'session_missing'
+  | 'body_missing'
+  | 'response_missing'
+  | 'cookie_too_large'
+  | 'state_mismatch'
+  | 'code_missing';
 
 /**
- * The request cannot carry the login state: session middleware is missing, or a `form_post`
- * callback arrived without a parsed body; or ({@link MicrosoftSignIn.callback}) the callback does
- * not carry the state of the pending login, or carries no code.
+ * The login state cannot be kept or matched: session middleware is missing, a `form_post`
+ * callback arrived without a parsed body, the cookie state store cannot set its cookie, or the
+ * callback does not belong to the pending login.
  */
 export class StateError extends Error {
   /** Always `'StateError'`. */

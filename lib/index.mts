@@ -39,6 +39,8 @@ export { CLOUDS, CONSUMER_TENANT_ID, isGuid, isTenant } from './endpoints.js';
 export type { CloudEndpoints } from './endpoints.js';
 export { DEFAULT_SCOPE, parseScope } from './options.js';
 export { MicrosoftSignIn } from './core/sign-in.js';
+export { CookieStateStore } from './cookie-state-store.js';
+export type { CookieStateStoreOptions } from './cookie-state-store.js';
 export type {
   AuthorizationRequest,
   AuthorizationRequestOptions,

@@ -7,11 +7,13 @@
  *
  * @packageDocumentation
  */
+import { CookieStateStore } from './cookie-state-store.js';
 import { MicrosoftSignIn } from './core/sign-in.js';
 import { CLOUDS, CONSUMER_TENANT_ID, isGuid, isTenant } from './endpoints.js';
 import * as errors from './errors.js';
 import { DEFAULT_SCOPE, parseScope } from './options.js';
 import { Strategy as StrategyClass } from './strategy.js';
+import type * as cookies from './cookie-state-store.js';
 import type * as core from './core/sign-in.js';
 import type * as pending from './core/pending-login.js';
 import type * as types from './types.js';
@@ -21,6 +23,7 @@ const Strategy = Object.assign(StrategyClass, {
   default: StrategyClass,
   ...errors,
   MicrosoftSignIn,
+  CookieStateStore,
   CLOUDS,
   CONSUMER_TENANT_ID,
   DEFAULT_SCOPE,
@@ -40,6 +43,8 @@ declare namespace Strategy {
   export type AuthorizationRequest = core.AuthorizationRequest;
   export type AuthorizationRequestOptions = core.AuthorizationRequestOptions;
   export type PendingLogin = pending.PendingLogin;
+  export type CookieStateStore = cookies.CookieStateStore;
+  export type CookieStateStoreOptions = cookies.CookieStateStoreOptions;
   export type SignInOptions = types.SignInOptions;
   export type MicrosoftAuthorizationError = errors.MicrosoftAuthorizationError;
   export type MicrosoftTokenError = errors.MicrosoftTokenError;
