@@ -118,14 +118,19 @@ function positiveInteger(options: Partial<Record<string, unknown>>, name: string
   const value = options[name];
   if (value === undefined) return def;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
-    throw optionError(`${name} must be a positive whole number; got ${String(value)}`);
+    throw optionError(`${name} must be a positive whole number; got ${describeValue(value)}`);
   return value;
+}
+
+/** A value as an option error shows it: JSON where it can, else its type. */
+function describeValue(value: unknown): string {
+  return typeof value === 'function' ? 'a function' : (JSON.stringify(value) ?? typeof value);
 }
 
 function optionalBoolean(options: Partial<Record<string, unknown>>, name: string) {
   const value = options[name];
   if (value !== undefined && typeof value !== 'boolean')
-    throw optionError(`${name} must be true or false; got ${String(value)}`);
+    throw optionError(`${name} must be true or false; got ${describeValue(value)}`);
   return value;
 }
 
@@ -157,8 +162,8 @@ function appendSetCookie(res: CookieResponse, line: string): void {
     previous === undefined
       ? []
       : Array.isArray(previous)
-        ? previous.map(String)
-        : [String(previous as string)];
+        ? previous.map((v) => `${v}`)
+        : [`${previous}`];
   res.setHeader('Set-Cookie', [...list, line]);
 }
 
@@ -249,9 +254,10 @@ export class CookieStateStore implements StateStore {
    * @throws TypeError naming the option when an option is missing or invalid.
    */
   constructor(options: CookieStateStoreOptions) {
-    if (options === null || typeof options !== 'object')
+    const given: unknown = options;
+    if (given === null || typeof given !== 'object')
       throw new TypeError('CookieStateStore requires an options object with a secret');
-    const o = options as unknown as Partial<Record<string, unknown>>;
+    const o = given as Partial<Record<string, unknown>>;
     for (const name of Object.keys(o))
       if (!OPTIONS.has(name)) throw new TypeError(`CookieStateStore got an unknown option ${name}`);
     this.#keys = deriveKeys(o['secret']);

@@ -42,14 +42,14 @@ function graphError(
       const e = error as Record<string, unknown>;
       if (typeof e['code'] === 'string' && e['code'] !== '') graphCode = e['code'];
       if (typeof e['message'] === 'string') message = e['message'].slice(0, 300);
-      const inner = (e['innerError'] ?? e['innererror']) as Record<string, unknown> | undefined;
+      const inner: unknown = e['innerError'] ?? e['innererror'];
       if (
         requestId === undefined &&
         inner !== null &&
         typeof inner === 'object' &&
-        typeof inner['request-id'] === 'string'
+        typeof (inner as Record<string, unknown>)['request-id'] === 'string'
       )
-        requestId = inner['request-id'];
+        requestId = (inner as Record<string, string>)['request-id'];
     }
   }
   const retryAfter = status === 429 || status === 503 ? retryAfterSeconds(headers) : undefined;
@@ -61,7 +61,7 @@ export interface GraphEndpointClient {
   /** `GET /me`. */
   me(accessToken: string): Promise<GraphMe>;
   /** The photo as a `data:` URL, or `undefined` when there is none to show. */
-  photo(accessToken: string, size: 'default' | string): Promise<string | undefined>;
+  photo(accessToken: string, size: string): Promise<string | undefined>;
 }
 
 /** Talks to Microsoft Graph for one application. */
@@ -93,7 +93,7 @@ export class GraphClient implements GraphEndpointClient {
    * The photo as a `data:` URL, or `undefined` when the user has none (404), it is not an image, or
    * it is larger than 100 kB. Other failures reject like {@link GraphClient.me}.
    */
-  async photo(accessToken: string, size: 'default' | string): Promise<string | undefined> {
+  async photo(accessToken: string, size: string): Promise<string | undefined> {
     const url =
       size === 'default'
         ? `${this.#o.baseURL}/me/photo/$value`

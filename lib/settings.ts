@@ -26,7 +26,8 @@ export interface ResolvedSettings {
   pkce: boolean;
   timeout: number;
   clockTolerance: number;
-  photo: false | 'default' | string;
+  /** `false`, or the photo size to fetch (`'default'` for Graph's default size). */
+  photo: false | string;
   addUPNAsEmail: boolean;
   profileSource: 'graph' | 'id_token';
   allowedTenants: AllowedTenants | undefined;

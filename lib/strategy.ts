@@ -18,7 +18,7 @@ import {
   shouldSkipProfile,
   takePendingLogin,
 } from './passport-bridge.js';
-import type { OAuth2Client, PassportOAuth2Errors } from './passport-bridge.js';
+import type { OAuth2Client } from './passport-bridge.js';
 import { incomingStep, resolveCallbackURL } from './request.js';
 import { coreOptions } from './options.js';
 import { resolveStrategyConfig } from './settings.js';
@@ -35,7 +35,7 @@ type Claims = types.MicrosoftIdTokenClaims;
 const WHO = 'passport.authenticate("microsoft")';
 
 const OAuth2Base = OAuth2Strategy as unknown as types.OAuth2StrategyBaseConstructor;
-linkErrorPrototypes(OAuth2Strategy as unknown as PassportOAuth2Errors);
+linkErrorPrototypes(OAuth2Strategy);
 
 /**
  * Passport strategy for "Sign in with Microsoft": personal Microsoft accounts and Microsoft Entra ID
@@ -88,7 +88,7 @@ export class Strategy extends OAuth2Base {
     const { authorizationURL, tokenURL, clientID, clientSecret } = config;
     super(
       { authorizationURL, tokenURL, clientID, clientSecret, customHeaders: options.customHeaders },
-      verify as (...args: never[]) => void,
+      verify,
     );
     this.name = config.name;
     this._config = config;

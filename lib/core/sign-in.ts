@@ -280,7 +280,7 @@ export class MicrosoftSignIn {
       const url = this.authorizationURL(pendingLogin, scope, pendingLogin.state, params);
       return Promise.resolve({ url, pendingLogin });
     } catch (err) {
-      return Promise.reject(err as Error);
+      return Promise.reject(err);
     }
   }
 
