@@ -4,6 +4,7 @@
  * middle of somebody's sign-in. Every variable is documented in `example/.env.example`.
  */
 import { randomBytes } from 'node:crypto';
+import { CLOUDS as CLOUD_HOSTS, isGuid, isTenant } from '../lib/endpoints.js';
 import type { MicrosoftCloud } from '../lib/types.js';
 
 /** A setting is missing or invalid. The message names the variable and says what to change. */
@@ -71,9 +72,9 @@ export interface EnvSettings {
 /** The environment variables the app reads. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DOMAIN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
-const CLOUDS: readonly MicrosoftCloud[] = ['global', 'usgov', 'usgov-dod', 'china'];
+// Tenants, ids and clouds are checked with the library's own helpers, so the sample app accepts
+// exactly what the strategy accepts.
+const CLOUDS = Object.keys(CLOUD_HOSTS) as MicrosoftCloud[];
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** Shortest session secret accepted. */
@@ -128,7 +129,7 @@ function readTenant(raw: string | undefined): string {
   if (raw === undefined) return 'common';
   const lower = raw.toLowerCase();
   if (lower === 'common' || lower === 'organizations' || lower === 'consumers') return lower;
-  if (GUID.test(raw) || DOMAIN.test(raw)) return raw;
+  if (isTenant(raw)) return raw;
   throw new ConfigError(
     `MICROSOFT_TENANT must be common, organizations, consumers, a Directory (tenant) ID such as 72f988bf-86f1-41af-91ab-2d7cd011db47, or a verified domain such as contoso.onmicrosoft.com; got "${raw}"`,
   );
@@ -184,12 +185,12 @@ function readMicrosoft(env: Env, tenant: string): MicrosoftSettings | undefined 
       'MICROSOFT_CLIENT_ID is set but MICROSOFT_CLIENT_SECRET is not: create a client secret under Certificates & secrets and copy its Value',
     );
   }
-  if (!GUID.test(clientID)) {
+  if (!isGuid(clientID)) {
     throw new ConfigError(
       `MICROSOFT_CLIENT_ID must be the Application (client) ID, a GUID such as 3f8a1c52-7d0e-4b9a-a6c1-2e5f9b8d7c40, from the app registration's Overview page; got "${clientID}"`,
     );
   }
-  if (GUID.test(clientSecret)) {
+  if (isGuid(clientSecret)) {
     throw new ConfigError(
       "MICROSOFT_CLIENT_SECRET looks like the Secret ID (a GUID): copy the secret's Value column instead (it is shown only once, right after you create the secret)",
     );

@@ -3,9 +3,7 @@
  * diagnostics (AADSTS numbers, trace and correlation ids, Graph request ids) so an operator can quote
  * them to Microsoft support. No message or property ever holds a token or the client secret.
  */
-import OAuth2Strategy = require('passport-oauth2');
-
-/** Shape of passport-oauth2's `AuthorizationError` and `TokenError`, typed here so the published types need no `@types/*` packages. */
+/** Shape of an OAuth 2.0 protocol error (the shape of passport-oauth2's `AuthorizationError` and `TokenError`). */
 export interface OAuth2ErrorBase extends Error {
   /** The OAuth `error` value. */
   code: string;
@@ -20,12 +18,34 @@ export interface OAuth2ErrorBaseConstructor {
   new (message: string | undefined, code: string, uri?: string, status?: number): OAuth2ErrorBase;
 }
 
-const oauth2Errors = OAuth2Strategy as unknown as {
-  AuthorizationError: OAuth2ErrorBaseConstructor;
-  TokenError: OAuth2ErrorBaseConstructor;
-};
-const AuthorizationError = oauth2Errors.AuthorizationError;
-const TokenError = oauth2Errors.TokenError;
+/** HTTP status passport-oauth2 gives an authorization error of `code` when none is set. */
+function authorizationStatus(code: string): number {
+  if (code === 'access_denied') return 403;
+  if (code === 'server_error') return 502;
+  if (code === 'temporarily_unavailable') return 503;
+  return 500;
+}
+
+/**
+ * Base of the two OAuth protocol errors. The Passport adapter links the two subclasses'
+ * prototypes to passport-oauth2's `AuthorizationError` and `TokenError` when it loads, so
+ * `instanceof` those classes holds as before without this file importing passport-oauth2.
+ */
+abstract class OAuth2ProtocolError extends Error implements OAuth2ErrorBase {
+  /** The OAuth `error` value. */
+  code: string;
+  /** The OAuth `error_uri`, when sent. */
+  uri: string | undefined;
+  /** HTTP status to answer with. */
+  status: number;
+
+  constructor(message: string, code: string, uri: string | undefined, status: number) {
+    super(message);
+    this.code = code;
+    this.uri = uri;
+    this.status = status;
+  }
+}
 
 /** Diagnostics Microsoft embeds in an `error_description` (`AADSTS50011: …\r\nTrace ID: …`). */
 export interface AadstsDiagnostics {
@@ -86,7 +106,7 @@ export interface AuthorizationErrorFields {
  * Microsoft redirected back with an error other than `access_denied` (which is a Passport `fail`).
  * `code` is the OAuth `error` value (`invalid_request`, `unauthorized_client`, `server_error`, …).
  */
-export class MicrosoftAuthorizationError extends AuthorizationError {
+export class MicrosoftAuthorizationError extends OAuth2ProtocolError {
   /** Always `'MicrosoftAuthorizationError'`. */
   override readonly name = 'MicrosoftAuthorizationError';
   /** The OAuth `error` value. */
@@ -111,6 +131,7 @@ export class MicrosoftAuthorizationError extends AuthorizationError {
       fields.error_description ?? `Microsoft returned error "${fields.error}"`,
       fields.error,
       fields.error_uri,
+      authorizationStatus(fields.error),
     );
     this.error = fields.error;
     if (fields.error_description !== undefined) this.errorDescription = fields.error_description;
@@ -142,7 +163,7 @@ export interface TokenErrorBody {
  * The token endpoint answered with an OAuth error (`invalid_grant`, `invalid_client`, …).
  * `code` is the OAuth `error` value; `errorCodes` holds the AADSTS numbers.
  */
-export class MicrosoftTokenError extends TokenError {
+export class MicrosoftTokenError extends OAuth2ProtocolError {
   /** Always `'MicrosoftTokenError'`. */
   override readonly name = 'MicrosoftTokenError';
   /** The OAuth `error` value. */
@@ -328,12 +349,25 @@ export class ProfileError extends Error {
   }
 }
 
-/** Codes of {@link StateError}. */
-export type StateErrorCode = 'session_missing' | 'body_missing';
+/**
+ * Codes of {@link StateError}: `session_missing` (no session middleware), `body_missing` (a
+ * `form_post` callback without a parsed body), `response_missing` (the cookie state store found no
+ * response to set its cookie on), `cookie_too_large` (the pending login does not fit in a cookie),
+ * `state_mismatch` and `code_missing` ({@link MicrosoftSignIn.callback}: the callback does not carry
+ * the state of the pending login, or carries no code).
+ */
+export type StateErrorCode =
+  | 'session_missing'
+  | 'body_missing'
+  | 'response_missing'
+  | 'cookie_too_large'
+  | 'state_mismatch'
+  | 'code_missing';
 
 /**
- * The request cannot carry the login state: session middleware is missing, or a `form_post`
- * callback arrived without a parsed body.
+ * The login state cannot be kept or matched: session middleware is missing, a `form_post`
+ * callback arrived without a parsed body, the cookie state store cannot set its cookie, or the
+ * callback does not belong to the pending login.
  */
 export class StateError extends Error {
   /** Always `'StateError'`. */
@@ -344,5 +378,23 @@ export class StateError extends Error {
   constructor(code: StateErrorCode, message: string) {
     super(message);
     this.code = code;
+  }
+}
+
+/**
+ * `allowedTenants` refused the tenant of a verified sign-in. The Passport strategy answers it with
+ * `fail({ message, tenantId }, 403)`; {@link MicrosoftSignIn.callback} rejects with it.
+ */
+export class MicrosoftTenantNotAllowedError extends Error {
+  /** Always `'MicrosoftTenantNotAllowedError'`. */
+  override readonly name = 'MicrosoftTenantNotAllowedError';
+  /** Always `'tenant_not_allowed'`. */
+  readonly code = 'tenant_not_allowed';
+  /** The tenant id (`tid`) that was refused. */
+  readonly tenantId: string;
+
+  constructor(tenantId: string) {
+    super(`Accounts from tenant ${tenantId} are not allowed to sign in to this application`);
+    this.tenantId = tenantId;
   }
 }

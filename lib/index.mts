@@ -16,6 +16,7 @@ export {
   IdTokenError,
   MicrosoftAuthorizationError,
   MicrosoftHttpError,
+  MicrosoftTenantNotAllowedError,
   MicrosoftTokenError,
   ProfileError,
   StateError,
@@ -34,12 +35,24 @@ export type {
   ProfileErrorCode,
   StateErrorCode,
 } from './errors.js';
-export { CLOUDS, CONSUMER_TENANT_ID, DEFAULT_SCOPE } from './config.js';
-export type { CloudEndpoints } from './config.js';
+export { CLOUDS, CONSUMER_TENANT_ID, isGuid, isTenant } from './endpoints.js';
+export type { CloudEndpoints } from './endpoints.js';
+export { DEFAULT_SCOPE, parseScope } from './options.js';
+export { MicrosoftSignIn } from './core/sign-in.js';
+export { CookieStateStore } from './cookie-state-store.js';
+export type { CookieStateStoreOptions } from './cookie-state-store.js';
 export type {
-  FailureInfo,
-  StrategyEndpoints,
-  OAuth2StrategyBase,
-  OAuth2StrategyBaseConstructor,
-} from './strategy.js';
+  AuthorizationRequest,
+  AuthorizationRequestOptions,
+  CallbackOptions,
+  SignInDependencies,
+  SignInResult,
+  SigningKeySource,
+} from './core/sign-in.js';
+export type { PendingLogin } from './core/pending-login.js';
+export type { CallbackInput, CallbackParams } from './core/callback.js';
+export type { TokenEndpointClient } from './token-client.js';
+export type { GraphEndpointClient, GraphMe } from './graph-client.js';
+export type { GraphUser } from './profile/graph-user.js';
+export type { SigningKey } from './idtoken/jwks.js';
 export type * from './types.js';

@@ -2,10 +2,77 @@
  * passport-microsoft-account: "Sign in with Microsoft" for Passport.
  *
  * CommonJS entry: `require('passport-microsoft-account')` is the {@link Strategy} class, with
- * `.Strategy`, `.default` and the error classes on it.
+ * `.Strategy`, `.default`, the sign-in core, the error classes, the helpers and the constants on it,
+ * as the Passport world expects.
  *
  * @packageDocumentation
  */
-import { Strategy } from './strategy.js';
+import { CookieStateStore } from './cookie-state-store.js';
+import { MicrosoftSignIn } from './core/sign-in.js';
+import { CLOUDS, CONSUMER_TENANT_ID, isGuid, isTenant } from './endpoints.js';
+import * as errors from './errors.js';
+import { DEFAULT_SCOPE, parseScope } from './options.js';
+import { Strategy as StrategyClass } from './strategy.js';
+import type * as cookies from './cookie-state-store.js';
+import type * as core from './core/sign-in.js';
+import type * as pending from './core/pending-login.js';
+import type * as types from './types.js';
+
+const Strategy = Object.assign(StrategyClass, {
+  Strategy: StrategyClass,
+  default: StrategyClass,
+  ...errors,
+  MicrosoftSignIn,
+  CookieStateStore,
+  CLOUDS,
+  CONSUMER_TENANT_ID,
+  DEFAULT_SCOPE,
+  isGuid,
+  isTenant,
+  parseScope,
+});
+type Strategy = StrategyClass;
+
+/** Types reachable from the CommonJS export (`require('passport-microsoft-account')`). */
+// eslint-disable-next-line @typescript-eslint/no-namespace
+declare namespace Strategy {
+  export type Strategy = StrategyClass;
+  export type MicrosoftSignIn = core.MicrosoftSignIn;
+  export type SignInDependencies = core.SignInDependencies;
+  export type SignInResult = core.SignInResult;
+  export type AuthorizationRequest = core.AuthorizationRequest;
+  export type AuthorizationRequestOptions = core.AuthorizationRequestOptions;
+  export type PendingLogin = pending.PendingLogin;
+  export type CookieStateStore = cookies.CookieStateStore;
+  export type CookieStateStoreOptions = cookies.CookieStateStoreOptions;
+  export type SignInOptions = types.SignInOptions;
+  export type MicrosoftAuthorizationError = errors.MicrosoftAuthorizationError;
+  export type MicrosoftTokenError = errors.MicrosoftTokenError;
+  export type MicrosoftTenantNotAllowedError = errors.MicrosoftTenantNotAllowedError;
+  export type GraphError = errors.GraphError;
+  export type MicrosoftHttpError = errors.MicrosoftHttpError;
+  export type IdTokenError = errors.IdTokenError;
+  export type ProfileError = errors.ProfileError;
+  export type StateError = errors.StateError;
+  export type IdTokenErrorCode = errors.IdTokenErrorCode;
+  export type HttpErrorCode = errors.HttpErrorCode;
+  export type MicrosoftProfile = types.MicrosoftProfile;
+  export type MicrosoftEmail = types.MicrosoftEmail;
+  export type MicrosoftIdTokenClaims = types.MicrosoftIdTokenClaims;
+  export type StrategyOptions = types.StrategyOptions;
+  export type StrategyOptionsWithRequest = types.StrategyOptionsWithRequest;
+  export type VerifyFunction = types.VerifyFunction;
+  export type VerifyFunctionWithRequest = types.VerifyFunctionWithRequest;
+  export type VerifyFunctionNoParams = types.VerifyFunctionNoParams;
+  export type VerifyFunctionWithParams = types.VerifyFunctionWithParams;
+  export type VerifyFunctionWithRequestNoParams = types.VerifyFunctionWithRequestNoParams;
+  export type VerifyFunctionWithRequestAndParams = types.VerifyFunctionWithRequestAndParams;
+  export type VerifyCallback = types.VerifyCallback;
+  export type MicrosoftAuthenticateOptions = types.MicrosoftAuthenticateOptions;
+  export type TokenSet = types.TokenSet;
+  export type TokenResponseParams = types.TokenResponseParams;
+  export type MicrosoftCloud = types.MicrosoftCloud;
+  export type AccountType = types.AccountType;
+}
 
 export = Strategy;

@@ -148,6 +148,16 @@ export interface TokenResponseParams {
   [field: string]: unknown;
 }
 
+/** Options of {@link Strategy.logoutUrl} and {@link MicrosoftSignIn.logoutUrl}. */
+export interface LogoutUrlOptions {
+  /** Where Microsoft sends the browser after signing out; must be a registered redirect URI. */
+  postLogoutRedirectUri?: string;
+  /** The `login_hint` claim of the user, to skip Microsoft's account picker. */
+  logoutHint?: string;
+  /** Handed back on the post-logout redirect. */
+  state?: string;
+}
+
 /** The result of {@link Strategy.refresh}. */
 export interface TokenSet {
   /** The new access token. */
@@ -324,7 +334,16 @@ export interface StrategyOptionsBase {
   allowedTenants?: AllowedTenants;
   /** Where the profile comes from: `graph` (default) or `id_token` (no Graph call). */
   profileSource?: 'graph' | 'id_token';
+  /** passport-oauth2 compatibility: only `' '` (Microsoft separates scopes with spaces). */
+  scopeSeparator?: ' ';
 }
+
+/** Options only the Passport strategy reads; {@link SignInOptions} is the rest. */
+export type PassportOnlyOption =
+  'name' | 'scopeSeparator' | 'state' | 'store' | 'sessionKey' | 'proxy' | 'skipUserProfile';
+
+/** Options of {@link MicrosoftSignIn}: the strategy's options without the Passport-only ones. */
+export type SignInOptions = Omit<StrategyOptionsBase, PassportOnlyOption>;
 
 /** Options for a verify callback without the request. */
 export interface StrategyOptions extends StrategyOptionsBase {
@@ -369,6 +388,63 @@ export interface MicrosoftAuthenticateOptions {
   state?: unknown;
   /** Callback URL for this request. */
   callbackURL?: string;
+}
+
+/** The endpoints a strategy resolved from its options (see {@link Strategy.endpoints}). */
+export interface StrategyEndpoints {
+  /** Login authority, `<origin>[/path]/<tenant>`. */
+  readonly authority: string;
+  /** Authorize endpoint. */
+  readonly authorizationURL: string;
+  /** Token endpoint. */
+  readonly tokenURL: string;
+  /** JWKS (signing keys) endpoint. */
+  readonly jwksURL: string;
+  /** End-session (logout) endpoint. */
+  readonly logoutURL: string;
+  /** Microsoft Graph base URL (`/me` is read from here). */
+  readonly graphBaseURL: string;
+  /** ID-token issuers are `${issuerBase}/<tid>/v2.0`. */
+  readonly issuerBase: string;
+}
+
+/** A Passport failure challenge. */
+export interface FailureInfo {
+  /** Why sign-in did not succeed. */
+  message: string;
+  [field: string]: unknown;
+}
+
+/**
+ * The part of passport-oauth2's `OAuth2Strategy` (and of the actions Passport adds at request time)
+ * that this package uses, typed here so the published types need no `@types/*` packages.
+ */
+export interface OAuth2StrategyBase {
+  /** Name used with `passport.authenticate(name)`. */
+  name: string;
+  /** Passport entry point. */
+  authenticate(req: MicrosoftRequest, options?: object): void;
+  /** Loads the profile for an access token. */
+  userProfile(accessToken: string, done: (err: unknown, profile?: unknown) => void): void;
+  /** Extra authorize-request parameters for one request. */
+  authorizationParams(options: object): Record<string, string>;
+  /** Extra token-request parameters for one request. */
+  tokenParams(options: object): Record<string, string>;
+  /** Turns a token-endpoint error body into an error. */
+  parseErrorResponse(body: string, status: number): Error | null;
+  /** Passport action: authenticated. */
+  success(user: Express.User, info?: object): void;
+  /** Passport action: not authenticated. */
+  fail(challenge?: FailureInfo | string, status?: number): void;
+  /** Passport action: something went wrong. */
+  error(err: unknown): void;
+  /** Passport action: redirect the browser. */
+  redirect(url: string, status?: number): void;
+}
+
+/** Constructor type of {@link OAuth2StrategyBase}. */
+export interface OAuth2StrategyBaseConstructor {
+  new (options: Record<string, unknown>, verify: (...args: never[]) => void): OAuth2StrategyBase;
 }
 
 declare module 'passport' {

@@ -2,8 +2,8 @@
  * ID-token verification: RS256 signature with a key from the authority's JWKS, audience, times,
  * nonce, and Microsoft's issuer rules for single-tenant and multi-tenant authorities.
  */
-import { CONSUMER_TENANT_ID, isGuid } from '../config.js';
-import type { TenantKind } from '../config.js';
+import { CONSUMER_TENANT_ID, isGuid } from '../endpoints.js';
+import type { TenantKind } from '../endpoints.js';
 import { IdTokenError, MicrosoftHttpError } from '../errors.js';
 import { describeURL, parseJSON, record, send } from '../http.js';
 import type { MicrosoftIdTokenClaims } from '../types.js';
@@ -19,7 +19,7 @@ export interface IdTokenVerifierOptions {
   /** ID-token issuers are `${issuerBase}/<tid>/v2.0`. */
   issuerBase: string;
   clockTolerance: number;
-  jwks: JwksCache;
+  jwks: Pick<JwksCache, 'get'>;
   /**
    * For a domain tenant: its discovery document, read once for the tenant's exact issuer, and the
    * timeout of that call.

@@ -3,7 +3,7 @@
  */
 import { ProfileError } from '../errors.js';
 import type { MicrosoftIdTokenClaims } from '../types.js';
-import { describe, nonBlank } from './graph.js';
+import { describe, nonBlank } from './graph-user.js';
 
 /**
  * Checks a claims object well enough to build a profile from it: an object with a string `tid` and

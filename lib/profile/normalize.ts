@@ -2,15 +2,15 @@
  * The normalization rules: one profile shape from verified ID-token claims and/or Graph `/me`.
  * The README's profile table documents the same rules.
  */
-import { CONSUMER_TENANT_ID } from '../config.js';
+import { CONSUMER_TENANT_ID } from '../endpoints.js';
 import type {
   AccountType,
   MicrosoftEmail,
   MicrosoftIdTokenClaims,
   MicrosoftProfile,
 } from '../types.js';
-import { nonBlank } from './graph.js';
-import type { GraphUser } from './graph.js';
+import { nonBlank } from './graph-user.js';
+import type { GraphUser } from './graph-user.js';
 
 /** A profile without the fields the strategy sets (`provider`, `_raw`, `_json`, `photos`). */
 export type NormalizedProfile = Omit<MicrosoftProfile, 'provider' | '_raw' | '_json' | 'photos'>;

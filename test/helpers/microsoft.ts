@@ -2,7 +2,6 @@
  * Shared values and steps for strategy tests: client credentials, canned Microsoft payloads, a
  * strategy wired to a fake server, and the two legs of a login through the Passport harness.
  */
-import { createHash } from 'node:crypto';
 import type { Strategy } from '../../lib/strategy.js';
 import type { MicrosoftProfile, StrategyOptions, VerifyCallback } from '../../lib/types.js';
 import { startFakeServer } from './fake-server.js';
@@ -163,10 +162,8 @@ export function storedVerifier(
   return v;
 }
 
-/** The S256 code_challenge of a PKCE verifier (RFC 7636): base64url(SHA-256(verifier)). */
-export function s256(verifier: string): string {
-  return createHash('sha256').update(verifier).digest('base64url');
-}
+/** The S256 code_challenge of a PKCE verifier: the library's one helper, pinned by test/unit/pkce.test.ts. */
+export { codeChallengeS256 as s256 } from '../../lib/core/pkce.js';
 
 /**
  * Every string an error exposes: message, own enumerable properties (JSON), `String(cause)` and the

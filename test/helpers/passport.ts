@@ -4,7 +4,8 @@
  */
 import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
-import type { FailureInfo, Strategy } from '../../lib/strategy.js';
+import type { Strategy } from '../../lib/strategy.js';
+import type { FailureInfo } from '../../lib/types.js';
 import type { MicrosoftAuthenticateOptions, MicrosoftRequest } from '../../lib/types.js';
 
 /** The strategy called `redirect(url, status)`. */
@@ -94,8 +95,11 @@ interface PassportActions {
 }
 
 /**
- * Runs one `authenticate` call as Passport does and resolves with the first action called.
- * Rejects when `authenticate` throws synchronously or when no action is called within `waitMs`.
+ * Runs one `authenticate` call as Passport does and resolves with the action called. Passport
+ * allows exactly one action per request, so a second action fails: before the outcome is handed
+ * back (it waits one macrotask for a second action), by rejecting; after that, as an uncaught error
+ * that fails the running test. Rejects when `authenticate` throws synchronously or when no action
+ * is called within `waitMs`.
  */
 export function authenticate(
   strategy: Strategy,
@@ -104,16 +108,34 @@ export function authenticate(
   waitMs = 5000,
 ): Promise<Outcome> {
   return new Promise<Outcome>((resolve, reject) => {
-    let settled = false;
+    let first: Outcome | undefined;
+    let handedBack = false;
     const settle = (outcome: Outcome): void => {
-      if (settled) return;
-      settled = true;
+      if (first !== undefined) {
+        const problem = new Error(
+          `strategy.authenticate called a second Passport action: ${describeOutcome(outcome)} after ${describeOutcome(first)}`,
+        );
+        if (!handedBack) {
+          handedBack = true;
+          reject(problem);
+        } else {
+          process.nextTick(() => {
+            throw problem;
+          });
+        }
+        return;
+      }
+      first = outcome;
       clearTimeout(timer);
-      resolve(outcome);
+      setImmediate(() => {
+        if (handedBack) return;
+        handedBack = true;
+        resolve(outcome);
+      });
     };
     const timer = setTimeout(() => {
-      if (settled) return;
-      settled = true;
+      if (first !== undefined) return;
+      handedBack = true;
       reject(new Error(`strategy.authenticate called no Passport action within ${waitMs} ms`));
     }, waitMs);
     const actions: PassportActions = {
@@ -127,8 +149,8 @@ export function authenticate(
     try {
       perRequest.authenticate(req, options);
     } catch (err) {
-      settled = true;
       clearTimeout(timer);
+      handedBack = true;
       reject(err instanceof Error ? err : new Error(String(err)));
     }
   });

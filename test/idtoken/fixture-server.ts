@@ -7,7 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as jose from 'jose';
-import { tenantKind } from '../../lib/config.js';
+import { tenantKind } from '../../lib/endpoints.js';
 import { JwksCache } from '../../lib/idtoken/jwks.js';
 import { IdTokenVerifier } from '../../lib/idtoken/verify.js';
 

@@ -6,11 +6,11 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { ProfileError } from '../../lib/errors.js';
 import { readClaims } from '../../lib/profile/claims.js';
-import { parseGraphUser, readGraphUser } from '../../lib/profile/graph.js';
+import { parseGraphUser, readGraphUser } from '../../lib/profile/graph-user.js';
 import { isEmailAddress, normalizeProfile } from '../../lib/profile/normalize.js';
 import type { NormalizedProfile } from '../../lib/profile/normalize.js';
 import type { MicrosoftIdTokenClaims } from '../../lib/types.js';
-import type { GraphUser } from '../../lib/profile/graph.js';
+import type { GraphUser } from '../../lib/profile/graph-user.js';
 import { timeSuite } from './suite-clock.js';
 
 const RUNS = 10_000;

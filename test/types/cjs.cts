@@ -20,3 +20,11 @@ const scopes: readonly string[] = Strategy.DEFAULT_SCOPE;
 const graphHost: string = Strategy.CLOUDS.global.graph;
 const aadsts: number | undefined = Strategy.parseAadsts('AADSTS50011: x').aadsts;
 void [personal, scopes, graphHost, aadsts];
+
+// The cookie state store is on the CommonJS export too, and plugs into the store option.
+const cookieStore = new Strategy.CookieStateStore({ secret: 'x'.repeat(32), formPost: true });
+const withCookies: Strategy = new Strategy(
+  { clientID: 'id', clientSecret: 'secret', callbackURL: '/cb', store: cookieStore },
+  (_a, _r, profile: MicrosoftProfile, done) => done(null, profile),
+);
+void withCookies;

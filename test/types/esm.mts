@@ -3,12 +3,14 @@
 import passport from 'passport';
 import type { Request } from 'express';
 import Strategy, {
+  CookieStateStore,
   GraphError,
   IdTokenError,
   MicrosoftTokenError,
   Strategy as NamedStrategy,
 } from 'passport-microsoft-account';
 import type {
+  CookieStateStoreOptions,
   IdTokenErrorCode,
   MicrosoftProfile,
   TokenResponseParams,
@@ -67,12 +69,9 @@ new Strategy(
   },
 );
 
+// prettier-ignore
 // @ts-expect-error a verify without `req` does not fit passReqToCallback: true
-new Strategy(
-  { ...base, passReqToCallback: true },
-  (_at: string, _rt: string | undefined, profile: MicrosoftProfile, done: VerifyCallback) =>
-    done(null, profile),
-);
+new Strategy({ ...base, passReqToCallback: true }, (_at: string, _rt: string | undefined, profile: MicrosoftProfile, done: VerifyCallback) => done(null, profile));
 
 // @ts-expect-error unknown option (typo of `tenant`)
 new Strategy({ ...base, tennant: 'common' }, (_a, _r, p, done) => done(null, p));
@@ -131,3 +130,11 @@ void refresh;
 // A verify held in a variable of the union type is accepted too.
 declare const storedVerify: import('passport-microsoft-account').VerifyFunction;
 new Strategy(base, storedVerify);
+
+// The cookie state store: a named export whose options are typed.
+const cookieOptions: CookieStateStoreOptions = { secret: ['a'.repeat(32), 'b'.repeat(32)] };
+new Strategy({ ...base, store: new CookieStateStore(cookieOptions) }, storedVerify);
+// @ts-expect-error a SameSite=Strict cookie never comes back with Microsoft's callback
+new CookieStateStore({ secret: 'a'.repeat(32), sameSite: 'strict' });
+// @ts-expect-error the secret is required
+new CookieStateStore({});

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { CONSUMER_TENANT_ID, isGuid, tenantKind } from '../../lib/config.js';
+import { CONSUMER_TENANT_ID, isGuid, tenantKind } from '../../lib/endpoints.js';
 import { Strategy } from '../../lib/strategy.js';
 import type { StateStore, StrategyOptions } from '../../lib/types.js';
 import { deepFreeze } from '../helpers/freeze.js';

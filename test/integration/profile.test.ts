@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ProfileError } from '../../lib/errors.js';
 import { readClaims } from '../../lib/profile/claims.js';
-import { parseGraphUser, readGraphUser } from '../../lib/profile/graph.js';
+import { parseGraphUser, readGraphUser } from '../../lib/profile/graph-user.js';
 import { isEmailAddress, normalizeProfile } from '../../lib/profile/normalize.js';
 import type { NormalizedProfile } from '../../lib/profile/normalize.js';
 import { Strategy } from '../../lib/strategy.js';
@@ -344,7 +344,7 @@ describe('unit: profile normalization with ID-token claims', () => {
   it('adds a personal UPN as a verified home email after Graph mail', () => {
     const { email: _dropped, ...noEmail } = claims('claims-personal');
     const profile = normalizeProfile({
-      claims: noEmail as MicrosoftIdTokenClaims,
+      claims: noEmail,
       graph: {
         id: 'fde926f844473904',
         mail: 'steven.lu@live.com',
@@ -360,7 +360,7 @@ describe('unit: profile normalization with ID-token claims', () => {
   it('marks a duplicate verified when a later source vouches for it', () => {
     const { email: _dropped, ...noEmail } = claims('claims-personal');
     const profile = normalizeProfile({
-      claims: noEmail as MicrosoftIdTokenClaims,
+      claims: noEmail,
       graph: {
         id: 'fde926f844473904',
         mail: 'steven.lu@outlook.com',
@@ -461,9 +461,7 @@ describe('unit: profile normalization with ID-token claims', () => {
 
   it('falls back to preferred_username for displayName', () => {
     const { name: _dropped, ...c } = claims('claims-work');
-    expect(normalizeProfile({ claims: c as MicrosoftIdTokenClaims }).displayName).to.equal(
-      'AdeleV@contoso.com',
-    );
+    expect(normalizeProfile({ claims: c }).displayName).to.equal('AdeleV@contoso.com');
   });
 
   it('does not mutate its inputs', () => {
@@ -534,7 +532,7 @@ describe('unit: profile handed to verify', () => {
     server.route(ME_ROUTE, { body: fixtureText('work') });
     const s = new Strategy(fakeOptions(server), recordingVerify().verify);
     const profile = await new Promise<MicrosoftProfile | undefined>((resolve, reject) =>
-      s.userProfile(ACCESS_TOKEN, (err, p) => (err ? reject(err as Error) : resolve(p))),
+      s.userProfile(ACCESS_TOKEN, (err, p) => (err ? reject(err) : resolve(p))),
     );
     expect(profile?.id).to.equal(WORK_ID);
     expect(server.requestsTo(ME_ROUTE)[0]?.headers['authorization']).to.equal(

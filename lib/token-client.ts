@@ -18,6 +18,17 @@ export interface TokenClientOptions {
   clientSecret: string;
   timeout: number;
   customHeaders?: OutgoingHttpHeaders | undefined;
+  /**
+   * Turns an error response body into an error, or `null` when it is not Microsoft's error JSON.
+   * Default {@link tokenErrorFromBody}; the Passport adapter passes its `parseErrorResponse` hook.
+   */
+  parseError?: ((body: string, status: number) => Error | null) | undefined;
+}
+
+/** What the sign-in core needs of a token endpoint (inject a fake one in tests). */
+export interface TokenEndpointClient {
+  /** Posts a grant (`grant_type` and its fields) and resolves with the checked response. */
+  request(params: Record<string, string>): Promise<TokenResponseParams>;
 }
 
 /**
@@ -49,7 +60,7 @@ export function tokenErrorFromBody(body: unknown, status: number): MicrosoftToke
 }
 
 /** Talks to one token endpoint. */
-export class TokenClient {
+export class TokenClient implements TokenEndpointClient {
   readonly #options: TokenClientOptions;
 
   constructor(options: TokenClientOptions) {
@@ -81,7 +92,9 @@ export class TokenClient {
     const url = describeURL(o.tokenURL);
     const json = parseJSON(res.body);
     if (res.status < 200 || res.status >= 300) {
-      const err = tokenErrorFromBody(json, res.status);
+      const err = o.parseError
+        ? o.parseError(res.body.toString('utf8'), res.status)
+        : tokenErrorFromBody(json, res.status);
       if (err) throw err;
       throw new MicrosoftHttpError(
         'invalid_response',

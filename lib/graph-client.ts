@@ -5,8 +5,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { GraphError, MicrosoftHttpError } from './errors.js';
 import { parseJSON, retryAfterSeconds, send } from './http.js';
-import { parseGraphUser } from './profile/graph.js';
-import type { GraphUser } from './profile/graph.js';
+import { parseGraphUser } from './profile/graph-user.js';
+import type { GraphUser } from './profile/graph-user.js';
 
 /** Largest `/me` body accepted. */
 const MAX_ME_BODY = 1024 * 1024;
@@ -42,22 +42,30 @@ function graphError(
       const e = error as Record<string, unknown>;
       if (typeof e['code'] === 'string' && e['code'] !== '') graphCode = e['code'];
       if (typeof e['message'] === 'string') message = e['message'].slice(0, 300);
-      const inner = (e['innerError'] ?? e['innererror']) as Record<string, unknown> | undefined;
+      const inner: unknown = e['innerError'] ?? e['innererror'];
       if (
         requestId === undefined &&
         inner !== null &&
         typeof inner === 'object' &&
-        typeof inner['request-id'] === 'string'
+        typeof (inner as Record<string, unknown>)['request-id'] === 'string'
       )
-        requestId = inner['request-id'];
+        requestId = (inner as Record<string, string>)['request-id'];
     }
   }
   const retryAfter = status === 429 || status === 503 ? retryAfterSeconds(headers) : undefined;
   return new GraphError({ status, graphCode, message, requestId, retryAfter, url });
 }
 
-/** Talks to Microsoft Graph for one strategy. */
-export class GraphClient {
+/** What the sign-in core needs of Microsoft Graph (inject a fake one in tests). */
+export interface GraphEndpointClient {
+  /** `GET /me`. */
+  me(accessToken: string): Promise<GraphMe>;
+  /** The photo as a `data:` URL, or `undefined` when there is none to show. */
+  photo(accessToken: string, size: string): Promise<string | undefined>;
+}
+
+/** Talks to Microsoft Graph for one application. */
+export class GraphClient implements GraphEndpointClient {
   readonly #o: GraphClientOptions;
 
   constructor(options: GraphClientOptions) {
@@ -85,7 +93,7 @@ export class GraphClient {
    * The photo as a `data:` URL, or `undefined` when the user has none (404), it is not an image, or
    * it is larger than 100 kB. Other failures reject like {@link GraphClient.me}.
    */
-  async photo(accessToken: string, size: 'default' | string): Promise<string | undefined> {
+  async photo(accessToken: string, size: string): Promise<string | undefined> {
     const url =
       size === 'default'
         ? `${this.#o.baseURL}/me/photo/$value`

@@ -169,7 +169,7 @@ describe('unit: refresh tokens', () => {
         internals._oauth2.getOAuthAccessToken(
           'the-code',
           { redirect_uri: 'http://app.example.com/cb' },
-          (err, at, rt) => (err ? reject(err as Error) : resolve([at, rt])),
+          (err, at, rt) => (err ? reject(err) : resolve([at, rt])),
         ),
       );
       expect(tokens).to.deep.equal([ACCESS_TOKEN, tokenResponse()['refresh_token']]);

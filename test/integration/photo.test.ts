@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { GraphError, MicrosoftHttpError } from '../../lib/errors.js';
-import { MAX_PHOTO_BYTES } from '../../lib/graph.js';
+import { MAX_PHOTO_BYTES } from '../../lib/graph-client.js';
 import { Strategy } from '../../lib/strategy.js';
 import type { MicrosoftProfile, StrategyOptions } from '../../lib/types.js';
 import type { CannedResponse, FakeServer } from '../helpers/fake-server.js';

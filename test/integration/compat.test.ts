@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import Entry = require('../../lib/index.js');
-import * as config from '../../lib/config.js';
+import * as endpoints from '../../lib/endpoints.js';
+import * as options from '../../lib/options.js';
+import { MicrosoftSignIn } from '../../lib/core/sign-in.js';
 import * as errors from '../../lib/errors.js';
 import { Strategy } from '../../lib/strategy.js';
 import type { MicrosoftProfile, VerifyCallback } from '../../lib/types.js';
@@ -160,9 +162,13 @@ describe('unit: passport-microsoft compatibility', () => {
 
     it('carries the helpers and constants the ES module entry exports too', () => {
       expect(Entry.parseAadsts).to.equal(errors.parseAadsts);
-      expect(Entry.CLOUDS).to.equal(config.CLOUDS);
-      expect(Entry.CONSUMER_TENANT_ID).to.equal(config.CONSUMER_TENANT_ID);
-      expect(Entry.DEFAULT_SCOPE).to.equal(config.DEFAULT_SCOPE);
+      expect(Entry.CLOUDS).to.equal(endpoints.CLOUDS);
+      expect(Entry.CONSUMER_TENANT_ID).to.equal(endpoints.CONSUMER_TENANT_ID);
+      expect(Entry.DEFAULT_SCOPE).to.equal(options.DEFAULT_SCOPE);
+      expect(Entry.isTenant).to.equal(endpoints.isTenant);
+      expect(Entry.isGuid).to.equal(endpoints.isGuid);
+      expect(Entry.parseScope).to.equal(options.parseScope);
+      expect(Entry.MicrosoftSignIn).to.equal(MicrosoftSignIn);
     });
 
     it('constructs a working strategy from the CommonJS export', () => {

@@ -9,7 +9,7 @@ import {
 } from '../../lib/errors.js';
 import { retryAfterSeconds, describeURL } from '../../lib/http.js';
 import { Strategy } from '../../lib/strategy.js';
-import { tokenErrorFromBody } from '../../lib/token.js';
+import { tokenErrorFromBody } from '../../lib/token-client.js';
 import type { StrategyOptions } from '../../lib/types.js';
 import { closedPortURL } from '../helpers/fake-server.js';
 import type { CannedResponse, FakeServer } from '../helpers/fake-server.js';

@@ -1,0 +1,448 @@
+/**
+ * `MicrosoftSignIn`: the whole sign-in protocol with the Microsoft identity platform v2.0, with
+ * no framework in it. It builds the authorize URL and the pending login, redeems the callback
+ * (state, PKCE, code exchange, verified ID token with nonce, tenant rules, profile), refreshes
+ * tokens and builds the logout URL. The Passport strategy is a thin adapter over it; any other
+ * framework's route handlers can use it directly.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { IdTokenError, MicrosoftTenantNotAllowedError, StateError } from '../errors.js';
+import { GraphClient } from '../graph-client.js';
+import type { GraphEndpointClient } from '../graph-client.js';
+import { JwksCache } from '../idtoken/jwks.js';
+import type { SigningKey } from '../idtoken/jwks.js';
+import { IdTokenVerifier } from '../idtoken/verify.js';
+import { parseScope } from '../options.js';
+import { resolveConfig } from '../settings.js';
+import type { ResolvedConfig } from '../settings.js';
+import { TokenClient } from '../token-client.js';
+import type { TokenEndpointClient } from '../token-client.js';
+import type {
+  MicrosoftAuthenticateOptions,
+  MicrosoftIdTokenClaims,
+  LogoutUrlOptions,
+  MicrosoftProfile,
+  SignInOptions,
+  StrategyEndpoints,
+  TokenResponseParams,
+  TokenSet,
+} from '../types.js';
+import { authorizationURLFor, authorizeParams } from './authorize.js';
+import {
+  authorizationErrorOf,
+  claimsProfile,
+  graphProfile,
+  readCallbackParams,
+  tenantAllowed,
+} from './callback.js';
+import type { CallbackInput } from './callback.js';
+import type { PendingLogin } from './pending-login.js';
+import { createCodeVerifier, randomValue } from './pkce.js';
+
+/** Where the signing keys of ID tokens come from (the authority's key set by default). */
+export interface SigningKeySource {
+  /** The key for `kid`, or `undefined` when the key set has none. */
+  get(kid: string): Promise<SigningKey | undefined>;
+}
+
+/**
+ * The clients a {@link MicrosoftSignIn} talks through. Each defaults to the real one for the
+ * configured endpoints; tests pass fakes, so they need no socket.
+ */
+export interface SignInDependencies {
+  /** Token endpoint client. */
+  tokenClient?: TokenEndpointClient;
+  /** Microsoft Graph client. */
+  graphClient?: GraphEndpointClient;
+  /** ID-token signing keys. */
+  signingKeys?: SigningKeySource;
+  /** Clock in ms since the epoch (ID-token times). Default `Date.now`. */
+  clock?: () => number;
+  /** Turns a token-endpoint error body into an error (used by the default token client). */
+  parseTokenError?: (body: string, status: number) => Error | null;
+}
+
+/** Per-login options of {@link MicrosoftSignIn.authorizationRequest}. */
+export interface AuthorizationRequestOptions extends Omit<
+  MicrosoftAuthenticateOptions,
+  'state' | 'callbackURL'
+> {
+  /** Absolute redirect URI of this login. Default the `callbackURL` option. */
+  redirectURI?: string;
+  /** The `state` to send. Default a fresh random value. */
+  state?: string;
+  /** Application state kept in the pending login and handed back by {@link MicrosoftSignIn.callback}. */
+  appState?: unknown;
+}
+
+/** What starting a login gives: the URL to send the browser to and what to keep until the callback. */
+export interface AuthorizationRequest {
+  /** Microsoft's authorize URL with every parameter of this login. */
+  url: string;
+  /** Keep this (session, encrypted cookie, store) and pass it to {@link MicrosoftSignIn.callback}. */
+  pendingLogin: PendingLogin;
+}
+
+/** Options of one {@link MicrosoftSignIn.callback}. */
+export interface CallbackOptions {
+  /** Extra token-request parameters. */
+  tokenParams?: Record<string, string>;
+  /** Leave Graph out: the profile comes from the ID token's claims (or is absent without one). */
+  skipGraph?: boolean;
+}
+
+/** What a completed login gives. */
+export interface SignInResult {
+  /** The token response. */
+  tokens: TokenResponseParams;
+  /** The verified ID-token claims; absent when no ID token was asked for or returned. */
+  claims?: MicrosoftIdTokenClaims;
+  /** The normalized profile; absent only when Graph was skipped and there is no ID token. */
+  profile?: MicrosoftProfile;
+  /** The application state kept in the pending login. */
+  appState?: unknown;
+}
+
+function sameString(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Sign in with Microsoft, without a framework.
+ *
+ * @example
+ * ```ts
+ * import { MicrosoftSignIn } from 'passport-microsoft-account';
+ *
+ * const signIn = new MicrosoftSignIn({
+ *   clientID: process.env.MICROSOFT_CLIENT_ID ?? '',
+ *   clientSecret: process.env.MICROSOFT_CLIENT_SECRET ?? '',
+ *   callbackURL: 'https://app.example.com/login/callback',
+ * });
+ * // GET /login
+ * const { url, pendingLogin } = await signIn.authorizationRequest();
+ * // keep pendingLogin (session, encrypted cookie), then redirect the browser to url.
+ * // GET /login/callback
+ * const { profile } = await signIn.callback(new URL('https://app.example.com/login/callback?code=x&state=y').searchParams, pendingLogin);
+ * ```
+ */
+export class MicrosoftSignIn {
+  /** The resolved options. */
+  readonly config: Readonly<ResolvedConfig>;
+  readonly #tokens: TokenEndpointClient;
+  readonly #graph: GraphEndpointClient;
+  readonly #keys: SigningKeySource;
+  readonly #idTokens: IdTokenVerifier;
+
+  /**
+   * @param options - see {@link SignInOptions}; `clientID`, `clientSecret` and `callbackURL` are required.
+   * @param dependencies - the clients to use instead of the real ones (tests).
+   * @throws TypeError naming the option when an option is missing or invalid.
+   */
+  constructor(options: SignInOptions, dependencies: SignInDependencies = {}) {
+    const config = resolveConfig(options);
+    this.config = config;
+    this.#tokens =
+      dependencies.tokenClient ??
+      new TokenClient({
+        tokenURL: config.tokenURL,
+        clientID: config.clientID,
+        clientSecret: config.clientSecret,
+        timeout: config.timeout,
+        customHeaders: config.customHeaders,
+        parseError: dependencies.parseTokenError,
+      });
+    this.#graph =
+      dependencies.graphClient ??
+      new GraphClient({ baseURL: config.graphBaseURL, timeout: config.timeout });
+    this.#keys =
+      dependencies.signingKeys ??
+      new JwksCache({
+        url: config.jwksURL,
+        timeout: config.timeout,
+        ...(dependencies.clock ? { now: dependencies.clock } : {}),
+      });
+    this.#idTokens = new IdTokenVerifier({
+      clientID: config.clientID,
+      tenantKind: config.tenantKind,
+      tenant: config.tenant,
+      issuerBase: config.issuerBase,
+      clockTolerance: config.clockTolerance,
+      jwks: this.#keys,
+      ...(config.tenantKind === 'domain'
+        ? { discovery: { url: config.discoveryURL, timeout: config.timeout } }
+        : {}),
+      ...(dependencies.clock ? { now: dependencies.clock } : {}),
+    });
+  }
+
+  /** The resolved endpoints (authorize, token, JWKS, logout, Graph), for diagnostics. */
+  get endpoints(): StrategyEndpoints {
+    const { authority, authorizationURL, tokenURL, jwksURL, logoutURL, graphBaseURL, issuerBase } =
+      this.config;
+    return { authority, authorizationURL, tokenURL, jwksURL, logoutURL, graphBaseURL, issuerBase };
+  }
+
+  /** The token endpoint client (the Passport adapter routes passport-oauth2's client through it). */
+  get tokenClient(): TokenEndpointClient {
+    return this.#tokens;
+  }
+
+  /**
+   * JWKS fetches made so far by the default key source.
+   *
+   * @internal
+   */
+  get jwksFetchCount(): number {
+    return this.#keys instanceof JwksCache ? this.#keys.fetchCount : 0;
+  }
+
+  /** The scopes of a login: the per-request ones, else the configured ones. */
+  scopeFor(scope: string | readonly string[] | undefined, what: string): string[] {
+    const list = scope !== undefined ? parseScope(scope) : this.config.scope;
+    if (list.length === 0) throw new TypeError(`${what} must name at least one scope`);
+    if (!list.includes('openid') && this.#needsIdToken()) {
+      throw new TypeError(
+        `${what} must include openid: allowedTenants and profileSource "id_token" rely on the verified ID token`,
+      );
+    }
+    return list;
+  }
+
+  /**
+   * A new pending login. With `keep` false (nothing keeps it until the callback), no nonce and
+   * no PKCE verifier are made, since none could be checked.
+   */
+  createPendingLogin(input: {
+    redirectURI: string;
+    scope: readonly string[];
+    keep: boolean;
+    appState?: unknown;
+    maxAge?: number;
+  }): PendingLogin {
+    const openid = input.scope.includes('openid');
+    const pending: PendingLogin = { '@microsoft': 1, redirectURI: input.redirectURI, openid };
+    if (!input.keep) return pending;
+    if (openid) pending.nonce = randomValue();
+    if (this.config.pkce) pending.codeVerifier = createCodeVerifier();
+    if (input.appState !== undefined) pending.appState = input.appState;
+    if (input.maxAge !== undefined) pending.maxAge = input.maxAge;
+    return pending;
+  }
+
+  /** The authorize URL of a pending login, with `state` and extra parameters. */
+  authorizationURL(
+    pending: PendingLogin,
+    scope: readonly string[],
+    state: string | undefined,
+    params: Record<string, string>,
+  ): string {
+    return authorizationURLFor(pending, {
+      authorizationURL: this.config.authorizationURL,
+      clientID: this.config.clientID,
+      scope,
+      state,
+      params,
+    });
+  }
+
+  /**
+   * Starts a login: the authorize URL to redirect the browser to, and the pending login to keep
+   * until the callback (it holds the state, PKCE verifier and nonce).
+   *
+   * @throws TypeError for a per-request option Microsoft would reject.
+   */
+  authorizationRequest(options: AuthorizationRequestOptions = {}): Promise<AuthorizationRequest> {
+    const redirectURI = options.redirectURI ?? this.config.callbackURL;
+    if (!/^https?:\/\//i.test(redirectURI)) {
+      return Promise.reject(
+        new TypeError(
+          `MicrosoftSignIn.authorizationRequest needs an absolute redirect URI; got "${redirectURI}" (pass redirectURI or an absolute callbackURL)`,
+        ),
+      );
+    }
+    try {
+      const scope = this.scopeFor(
+        options.scope,
+        'MicrosoftSignIn.authorizationRequest option scope',
+      );
+      const params = authorizeParams(options);
+      const pendingLogin = this.createPendingLogin({
+        redirectURI,
+        scope,
+        keep: true,
+        appState: options.appState,
+        ...(options.maxAge !== undefined ? { maxAge: options.maxAge } : {}),
+      });
+      pendingLogin.state = options.state ?? randomValue();
+      const url = this.authorizationURL(pendingLogin, scope, pendingLogin.state, params);
+      return Promise.resolve({ url, pendingLogin });
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /**
+   * Finishes a login from the callback's parameters and the pending login kept for it: checks the
+   * state, redeems the code (with the PKCE verifier), verifies the ID token (signature, issuer,
+   * audience, times, nonce), applies `allowedTenants`, and loads the profile (Graph `/me` merged
+   * with the claims, or the claims alone with `profileSource: 'id_token'` or `skipGraph`).
+   *
+   * Rejects with {@link StateError} (`state_mismatch`, `code_missing`) when the callback does not
+   * belong to this login, {@link MicrosoftAuthorizationError} when Microsoft sent an error,
+   * {@link MicrosoftTenantNotAllowedError} when `allowedTenants` refuses the tenant, and the typed
+   * error of the failing step otherwise ({@link MicrosoftTokenError}, {@link IdTokenError},
+   * {@link GraphError}, {@link MicrosoftHttpError}, {@link ProfileError}).
+   */
+  async callback(
+    input: CallbackInput,
+    pendingLogin: PendingLogin,
+    options: CallbackOptions = {},
+  ): Promise<SignInResult> {
+    const result: SignInResult = await this.redeem(input, pendingLogin, options.tokenParams);
+    const { tokens, claims } = result;
+    if (this.config.profileSource === 'graph' && options.skipGraph !== true)
+      result.profile = await this.profile(tokens.access_token, claims);
+    else if (claims !== undefined) result.profile = this.profileFromClaims(claims);
+    return result;
+  }
+
+  /**
+   * The callback without the profile: checks the state, redeems the code and verifies the ID
+   * token (see {@link MicrosoftSignIn.callback}, which calls it).
+   */
+  async redeem(
+    input: CallbackInput,
+    pendingLogin: PendingLogin,
+    extraTokenParams: Record<string, string> = {},
+  ): Promise<Omit<SignInResult, 'profile'>> {
+    const params = readCallbackParams(input);
+    if (pendingLogin.state !== undefined) {
+      if (params.state === undefined || !sameString(params.state, pendingLogin.state)) {
+        throw new StateError(
+          'state_mismatch',
+          'Unable to verify authorization request state: the callback does not carry the state of this login',
+        );
+      }
+    }
+    if (params.error !== undefined) throw authorizationErrorOf({ ...params, error: params.error });
+    if (params.code === undefined || params.code === '')
+      throw new StateError('code_missing', 'The callback carries no authorization code');
+    const tokenParams: Record<string, string> = {
+      ...extraTokenParams,
+      grant_type: 'authorization_code',
+      code: params.code,
+      redirect_uri: pendingLogin.redirectURI,
+    };
+    if (pendingLogin.codeVerifier !== undefined)
+      tokenParams['code_verifier'] = pendingLogin.codeVerifier;
+    const tokens = await this.#tokens.request(tokenParams);
+    const result: Omit<SignInResult, 'profile'> = { tokens };
+    // allowedTenants and profileSource 'id_token' need a verified ID token, whatever the login asked.
+    if (tokens.id_token !== undefined || pendingLogin.openid || this.#needsIdToken())
+      result.claims = await this.verifiedClaims(tokens.id_token, pendingLogin.nonce);
+    if (pendingLogin.appState !== undefined) result.appState = pendingLogin.appState;
+    return result;
+  }
+
+  /** The profile from verified claims alone (no Graph call). */
+  profileFromClaims(claims: MicrosoftIdTokenClaims): MicrosoftProfile {
+    return claimsProfile(this.config, claims);
+  }
+
+  /** Verifies an ID token and applies `allowedTenants`. */
+  async verifiedClaims(
+    idToken: string | undefined,
+    nonce: string | undefined,
+  ): Promise<MicrosoftIdTokenClaims> {
+    const claims = await this.#idTokens.verify(idToken, { nonce });
+    if (!(await tenantAllowed(this.config, claims)))
+      throw new MicrosoftTenantNotAllowedError(claims.tid);
+    return claims;
+  }
+
+  /** The Graph profile for an access token, merged with verified claims when given. */
+  profile(accessToken: string, claims?: MicrosoftIdTokenClaims): Promise<MicrosoftProfile> {
+    return graphProfile(this.config, this.#graph, accessToken, claims);
+  }
+
+  /**
+   * Redeems a refresh token at the same authority. A returned ID token is verified and checked
+   * against `allowedTenants` like a login's.
+   *
+   * @example
+   * ```ts
+   * import type { MicrosoftSignIn } from 'passport-microsoft-account';
+   * declare const signIn: MicrosoftSignIn;
+   * declare const user: { refreshToken: string; accessToken: string };
+   *
+   * const tokens = await signIn.refresh(user.refreshToken);
+   * user.accessToken = tokens.accessToken;
+   * user.refreshToken = tokens.refreshToken ?? user.refreshToken;
+   * ```
+   */
+  async refresh(
+    refreshToken: string,
+    options: { scope?: string | readonly string[] } = {},
+  ): Promise<TokenSet> {
+    if (typeof refreshToken !== 'string' || refreshToken === '')
+      throw new TypeError('refresh() needs a refresh token');
+    const scope = options.scope !== undefined ? parseScope(options.scope) : this.config.scope;
+    if (this.config.allowedTenants !== undefined && !scope.includes('openid')) {
+      throw new TypeError(
+        'refresh() option scope must include openid: allowedTenants relies on the verified ID token',
+      );
+    }
+    const res = await this.#tokens.request({
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      scope: scope.join(' '),
+    });
+    const set: TokenSet = { accessToken: res.access_token };
+    if (res.refresh_token !== undefined) set.refreshToken = res.refresh_token;
+    if (typeof res.expires_in === 'number') set.expiresIn = res.expires_in;
+    if (typeof res.scope === 'string') set.scope = res.scope;
+    if (typeof res.token_type === 'string') set.tokenType = res.token_type;
+    if (res.id_token !== undefined) {
+      set.idToken = res.id_token;
+      try {
+        set.claims = await this.verifiedClaims(res.id_token, undefined);
+      } catch (err) {
+        if (err instanceof MicrosoftTenantNotAllowedError)
+          throw new IdTokenError('tenant', err.message);
+        throw err;
+      }
+    }
+    return set;
+  }
+
+  /**
+   * Microsoft's end-session URL for the configured authority and cloud. Redirect the browser there
+   * after ending the app's own session.
+   *
+   * @example
+   * ```ts
+   * import type { Response } from 'express';
+   * import type { Strategy } from 'passport-microsoft-account';
+   * declare const strategy: Strategy;
+   * declare const res: Response;
+   *
+   * res.redirect(strategy.logoutUrl({ postLogoutRedirectUri: 'https://app.example.com/' }));
+   * ```
+   */
+  logoutUrl(options: LogoutUrlOptions = {}): string {
+    const url = new URL(this.config.logoutURL);
+    if (options.postLogoutRedirectUri !== undefined)
+      url.searchParams.set('post_logout_redirect_uri', options.postLogoutRedirectUri);
+    if (options.logoutHint !== undefined) url.searchParams.set('logout_hint', options.logoutHint);
+    if (options.state !== undefined) url.searchParams.set('state', options.state);
+    return url.href;
+  }
+
+  /** True when an option relies on the ID token: allowedTenants, or profileSource 'id_token'. */
+  #needsIdToken(): boolean {
+    return this.config.allowedTenants !== undefined || this.config.profileSource === 'id_token';
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * Where sign-in happens: national clouds, tenants and explicit authorities, resolved into the
+ * authorize, token, key-set, logout, discovery and Graph URLs of one application.
+ */
+import { optionError } from './options.js';
+import type { MicrosoftCloud, StrategyOptionsBase } from './types.js';
+
+/** Tenant id of personal Microsoft accounts (the `consumers` tenant). */
+export const CONSUMER_TENANT_ID = '9188040d-6c67-4c5b-b112-36a304b66dad';
+
+/** Hosts of one national cloud. */
+export interface CloudEndpoints {
+  /** Origin of the login (authority) host. */
+  login: string;
+  /** Origin found in ID-token issuers (differs from `login` in China). */
+  issuer: string;
+  /** Origin of Microsoft Graph. */
+  graph: string;
+}
+
+/** Login, issuer and Graph hosts per cloud (see docs/tenants-and-clouds.md). */
+export const CLOUDS: Readonly<Record<MicrosoftCloud, CloudEndpoints>> = Object.freeze({
+  global: {
+    login: 'https://login.microsoftonline.com',
+    issuer: 'https://login.microsoftonline.com',
+    graph: 'https://graph.microsoft.com',
+  },
+  usgov: {
+    login: 'https://login.microsoftonline.us',
+    issuer: 'https://login.microsoftonline.us',
+    graph: 'https://graph.microsoft.us',
+  },
+  'usgov-dod': {
+    login: 'https://login.microsoftonline.us',
+    issuer: 'https://login.microsoftonline.us',
+    graph: 'https://dod-graph.microsoft.us',
+  },
+  china: {
+    login: 'https://login.chinacloudapi.cn',
+    issuer: 'https://login.partner.microsoftonline.cn',
+    graph: 'https://microsoftgraph.chinacloudapi.cn',
+  },
+});
+
+const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DOMAIN_RE = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+/** True for a GUID such as a tenant id or an application (client) id. */
+export function isGuid(value: unknown): value is string {
+  return typeof value === 'string' && GUID_RE.test(value);
+}
+
+/** How the issuer of an ID token is checked for the configured tenant. */
+export type TenantKind = 'common' | 'organizations' | 'consumers' | 'guid' | 'domain';
+
+/** Classifies a tenant value; `undefined` when it is not a valid tenant. */
+export function tenantKind(tenant: string): TenantKind | undefined {
+  const t = tenant.toLowerCase();
+  if (t === 'common' || t === 'organizations' || t === 'consumers') return t;
+  if (t === CONSUMER_TENANT_ID) return 'consumers';
+  if (GUID_RE.test(t)) return 'guid';
+  if (DOMAIN_RE.test(t)) return 'domain';
+  return undefined;
+}
+
+/**
+ * True for a value the `tenant` option accepts: `common`, `organizations`, `consumers`, a tenant
+ * id (GUID) or a domain such as `contoso.onmicrosoft.com`. Apps that read the tenant from their
+ * own configuration check it with this, so they accept exactly what the strategy accepts.
+ */
+export function isTenant(value: unknown): value is string {
+  return typeof value === 'string' && tenantKind(value) !== undefined;
+}
+
+/** The endpoints of one application, resolved once from its options. */
+export interface ResolvedEndpoints {
+  /** The tenant the authority ends with. */
+  tenant: string;
+  /** How ID-token issuers are checked for that tenant. */
+  tenantKind: TenantKind;
+  /** `<origin>[/path]/<tenant>` with no trailing slash. */
+  authority: string;
+  /** Issuer base: ID-token issuers are `${issuerBase}/<tid>/v2.0`. */
+  issuerBase: string;
+  authorizationURL: string;
+  tokenURL: string;
+  jwksURL: string;
+  logoutURL: string;
+  discoveryURL: string;
+  graphBaseURL: string;
+}
+
+function absoluteHttpURL(value: string, key: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw optionError(`option ${key} must be an absolute http(s) URL, got "${value}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw optionError(`option ${key} must be an absolute http(s) URL, got "${value}"`);
+  }
+  if (url.search || url.hash) throw optionError(`option ${key} must not have a query or fragment`);
+  return url;
+}
+
+function stripSlash(value: string): string {
+  return value.replace(/\/+$/, '');
+}
+
+function resolveAuthority(
+  options: StrategyOptionsBase,
+  cloudName: MicrosoftCloud,
+): Pick<ResolvedEndpoints, 'tenant' | 'tenantKind' | 'authority' | 'issuerBase'> {
+  const cloud = CLOUDS[cloudName];
+  let tenant: string;
+  let authority: string;
+  let issuerBase: string;
+  if (options.authority !== undefined) {
+    if (options.tenant !== undefined) {
+      throw optionError(
+        'takes either authority or tenant, not both (the authority ends with the tenant)',
+      );
+    }
+    const url = absoluteHttpURL(options.authority, 'authority');
+    const segments = url.pathname.split('/').filter(Boolean);
+    const last = segments.pop();
+    if (last === undefined) {
+      throw optionError(`option authority must end with a tenant, e.g. "${url.origin}/common"`);
+    }
+    tenant = decodeURIComponent(last);
+    issuerBase = stripSlash(`${url.origin}/${segments.join('/')}`);
+    authority = `${issuerBase}/${tenant}`;
+  } else {
+    tenant = options.tenant ?? 'common';
+    if (tenant.includes('/')) {
+      throw optionError(
+        `option tenant must be common, organizations, consumers, a tenant id or a domain, without slashes; got "${tenant}"`,
+      );
+    }
+    authority = `${cloud.login}/${tenant}`;
+    issuerBase = cloud.issuer;
+  }
+  const kind = tenantKind(tenant);
+  if (kind === undefined) {
+    throw optionError(
+      `option tenant must be common, organizations, consumers, a tenant id (GUID) or a domain; got "${tenant}"`,
+    );
+  }
+  if (cloudName !== 'global' && kind === 'consumers' && options.authority === undefined) {
+    throw optionError(
+      `option tenant "consumers" is not available in the ${cloudName} cloud: personal Microsoft accounts exist only in the global cloud`,
+    );
+  }
+  return { tenant, tenantKind: kind, authority, issuerBase };
+}
+
+function resolveGraph(options: StrategyOptionsBase, cloudName: MicrosoftCloud): string {
+  const { graphBaseURL, apiEntryPoint, graphApiVersion } = options;
+  if (graphBaseURL !== undefined) {
+    if (apiEntryPoint !== undefined || graphApiVersion !== undefined) {
+      throw optionError('takes either graphBaseURL or apiEntryPoint/graphApiVersion, not both');
+    }
+    return stripSlash(absoluteHttpURL(graphBaseURL, 'graphBaseURL').href);
+  }
+  const origin =
+    apiEntryPoint !== undefined
+      ? stripSlash(absoluteHttpURL(apiEntryPoint, 'apiEntryPoint').href)
+      : CLOUDS[cloudName].graph;
+  const version = graphApiVersion ?? 'v1.0';
+  if (!/^[A-Za-z0-9.]+$/.test(version)) {
+    throw optionError(`option graphApiVersion must look like "v1.0" or "beta", got "${version}"`);
+  }
+  return `${origin}/${version}`;
+}
+
+/**
+ * Resolves every endpoint from the options (already checked value by value by `checkOptions`).
+ * Throws a `TypeError` naming the option when options contradict each other.
+ */
+export function resolveEndpoints(options: StrategyOptionsBase): ResolvedEndpoints {
+  const cloudName = options.cloud ?? 'global';
+  if (!Object.hasOwn(CLOUDS, cloudName)) {
+    throw optionError(
+      `option cloud must be one of ${Object.keys(CLOUDS).join(', ')}, got "${String(cloudName)}"`,
+    );
+  }
+  const where = resolveAuthority(options, cloudName);
+  const { authority } = where;
+  const authorizationURL = options.authorizationURL ?? `${authority}/oauth2/v2.0/authorize`;
+  const tokenURL = options.tokenURL ?? `${authority}/oauth2/v2.0/token`;
+  absoluteHttpURL(authorizationURL.split('?')[0] ?? authorizationURL, 'authorizationURL');
+  absoluteHttpURL(tokenURL, 'tokenURL');
+  return {
+    ...where,
+    authorizationURL,
+    tokenURL,
+    jwksURL: `${authority}/discovery/v2.0/keys`,
+    logoutURL: `${authority}/oauth2/v2.0/logout`,
+    discoveryURL: `${authority}/v2.0/.well-known/openid-configuration`,
+    graphBaseURL: resolveGraph(options, cloudName),
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * Behaviour settings of one application (scopes, state and PKCE, timeouts, profile, tenants),
+ * resolved once from its options, and `resolveConfig`, which checks the options and puts the
+ * endpoints and the settings together.
+ */
+import { resolveEndpoints } from './endpoints.js';
+import type { ResolvedEndpoints } from './endpoints.js';
+import {
+  CORE_OPTIONS,
+  DEFAULT_SCOPE,
+  OPTION_TABLE,
+  checkOptions,
+  optionError,
+  parseScope,
+} from './options.js';
+import type { OptionName } from './options.js';
+import { SessionStateStore } from './session-state-store.js';
+import type { AllowedTenants, StateStore, StrategyOptionsBase } from './types.js';
+
+/** How one application signs users in, beyond its endpoints. */
+export interface ResolvedSettings {
+  clientID: string;
+  clientSecret: string;
+  callbackURL: string;
+  scope: string[];
+  pkce: boolean;
+  timeout: number;
+  clockTolerance: number;
+  /** `false`, or the photo size to fetch (`'default'` for Graph's default size). */
+  photo: false | string;
+  addUPNAsEmail: boolean;
+  profileSource: 'graph' | 'id_token';
+  allowedTenants: AllowedTenants | undefined;
+  customHeaders: StrategyOptionsBase['customHeaders'];
+}
+
+/** What the Passport adapter reads on top of {@link ResolvedSettings}. */
+export interface PassportSettings {
+  name: string;
+  state: boolean;
+  /** Session key of the pending logins: the option, else `microsoft:<authorize host>:<clientID>`. */
+  sessionKey: string;
+  proxy: boolean;
+  passReqToCallback: boolean;
+  skipUserProfile: NonNullable<StrategyOptionsBase['skipUserProfile']>;
+  /** Where pending logins are kept: the `store` option, else the session (`undefined` without state). */
+  store: StateStore | undefined;
+}
+
+/** Everything the core needs, resolved once from the options. */
+export type ResolvedConfig = ResolvedEndpoints & ResolvedSettings;
+
+/** Everything the Passport adapter needs. */
+export type ResolvedStrategyConfig = ResolvedConfig & PassportSettings;
+
+/** Behaviour settings from options already checked value by value. */
+export function resolveSettings(options: StrategyOptionsBase): ResolvedSettings {
+  const scope = parseScope(options.scope ?? DEFAULT_SCOPE);
+  if (scope.length === 0) {
+    throw optionError(
+      'option scope must name at least one scope (Microsoft rejects a request without one)',
+    );
+  }
+  const photoOption = options.photo ?? false;
+  const photo = photoOption === true ? 'default' : photoOption;
+  const profileSource = options.profileSource ?? 'graph';
+  const openid = scope.includes('openid');
+  if (profileSource === 'id_token' && !openid)
+    throw optionError('option profileSource "id_token" needs the openid scope');
+  if (profileSource === 'id_token' && photo !== false) {
+    throw optionError(
+      'option photo needs profileSource "graph" (the photo comes from Microsoft Graph)',
+    );
+  }
+  if (options.allowedTenants !== undefined && !openid) {
+    throw optionError(
+      'option allowedTenants needs the openid scope (the tenant comes from the ID token)',
+    );
+  }
+  return {
+    clientID: options.clientID,
+    clientSecret: options.clientSecret,
+    callbackURL: options.callbackURL,
+    scope,
+    pkce: options.pkce ?? options.state ?? true,
+    timeout: options.timeout ?? 10_000,
+    clockTolerance: options.clockTolerance ?? 300,
+    photo,
+    addUPNAsEmail: options.addUPNAsEmail ?? false,
+    profileSource,
+    allowedTenants: options.allowedTenants,
+    customHeaders: options.customHeaders,
+  };
+}
+
+/** Checks the options a {@link MicrosoftSignIn} takes and resolves its endpoints and settings. */
+export function resolveConfig(options: StrategyOptionsBase): ResolvedConfig {
+  checkOptions(options, CORE_OPTIONS);
+  return { ...resolveEndpoints(options), ...resolveSettings(options) };
+}
+
+const ALL_OPTIONS = Object.keys(OPTION_TABLE) as OptionName[];
+
+/** Checks every option of the Passport strategy and resolves the core's and the adapter's settings. */
+export function resolveStrategyConfig(
+  options: StrategyOptionsBase & { passReqToCallback?: boolean },
+): ResolvedStrategyConfig {
+  checkOptions(options, ALL_OPTIONS);
+  const endpoints = resolveEndpoints(options);
+  const settings = resolveSettings(options);
+  const state = options.state ?? true;
+  if (settings.pkce && !state)
+    throw optionError('option pkce needs state: the PKCE verifier is kept with the state');
+  if (options.store !== undefined && !state) throw optionError('option store needs state: true');
+  const sessionKey =
+    options.sessionKey ??
+    `microsoft:${new URL(endpoints.authorizationURL).host}:${settings.clientID}`;
+  return {
+    ...endpoints,
+    ...settings,
+    name: options.name ?? 'microsoft',
+    state,
+    sessionKey,
+    proxy: options.proxy ?? false,
+    passReqToCallback: options.passReqToCallback ?? false,
+    skipUserProfile: options.skipUserProfile ?? false,
+    store: options.store ?? (state ? new SessionStateStore({ key: sessionKey }) : undefined),
+  };
+}
