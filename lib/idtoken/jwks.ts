@@ -15,8 +15,11 @@ export interface SigningKey {
   issuer?: string;
   /** The RSA public key, made once per kid (RS256 is the only algorithm the verifier accepts). */
   key: KeyObject;
-  /** The key's modulus length in bits (the verifier refuses keys under 2048 bits). */
-  modulusLength: number;
+  /**
+   * The key's modulus length in bits, read once when the key is made (the verifier refuses keys
+   * under 2048 bits); when absent, the verifier reads it from `key`.
+   */
+  modulusLength?: number;
 }
 
 /** Settings of a {@link JwksCache}. */

@@ -16,8 +16,8 @@ import { IdTokenError } from '../errors.js';
 export interface VerificationKey {
   /** The RSA public key. */
   key: KeyObject;
-  /** Its modulus length in bits (RS256 needs at least 2048). */
-  modulusLength: number;
+  /** Its modulus length in bits (RS256 needs at least 2048); read from `key` when absent. */
+  modulusLength?: number;
 }
 
 /** The decoded JOSE header, as far as the verifier reads it. */
@@ -131,10 +131,13 @@ export async function verifyJwt<K extends VerificationKey>(
         'malformed',
         `the header carries "${name}", which Microsoft ID tokens never use and this verifier does not honour`,
       );
-  if (key.modulusLength < MIN_RSA_BITS)
+  if (key.key.asymmetricKeyType !== 'rsa')
+    throw new IdTokenError('malformed', `the signing key ${JSON.stringify(kid)} is not an RSA key`);
+  const bits = key.modulusLength ?? key.key.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (bits < MIN_RSA_BITS)
     throw new IdTokenError(
       'malformed',
-      `the signing key ${JSON.stringify(kid)} has a ${key.modulusLength}-bit modulus; RS256 needs ${MIN_RSA_BITS} bits or more`,
+      `the signing key ${JSON.stringify(kid)} has a ${bits}-bit modulus; RS256 needs ${MIN_RSA_BITS} bits or more`,
     );
 
   let valid: boolean;

@@ -19,7 +19,8 @@ export interface IdTokenVerifierOptions {
   /** ID-token issuers are `${issuerBase}/<tid>/v2.0`. */
   issuerBase: string;
   clockTolerance: number;
-  jwks: Pick<JwksCache, 'get'>;
+  /** The signing keys; `peek`, when there, hands over a cached key without a promise. */
+  jwks: Pick<JwksCache, 'get'> & Partial<Pick<JwksCache, 'peek'>>;
   /**
    * For a domain tenant: its discovery document, read once for the tenant's exact issuer, and the
    * timeout of that call.
@@ -59,7 +60,7 @@ export class IdTokenVerifier {
       );
     // The signature (node:crypto, synchronous) and the registered claims (aud, exp, nbf, iat).
     const jwks = this.#o.jwks;
-    const { payload, key } = await verifyJwt(token, (kid) => jwks.peek(kid) ?? jwks.get(kid), {
+    const { payload, key } = await verifyJwt(token, (kid) => jwks.peek?.(kid) ?? jwks.get(kid), {
       audience: this.#o.clientID,
       clockTolerance: this.#o.clockTolerance,
       now: this.#o.now ?? Date.now,
