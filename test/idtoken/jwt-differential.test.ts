@@ -40,12 +40,16 @@ type Verdict =
   | { accepted: true; payload: Record<string, unknown> }
   | { accepted: false; code: IdTokenErrorCode };
 
-/** Keys: published under a kid (`a`, `b`, a 1024-bit `weak`), or never published (`stranger`). */
-type KeyName = 'a' | 'b' | 'weak' | 'stranger';
+/**
+ * Keys: published under a kid (`a`, `b`, a 1024-bit `weak`, a P-256 `ec` handed over by a key
+ * source as a bare key object), or never published (`stranger`).
+ */
+type KeyName = 'a' | 'b' | 'weak' | 'ec' | 'stranger';
 const KIDS: Record<Exclude<KeyName, 'stranger'>, string> = {
   a: 'kid-a-2048',
   b: 'kid-b-3072',
   weak: 'kid-weak-1024',
+  ec: 'kid-ec-p256',
 };
 
 interface Keys {
@@ -59,7 +63,8 @@ interface Keys {
 async function makeKeys(): Promise<Keys> {
   const pair = (bits: number): { privateKey: KeyObject; publicKey: KeyObject } =>
     generateKeyPairSync('rsa', { modulusLength: bits });
-  const pairs = { a: pair(2048), b: pair(3072), weak: pair(1024), stranger: pair(2048) };
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const pairs = { a: pair(2048), b: pair(3072), weak: pair(1024), ec, stranger: pair(2048) };
   const signing = new Map<string, SigningKey>();
   const reference = new Map<string, jose.CryptoKey>();
   for (const name of ['a', 'b', 'weak'] as const) {
@@ -73,11 +78,16 @@ async function makeKeys(): Promise<Keys> {
       )) as jose.CryptoKey,
     );
   }
+  // The JWKS cache makes RSA keys only; another key source may hand over any key object.
+  signing.set(KIDS.ec, { kid: KIDS.ec, key: ec.publicKey });
+  const ecJwk = ec.publicKey.export({ format: 'jwk' }) as jose.JWK;
+  reference.set(KIDS.ec, (await jose.importJWK(ecJwk, 'ES256')) as jose.CryptoKey);
   return {
     privateKeys: {
       a: pairs.a.privateKey,
       b: pairs.b.privateKey,
       weak: pairs.weak.privateKey,
+      ec: pairs.ec.privateKey,
       stranger: pairs.stranger.privateKey,
     },
     signing,
@@ -456,6 +466,7 @@ const header: fc.Arbitrary<Segment> = fc.record({
               weight: 1,
               arbitrary: fc.constantFrom<string | undefined>(
                 j(KIDS.weak),
+                j(KIDS.ec),
                 j('kid-unknown'),
                 j(''),
                 'null',
