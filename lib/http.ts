@@ -64,6 +64,98 @@ function targetOf(url: string): Target {
   return target;
 }
 
+/** A request waiting for its deadline: `onTimeout` until it settles, then `undefined`. */
+interface Deadline {
+  at: number;
+  onTimeout: (() => void) | undefined;
+}
+
+/**
+ * In-flight requests with the same timeout, in the order they started (so also in the order of
+ * their deadlines), watched by one timer. A request that settles is dropped from the front as soon
+ * as it gets there; the timer is armed for the oldest request still running and is never cleared
+ * (it is unref'd, and finds nothing to do when the queue has emptied). This keeps the timer list
+ * out of the per-request path: arming and clearing a Node timer for every request cost more than
+ * the rest of the deadline bookkeeping.
+ */
+class DeadlineQueue {
+  readonly #timeout: number;
+  #queue: Deadline[] = [];
+  #head = 0;
+  #timer: NodeJS.Timeout | undefined;
+  /** When the armed timer fires; `Infinity` when none is armed. */
+  #timerAt = Infinity;
+
+  constructor(timeout: number) {
+    this.#timeout = timeout;
+  }
+
+  /** Watches a new request; call `settle` on the returned entry when it ends. */
+  add(onTimeout: () => void): Deadline {
+    const entry: Deadline = { at: performance.now() + this.#timeout, onTimeout };
+    this.#queue.push(entry);
+    if (this.#timerAt === Infinity) this.#arm(entry.at);
+    return entry;
+  }
+
+  /** The request ended (either way): its timeout can no longer fire. */
+  settle(entry: Deadline): void {
+    entry.onTimeout = undefined;
+    this.#dropSettled();
+  }
+
+  #dropSettled(): void {
+    const q = this.#queue;
+    while (this.#head < q.length && q[this.#head]?.onTimeout === undefined) this.#head += 1;
+    if (this.#head === q.length) {
+      this.#queue = [];
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > q.length) {
+      this.#queue = q.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
+  #arm(at: number): void {
+    this.#timerAt = at;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    const delay = Math.min(Math.max(0, at - performance.now()), MAX_TIMER_MS);
+    this.#timer = setTimeout(() => this.#fire(), delay);
+    this.#timer.unref();
+  }
+
+  #fire(): void {
+    this.#timerAt = Infinity;
+    const now = performance.now();
+    // Take the expired requests off the queue first: their timeouts settle them, which edits the
+    // queue.
+    const expired: (() => void)[] = [];
+    for (const entry of this.#queue.slice(this.#head)) {
+      if (entry.onTimeout === undefined) continue;
+      if (entry.at > now) break;
+      expired.push(entry.onTimeout);
+      entry.onTimeout = undefined;
+    }
+    this.#dropSettled();
+    const next = this.#queue[this.#head];
+    if (next !== undefined) this.#arm(next.at);
+    for (const onTimeout of expired) onTimeout();
+  }
+}
+
+/** One deadline queue per timeout value in use (a strategy uses one; tests use a few). */
+const deadlines = new Map<number, DeadlineQueue>();
+
+function deadlineQueue(timeout: number): DeadlineQueue {
+  let queue = deadlines.get(timeout);
+  if (queue === undefined) {
+    if (deadlines.size >= MAX_TARGETS) deadlines.clear();
+    queue = new DeadlineQueue(timeout);
+    deadlines.set(timeout, queue);
+  }
+  return queue;
+}
+
 /** The URL without query or fragment, for messages. */
 export function describeURL(url: string): string {
   const i = url.search(/[?#]/);
@@ -126,7 +218,7 @@ export function send(req: HttpRequest): Promise<HttpResponse> {
     const finish = (err: MicrosoftHttpError | null, res?: HttpResponse): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      queue.settle(deadline);
       if (err) reject(err);
       else resolve(res as HttpResponse);
     };
@@ -171,20 +263,18 @@ export function send(req: HttpRequest): Promise<HttpResponse> {
         res.on('error', (err: NodeJS.ErrnoException) => finish(classify(err, req)));
       },
     );
-    const timer = setTimeout(
-      () => {
-        finish(
-          new MicrosoftHttpError(
-            'timeout',
-            req.endpoint,
-            describeURL(req.url),
-            `${req.method} ${describeURL(req.url)}: no complete response within ${req.timeout} ms`,
-          ),
-        );
-        request.destroy();
-      },
-      Math.min(req.timeout, MAX_TIMER_MS),
-    );
+    const queue = deadlineQueue(req.timeout);
+    const deadline = queue.add(() => {
+      finish(
+        new MicrosoftHttpError(
+          'timeout',
+          req.endpoint,
+          describeURL(req.url),
+          `${req.method} ${describeURL(req.url)}: no complete response within ${req.timeout} ms`,
+        ),
+      );
+      request.destroy();
+    });
     request.on('error', (err: NodeJS.ErrnoException) => finish(classify(err, req)));
     request.end(req.body);
   });
