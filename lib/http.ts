@@ -248,10 +248,7 @@ export function send(req: HttpRequest): Promise<HttpResponse> {
           if (!res.complete) return;
           finish(null, {
             status: res.statusCode ?? 0,
-            // Node builds the headers object on first read; most callers read only the body.
-            get headers() {
-              return res.headers;
-            },
+            headers: res.headers,
             body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size),
           });
         });
