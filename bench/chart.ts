@@ -55,14 +55,14 @@ function panel(
   const scale = (v: number): number => (Number.isFinite(v) ? (v / max) * plotW : 0);
   const out: string[] = [];
   out.push(`<text x="10" y="${y + 16}" class="title">${esc(title)}</text>`);
-  // Legend.
+  // Legend, on its own line under the title.
   let lx = LABEL_W;
   for (const s of series) {
-    out.push(`<rect x="${lx}" y="${y + 7}" width="10" height="10" fill="${s.color}"/>`);
-    out.push(`<text x="${lx + 14}" y="${y + 16}" class="small">${esc(s.label)}</text>`);
+    out.push(`<rect x="${lx}" y="${y + 25}" width="10" height="10" fill="${s.color}"/>`);
+    out.push(`<text x="${lx + 14}" y="${y + 34}" class="small">${esc(s.label)}</text>`);
     lx += 24 + s.label.length * 6.2;
   }
-  let row = y + 28;
+  let row = y + 46;
   const groupH = series.length * (BAR_H + GAP) + 8;
   for (const c of contenders) {
     out.push(

@@ -1,5 +1,8 @@
 // Fails unless the runtime dependency tree (`npm ls --omit=dev --all`) holds only passport-oauth2,
-// jose and their own dependencies, and no package in it has an install script.
+// jose and their own dependencies, and no package in it has an install script. jose is there for
+// the emulator (`passport-microsoft-account/emulator` makes its signing keys with it); the strategy
+// verifies ID tokens with node:crypto and never loads it (test/idtoken/runtime-path.test.ts).
+// Once the emulator is a package of its own, jose moves to devDependencies and leaves this list.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
