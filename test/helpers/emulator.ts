@@ -45,3 +45,6 @@ export async function loginThroughEmulator(
   const callbackPath = await callbackFromEmulator(strategy, account, session, options);
   return authenticate(strategy, fakeRequest({ url: callbackPath, session }));
 }
+
+// The emulator as the documentation tests start it (the one place that says where it comes from).
+export { startEmulator, type Emulator } from '../../lib/emulator/index.js';
