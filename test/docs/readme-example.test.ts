@@ -73,7 +73,7 @@ describe('the README example, run as written, signs a user in through the emulat
   let emulator: Emulator | undefined;
   let folder: string | undefined;
   let app: ChildProcess | undefined;
-  let output = '';
+  let output = (): string => '';
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
   let base = '';
@@ -100,22 +100,12 @@ describe('the README example, run as written, signs a user in through the emulat
     emulator = await startEmulator();
     const port = await freePort();
     base = `http://localhost:${port}`;
-    // The example must not see real credentials, coverage settings or a session secret from here.
-    const env: NodeJS.ProcessEnv = {};
-    for (const [name, value] of Object.entries(process.env)) {
-      if (!/^(MICROSOFT_|NODE_V8_COVERAGE$|SESSION_SECRET$|PORT$)/.test(name)) env[name] = value;
-    }
-    env['PORT'] = String(port);
-    env['MICROSOFT_EMULATOR_URL'] = emulator.url;
-    app = spawn(process.execPath, ['--import', 'tsx', 'app.ts'], {
-      cwd: folder,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const started = await startExample(folder, {
+      PORT: String(port),
+      MICROSOFT_EMULATOR_URL: emulator.url,
     });
-    app.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    app.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await waitForApp(app, base);
-    expect(output).to.include(`Open ${base}`);
+    app = started.child;
+    output = started.output;
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -133,11 +123,7 @@ describe('the README example, run as written, signs a user in through the emulat
 
   after(async () => {
     await browser?.close();
-    if (app && app.exitCode === null) {
-      const exited = new Promise((resolve) => app?.once('exit', resolve));
-      app.kill('SIGTERM');
-      await exited;
-    }
+    await stop(app);
     await emulator?.close();
     if (folder) rmSync(folder, { recursive: true, force: true });
   });
@@ -167,6 +153,7 @@ describe('the README example, run as written, signs a user in through the emulat
   }
 
   it('home → Sign in with Microsoft → the work account → the home page shows the user → Sign out', async () => {
+    expect(output()).to.equal(`Open ${base}\n`);
     const page = await openHome();
     await goToMicrosoft(page);
     await Promise.all([page.waitForURL(`${base}/`), page.click('li[data-account="work"] button')]);
@@ -208,20 +195,77 @@ describe('the README example, run as written, signs a user in through the emulat
     expect(await page.textContent('body')).to.include('Sign-in was cancelled or refused.');
   });
 
-  /** Polls GET / until the app answers; fails with the app's output when it exits first. */
-  async function waitForApp(child: ChildProcess, url: string): Promise<void> {
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null)
-        throw new Error(`the example exited (${child.exitCode}):\n${output}`);
-      try {
-        const res = await fetch(`${url}/`);
-        if (res.ok) return;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
+  it('with MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET set, sends users to Microsoft itself', async () => {
+    if (!folder) throw new Error('no folder');
+    const port = await freePort();
+    const real = await startExample(folder, {
+      PORT: String(port),
+      MICROSOFT_CLIENT_ID: '00000000-1111-2222-3333-444444444444',
+      MICROSOFT_CLIENT_SECRET: 'not a real secret',
+    });
+    try {
+      const res = await fetch(`http://localhost:${port}/login`, { redirect: 'manual' });
+      expect(res.status).to.equal(302);
+      const location = new URL(res.headers.get('location') ?? '');
+      expect(`${location.origin}${location.pathname}`).to.equal(
+        'https://login.microsoftonline.com/common/oauth2/v2.0/authorize',
+      );
+      expect(location.searchParams.get('client_id')).to.equal(
+        '00000000-1111-2222-3333-444444444444',
+      );
+      expect(location.searchParams.get('redirect_uri')).to.equal(
+        `http://localhost:${port}/login/callback`,
+      );
+    } finally {
+      await stop(real.child);
     }
-    throw new Error(`the example did not answer at ${url} within 30 s:\n${output}`);
-  }
+  });
 });
+
+/**
+ * Starts app.ts in `folder` with `node --import tsx` and the given variables on top of this
+ * process's environment, minus anything the example reads (real credentials, a session secret, a
+ * port) and the coverage settings. Resolves once GET / answers.
+ */
+async function startExample(
+  folder: string,
+  variables: Record<string, string>,
+): Promise<{ child: ChildProcess; output: () => string }> {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!/^(MICROSOFT_|NODE_V8_COVERAGE$|SESSION_SECRET$|PORT$)/.test(name)) env[name] = value;
+  }
+  Object.assign(env, variables);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'app.ts'], {
+    cwd: folder,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = `http://localhost:${variables['PORT'] ?? ''}/`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`the example exited (${child.exitCode}):\n${output}`);
+    try {
+      if ((await fetch(url)).ok) return { child, output: () => output };
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop(child);
+      throw new Error(`the example did not answer at ${url} within 30 s:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Stops a started example and waits until it has exited. */
+async function stop(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
