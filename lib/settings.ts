@@ -115,7 +115,7 @@ export function resolveConfig(
   } catch (err) {
     // Option errors name the class the options were given to.
     if (who !== 'MicrosoftStrategy' && err instanceof TypeError)
-      throw new TypeError(err.message.replace(/^MicrosoftStrategy /, `${who} `));
+      throw new TypeError(err.message.replace(/^MicrosoftStrategy /, `${who} `), { cause: err });
     throw err;
   }
 }
