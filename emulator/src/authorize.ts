@@ -4,12 +4,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AuthorizeRequest, Core, Exchange } from './context.js';
-import { aadRedirectError, newTrace } from './errors.js';
-import { header, readBody, redirectUriMatches, sendHtml, sendRedirect } from './http.js';
+import { aadRedirectError, newTrace } from './error-bodies.js';
+import { header, readBody, redirectUriMatches, sendHtml, sendRedirect } from './http-helpers.js';
 import { errorPage, formPostPage, signInPage } from './pages.js';
 import { matchesDomainHint, resolveTenant, signInRefusal } from './tenants.js';
 import type { TenantPath } from './tenants.js';
-import type { EmulatorUser } from './types.js';
+import type { EmulatorUser } from './emulator-types.js';
 
 const PROMPTS = new Set(['login', 'none', 'consent', 'select_account']);
 
@@ -61,7 +61,7 @@ function answerError(
 function issueCode(core: Core, request: AuthorizeRequest, user: EmulatorUser): string {
   const code = `${user.kind === 'personal' ? 'M.C5' : '1.AX'}_${randomBytes(40).toString('base64url')}`;
   core.codes.set(code, {
-    clientId: request.client.clientId,
+    clientID: request.client.clientID,
     redirectUri: request.redirectUri,
     tenant: request.tenant,
     userKey: user.key,
@@ -87,7 +87,7 @@ function findUser(core: Core, account: string): EmulatorUser | undefined {
 
 /** Signs `user` in: a code back to the app, or a tenant-rule error redirect. */
 function signIn(core: Core, ex: Exchange, request: AuthorizeRequest, user: EmulatorUser): void {
-  const refusal = signInRefusal(user, request.tenant, request.client.clientId);
+  const refusal = signInRefusal(user, request.tenant, request.client.clientID);
   if (refusal) {
     answerError(core, ex, request, refusal.error, refusal.code, refusal.text);
     return;
@@ -125,7 +125,7 @@ function validate(
     );
     return undefined;
   }
-  const client = core.clients.find((c) => c.clientId === clientId);
+  const client = core.clients.find((c) => c.clientID === clientId);
   if (!client) {
     showErrorPage(
       ex,
@@ -338,7 +338,7 @@ export async function handleAuthorize(
   const request = validate(core, ex, tenantSegment, params);
   if (!request) return;
   const allowed = core.users.filter(
-    (u) => !signInRefusal(u, request.tenant, request.client.clientId),
+    (u) => !signInRefusal(u, request.tenant, request.client.clientID),
   );
   const hinted = request.loginHint ? findUser(core, request.loginHint) : undefined;
   if (request.prompt === 'none') {
@@ -364,7 +364,7 @@ export async function handleAuthorize(
       txn,
       users: listed,
       hintedKey: hinted && listed.includes(hinted) ? hinted.key : undefined,
-      appName: request.client.clientId,
+      appName: request.client.clientID,
       lang: pageLanguage(params),
     }),
   );

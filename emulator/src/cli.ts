@@ -1,5 +1,6 @@
+#!/usr/bin/env node
 /**
- * `npm run emulator`: starts the emulator on `PORT` (default 4010), prints its URL, the demo client and
+ * The package's bin, `npx microsoft-identity-emulator` (`npm run emulator` in this repository): starts the emulator on `PORT` (default 4010), prints its URL, the demo client and
  * the demo accounts, and closes on SIGINT/SIGTERM.
  */
 import { startEmulator } from './index.js';
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
     `  Graph base URL:       ${emulator.graphBaseURL}`,
   ];
   if (client) {
-    lines.push(`  client id:            ${client.clientId}`);
+    lines.push(`  client id:            ${client.clientID}`);
     lines.push(`  client secret:        ${client.clientSecret}  (demo value)`);
     lines.push(
       `  redirect URIs:        ${client.redirectUris.join(', ')} (any port on localhost/127.0.0.1)`,

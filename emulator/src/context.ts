@@ -2,9 +2,9 @@
  * Shared state of a running emulator, as seen by the route handlers.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { KeyStore } from './keys.js';
+import type { KeyStore } from './signing-keys.js';
 import type { TenantPath } from './tenants.js';
-import type { EmulatorClient, EmulatorUser } from './types.js';
+import type { EmulatorClient, EmulatorUser } from './emulator-types.js';
 
 /** A validated authorization request waiting for the user on the sign-in page. */
 export interface AuthorizeRequest {
@@ -24,7 +24,7 @@ export interface AuthorizeRequest {
 
 /** An issued authorization code. */
 export interface CodeGrant {
-  clientId: string;
+  clientID: string;
   redirectUri: string;
   tenant: TenantPath;
   userKey: string;
@@ -38,7 +38,7 @@ export interface CodeGrant {
 
 /** An issued access or refresh token. */
 export interface TokenGrant {
-  clientId: string;
+  clientID: string;
   userKey: string;
   scopes: string[];
   tenant: TenantPath;

@@ -6,8 +6,8 @@
 
 /** An app registration known to the emulator (a confidential web app). */
 export interface EmulatorClient {
-  /** Application (client) id, usually a GUID. */
-  clientId: string;
+  /** Application (client) id, usually a GUID: the `clientID` you give the sign-in library. */
+  clientID: string;
   /** Client secret value accepted by the token endpoint (`client_secret_post` or `client_secret_basic`). */
   clientSecret: string;
   /**
@@ -16,6 +16,17 @@ export interface EmulatorClient {
    */
   redirectUris: string[];
 }
+
+/**
+ * An app registration as {@link EmulatorOptions.clients} takes it: an {@link EmulatorClient}, or the
+ * same with the application id under its old name `clientId` (deprecated, still accepted).
+ */
+export type EmulatorClientOptions =
+  | EmulatorClient
+  | (Omit<EmulatorClient, 'clientID'> & {
+      /** @deprecated Renamed `clientID`, the spelling Passport strategies use. */
+      clientId: string;
+    });
 
 /** A demo account that can sign in through the emulator's sign-in page. */
 export interface EmulatorUser {
@@ -149,7 +160,7 @@ export interface EmulatorOptions {
   /** Interface to listen on; default `'127.0.0.1'`. */
   host?: string;
   /** App registrations; default `[DEFAULT_CLIENT]`. */
-  clients?: EmulatorClient[];
+  clients?: EmulatorClientOptions[];
   /** Accounts offered on the sign-in page; default `DEMO_USERS`. */
   users?: EmulatorUser[];
   /** Latency added to every response (to emulate the network in benchmarks); default `0`. */
@@ -184,7 +195,7 @@ export interface Emulator {
   readonly graphBaseURL: string;
   /** The accounts offered by the sign-in page. */
   readonly users: readonly EmulatorUser[];
-  /** The registered clients. */
+  /** The registered clients, each with its id as `clientID` (also those given as `clientId`). */
   readonly clients: readonly EmulatorClient[];
   /** The issuer of tokens for tenant `tid`: `${url}/${tid}/v2.0`. */
   issuer(tid: string): string;

@@ -4,12 +4,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Core, Exchange } from './context.js';
-import { aadErrorBody, graphErrorBody, newTrace } from './errors.js';
-import { graphUser } from './graph.js';
-import { header, sendHtml, sendJson } from './http.js';
+import { aadErrorBody, graphErrorBody, newTrace } from './error-bodies.js';
+import { graphUser } from './graph-routes.js';
+import { header, sendHtml, sendJson } from './http-helpers.js';
 import { discoveryDocument } from './metadata.js';
 import { faultHtmlPage } from './pages.js';
-import type { EmulatorFault, EmulatorRoute } from './types.js';
+import type { EmulatorFault, EmulatorRoute } from './emulator-types.js';
 
 /** Default size of the `huge` fault body: 1.5 MiB. */
 export const DEFAULT_HUGE_BYTES = 1.5 * 1024 * 1024;

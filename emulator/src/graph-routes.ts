@@ -5,11 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Core, Exchange, TokenGrant } from './context.js';
-import { graphErrorBody } from './errors.js';
-import { header, sendJson } from './http.js';
+import { graphErrorBody } from './error-bodies.js';
+import { header, sendJson } from './http-helpers.js';
 import { canReadMe } from './scopes.js';
-import { pairwiseSub } from './token.js';
-import type { EmulatorUser } from './types.js';
+import { pairwiseSub } from './token-endpoint.js';
+import type { EmulatorUser } from './emulator-types.js';
 
 /** Photo sizes Microsoft 365 serves. */
 export const PHOTO_SIZES: readonly string[] = Object.freeze([
@@ -225,7 +225,7 @@ export function handleUserinfo(core: Core, ex: Exchange): void {
   if (!auth) return;
   const { user, grant } = auth;
   const body: Record<string, unknown> = {
-    sub: pairwiseSub(grant.clientId, user.oid),
+    sub: pairwiseSub(grant.clientID, user.oid),
     name: user.displayName,
   };
   if (user.surname !== undefined) body['family_name'] = user.surname;

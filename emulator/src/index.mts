@@ -1,5 +1,5 @@
 /**
- * ESM entry of `passport-microsoft-account/emulator`: re-exports the CommonJS implementation so ESM and
+ * ESM entry of `microsoft-identity-emulator`: re-exports the CommonJS implementation so ESM and
  * CommonJS users share a single copy.
  *
  * @packageDocumentation
@@ -18,6 +18,7 @@ export type {
   CompleteLoginResult,
   Emulator,
   EmulatorClient,
+  EmulatorClientOptions,
   EmulatorFault,
   EmulatorOptions,
   EmulatorRoute,

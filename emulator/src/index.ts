@@ -3,7 +3,7 @@
  * subset, for offline end-to-end tests of "Sign in with Microsoft".
  *
  * ```ts
- * import { startEmulator, completeLogin, DEFAULT_CLIENT } from 'passport-microsoft-account/emulator';
+ * import { startEmulator, completeLogin, DEFAULT_CLIENT } from 'microsoft-identity-emulator';
  * const emulator = await startEmulator();
  * // point the strategy at emulator.authority('common') and emulator.graphBaseURL
  * await emulator.close();
@@ -12,19 +12,20 @@
  * @packageDocumentation
  */
 import { EmulatorServer } from './server.js';
-import type { Emulator, EmulatorOptions } from './types.js';
+import type { Emulator, EmulatorOptions } from './emulator-types.js';
 
 export type {
   CompleteLoginResult,
   Emulator,
   EmulatorClient,
+  EmulatorClientOptions,
   EmulatorFault,
   EmulatorOptions,
   EmulatorRoute,
   EmulatorUser,
   SignIdTokenOptions,
-} from './types.js';
-export { EMULATOR_ROUTES } from './types.js';
+} from './emulator-types.js';
+export { EMULATOR_ROUTES } from './emulator-types.js';
 export {
   CONSUMER_TENANT_ID,
   DEFAULT_CLIENT,
@@ -42,11 +43,11 @@ export { completeLogin } from './login.js';
  * @example
  * ```ts
  * import { Strategy } from 'passport-microsoft-account';
- * import { DEFAULT_CLIENT, startEmulator } from 'passport-microsoft-account/emulator';
+ * import { DEFAULT_CLIENT, startEmulator } from 'microsoft-identity-emulator';
  *
  * const emulator = await startEmulator();
  * const strategy = new Strategy({
- *   clientID: DEFAULT_CLIENT.clientId,
+ *   clientID: DEFAULT_CLIENT.clientID,
  *   clientSecret: DEFAULT_CLIENT.clientSecret,
  *   callbackURL: 'http://127.0.0.1:3000/login/callback',
  *   authority: emulator.authority('common'),

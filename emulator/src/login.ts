@@ -3,7 +3,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { CompleteLoginResult } from './types.js';
+import type { CompleteLoginResult } from './emulator-types.js';
 
 interface RawResponse {
   status: number;
@@ -98,7 +98,7 @@ function interpret(res: RawResponse): CompleteLoginResult | undefined {
  *
  * @example
  * ```ts
- * import { completeLogin } from 'passport-microsoft-account/emulator';
+ * import { completeLogin } from 'microsoft-identity-emulator';
  * declare const authorizeUrl: string; // the Location of the app's GET /login redirect
  *
  * const result = await completeLogin(authorizeUrl, 'personal');

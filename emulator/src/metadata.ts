@@ -2,9 +2,16 @@
  * Discovery document, JWKS, logout and the `/error?code=n` lookup page.
  */
 import type { Core, Exchange } from './context.js';
-import { AADSTS_TEXT, aadErrorBody, newTrace } from './errors.js';
-import { header, originMatches, readBody, sendHtml, sendJson, sendRedirect } from './http.js';
-import type { KeySet } from './keys.js';
+import { AADSTS_TEXT, aadErrorBody, newTrace } from './error-bodies.js';
+import {
+  header,
+  originMatches,
+  readBody,
+  sendHtml,
+  sendJson,
+  sendRedirect,
+} from './http-helpers.js';
+import type { KeySet } from './signing-keys.js';
 import { errorCodePage, signedOutPage } from './pages.js';
 import { endpointSegment, resolveTenant } from './tenants.js';
 import type { TenantPath } from './tenants.js';

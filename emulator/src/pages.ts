@@ -1,9 +1,9 @@
 /**
  * HTML pages of the emulator: sign-in (account picker), error page, form_post auto-submit, signed out.
  */
-import { escapeHtml as e } from './http.js';
-import type { Trace } from './errors.js';
-import type { EmulatorUser } from './types.js';
+import { escapeHtml as e } from './http-helpers.js';
+import type { Trace } from './error-bodies.js';
+import type { EmulatorUser } from './emulator-types.js';
 
 const STYLE = `
   *{box-sizing:border-box}

@@ -8,22 +8,28 @@ import { handleAuthorize } from './authorize.js';
 import type { AuthorizeRequest, CodeGrant, Core, Exchange, TokenGrant } from './context.js';
 import { applyFault, sleep } from './faults.js';
 import type { ActiveFault } from './faults.js';
-import { handleGraphMe, handleGraphPhoto, handleGraphUnknown, handleUserinfo } from './graph.js';
-import { BodyTooLargeError, sendHtml } from './http.js';
-import { KeyStore } from './keys.js';
+import {
+  handleGraphMe,
+  handleGraphPhoto,
+  handleGraphUnknown,
+  handleUserinfo,
+} from './graph-routes.js';
+import { BodyTooLargeError, sendHtml } from './http-helpers.js';
+import { KeyStore } from './signing-keys.js';
 import { handleDiscovery, handleErrorLookup, handleJwks, handleLogout } from './metadata.js';
 import { notFoundPage } from './pages.js';
-import { handleToken } from './token.js';
-import { EMULATOR_ROUTES } from './types.js';
+import { handleToken } from './token-endpoint.js';
+import { EMULATOR_ROUTES } from './emulator-types.js';
 import type {
   Emulator,
   EmulatorClient,
+  EmulatorClientOptions,
   EmulatorFault,
   EmulatorOptions,
   EmulatorRoute,
   EmulatorUser,
   SignIdTokenOptions,
-} from './types.js';
+} from './emulator-types.js';
 import { DEFAULT_CLIENT, DEMO_USERS } from './users.js';
 import { setMaxListeners } from 'node:events';
 
@@ -47,10 +53,24 @@ function validateOptions(options: EmulatorOptions): void {
     if (keys.has(user.key)) throw new Error(`duplicate emulator user key '${user.key}'`);
     keys.add(user.key);
   }
-  for (const client of options.clients ?? [DEFAULT_CLIENT]) {
-    if (!client.clientId || !client.clientSecret)
-      throw new Error('emulator clients need a clientId and a clientSecret');
-  }
+}
+
+/** One registration with its id under `clientID`, whichever of the two names the caller used. */
+function normalizeClient(client: EmulatorClientOptions): EmulatorClient {
+  const current = 'clientID' in client ? client.clientID : undefined;
+  const deprecated = 'clientId' in client ? client.clientId : undefined;
+  if (current !== undefined && deprecated !== undefined && current !== deprecated)
+    throw new TypeError(
+      `emulator client has clientID '${current}' and a different clientId '${deprecated}' (the deprecated name); give clientID only`,
+    );
+  const clientID = current ?? deprecated;
+  if (!clientID || !client.clientSecret)
+    throw new TypeError('emulator clients need a clientID and a clientSecret');
+  return {
+    clientID,
+    clientSecret: client.clientSecret,
+    redirectUris: [...client.redirectUris],
+  };
 }
 
 /** Implementation of {@link Emulator}; create it with `startEmulator`. */
@@ -80,13 +100,19 @@ export class EmulatorServer implements Emulator, Core {
   private lastPrune = 0;
   private closing: Promise<void> | undefined;
 
-  private constructor(server: Server, url: string, keys: KeyStore, options: EmulatorOptions) {
+  private constructor(
+    server: Server,
+    url: string,
+    keys: KeyStore,
+    clients: EmulatorClient[],
+    options: EmulatorOptions,
+  ) {
     this.server = server;
     this.url = url;
     this.graphBaseURL = `${url}/v1.0`;
     this.keys = keys;
     this.users = Object.freeze([...(options.users ?? DEMO_USERS)]);
-    this.clients = Object.freeze([...(options.clients ?? [DEFAULT_CLIENT])]);
+    this.clients = Object.freeze(clients);
     this.codeLifetimeSeconds = options.codeLifetimeSeconds ?? 600;
     this.accessTokenLifetimeSeconds = options.accessTokenLifetimeSeconds ?? 3599;
     this.latencyMs = options.latencyMs ?? 0;
@@ -96,6 +122,8 @@ export class EmulatorServer implements Emulator, Core {
   /** Starts a server (see `startEmulator`). */
   static async start(options: EmulatorOptions = {}): Promise<EmulatorServer> {
     validateOptions(options);
+    // Before the keys and the socket, so a bad registration fails without leaving a port open.
+    const clients = (options.clients ?? [DEFAULT_CLIENT]).map(normalizeClient);
     const keys = await KeyStore.create();
     const server = createServer();
     const host = options.host ?? '127.0.0.1';
@@ -114,6 +142,7 @@ export class EmulatorServer implements Emulator, Core {
       server,
       `http://${hostPart}:${address.port}`,
       keys,
+      clients,
       options,
     );
     emulator.attach();

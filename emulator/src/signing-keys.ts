@@ -12,7 +12,7 @@ import {
 } from 'node:crypto';
 import type { JsonWebKey, KeyObject } from 'node:crypto';
 import type { JWK } from 'jose' with { 'resolution-mode': 'import' };
-import { loadJose } from '../jose.js';
+import { loadJose } from './jose-loader.js';
 import { CONSUMER_TENANT_ID } from './users.js';
 
 /** One signing key. `bound` = `'consumer'` for the key whose issuer is the consumer tenant. */

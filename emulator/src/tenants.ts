@@ -1,7 +1,7 @@
 /**
  * Tenant path resolution (`common`, `organizations`, `consumers`, GUID, domain) and sign-in rules.
  */
-import type { EmulatorUser } from './types.js';
+import type { EmulatorUser } from './emulator-types.js';
 import {
   CONSUMER_TENANT_ID,
   DEMO_TENANT_DOMAINS,

@@ -4,12 +4,12 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { CodeGrant, Core, Exchange, TokenGrant } from './context.js';
-import { aadErrorBody, newTrace } from './errors.js';
-import { header, readBody, sendJson } from './http.js';
+import { aadErrorBody, newTrace } from './error-bodies.js';
+import { header, readBody, sendJson } from './http-helpers.js';
 import { grantedScopes, hasScope } from './scopes.js';
 import { resolveTenant } from './tenants.js';
 import type { TenantPath } from './tenants.js';
-import type { EmulatorClient, EmulatorUser } from './types.js';
+import type { EmulatorClient, EmulatorUser } from './emulator-types.js';
 import { CONSUMER_TENANT_ID } from './users.js';
 
 /** ID-token lifetime (Microsoft default: one hour). */
@@ -121,7 +121,7 @@ function authenticate(core: Core, ex: Exchange, form: URLSearchParams): Emulator
       900144,
       "The request body must contain the following parameter: 'client_id'.",
     );
-  const client = core.clients.find((c) => c.clientId === clientId);
+  const client = core.clients.find((c) => c.clientID === clientId);
   if (!client)
     throw new TokenError(
       400,
@@ -141,7 +141,7 @@ function authenticate(core: Core, ex: Exchange, form: URLSearchParams): Emulator
       401,
       'invalid_client',
       7000215,
-      `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${client.clientId}'.`,
+      `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${client.clientID}'.`,
     );
   return client;
 }
@@ -186,7 +186,7 @@ function issueTokens(
   const expiresIn = core.accessTokenLifetimeSeconds;
   const accessToken = `EwB${randomBytes(96).toString('base64url')}`;
   const grant: TokenGrant = {
-    clientId: client.clientId,
+    clientID: client.clientID,
     userKey: user.key,
     scopes,
     tenant,
@@ -211,7 +211,7 @@ function issueTokens(
   if (hasScope(scopes, 'openid')) {
     const key = core.keys.active(user.tid === CONSUMER_TENANT_ID ? 'consumer' : 'template');
     body['id_token'] = core.keys.sign(
-      idTokenClaims(core, user, client.clientId, scopes, nonce),
+      idTokenClaims(core, user, client.clientID, scopes, nonce),
       key,
     );
   }
@@ -238,7 +238,7 @@ function redeemCode(
       "The request body must contain the following parameter: 'code'.",
     );
   const grant = core.codes.get(code);
-  if (!grant || grant.clientId !== client.clientId)
+  if (!grant || grant.clientID !== client.clientID)
     throw new TokenError(
       400,
       'invalid_grant',
@@ -303,7 +303,7 @@ function refreshGrant(core: Core, form: URLSearchParams, client: EmulatorClient)
       9002313,
       'Invalid request. Request is malformed or invalid. The refresh token is not valid.',
     );
-  if (grant.clientId !== client.clientId)
+  if (grant.clientID !== client.clientID)
     throw new TokenError(
       400,
       'invalid_grant',

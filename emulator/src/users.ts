@@ -2,7 +2,7 @@
  * Demo app registration, demo tenant and demo accounts of the emulator.
  */
 import { avatarPng, greyJpeg } from './images.js';
-import type { EmulatorClient, EmulatorUser } from './types.js';
+import type { EmulatorClient, EmulatorUser } from './emulator-types.js';
 
 /** Tenant id of personal Microsoft accounts (the "consumers" tenant). */
 export const CONSUMER_TENANT_ID = '9188040d-6c67-4c5b-b112-36a304b66dad';
@@ -24,7 +24,7 @@ export const DEMO_TENANT_NAME = 'Contoso';
  * secret and the usual loopback callback paths (any port matches on loopback hosts).
  */
 export const DEFAULT_CLIENT: EmulatorClient = Object.freeze({
-  clientId: '3f8a1c52-7d0e-4b9a-a6c1-2e5f9b8d7c40',
+  clientID: '3f8a1c52-7d0e-4b9a-a6c1-2e5f9b8d7c40',
   clientSecret: 'emulator-secret~0123456789abcdefghijklmnop',
   redirectUris: Object.freeze([
     'http://localhost/login/callback',

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { completeLogin, DEMO_TENANT_ID, startEmulator } from '../../lib/emulator/index.js';
-import type { CompleteLoginResult, Emulator } from '../../lib/emulator/index.js';
+import { completeLogin, DEMO_TENANT_ID, startEmulator } from '../src/index.js';
+import type { CompleteLoginResult, Emulator } from '../src/index.js';
 import { authorizeUrl, pkce, postForm, raw, REDIRECT } from './helpers.js';
 
 function redirectParams(result: CompleteLoginResult): URLSearchParams {
@@ -333,7 +333,7 @@ describe('emulator: custom clients and users', () => {
   before(async () => {
     emulator = await startEmulator({
       clients: [
-        { clientId: 'my-app', clientSecret: 'x', redirectUris: ['https://app.example/cb'] },
+        { clientID: 'my-app', clientSecret: 'x', redirectUris: ['https://app.example/cb'] },
       ],
       users: [
         {

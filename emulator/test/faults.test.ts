@@ -1,10 +1,9 @@
 import { expect } from 'chai';
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
-import { DEFAULT_CLIENT, startEmulator } from '../../lib/emulator/index.js';
-import type { Emulator, EmulatorRoute } from '../../lib/emulator/index.js';
-import { rejectionOf } from '../helpers/errors.js';
-import { getCode, json, loginTokens, raw, redeem } from './helpers.js';
+import { DEFAULT_CLIENT, startEmulator } from '../src/index.js';
+import type { Emulator, EmulatorRoute } from '../src/index.js';
+import { getCode, json, loginTokens, raw, redeem, rejectionOf } from './helpers.js';
 
 interface Attempt {
   status?: number;

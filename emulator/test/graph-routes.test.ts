@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { DEMO_USERS, startEmulator } from '../../lib/emulator/index.js';
-import type { Emulator } from '../../lib/emulator/index.js';
+import { DEMO_USERS, startEmulator } from '../src/index.js';
+import type { Emulator } from '../src/index.js';
 import { getCode, json, jwtPayload, loginTokens, raw, redeem } from './helpers.js';
 
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

@@ -1,11 +1,12 @@
 /**
- * Test helpers: a raw HTTP client (one connection per request) and shortcuts for the login flow.
+ * Test helpers: a raw HTTP client (one connection per request), shortcuts for the login flow, and
+ * what a promise rejected with.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
-import { completeLogin, DEFAULT_CLIENT } from '../../lib/emulator/index.js';
-import type { Emulator } from '../../lib/emulator/index.js';
+import { completeLogin, DEFAULT_CLIENT } from '../src/index.js';
+import type { Emulator } from '../src/index.js';
 
 export interface RawResponse {
   status: number;
@@ -65,7 +66,7 @@ export function postForm(
   });
 }
 
-export const CLIENT_ID = DEFAULT_CLIENT.clientId;
+export const CLIENT_ID = DEFAULT_CLIENT.clientID;
 export const SECRET = DEFAULT_CLIENT.clientSecret;
 export const REDIRECT = 'http://localhost:3000/login/callback';
 
@@ -137,6 +138,18 @@ export async function loginTokens(
   const res = await redeem(emulator, code, {}, tenant);
   if (res.status !== 200) throw new Error(`token endpoint answered ${res.status}: ${res.text}`);
   return json(res);
+}
+
+/**
+ * Awaits `promise` and returns what it rejected with; fails the test when it fulfils.
+ */
+export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected a rejection, but the promise fulfilled');
 }
 
 /** Decodes a JWT payload without verifying. */

@@ -3,7 +3,7 @@
  * signal, so more than ten in flight printed MaxListenersExceededWarning).
  */
 import { expect } from 'chai';
-import { startEmulator } from '../../lib/emulator/index.js';
+import { startEmulator } from '../src/index.js';
 
 describe('emulator: latency with many requests in flight', () => {
   it('delays 30 concurrent responses without a listener-limit warning, and close() still ends them', async () => {

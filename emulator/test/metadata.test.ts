@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { CONSUMER_TENANT_ID, DEMO_TENANT_ID, startEmulator } from '../../lib/emulator/index.js';
-import type { Emulator } from '../../lib/emulator/index.js';
+import { CONSUMER_TENANT_ID, DEMO_TENANT_ID, startEmulator } from '../src/index.js';
+import type { Emulator } from '../src/index.js';
 import { json, jwtHeader, loginTokens, raw, REDIRECT } from './helpers.js';
 
 describe('emulator: discovery, JWKS, logout', () => {

@@ -6,9 +6,8 @@ import {
   DEMO_TENANT_ID,
   DEMO_USERS,
   startEmulator,
-} from '../../lib/emulator/index.js';
-import type { Emulator } from '../../lib/emulator/index.js';
-import { rejectionOf } from '../helpers/errors.js';
+} from '../src/index.js';
+import type { Emulator } from '../src/index.js';
 import {
   CLIENT_ID,
   getCode,
@@ -19,6 +18,7 @@ import {
   postForm,
   raw,
   redeem,
+  rejectionOf,
   REDIRECT,
   SECRET,
 } from './helpers.js';
@@ -57,7 +57,7 @@ describe('emulator: token endpoint', () => {
       clients: [
         DEFAULT_CLIENT,
         {
-          clientId: 'other-app',
+          clientID: 'other-app',
           clientSecret: 's3cr+t:&=x',
           redirectUris: ['http://localhost/cb'],
         },
