@@ -3,8 +3,8 @@
  *
  * The blocks are written to test/docs/.readme-blocks/ (git-ignored, emptied after the suite), one file each, next to an
  * ambient prelude that declares the placeholders the snippets use (`app`, `db`, `verify`, ...).
- * `passport-microsoft-account` and `passport-microsoft-account/emulator` are mapped to the sources
- * (lib/index.mts, lib/emulator/index.mts) with `paths`, and one TypeScript program type-checks them
+ * `passport-microsoft-account` and `microsoft-identity-emulator` are mapped to the sources
+ * (lib/index.mts, emulator/src/index.mts) with `paths`, and one TypeScript program type-checks them
  * all. TypeScript blocks are checked strictly; JavaScript blocks are parsed (allowJs, checkJs off).
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

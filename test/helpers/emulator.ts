@@ -2,7 +2,7 @@
  * Logins through the emulator with the Passport harness: the authorize leg, the emulator's sign-in
  * page (`completeLogin`) and the callback leg, sharing one session.
  */
-import { completeLogin, DEMO_USERS } from '../../lib/emulator/index.js';
+import { completeLogin, DEMO_USERS } from 'microsoft-identity-emulator';
 import type { Strategy } from '../../lib/strategy.js';
 import type { MicrosoftAuthenticateOptions } from '../../lib/types.js';
 import { authenticate, expectRedirect, fakeRequest } from './passport.js';
