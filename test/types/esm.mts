@@ -67,9 +67,9 @@ new Strategy(
   },
 );
 
-// @ts-expect-error a verify without `req` does not fit passReqToCallback: true
 new Strategy(
   { ...base, passReqToCallback: true },
+  // @ts-expect-error a verify without `req` does not fit passReqToCallback: true
   (_at: string, _rt: string | undefined, profile: MicrosoftProfile, done: VerifyCallback) =>
     done(null, profile),
 );
