@@ -16,6 +16,17 @@ async function main(): Promise<void> {
   if (process.env['EMULATOR_LOG'] !== '0')
     options.log = (line) => console.log(`[emulator] ${line}`);
   const emulator = await startEmulator(options);
+  // Before the banner: whoever waits for "listening on" and then sends SIGTERM must reach this
+  // handler, not Node's default (which would end the process without closing the server).
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: closing the emulator`);
+    void emulator.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   const client = emulator.clients[0];
   const lines = [
     `Microsoft identity platform emulator listening on ${emulator.url}`,
@@ -37,15 +48,6 @@ async function main(): Promise<void> {
     );
   }
   console.log(lines.join('\n'));
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: closing the emulator`);
-    void emulator.close().then(() => process.exit(0));
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
 }
 
 main().catch((err: unknown) => {
