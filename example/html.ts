@@ -104,78 +104,51 @@ export interface LayoutOptions {
 }
 
 function signOutForm(csrfToken: string, id: string, primary = false): SafeHtml {
-  return html`<form class="inline" method="post" action="/logout">
-    <input type="hidden" name="_csrf" value="${csrfToken}" /><button
-      type="submit"
-      id="${id}"
-      ${primary ? new SafeHtml(' class="primary"') : ''}
-    >
-      Sign out
-    </button>
-  </form>`;
+  return html`<form class="inline" method="post" action="/logout"><input type="hidden" name="_csrf" value="${csrfToken}"><button type="submit" id="${id}"${primary ? new SafeHtml(' class="primary"') : ''}>Sign out</button></form>`;
 }
 
 /** The whole document. */
 export function layout(title: string, body: SafeHtml, options: LayoutOptions = {}): string {
   const nav =
     options.user && options.csrfToken
-      ? html`<nav>
-          <span>${options.user.displayName}</span
-          ><a href="/profile">Profile</a>${signOutForm(options.csrfToken, 'nav-sign-out')}
-        </nav>`
+      ? html`<nav><span>${options.user.displayName}</span><a href="/profile">Profile</a>${signOutForm(options.csrfToken, 'nav-sign-out')}</nav>`
       : '';
   return html`<!DOCTYPE html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${title}</title>
-        <style>
-          ${new SafeHtml(STYLE)}
-        </style>
-      </head>
-      <body>
-        <header><a href="/">passport-microsoft-account sample</a>${nav}</header>
-        <main>${body}</main>
-      </body>
-    </html> `.value;
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<style>${new SafeHtml(STYLE)}</style>
+</head>
+<body>
+<header><a href="/">passport-microsoft-account sample</a>${nav}</header>
+<main>
+${body}
+</main>
+</body>
+</html>
+`.value;
 }
 
 function microsoftButton(href: string): SafeHtml {
-  return html`<a class="ms" id="sign-in" href="${href}"
-    ><span class="logo" aria-hidden="true"
-      ><span class="r"></span><span class="g"></span><span class="b"></span
-      ><span class="y"></span></span
-    >Sign in with Microsoft</a
-  >`;
+  return html`<a class="ms" id="sign-in" href="${href}"><span class="logo" aria-hidden="true"><span class="r"></span><span class="g"></span><span class="b"></span><span class="y"></span></span>Sign in with Microsoft</a>`;
 }
 
 /** The home page. */
 export function homePage(options: LayoutOptions & { emulatorURL?: string | undefined }): string {
   const banner = options.emulatorURL
-    ? html`<p class="banner">
-        No Microsoft app is configured, so sign-in goes to the local Microsoft emulator at
-        <code>${options.emulatorURL}</code>: pick any demo account, no password needed.
-      </p>`
+    ? html`<p class="banner">No Microsoft app is configured, so sign-in goes to the local Microsoft emulator at <code>${options.emulatorURL}</code>: pick any demo account, no password needed.</p>`
     : '';
   const body =
     options.user && options.csrfToken
       ? html`<h1>Welcome back, ${options.user.displayName}</h1>
-          <p>You are signed in with Microsoft.</p>
-          <div class="actions">
-            <a class="button primary" href="/profile">See your profile</a
-            >${signOutForm(options.csrfToken, 'sign-out')}
-          </div>`
+<p>You are signed in with Microsoft.</p>
+<div class="actions"><a class="button primary" href="/profile">See your profile</a>${signOutForm(options.csrfToken, 'sign-out')}</div>`
       : html`<h1>Sign in with Microsoft</h1>
-          <p class="muted">
-            Personal Microsoft accounts (Outlook.com, Hotmail, Xbox, Skype) and work or school
-            accounts.
-          </p>
-          ${microsoftButton('/login')}
-          <p class="alt">
-            <a href="/login?mode=personal" id="personal-only">Personal account only</a> ·
-            <a href="/login?mode=select" id="choose-account">Choose an account</a>
-          </p>`;
+<p class="muted">Personal Microsoft accounts (Outlook.com, Hotmail, Xbox, Skype) and work or school accounts.</p>
+${microsoftButton('/login')}
+<p class="alt"><a href="/login?mode=personal" id="personal-only">Personal account only</a> · <a href="/login?mode=select" id="choose-account">Choose an account</a></p>`;
   return layout('Sign in with Microsoft', html`<div class="card">${banner}${body}</div>`, options);
 }
 
@@ -212,55 +185,28 @@ function initials(name: string): string {
 /** The "It Works!" page. */
 export function profilePage(view: ProfileView, options: LayoutOptions): string {
   const picture = view.photo
-    ? html`<img
-        class="photo"
-        id="photo"
-        src="${view.photo}"
-        alt="Profile photo of ${view.displayName}"
-        width="96"
-        height="96"
-      />`
+    ? html`<img class="photo" id="photo" src="${view.photo}" alt="Profile photo of ${view.displayName}" width="96" height="96">`
     : html`<div class="initials" aria-hidden="true">${initials(view.displayName)}</div>`;
   const email = view.email
     ? html`<code id="email">${view.email}</code>${
-          view.emailVerified
-            ? html`<span class="badge yes" id="email-verified">verified</span>`
-            : html`<span class="badge no" id="email-verified">not verified</span>`
-        }`
+        view.emailVerified
+          ? html`<span class="badge yes" id="email-verified">verified</span>`
+          : html`<span class="badge no" id="email-verified">not verified</span>`
+      }`
     : html`<span class="muted" id="email">none</span>`;
   const body = html`<div class="card">
-    <h1 class="works">It Works!</h1>
-    <p>
-      You signed in with Microsoft. This is the profile the strategy handed to the verify callback.
-    </p>
-    <div class="person">
-      ${picture}
-      <div>
-        <div class="name" id="display-name">${view.displayName || '(no name)'}</div>
-        <div class="muted">${view.username}</div>
-      </div>
-    </div>
-    <dl>
-      <dt>Email</dt>
-      <dd>${email}</dd>
-      <dt>Account type</dt>
-      <dd id="account-type">
-        ${view.accountType ? ACCOUNT_TYPE_LABEL[view.accountType] : 'unknown'}
-      </dd>
-      <dt>Tenant ID</dt>
-      <dd><code id="tenant-id">${view.tenantId ?? ''}</code></dd>
-      <dt>Object ID</dt>
-      <dd><code id="object-id">${view.objectId ?? ''}</code></dd>
-    </dl>
-    <details>
-      <summary>Raw profile JSON</summary>
-      <pre id="raw-profile">${view.json}</pre>
-    </details>
-    <div class="actions">
-      <a class="button" href="/">Home</a
-      >${options.csrfToken ? signOutForm(options.csrfToken, 'sign-out', true) : ''}
-    </div>
-  </div>`;
+<h1 class="works">It Works!</h1>
+<p>You signed in with Microsoft. This is the profile the strategy handed to the verify callback.</p>
+<div class="person">${picture}<div><div class="name" id="display-name">${view.displayName || '(no name)'}</div><div class="muted">${view.username}</div></div></div>
+<dl>
+<dt>Email</dt><dd>${email}</dd>
+<dt>Account type</dt><dd id="account-type">${view.accountType ? ACCOUNT_TYPE_LABEL[view.accountType] : 'unknown'}</dd>
+<dt>Tenant ID</dt><dd><code id="tenant-id">${view.tenantId ?? ''}</code></dd>
+<dt>Object ID</dt><dd><code id="object-id">${view.objectId ?? ''}</code></dd>
+</dl>
+<details><summary>Raw profile JSON</summary><pre id="raw-profile">${view.json}</pre></details>
+<div class="actions"><a class="button" href="/">Home</a>${options.csrfToken ? signOutForm(options.csrfToken, 'sign-out', true) : ''}</div>
+</div>`;
   return layout('It Works!', body, options);
 }
 
@@ -280,22 +226,14 @@ export function errorPage(
 ): string {
   const details =
     view.details && view.details.length > 0
-      ? html`<p class="muted">If you contact support, quote these values:</p>
-          <dl>
-            ${view.details.map(([label, value, id]) => html`<dt>${label}</dt><dd><code${id ? html` id="${id}"` : ''}>${value}</code></dd>`)}
-          </dl>`
+      ? html`<p class="muted">If you contact support, quote these values:</p><dl>${view.details.map(([label, value, id]) => html`<dt>${label}</dt><dd><code${id ? html` id="${id}"` : ''}>${value}</code></dd>`)}</dl>`
       : '';
   const body = html`<div class="card error">
-    <h1>${view.title}</h1>
-    <p id="error-message">${view.message}</p>
-    ${view.hint ? html`<p class="muted">${view.hint}</p>` : ''} ${details}
-    <div class="actions">
-      ${view.retry === false ? '' : html`<a class="button primary" href="/login" id="try-again">Try again</a>`}<a
-        class="button"
-        href="/"
-        >Home</a
-      >
-    </div>
-  </div>`;
+<h1>${view.title}</h1>
+<p id="error-message">${view.message}</p>
+${view.hint ? html`<p class="muted">${view.hint}</p>` : ''}
+${details}
+<div class="actions">${view.retry === false ? '' : html`<a class="button primary" href="/login" id="try-again">Try again</a>`}<a class="button" href="/">Home</a></div>
+</div>`;
   return layout(view.title, body, options);
 }
