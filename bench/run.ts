@@ -18,7 +18,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { EmulatorRoute } from '../lib/emulator/index.js';
+import type { EmulatorRoute } from 'microsoft-identity-emulator';
 import type { AppStats } from './app.js';
 import { LoadClient, pool } from './client.js';
 import type { PendingLogin } from './client.js';

@@ -35,7 +35,7 @@ export function strategyFor(
     case 'id_token':
       return new Strategy(
         {
-          clientID: BENCH_CLIENT.clientId,
+          clientID: BENCH_CLIENT.clientID,
           clientSecret: BENCH_CLIENT.clientSecret,
           callbackURL: '/login/callback',
           authority,
@@ -49,7 +49,7 @@ export function strategyFor(
     case 'passport-microsoft':
       return new MicrosoftStrategy(
         {
-          clientID: BENCH_CLIENT.clientId,
+          clientID: BENCH_CLIENT.clientID,
           clientSecret: BENCH_CLIENT.clientSecret,
           callbackURL: '/login/callback',
           tenant: 'common',
@@ -66,7 +66,7 @@ export function strategyFor(
     case 'passport-oauth2': {
       const strategy = new OAuth2Strategy(
         {
-          clientID: BENCH_CLIENT.clientId,
+          clientID: BENCH_CLIENT.clientID,
           clientSecret: BENCH_CLIENT.clientSecret,
           callbackURL: '/login/callback',
           authorizationURL,

@@ -1,12 +1,15 @@
 // Fails unless the runtime dependency tree (`npm ls --omit=dev --all`) holds only passport-oauth2,
-// jose and their own dependencies, and no package in it has an install script.
+// jose and their own dependencies, and no package in it has an install script. The workspace
+// package microsoft-identity-emulator is left out (--workspaces=false): it is published on its own.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const allowedTop = new Set(['passport-oauth2', 'jose']);
 const tree = JSON.parse(
-  execFileSync('npm', ['ls', '--omit=dev', '--all', '--json'], { encoding: 'utf8' }),
+  execFileSync('npm', ['ls', '--omit=dev', '--all', '--json', '--workspaces=false'], {
+    encoding: 'utf8',
+  }),
 );
 const top = Object.keys(tree.dependencies ?? {});
 const unexpected = top.filter((name) => !allowedTop.has(name));

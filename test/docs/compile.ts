@@ -26,10 +26,7 @@ export function compilerOptions(root: string): ts.CompilerOptions {
     baseUrl: root,
     paths: {
       'passport-microsoft-account': ['lib/index.mts'],
-      // The guides import the emulator by its package name; lib/emulator's TSDoc still uses the
-      // subpath. When the emulator package lands, both become its sources (emulator/src).
-      'microsoft-identity-emulator': ['lib/emulator/index.mts'],
-      'passport-microsoft-account/emulator': ['lib/emulator/index.mts'],
+      'microsoft-identity-emulator': ['emulator/src/index.mts'],
     },
   };
 }

@@ -14,8 +14,8 @@ import {
   MicrosoftTokenError,
   ProfileError,
 } from '../../lib/errors.js';
-import { DEFAULT_CLIENT, startEmulator } from '../../lib/emulator/index.js';
-import type { Emulator, EmulatorFault, EmulatorRoute } from '../../lib/emulator/index.js';
+import { DEFAULT_CLIENT, startEmulator } from 'microsoft-identity-emulator';
+import type { Emulator, EmulatorFault, EmulatorRoute } from 'microsoft-identity-emulator';
 import { closedPortURL } from '../helpers/fake-server.js';
 import { appClient, eventually, login, SocketTracker, startApp } from './harness.js';
 import type { MountedStrategy, TestApp } from './harness.js';
@@ -189,7 +189,7 @@ describe('robustness: fault matrix (token, Graph /me, photo, JWKS)', function ()
 
   function healthyOptions(photo: boolean): MountedStrategy['options'] {
     return {
-      clientID: DEFAULT_CLIENT.clientId,
+      clientID: DEFAULT_CLIENT.clientID,
       clientSecret: DEFAULT_CLIENT.clientSecret,
       authority: emulator.authority('common'),
       graphBaseURL: emulator.graphBaseURL,

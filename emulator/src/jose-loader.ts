@@ -1,0 +1,13 @@
+/**
+ * Loads jose (ESM-only) once from this CommonJS package. Node keeps `import()` as a real dynamic
+ * import, so this works on every supported Node version without require(esm).
+ */
+type Jose = typeof import('jose', { with: { 'resolution-mode': 'import' } });
+
+let loading: Promise<Jose> | undefined;
+
+/** Resolves with the jose module, importing it on first use. */
+export function loadJose(): Promise<Jose> {
+  loading ??= import('jose');
+  return loading;
+}
