@@ -202,7 +202,11 @@ describe('end-to-end sign-in through the emulator', function () {
       const { callback } = await signIn(new TestBrowser(quick.url), 'work');
       const outcome = JSON.parse(callback.body) as CallbackOutcome;
       expect(outcome.error).to.include({ name: 'MicrosoftHttpError', code: 'timeout' });
-      expect(outcome.elapsedMs).to.be.below(1300);
+      // Generous: the 300 ms timeout must end the Graph call, not the hang.
+      expect(
+        outcome.elapsedMs,
+        `the 300 ms timeout ended the callback after ${String(outcome.elapsedMs)} ms`,
+      ).to.be.below(3000);
     });
 
     it('signs in again normally once the fault is gone', async () => {
