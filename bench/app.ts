@@ -96,7 +96,7 @@ function floorApp(): (req: IncomingMessage, res: ServerResponse) => void {
     const redirectURI = `${url.origin}/login/callback`;
     if (url.pathname === '/login') {
       const q = new URLSearchParams({
-        client_id: BENCH_CLIENT.clientId,
+        client_id: BENCH_CLIENT.clientID,
         response_type: 'code',
         redirect_uri: redirectURI,
         scope,
@@ -109,7 +109,7 @@ function floorApp(): (req: IncomingMessage, res: ServerResponse) => void {
         grant_type: 'authorization_code',
         code: url.searchParams.get('code') ?? '',
         redirect_uri: redirectURI,
-        client_id: BENCH_CLIENT.clientId,
+        client_id: BENCH_CLIENT.clientID,
         client_secret: BENCH_CLIENT.clientSecret,
         scope,
       }).toString();

@@ -4,7 +4,27 @@
  */
 import http from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
-import { decodeHtml } from '../lib/emulator/login.js';
+
+const ENTITIES: Readonly<Record<string, string>> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  '#39': "'",
+  apos: "'",
+};
+
+/** Decodes the HTML entities of the emulator's sign-in page (form action and hidden fields). */
+function decodeHtml(value: string): string {
+  return value.replace(
+    /&(amp|lt|gt|quot|#39|apos|#(\d+)|#x([0-9a-f]+));/gi,
+    (all: string, name: string, dec?: string, hex?: string) => {
+      if (dec !== undefined) return String.fromCodePoint(Number(dec));
+      if (hex !== undefined) return String.fromCodePoint(parseInt(hex, 16));
+      return ENTITIES[name.toLowerCase()] ?? all;
+    },
+  );
+}
 
 interface Response {
   status: number;

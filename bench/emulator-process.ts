@@ -3,8 +3,8 @@
  * resetCounts, counts (requests per route and TCP connections accepted since the last reset).
  */
 import { appendFileSync } from 'node:fs';
-import { startEmulator } from '../lib/emulator/index.js';
-import type { EmulatorRoute } from '../lib/emulator/index.js';
+import { startEmulator } from 'microsoft-identity-emulator';
+import type { EmulatorRoute } from 'microsoft-identity-emulator';
 import { serve } from './ipc.js';
 import { BENCH_CLIENT } from './shared.js';
 

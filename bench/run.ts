@@ -21,7 +21,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { EmulatorRoute } from '../lib/emulator/index.js';
+import type { EmulatorRoute } from 'microsoft-identity-emulator';
 import type { AppStats } from './app.js';
 import { chartSVG } from './chart.js';
 import { LoadClient, pool } from './client.js';

@@ -2,8 +2,8 @@
  * What the benchmark's processes share: the contenders, the app registration, the scope and the
  * demo accounts with the user id each contender is expected to put in the session.
  */
-import { DEFAULT_CLIENT, DEMO_USERS } from '../lib/emulator/index.js';
-import type { EmulatorClient } from '../lib/emulator/index.js';
+import { DEFAULT_CLIENT, DEMO_USERS } from 'microsoft-identity-emulator';
+import type { EmulatorClient } from 'microsoft-identity-emulator';
 
 /** The contenders, in the order of the first round. */
 export const CONTENDERS = [

@@ -74,7 +74,7 @@ export async function strategyFor(
     case 'id_token':
       return new Strategy(
         {
-          clientID: BENCH_CLIENT.clientId,
+          clientID: BENCH_CLIENT.clientID,
           clientSecret: BENCH_CLIENT.clientSecret,
           callbackURL: '/login/callback',
           authority,
@@ -88,7 +88,7 @@ export async function strategyFor(
     case 'passport-microsoft':
       return new MicrosoftStrategy(
         {
-          clientID: BENCH_CLIENT.clientId,
+          clientID: BENCH_CLIENT.clientID,
           clientSecret: BENCH_CLIENT.clientSecret,
           callbackURL: '/login/callback',
           tenant: 'common',
@@ -107,7 +107,7 @@ export async function strategyFor(
     case 'passport-oauth2': {
       const strategy = new OAuth2Strategy(
         {
-          clientID: BENCH_CLIENT.clientId,
+          clientID: BENCH_CLIENT.clientID,
           clientSecret: BENCH_CLIENT.clientSecret,
           callbackURL: '/login/callback',
           authorizationURL,

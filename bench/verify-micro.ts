@@ -10,7 +10,7 @@
 import { createPublicKey, verify as verifySync, webcrypto } from 'node:crypto';
 import type { JsonWebKey } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_CLIENT, DEMO_USERS, startEmulator } from '../lib/emulator/index.js';
+import { DEFAULT_CLIENT, DEMO_USERS, startEmulator } from 'microsoft-identity-emulator';
 import type { JwksCache as JwksCacheClass } from '../lib/idtoken/jwks.js';
 import type { IdTokenVerifier as IdTokenVerifierClass } from '../lib/idtoken/verify.js';
 import { fromBuild } from './build.js';
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
       ver: '2.0',
       iss: emulator.issuer(user.tid),
       sub: 's',
-      aud: DEFAULT_CLIENT.clientId,
+      aud: DEFAULT_CLIENT.clientID,
       exp: now + 3600,
       iat: now,
       nbf: now,
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     const jwksURL = `${emulator.authority('common')}/discovery/v2.0/keys`;
     const jwks = new JwksCache({ url: jwksURL, timeout: 5000 });
     const verifier = new IdTokenVerifier({
-      clientID: DEFAULT_CLIENT.clientId,
+      clientID: DEFAULT_CLIENT.clientID,
       tenantKind: 'common',
       tenant: 'common',
       issuerBase: emulator.url,

@@ -10,8 +10,8 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { once } from 'node:events';
-import { DEFAULT_CLIENT, startEmulator } from '../lib/emulator/index.js';
-import type { Emulator } from '../lib/emulator/index.js';
+import { DEFAULT_CLIENT, startEmulator } from 'microsoft-identity-emulator';
+import type { Emulator } from 'microsoft-identity-emulator';
 import { createApp } from './app.js';
 import { ConfigError, readEnv, toAppConfig } from './config.js';
 import type { EnvSettings } from './config.js';
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
       url: emulator.url,
       authority: emulator.authority(settings.emulatorTenant),
       graphBaseURL: emulator.graphBaseURL,
-      clientID: DEFAULT_CLIENT.clientId,
+      clientID: DEFAULT_CLIENT.clientID,
       clientSecret: DEFAULT_CLIENT.clientSecret,
     },
   );

@@ -82,11 +82,17 @@ export interface ResolvedEndpoints {
   authority: string;
   /** Issuer base: ID-token issuers are `${issuerBase}/<tid>/v2.0`. */
   issuerBase: string;
+  /** Authorize endpoint. */
   authorizationURL: string;
+  /** Token endpoint. */
   tokenURL: string;
+  /** Key set (JWKS) of ID-token signing keys. */
   jwksURL: string;
+  /** End-session (logout) endpoint. */
   logoutURL: string;
+  /** The authority's OpenID discovery document. */
   discoveryURL: string;
+  /** Microsoft Graph base URL (`/me` is read from here). */
   graphBaseURL: string;
 }
 

@@ -21,8 +21,11 @@ export interface GraphClientOptions {
 
 /** The `/me` result. */
 export interface GraphMe {
+  /** The checked fields the profile uses. */
   user: GraphUser;
+  /** The response body as text. */
   raw: string;
+  /** The parsed response body. */
   json: Record<string, unknown>;
 }
 

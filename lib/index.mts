@@ -50,6 +50,8 @@ export type {
   SigningKeySource,
 } from './core/sign-in.js';
 export type { PendingLogin } from './core/pending-login.js';
+export type { ResolvedConfig, ResolvedSettings } from './settings.js';
+export type { ResolvedEndpoints, TenantKind } from './endpoints.js';
 export type { CallbackInput, CallbackParams } from './core/callback.js';
 export type { TokenEndpointClient } from './token-client.js';
 export type { GraphEndpointClient, GraphMe } from './graph-client.js';

@@ -33,6 +33,9 @@ export const DEFAULT_SCOPE: readonly string[] = Object.freeze([
   'User.Read',
 ]);
 
+/** Names of the national clouds (`CLOUDS` in endpoints.ts has their hosts). */
+export const CLOUD_NAMES: readonly string[] = ['global', 'usgov', 'usgov-dod', 'china'];
+
 /** Sizes of Graph's profile photo that the `photo` option accepts. */
 export const PHOTO_SIZES: ReadonlySet<string> = new Set([
   '48x48',
@@ -83,7 +86,16 @@ export const OPTION_TABLE = {
         throw optionError('option tenant must be a non-empty string');
     },
   },
-  cloud: { layer: 'core', default: "'global'", check: () => undefined },
+  cloud: {
+    layer: 'core',
+    default: "'global'",
+    check: (v) => {
+      if (typeof v !== 'string' || !CLOUD_NAMES.includes(v))
+        throw optionError(
+          `option cloud must be one of ${CLOUD_NAMES.join(', ')}, got "${String(v)}"`,
+        );
+    },
+  },
   authority: { layer: 'core', default: 'from cloud and tenant', check: nonEmptyString },
   graphBaseURL: {
     layer: 'core',

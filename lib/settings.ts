@@ -19,18 +19,29 @@ import type { AllowedTenants, StateStore, StrategyOptionsBase } from './types.js
 
 /** How one application signs users in, beyond its endpoints. */
 export interface ResolvedSettings {
+  /** Application (client) ID. */
   clientID: string;
+  /** Client secret value. */
   clientSecret: string;
+  /** Redirect URI as configured (may be relative for the strategy). */
   callbackURL: string;
+  /** Scopes of a login unless a request names its own. */
   scope: string[];
+  /** Whether logins use PKCE (S256). */
   pkce: boolean;
+  /** Milliseconds for each outbound HTTP call. */
   timeout: number;
+  /** Seconds of clock skew tolerated on token times. */
   clockTolerance: number;
   /** `false`, or the photo size to fetch (`'default'` for Graph's default size). */
   photo: false | string;
+  /** Whether a work account's UPN is added to `emails`. */
   addUPNAsEmail: boolean;
+  /** Where the profile comes from. */
   profileSource: 'graph' | 'id_token';
+  /** Tenants allowed to sign in (all when undefined). */
   allowedTenants: AllowedTenants | undefined;
+  /** Extra headers on token requests. */
   customHeaders: StrategyOptionsBase['customHeaders'];
 }
 
@@ -94,9 +105,19 @@ export function resolveSettings(options: StrategyOptionsBase): ResolvedSettings 
 }
 
 /** Checks the options a {@link MicrosoftSignIn} takes and resolves its endpoints and settings. */
-export function resolveConfig(options: StrategyOptionsBase): ResolvedConfig {
-  checkOptions(options, CORE_OPTIONS);
-  return { ...resolveEndpoints(options), ...resolveSettings(options) };
+export function resolveConfig(
+  options: StrategyOptionsBase,
+  who: 'MicrosoftSignIn' | 'MicrosoftStrategy' = 'MicrosoftStrategy',
+): ResolvedConfig {
+  try {
+    checkOptions(options, CORE_OPTIONS);
+    return { ...resolveEndpoints(options), ...resolveSettings(options) };
+  } catch (err) {
+    // Option errors name the class the options were given to.
+    if (who !== 'MicrosoftStrategy' && err instanceof TypeError)
+      throw new TypeError(err.message.replace(/^MicrosoftStrategy /, `${who} `), { cause: err });
+    throw err;
+  }
 }
 
 const ALL_OPTIONS = Object.keys(OPTION_TABLE) as OptionName[];

@@ -35,7 +35,7 @@ export interface MicrosoftEmail {
   value: string;
   /** `home` for personal accounts, `work` for work/school accounts. */
   type: 'home' | 'work';
-  /** True only where Microsoft vouches for the address (see the README's profile table). */
+  /** True only where Microsoft vouches for the address (see docs/profile.md). */
   verified: boolean;
 }
 
@@ -91,7 +91,7 @@ export interface MicrosoftIdTokenClaims {
 export interface MicrosoftProfile {
   /** Always `microsoft`. */
   provider: 'microsoft';
-  /** Object id (`oid`), stable across applications; see the README for the fallbacks. */
+  /** Object id (`oid`), stable across applications; see docs/profile.md for the fallbacks. */
   id: string;
   /** Name for display; empty string only when Microsoft sent no name at all. */
   displayName: string;

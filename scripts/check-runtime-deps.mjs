@@ -1,15 +1,17 @@
-// Fails unless the runtime dependency tree (`npm ls --omit=dev --all`) holds only passport-oauth2,
-// jose and their own dependencies, and no package in it has an install script. jose is there for
-// the emulator (`passport-microsoft-account/emulator` makes its signing keys with it); the strategy
-// verifies ID tokens with node:crypto and never loads it (test/idtoken/runtime-path.test.ts).
-// Once the emulator is a package of its own, jose moves to devDependencies and leaves this list.
+// Fails unless the runtime dependency tree (`npm ls --omit=dev --all`) holds only passport-oauth2
+// and its own dependencies, and no package in it has an install script. The workspace package
+// microsoft-identity-emulator is left out (--workspaces=false): it is published on its own, with
+// its own jose. The strategy verifies ID tokens with node:crypto; jose is a devDependency, the
+// reference of the verifier's differential test (test/idtoken/jwt-differential.test.ts).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const allowedTop = new Set(['passport-oauth2', 'jose']);
+const allowedTop = new Set(['passport-oauth2']);
 const tree = JSON.parse(
-  execFileSync('npm', ['ls', '--omit=dev', '--all', '--json'], { encoding: 'utf8' }),
+  execFileSync('npm', ['ls', '--omit=dev', '--all', '--json', '--workspaces=false'], {
+    encoding: 'utf8',
+  }),
 );
 const top = Object.keys(tree.dependencies ?? {});
 const unexpected = top.filter((name) => !allowedTop.has(name));

@@ -29,7 +29,7 @@ for (const major of majors) {
   const bin = join(dir, 'node_modules', alias, 'bin');
   const version = execFileSync(join(bin, 'node'), ['--version'], { encoding: 'utf8' }).trim();
   console.log(`\n== tests on Node.js ${version}`);
-  const run = spawnSync('npx', ['mocha', 'test/**/*.test.ts'], {
+  const run = spawnSync('npx', ['mocha', 'test/**/*.test.ts', 'emulator/test/**/*.test.ts'], {
     stdio: 'inherit',
     env: { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH}` },
   });

@@ -15,11 +15,17 @@ export type CallbackInput = URLSearchParams | Record<string, unknown>;
 
 /** The fields of a callback this library reads. */
 export interface CallbackParams {
+  /** The authorization code. */
   code?: string;
+  /** The state handle sent with the authorize request. */
   state?: string;
+  /** The OAuth error, when the sign-in did not succeed. */
   error?: string;
+  /** Microsoft's description of the error (with the AADSTS code and trace ids). */
   error_description?: string;
+  /** A page about the error. */
   error_uri?: string;
+  /** Microsoft's sub-code, e.g. `cancel`. */
   error_subcode?: string;
 }
 

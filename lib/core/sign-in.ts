@@ -142,7 +142,7 @@ export class MicrosoftSignIn {
    * @throws TypeError naming the option when an option is missing or invalid.
    */
   constructor(options: SignInOptions, dependencies: SignInDependencies = {}) {
-    const config = resolveConfig(options);
+    const config = resolveConfig(options, 'MicrosoftSignIn');
     this.config = config;
     this.#tokens =
       dependencies.tokenClient ??

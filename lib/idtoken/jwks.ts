@@ -10,6 +10,7 @@ import { describeURL, parseJSON, send } from '../http.js';
 
 /** A signing key from the JWKS, with Microsoft's per-key `issuer`. */
 export interface SigningKey {
+  /** The key id (`kid`) tokens name in their header. */
   kid: string;
   /** Microsoft's non-standard `issuer` member (may contain `{tenantid}`). */
   issuer?: string;

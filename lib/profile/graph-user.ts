@@ -5,11 +5,17 @@ import { ProfileError } from '../errors.js';
 
 /** The Graph `/me` fields the profile uses, checked. Absent or wrongly typed fields are left out. */
 export interface GraphUser {
+  /** The user's object id (work/school) or 16-hex account id (personal). */
   id: string;
+  /** Name for display. */
   displayName?: string;
+  /** First name. */
   givenName?: string;
+  /** Last name. */
   surname?: string;
+  /** Sign-in name (UPN); mutable and not always an address. */
   userPrincipalName?: string;
+  /** Primary SMTP address of the mailbox, when the user has one. */
   mail?: string;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The normalization rules: one profile shape from verified ID-token claims and/or Graph `/me`.
- * The README's profile table documents the same rules.
+ * docs/profile.md documents the same rules.
  */
 import { CONSUMER_TENANT_ID } from '../endpoints.js';
 import type {
@@ -35,7 +35,7 @@ function str(value: unknown): string | undefined {
 }
 
 /**
- * Builds the normalized profile (the rules are the README's profile table). Pure: no I/O, no
+ * Builds the normalized profile (the rules are in docs/profile.md). Pure: no I/O, no
  * mutation of its inputs.
  */
 export function normalizeProfile(input: NormalizeInput): NormalizedProfile {

@@ -26,7 +26,7 @@ export function compilerOptions(root: string): ts.CompilerOptions {
     baseUrl: root,
     paths: {
       'passport-microsoft-account': ['lib/index.mts'],
-      'passport-microsoft-account/emulator': ['lib/emulator/index.mts'],
+      'microsoft-identity-emulator': ['emulator/src/index.mts'],
     },
   };
 }

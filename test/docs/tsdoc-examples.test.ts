@@ -1,6 +1,7 @@
 /**
  * Every `@example` block in the sources' TSDoc compiles, as a user would write it: each block is a
- * module of its own, importing from `passport-microsoft-account` (mapped to the sources).
+ * module of its own, importing from `passport-microsoft-account` or `microsoft-identity-emulator`
+ * (both mapped to the sources). The library's sources are in lib/, the emulator's in emulator/src/.
  */
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,11 +10,11 @@ import ts from 'typescript';
 import { compilerOptions } from './compile.js';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const LIB = path.join(ROOT, 'lib');
+const SOURCE_DIRS = [path.join(ROOT, 'lib'), path.join(ROOT, 'emulator', 'src')];
 const OUT_DIR = path.join(__dirname, '.tsdoc-blocks');
 
 interface Example {
-  /** Where the block is, e.g. `lib/strategy.ts:154`. */
+  /** Where the block is, e.g. `lib/strategy.ts:154` or `emulator/src/index.ts:41`. */
   where: string;
   file: string;
   code: string;
@@ -49,10 +50,10 @@ export function extractExamples(source: string): Array<{ line: number; code: str
 }
 
 function plan(): Example[] {
-  return sourceFiles(LIB).flatMap((file) =>
+  return SOURCE_DIRS.flatMap(sourceFiles).flatMap((file) =>
     extractExamples(readFileSync(file, 'utf8')).map((e, n) => ({
       where: `${path.relative(ROOT, file)}:${e.line}`,
-      file: path.join(OUT_DIR, `${path.relative(LIB, file).replace(/[\\/.]/g, '_')}-${n + 1}.mts`),
+      file: path.join(OUT_DIR, `${path.relative(ROOT, file).replace(/[\\/.]/g, '_')}-${n + 1}.mts`),
       code: e.code,
     })),
   );

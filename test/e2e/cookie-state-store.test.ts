@@ -9,8 +9,8 @@ import { expect } from 'chai';
 import express from 'express';
 import { Passport } from 'passport';
 import sinon from 'sinon';
-import { completeLogin, DEFAULT_CLIENT, startEmulator } from '../../lib/emulator/index.js';
-import type { Emulator } from '../../lib/emulator/index.js';
+import { completeLogin, DEFAULT_CLIENT, startEmulator } from 'microsoft-identity-emulator';
+import type { Emulator } from 'microsoft-identity-emulator';
 import { CookieStateStore } from '../../lib/cookie-state-store.js';
 import type { CookieStateStoreOptions } from '../../lib/cookie-state-store.js';
 import { Strategy } from '../../lib/strategy.js';
@@ -53,7 +53,7 @@ async function startStatelessApp(
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const strategy = new Strategy(
     {
-      clientID: DEFAULT_CLIENT.clientId,
+      clientID: DEFAULT_CLIENT.clientID,
       clientSecret: DEFAULT_CLIENT.clientSecret,
       authority: emulator.authority('common'),
       graphBaseURL: emulator.graphBaseURL,

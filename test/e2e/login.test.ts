@@ -8,8 +8,8 @@ import {
   DEMO_USERS,
   completeLogin,
   startEmulator,
-} from '../../lib/emulator/index.js';
-import type { Emulator } from '../../lib/emulator/index.js';
+} from 'microsoft-identity-emulator';
+import type { Emulator } from 'microsoft-identity-emulator';
 import type { MicrosoftProfile } from '../../lib/types.js';
 import { signIn, TestBrowser } from '../helpers/browser.js';
 import { startApp } from './app.js';
@@ -32,7 +32,7 @@ describe('end-to-end sign-in through the emulator', function () {
 
   async function app(extra: Partial<Parameters<typeof startApp>[0]> = {}): Promise<TestApp> {
     const a = await startApp({
-      clientID: DEFAULT_CLIENT.clientId,
+      clientID: DEFAULT_CLIENT.clientID,
       clientSecret: DEFAULT_CLIENT.clientSecret,
       authority: emulator.authority('common'),
       graphBaseURL: emulator.graphBaseURL,
@@ -99,7 +99,7 @@ describe('end-to-end sign-in through the emulator', function () {
   it("shows the emulator's sign-in page in the locale passed to passport.authenticate (sent as mkt) and still signs in", async () => {
     const a = await startApp(
       {
-        clientID: DEFAULT_CLIENT.clientId,
+        clientID: DEFAULT_CLIENT.clientID,
         clientSecret: DEFAULT_CLIENT.clientSecret,
         authority: emulator.authority('common'),
         graphBaseURL: emulator.graphBaseURL,
@@ -202,7 +202,11 @@ describe('end-to-end sign-in through the emulator', function () {
       const { callback } = await signIn(new TestBrowser(quick.url), 'work');
       const outcome = JSON.parse(callback.body) as CallbackOutcome;
       expect(outcome.error).to.include({ name: 'MicrosoftHttpError', code: 'timeout' });
-      expect(outcome.elapsedMs).to.be.below(1300);
+      // Generous: the 300 ms timeout must end the Graph call, not the hang.
+      expect(
+        outcome.elapsedMs,
+        `the 300 ms timeout ended the callback after ${String(outcome.elapsedMs)} ms`,
+      ).to.be.below(3000);
     });
 
     it('signs in again normally once the fault is gone', async () => {

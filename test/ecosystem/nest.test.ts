@@ -13,8 +13,8 @@ import { NestFactory } from '@nestjs/core';
 import { AuthGuard, PassportStrategy } from '@nestjs/passport';
 import { expect } from 'chai';
 import passport from 'passport';
-import { DEFAULT_CLIENT, DEMO_TENANT_ID, startEmulator } from '../../lib/emulator/index.js';
-import type { Emulator } from '../../lib/emulator/index.js';
+import { DEFAULT_CLIENT, DEMO_TENANT_ID, startEmulator } from 'microsoft-identity-emulator';
+import type { Emulator } from 'microsoft-identity-emulator';
 import { Strategy } from '../../lib/strategy.js';
 import type { MicrosoftProfile, MicrosoftRequest, StrategyOptions } from '../../lib/types.js';
 import { callbackFromEmulator, demoUser, loginThroughEmulator } from '../helpers/emulator.js';
@@ -42,7 +42,7 @@ interface MicrosoftSettings {
 /** The strategy options a Nest app builds from its settings. */
 function strategyOptions(settings: MicrosoftSettings): StrategyOptions {
   return {
-    clientID: DEFAULT_CLIENT.clientId,
+    clientID: DEFAULT_CLIENT.clientID,
     clientSecret: DEFAULT_CLIENT.clientSecret,
     callbackURL: 'http://127.0.0.1:3000/login/callback',
     authority: settings.authority,

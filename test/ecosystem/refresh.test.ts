@@ -9,8 +9,8 @@ import {
   DEFAULT_CLIENT,
   DEMO_TENANT_ID,
   startEmulator,
-} from '../../lib/emulator/index.js';
-import type { Emulator, EmulatorClient } from '../../lib/emulator/index.js';
+} from 'microsoft-identity-emulator';
+import type { Emulator, EmulatorClient } from 'microsoft-identity-emulator';
 import { MicrosoftTokenError } from '../../lib/errors.js';
 import { Strategy } from '../../lib/strategy.js';
 import type { MicrosoftProfile, VerifyCallback } from '../../lib/types.js';
@@ -22,7 +22,7 @@ import { requestNewAccessToken } from '../helpers/refresh.js';
 const CALLBACK_URL = 'http://127.0.0.1:3000/login/callback';
 
 const OTHER_CLIENT: EmulatorClient = {
-  clientId: '0b7e6d5c-4a39-4281-9f0e-1d2c3b4a5f60',
+  clientID: '0b7e6d5c-4a39-4281-9f0e-1d2c3b4a5f60',
   clientSecret: 'other-app-secret~abcdefghijklmnopqrstuvwxyz',
   redirectUris: ['http://127.0.0.1/login/callback'],
 };
@@ -37,7 +37,7 @@ interface SignedIn {
 function emulatorStrategy(emulator: Emulator, client: EmulatorClient = DEFAULT_CLIENT): Strategy {
   return new Strategy(
     {
-      clientID: client.clientId,
+      clientID: client.clientID,
       clientSecret: client.clientSecret,
       callbackURL: CALLBACK_URL,
       authority: emulator.authority('common'),
@@ -147,7 +147,7 @@ describe('refresh tokens against the emulator', () => {
       expect(tokens.claims).to.include({
         oid: work.oid,
         tid: DEMO_TENANT_ID,
-        aud: DEFAULT_CLIENT.clientId,
+        aud: DEFAULT_CLIENT.clientID,
         iss: emulator.issuer(DEMO_TENANT_ID),
       });
       expect(tokens.claims?.oid).to.equal(signedIn.profile.id);

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startEmulator } from '../../lib/emulator/index.js';
-import type { Emulator } from '../../lib/emulator/index.js';
+import { startEmulator } from 'microsoft-identity-emulator';
+import type { Emulator } from 'microsoft-identity-emulator';
 import { startApp } from './helpers.js';
 import type { RunningApp } from './helpers.js';
 

@@ -5,8 +5,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Store } from 'express-session';
-import { DEFAULT_CLIENT } from '../../lib/emulator/index.js';
-import type { Emulator } from '../../lib/emulator/index.js';
+import { DEFAULT_CLIENT } from 'microsoft-identity-emulator';
+import type { Emulator } from 'microsoft-identity-emulator';
 import type { Strategy } from '../../lib/strategy.js';
 import { createApp } from '../../example/app.js';
 import type { AppConfig } from '../../example/config.js';
@@ -27,7 +27,7 @@ export interface RunningApp {
 export interface StartOptions extends Partial<Omit<AppConfig, 'microsoft'>> {
   sessionStore?: Store;
   /** Client registered at the emulator; default DEFAULT_CLIENT. */
-  client?: { clientId: string; clientSecret: string };
+  client?: { clientID: string; clientSecret: string };
   tenant?: string;
   /** BASE_URL `http://localhost:<port>` instead of `http://127.0.0.1:<port>` (what browsers use with `npm start`). */
   localhost?: boolean;
@@ -57,7 +57,7 @@ export async function startApp(
   const config: AppConfig = {
     baseURL,
     microsoft: {
-      clientID: client.clientId,
+      clientID: client.clientID,
       clientSecret: client.clientSecret,
       tenant: 'common',
       cloud: 'global',

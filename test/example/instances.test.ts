@@ -5,8 +5,8 @@
  */
 import { expect } from 'chai';
 import { createClient } from 'redis';
-import { startEmulator } from '../../lib/emulator/index.js';
-import type { Emulator } from '../../lib/emulator/index.js';
+import { startEmulator } from 'microsoft-identity-emulator';
+import type { Emulator } from 'microsoft-identity-emulator';
 import { openSessionStore } from '../../example/session-store.js';
 import type { SessionStore } from '../../example/session-store.js';
 import { rejectionOf } from '../helpers/errors.js';

@@ -9,8 +9,8 @@ import {
   DEFAULT_CLIENT,
   DEMO_USERS,
   startEmulator,
-} from '../../lib/emulator/index.js';
-import type { Emulator } from '../../lib/emulator/index.js';
+} from 'microsoft-identity-emulator';
+import type { Emulator } from 'microsoft-identity-emulator';
 import { createApp, safeReturnTo } from '../../example/app.js';
 import { signIn, TestBrowser } from '../helpers/browser.js';
 import { byId, csrfField, startApp, TEST_SECRET, text } from './helpers.js';
@@ -89,7 +89,7 @@ describe('sample app routes', function () {
         createApp({
           baseURL: 'http://localhost:3000',
           microsoft: {
-            clientID: DEFAULT_CLIENT.clientId,
+            clientID: DEFAULT_CLIENT.clientID,
             clientSecret: DEFAULT_CLIENT.clientSecret,
             tenant: 'common',
             cloud: 'global',
@@ -122,7 +122,7 @@ describe('sample app routes', function () {
         `${emulator.url}/common/oauth2/v2.0/authorize`,
       );
       const q = url.searchParams;
-      expect(q.get('client_id')).to.equal(DEFAULT_CLIENT.clientId);
+      expect(q.get('client_id')).to.equal(DEFAULT_CLIENT.clientID);
       expect(q.get('redirect_uri')).to.equal(`${app.url}/login/callback`);
       expect(q.get('response_type')).to.equal('code');
       expect(q.get('scope')).to.equal('openid profile email offline_access User.Read');
@@ -291,7 +291,7 @@ describe('sample app routes', function () {
 
     it("a token-endpoint refusal shows the AADSTS code and trace id from Microsoft's JSON error", async () => {
       const wrongSecret = await startApp(emulator, {
-        client: { clientId: DEFAULT_CLIENT.clientId, clientSecret: 'not-the-secret' },
+        client: { clientID: DEFAULT_CLIENT.clientID, clientSecret: 'not-the-secret' },
       });
       try {
         const trace = await signIn(new TestBrowser(wrongSecret.url), 'personal');

@@ -3,8 +3,8 @@
  * asserted), and a sign-in through the emulator's page with it.
  */
 import http from 'node:http';
-import { completeLogin } from '../../lib/emulator/index.js';
-import type { CompleteLoginResult } from '../../lib/emulator/index.js';
+import { completeLogin } from 'microsoft-identity-emulator';
+import type { CompleteLoginResult } from 'microsoft-identity-emulator';
 
 /** One HTTP answer. */
 export interface Reply {

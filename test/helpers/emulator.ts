@@ -2,7 +2,7 @@
  * Logins through the emulator with the Passport harness: the authorize leg, the emulator's sign-in
  * page (`completeLogin`) and the callback leg, sharing one session.
  */
-import { completeLogin, DEMO_USERS } from '../../lib/emulator/index.js';
+import { completeLogin, DEMO_USERS } from 'microsoft-identity-emulator';
 import type { Strategy } from '../../lib/strategy.js';
 import type { MicrosoftAuthenticateOptions } from '../../lib/types.js';
 import { authenticate, expectRedirect, fakeRequest } from './passport.js';
@@ -45,3 +45,6 @@ export async function loginThroughEmulator(
   const callbackPath = await callbackFromEmulator(strategy, account, session, options);
   return authenticate(strategy, fakeRequest({ url: callbackPath, session }));
 }
+
+// The emulator as the documentation tests start it (the one place that says where it comes from).
+export { startEmulator, type Emulator } from 'microsoft-identity-emulator';

@@ -10,8 +10,8 @@ import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import session from 'express-session';
 import passport from 'passport';
-import { completeLogin, DEFAULT_CLIENT } from '../../lib/emulator/index.js';
-import type { EmulatorClient } from '../../lib/emulator/index.js';
+import { completeLogin, DEFAULT_CLIENT } from 'microsoft-identity-emulator';
+import type { EmulatorClient } from 'microsoft-identity-emulator';
 import { Strategy } from '../../lib/strategy.js';
 import type { MicrosoftProfile, StrategyOptions } from '../../lib/types.js';
 

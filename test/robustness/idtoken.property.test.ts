@@ -11,8 +11,8 @@ import { ID_TOKEN_ERROR_CODES, IdTokenError } from '../../lib/errors.js';
 import type { IdTokenErrorCode } from '../../lib/errors.js';
 import { JwksCache } from '../../lib/idtoken/jwks.js';
 import { IdTokenVerifier } from '../../lib/idtoken/verify.js';
-import { DEFAULT_CLIENT, DEMO_USERS, startEmulator } from '../../lib/emulator/index.js';
-import type { Emulator } from '../../lib/emulator/index.js';
+import { DEFAULT_CLIENT, DEMO_USERS, startEmulator } from 'microsoft-identity-emulator';
+import type { Emulator } from 'microsoft-identity-emulator';
 import { timeSuite } from './suite-clock.js';
 
 const RUNS = 400;
@@ -64,7 +64,7 @@ describe('robustness: ID-token verifier under mutated tokens (fast-check)', func
       ver: '2.0',
       iss: emulator.issuer(user.tid),
       sub: `sub-${user.key}`,
-      aud: DEFAULT_CLIENT.clientId,
+      aud: DEFAULT_CLIENT.clientID,
       exp: now + 3600,
       iat: now,
       nbf: now,
@@ -83,7 +83,7 @@ describe('robustness: ID-token verifier under mutated tokens (fast-check)', func
       timeout: 2000,
     });
     verifier = new IdTokenVerifier({
-      clientID: DEFAULT_CLIENT.clientId,
+      clientID: DEFAULT_CLIENT.clientID,
       tenantKind: 'common',
       tenant: 'common',
       issuerBase: emulator.url,
@@ -236,10 +236,10 @@ describe('robustness: ID-token verifier under mutated tokens (fast-check)', func
     const mutation = fc.oneof(
       fc
         .string({ maxLength: 40 })
-        .filter((s) => s !== DEFAULT_CLIENT.clientId)
+        .filter((s) => s !== DEFAULT_CLIENT.clientID)
         .map((aud) => ({ change: { aud }, codes: ['audience', 'claims'] as IdTokenErrorCode[] })),
       fc.string({ maxLength: 40 }).map((s) => ({
-        change: { aud: [DEFAULT_CLIENT.clientId, s] },
+        change: { aud: [DEFAULT_CLIENT.clientID, s] },
         codes: ['audience'] as IdTokenErrorCode[],
       })),
       fc

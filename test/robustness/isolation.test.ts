@@ -5,8 +5,8 @@
  */
 import { expect } from 'chai';
 import { GraphError, MicrosoftTokenError } from '../../lib/errors.js';
-import { DEFAULT_CLIENT, DEMO_USERS, startEmulator } from '../../lib/emulator/index.js';
-import type { Emulator } from '../../lib/emulator/index.js';
+import { DEFAULT_CLIENT, DEMO_USERS, startEmulator } from 'microsoft-identity-emulator';
+import type { Emulator } from 'microsoft-identity-emulator';
 import { appClient, get, login, startApp } from './harness.js';
 import type { LoginOutcome, MountedStrategy, SessionUser, TestApp } from './harness.js';
 import { timeSuite } from './suite-clock.js';
@@ -52,7 +52,7 @@ describe('robustness: concurrency isolation', function () {
     process.on('unhandledRejection', onUnhandled);
     emulator = await startEmulator({ clients: [appClient(['graph', 'idtoken'])] });
     const base: MountedStrategy['options'] = {
-      clientID: DEFAULT_CLIENT.clientId,
+      clientID: DEFAULT_CLIENT.clientID,
       clientSecret: DEFAULT_CLIENT.clientSecret,
       authority: emulator.authority('common'),
       graphBaseURL: emulator.graphBaseURL,

@@ -1,7 +1,7 @@
 // Type-level tests of the published CommonJS types: `require()` returns the Strategy class itself.
 import Strategy = require('passport-microsoft-account');
 import type { MicrosoftProfile } from 'passport-microsoft-account';
-import emulator = require('passport-microsoft-account/emulator');
+import emulator = require('microsoft-identity-emulator');
 
 const s: Strategy = new Strategy.Strategy(
   { clientID: 'id', clientSecret: 'secret', callbackURL: '/cb' },

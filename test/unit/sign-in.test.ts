@@ -254,6 +254,10 @@ describe('core: MicrosoftSignIn with injected clients (no sockets)', () => {
     expect(() => new MicrosoftSignIn({ ...options() })).to.not.throw();
     expect(
       () => new MicrosoftSignIn({ ...options(), sessionKey: 'x' } as unknown as SignInOptions),
-    ).to.throw(TypeError, 'MicrosoftStrategy does not know the option "sessionKey"');
+    ).to.throw(TypeError, 'MicrosoftSignIn does not know the option "sessionKey"');
+    expect(() => new MicrosoftSignIn({} as SignInOptions)).to.throw(
+      TypeError,
+      'MicrosoftSignIn requires a clientID option',
+    );
   });
 });

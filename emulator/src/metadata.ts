@@ -1,0 +1,141 @@
+/**
+ * Discovery document, JWKS, logout and the `/error?code=n` lookup page.
+ */
+import type { Core, Exchange } from './context.js';
+import { AADSTS_TEXT, aadErrorBody, newTrace } from './error-bodies.js';
+import {
+  header,
+  originMatches,
+  readBody,
+  sendHtml,
+  sendJson,
+  sendRedirect,
+} from './http-helpers.js';
+import type { KeySet } from './signing-keys.js';
+import { errorCodePage, signedOutPage } from './pages.js';
+import { endpointSegment, resolveTenant } from './tenants.js';
+import type { TenantPath } from './tenants.js';
+
+function tenantNotFound(core: Core, ex: Exchange, segment: string): void {
+  const trace = newTrace(header(ex.req, 'client-request-id'));
+  sendJson(
+    ex.res,
+    400,
+    aadErrorBody(
+      core.url,
+      'invalid_tenant',
+      90002,
+      `Tenant '${segment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+      trace,
+    ),
+  );
+}
+
+/** The OpenID configuration of a tenant path, with every URL on the emulator. */
+export function discoveryDocument(origin: string, tenant: TenantPath): Record<string, unknown> {
+  const base = `${origin}/${endpointSegment(tenant)}`;
+  const issuer = tenant.tid === null ? `${origin}/{tenantid}/v2.0` : `${origin}/${tenant.tid}/v2.0`;
+  return {
+    token_endpoint: `${base}/oauth2/v2.0/token`,
+    token_endpoint_auth_methods_supported: [
+      'client_secret_post',
+      'private_key_jwt',
+      'client_secret_basic',
+    ],
+    jwks_uri: `${base}/discovery/v2.0/keys`,
+    response_modes_supported: ['query', 'fragment', 'form_post'],
+    subject_types_supported: ['pairwise'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+    scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+    issuer,
+    request_uri_parameter_supported: false,
+    userinfo_endpoint: `${origin}/oidc/userinfo`,
+    authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+    device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
+    http_logout_supported: true,
+    frontchannel_logout_supported: true,
+    end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+    claims_supported: [
+      'sub',
+      'iss',
+      'cloud_instance_name',
+      'cloud_instance_host_name',
+      'cloud_graph_host_name',
+      'msgraph_host',
+      'aud',
+      'exp',
+      'iat',
+      'auth_time',
+      'acr',
+      'nonce',
+      'preferred_username',
+      'name',
+      'tid',
+      'ver',
+      'at_hash',
+      'c_hash',
+      'email',
+    ],
+    kerberos_endpoint: `${base}/kerberos`,
+    tenant_region_scope: tenant.kind === 'tenant' ? 'NA' : null,
+    cloud_instance_name: 'microsoftonline.com',
+    cloud_graph_host_name: 'graph.windows.net',
+    msgraph_host: new URL(origin).host,
+    rbac_url: 'https://pas.windows.net',
+  };
+}
+
+/** Which keys a tenant path serves: `organizations` and work tenants only the templated keys. */
+export function keySetFor(tenant: TenantPath): KeySet {
+  return tenant.kind === 'common' || tenant.kind === 'consumers' ? 'all' : 'template';
+}
+
+const METADATA_CACHE = {
+  'Cache-Control': 'max-age=86400, private',
+  'Access-Control-Allow-Origin': '*',
+};
+
+/** `GET /{tenant}/v2.0/.well-known/openid-configuration`. */
+export function handleDiscovery(core: Core, ex: Exchange, segment: string): void {
+  const tenant = resolveTenant(segment, core.users);
+  if (!tenant) {
+    tenantNotFound(core, ex, segment);
+    return;
+  }
+  sendJson(ex.res, 200, discoveryDocument(core.url, tenant), METADATA_CACHE);
+}
+
+/** `GET /{tenant}/discovery/v2.0/keys`. */
+export function handleJwks(core: Core, ex: Exchange, segment: string): void {
+  const tenant = resolveTenant(segment, core.users);
+  if (!tenant) {
+    tenantNotFound(core, ex, segment);
+    return;
+  }
+  sendJson(ex.res, 200, core.keys.jwks(core.url, keySetFor(tenant)), METADATA_CACHE);
+}
+
+/**
+ * `GET|POST /{tenant}/oauth2/v2.0/logout`: redirects to `post_logout_redirect_uri` (with `state`) when its
+ * origin is the origin of a registered redirect URI (loopback port ignored), else shows a signed-out page.
+ */
+export async function handleLogout(core: Core, ex: Exchange): Promise<void> {
+  const params =
+    ex.req.method === 'POST' ? new URLSearchParams(await readBody(ex.req)) : ex.url.searchParams;
+  const target = params.get('post_logout_redirect_uri');
+  if (target && core.clients.some((c) => c.redirectUris.some((r) => originMatches(r, target)))) {
+    const url = new URL(target);
+    const state = params.get('state');
+    if (state !== null) url.searchParams.set('state', state);
+    sendRedirect(ex.res, url.toString());
+    return;
+  }
+  sendHtml(ex.res, 200, signedOutPage());
+}
+
+/** `GET /error?code=n`. */
+export function handleErrorLookup(ex: Exchange): void {
+  const code = (ex.url.searchParams.get('code') ?? '').replace(/[^0-9]/g, '');
+  sendHtml(ex.res, 200, errorCodePage(code, AADSTS_TEXT[Number(code)]));
+}

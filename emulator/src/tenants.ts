@@ -1,0 +1,113 @@
+/**
+ * Tenant path resolution (`common`, `organizations`, `consumers`, GUID, domain) and sign-in rules.
+ */
+import type { EmulatorUser } from './emulator-types.js';
+import {
+  CONSUMER_TENANT_ID,
+  DEMO_TENANT_DOMAINS,
+  DEMO_TENANT_ID,
+  DEMO_TENANT_NAME,
+} from './users.js';
+
+/** A resolved `{tenant}` path segment. */
+export interface TenantPath {
+  /** The segment as written in the URL. */
+  segment: string;
+  kind: 'common' | 'organizations' | 'consumers' | 'tenant';
+  /** Concrete tenant id (consumers: the consumer tenant id); `null` for common/organizations. */
+  tid: string | null;
+  /** Identity used to compare tenant paths (codes must be redeemed on the same one). */
+  identity: string;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Resolves a tenant segment; `undefined` when the tenant does not exist (AADSTS90002). */
+export function resolveTenant(
+  segment: string,
+  users: readonly EmulatorUser[],
+): TenantPath | undefined {
+  const lower = segment.toLowerCase();
+  if (lower === 'common' || lower === 'organizations')
+    return { segment, kind: lower, tid: null, identity: lower };
+  if (lower === 'consumers' || lower === CONSUMER_TENANT_ID)
+    return { segment, kind: 'consumers', tid: CONSUMER_TENANT_ID, identity: 'consumers' };
+  if (DEMO_TENANT_DOMAINS.includes(lower) || lower === DEMO_TENANT_ID)
+    return { segment, kind: 'tenant', tid: DEMO_TENANT_ID, identity: DEMO_TENANT_ID };
+  if (GUID.test(lower) && users.some((u) => u.tid.toLowerCase() === lower))
+    return { segment, kind: 'tenant', tid: lower, identity: lower };
+  return undefined;
+}
+
+/** The segment to put in endpoint URLs of discovery documents (domains become the tenant GUID). */
+export function endpointSegment(tenant: TenantPath): string {
+  return tenant.kind === 'tenant' && tenant.tid ? tenant.tid : tenant.segment;
+}
+
+/** Why a user may not sign in under a tenant path. */
+export interface SignInRefusal {
+  error: string;
+  code: number;
+  text: string;
+}
+
+/** Display name of a tenant id, for error texts. */
+export function tenantName(tid: string): string {
+  return tid === DEMO_TENANT_ID ? DEMO_TENANT_NAME : tid;
+}
+
+/**
+ * Tenant rules: personal accounts cannot sign in under `organizations` or a work tenant; work and guest
+ * accounts cannot under `consumers`; a work tenant only admits its own members and guests.
+ */
+export function signInRefusal(
+  user: EmulatorUser,
+  tenant: TenantPath,
+  clientId: string,
+): SignInRefusal | undefined {
+  const personal = user.kind === 'personal';
+  switch (tenant.kind) {
+    case 'common':
+      return undefined;
+    case 'organizations':
+      return personal
+        ? {
+            error: 'invalid_request',
+            code: 500200,
+            text: `User account '${user.preferredUsername}' is a personal Microsoft account. Personal Microsoft accounts are not supported for this application unless explicitly invited to an organization. Try signing out and signing back in with an organizational account.`,
+          }
+        : undefined;
+    case 'consumers':
+      return personal
+        ? undefined
+        : {
+            error: 'invalid_request',
+            code: 500208,
+            text: `The domain is not a valid login domain for the account type. User account '${user.preferredUsername}' is a work or school account; this endpoint only accepts personal Microsoft accounts.`,
+          };
+    case 'tenant':
+      return user.tid.toLowerCase() === tenant.tid && !personal
+        ? undefined
+        : {
+            error: 'invalid_request',
+            code: 50020,
+            text: `User account '${user.preferredUsername}' from identity provider '${personal ? 'live.com' : `https://sts.windows.net/${user.tid}/`}' does not exist in tenant '${tenantName(tenant.tid ?? '')}' and cannot access the application '${clientId}' in that tenant. The account needs to be added as an external user in the tenant first. Sign out and sign in again with a different Azure Active Directory user account.`,
+          };
+  }
+}
+
+/** Whether a user passes a `domain_hint` filter (`consumers`, `organizations`, a tenant GUID/domain; others ignored). */
+export function matchesDomainHint(
+  user: EmulatorUser,
+  hint: string | undefined,
+  users: readonly EmulatorUser[],
+): boolean {
+  if (!hint) return true;
+  const lower = hint.toLowerCase();
+  if (lower === 'consumers') return user.kind === 'personal';
+  if (lower === 'organizations') return user.kind !== 'personal';
+  const tenant = resolveTenant(lower, users);
+  if (tenant?.kind === 'consumers') return user.kind === 'personal';
+  if (tenant?.kind === 'tenant') return user.tid.toLowerCase() === tenant.tid;
+  return true;
+}

@@ -1,0 +1,147 @@
+/**
+ * Demo app registration, demo tenant and demo accounts of the emulator.
+ */
+import { avatarPng, greyJpeg } from './images.js';
+import type { EmulatorClient, EmulatorUser } from './emulator-types.js';
+
+/** Tenant id of personal Microsoft accounts (the "consumers" tenant). */
+export const CONSUMER_TENANT_ID = '9188040d-6c67-4c5b-b112-36a304b66dad';
+
+/** Tenant id of the demo work tenant (Contoso). */
+export const DEMO_TENANT_ID = '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b';
+
+/** Verified domains of the demo work tenant; usable as `{tenant}` in emulator URLs. */
+export const DEMO_TENANT_DOMAINS: readonly string[] = Object.freeze([
+  'contoso.onmicrosoft.com',
+  'contoso.com',
+]);
+
+/** Display name of the demo work tenant. */
+export const DEMO_TENANT_NAME = 'Contoso';
+
+/**
+ * The app registration used when {@link EmulatorOptions.clients} is not given: a fixed client id and
+ * secret and the usual loopback callback paths (any port matches on loopback hosts).
+ */
+export const DEFAULT_CLIENT: EmulatorClient = Object.freeze({
+  clientID: '3f8a1c52-7d0e-4b9a-a6c1-2e5f9b8d7c40',
+  clientSecret: 'emulator-secret~0123456789abcdefghijklmnop',
+  redirectUris: Object.freeze([
+    'http://localhost/login/callback',
+    'http://127.0.0.1/login/callback',
+    'http://localhost/auth/microsoft/callback',
+    'http://127.0.0.1/auth/microsoft/callback',
+  ]) as string[],
+});
+
+/**
+ * Demo accounts (keys `'personal'`, `'work'`, `'guest'`, `'personal-gmail'`, `'no-email'`):
+ * - `personal`: Outlook.com personal account; Graph `mail` null, UPN = sign-in address, PNG photo.
+ * - `work`: Contoso member; full Graph profile, JPEG photo, `xms_edov` true.
+ * - `guest`: personal account invited into Contoso (`idp` `live.com`, `#EXT#` UPN).
+ * - `personal-gmail`: personal account created with a gmail address: empty UPN, `mail` set.
+ * - `no-email`: Contoso member without mailbox: `mail` null and no `email` claim.
+ */
+export const DEMO_USERS: readonly EmulatorUser[] = Object.freeze([
+  {
+    key: 'personal',
+    kind: 'personal',
+    oid: '00000000-0000-0000-6a5b-4c3d2e1f0a9b',
+    tid: CONSUMER_TENANT_ID,
+    graphId: '6a5b4c3d2e1f0a9b',
+    displayName: 'Avery Howard',
+    givenName: 'Avery',
+    surname: 'Howard',
+    userPrincipalName: 'avery.howard@outlook.com',
+    mail: null,
+    email: 'avery.howard@outlook.com',
+    preferredUsername: 'avery.howard@outlook.com',
+    jobTitle: null,
+    preferredLanguage: null,
+    businessPhones: [],
+    mobilePhone: null,
+    officeLocation: null,
+    photo: { contentType: 'image/png', data: avatarPng(96, [0, 120, 212], [255, 255, 255]) },
+  },
+  {
+    key: 'work',
+    kind: 'work',
+    oid: '87d349ed-44d7-43e1-9a83-5f2406dee5bd',
+    tid: DEMO_TENANT_ID,
+    graphId: '87d349ed-44d7-43e1-9a83-5f2406dee5bd',
+    displayName: 'Adele Vance',
+    givenName: 'Adele',
+    surname: 'Vance',
+    userPrincipalName: 'AdeleV@contoso.com',
+    mail: 'AdeleV@contoso.com',
+    email: 'AdeleV@contoso.com',
+    preferredUsername: 'AdeleV@contoso.com',
+    emailDomainVerified: true,
+    jobTitle: 'Retail Manager',
+    preferredLanguage: 'en-US',
+    businessPhones: ['+1 425 555 0109'],
+    mobilePhone: '+1 425 555 0109',
+    officeLocation: '18/2111',
+    photo: { contentType: 'image/jpeg', data: greyJpeg() },
+  },
+  {
+    key: 'guest',
+    kind: 'guest',
+    oid: 'c2b7e5a1-93f4-4d28-b6a0-1f7e3d9c5a82',
+    tid: DEMO_TENANT_ID,
+    graphId: 'c2b7e5a1-93f4-4d28-b6a0-1f7e3d9c5a82',
+    displayName: 'Jordan Lee',
+    givenName: 'Jordan',
+    surname: 'Lee',
+    userPrincipalName: 'jordan.lee_outlook.com#EXT#@contoso.onmicrosoft.com',
+    mail: 'jordan.lee@outlook.com',
+    email: 'jordan.lee@outlook.com',
+    preferredUsername: 'jordan.lee@outlook.com',
+    idp: 'live.com',
+    jobTitle: null,
+    preferredLanguage: null,
+    businessPhones: [],
+    mobilePhone: null,
+    officeLocation: null,
+    photo: null,
+  },
+  {
+    key: 'personal-gmail',
+    kind: 'personal',
+    oid: '00000000-0000-0000-3e9d-7b21c4f08a66',
+    tid: CONSUMER_TENANT_ID,
+    graphId: '3e9d7b21c4f08a66',
+    displayName: 'Sam Rivera',
+    givenName: 'Sam',
+    surname: 'Rivera',
+    userPrincipalName: '',
+    mail: 'sam.rivera@gmail.com',
+    email: 'sam.rivera@gmail.com',
+    preferredUsername: 'sam.rivera@gmail.com',
+    jobTitle: null,
+    preferredLanguage: null,
+    businessPhones: [],
+    mobilePhone: null,
+    officeLocation: null,
+    photo: null,
+  },
+  {
+    key: 'no-email',
+    kind: 'work',
+    oid: '5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a',
+    tid: DEMO_TENANT_ID,
+    graphId: '5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a',
+    displayName: 'Kiosk Operator',
+    givenName: 'Kiosk',
+    surname: 'Operator',
+    userPrincipalName: 'kiosk01@contoso.onmicrosoft.com',
+    mail: null,
+    preferredUsername: 'kiosk01@contoso.onmicrosoft.com',
+    jobTitle: 'Front Desk',
+    preferredLanguage: 'en-US',
+    businessPhones: [],
+    mobilePhone: null,
+    officeLocation: null,
+    photo: null,
+  },
+] satisfies EmulatorUser[]);
