@@ -42,7 +42,7 @@ async function openIdClientStrategy(
     });
   const config = await oidc.discovery(
     new URL(`${ENTRA_ORIGIN}/common/v2.0`),
-    BENCH_CLIENT.clientId,
+    BENCH_CLIENT.clientID,
     BENCH_CLIENT.clientSecret,
     undefined,
     { [oidc.customFetch]: toEmulator, execute: [oidc.allowInsecureRequests] },
