@@ -4,7 +4,7 @@
  * share one fetch, and a failed fetch keeps the last good set.
  */
 import { createPublicKey } from 'node:crypto';
-import type { JsonWebKey, KeyObject } from 'node:crypto';
+import type { JsonWebKey, KeyObject, webcrypto } from 'node:crypto';
 import { IdTokenError, MicrosoftHttpError } from '../errors.js';
 import { describeURL, parseJSON, send } from '../http.js';
 
@@ -14,8 +14,11 @@ export interface SigningKey {
   kid: string;
   /** Microsoft's non-standard `issuer` member (may contain `{tenantid}`). */
   issuer?: string;
-  /** The RSA public key, made once per kid (RS256 is the only algorithm the verifier accepts). */
-  key: KeyObject;
+  /**
+   * The RSA public key (RS256 is the only algorithm the verifier accepts). The key cache makes a
+   * `KeyObject` once per kid; a key source may also hand over a WebCrypto `CryptoKey`.
+   */
+  key: KeyObject | webcrypto.CryptoKey;
   /**
    * The key's modulus length in bits, read once when the key is made (the verifier refuses keys
    * under 2048 bits); when absent, the verifier reads it from `key`.

@@ -8,14 +8,14 @@
  * application, `iat` must not lie in the future, and a header that asks for extensions or names
  * other keys (`crit`, `b64`, `jku`, `jwk`, `x5u`) is refused.
  */
-import { verify as verifySignature } from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
+import { KeyObject, verify as verifySignature } from 'node:crypto';
+import type { webcrypto } from 'node:crypto';
 import { IdTokenError } from '../errors.js';
 
 /** A public key that can check an ID token's signature. */
 export interface VerificationKey {
-  /** The RSA public key. */
-  key: KeyObject;
+  /** The RSA public key (a WebCrypto `CryptoKey` is turned into a `KeyObject` once). */
+  key: KeyObject | webcrypto.CryptoKey;
   /** Its modulus length in bits (RS256 needs at least 2048); read from `key` when absent. */
   modulusLength?: number;
 }
@@ -54,6 +54,23 @@ const REFUSED_HEADER_PARAMETERS = ['crit', 'b64', 'jku', 'jwk', 'x5u'] as const;
 const REQUIRED_CLAIMS = ['iat', 'exp', 'sub', 'iss'] as const;
 const MIN_RSA_BITS = 2048;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Key objects of the WebCrypto keys a key source handed over. */
+const keyObjects = new WeakMap<webcrypto.CryptoKey, KeyObject>();
+
+/** The key as a `KeyObject`, or `undefined` when it is neither a KeyObject nor a CryptoKey. */
+function keyObjectOf(key: KeyObject | webcrypto.CryptoKey): KeyObject | undefined {
+  if (key instanceof KeyObject) return key;
+  let made = keyObjects.get(key);
+  if (made === undefined) {
+    try {
+      made = KeyObject.from(key);
+    } catch {
+      return undefined;
+    }
+    keyObjects.set(key, made);
+  }
+  return made;
+}
 
 /**
  * Three segments of canonical base64url (RFC 7515 section 2: no padding, no whitespace, unused
@@ -131,9 +148,10 @@ export async function verifyJwt<K extends VerificationKey>(
         'malformed',
         `the header carries "${name}", which Microsoft ID tokens never use and this verifier does not honour`,
       );
-  if (key.key.asymmetricKeyType !== 'rsa')
+  const keyObject = keyObjectOf(key.key);
+  if (keyObject?.asymmetricKeyType !== 'rsa')
     throw new IdTokenError('malformed', `the signing key ${JSON.stringify(kid)} is not an RSA key`);
-  const bits = key.modulusLength ?? key.key.asymmetricKeyDetails?.modulusLength ?? 0;
+  const bits = key.modulusLength ?? keyObject.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < MIN_RSA_BITS)
     throw new IdTokenError(
       'malformed',
@@ -145,7 +163,7 @@ export async function verifyJwt<K extends VerificationKey>(
     valid = verifySignature(
       'RSA-SHA256',
       Buffer.from(token.slice(0, payloadEnd), 'latin1'),
-      key.key,
+      keyObject,
       Buffer.from(token.slice(payloadEnd + 1), 'base64url'),
     );
   } catch {

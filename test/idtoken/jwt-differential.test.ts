@@ -41,8 +41,8 @@ type Verdict =
   | { accepted: false; code: IdTokenErrorCode };
 
 /**
- * Keys: published under a kid (`a`, `b`, a 1024-bit `weak`, a P-256 `ec` handed over by a key
- * source as a bare key object), or never published (`stranger`).
+ * Keys: published under a kid (`a`; `b`, handed over as a WebCrypto key; a 1024-bit `weak`; a
+ * P-256 `ec` handed over as a bare key object), or never published (`stranger`).
  */
 type KeyName = 'a' | 'b' | 'weak' | 'ec' | 'stranger';
 const KIDS: Record<Exclude<KeyName, 'stranger'>, string> = {
@@ -78,6 +78,8 @@ async function makeKeys(): Promise<Keys> {
       )) as jose.CryptoKey,
     );
   }
+  // A key source may hand over the WebCrypto key itself (here the very key jose verifies with).
+  signing.set(KIDS.b, { kid: KIDS.b, key: reference.get(KIDS.b) as jose.CryptoKey });
   // The JWKS cache makes RSA keys only; another key source may hand over any key object.
   signing.set(KIDS.ec, { kid: KIDS.ec, key: ec.publicKey });
   const ecJwk = ec.publicKey.export({ format: 'jwk' }) as jose.JWK;
