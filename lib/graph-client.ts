@@ -13,6 +13,14 @@ const MAX_ME_BODY = 1024 * 1024;
 /** Largest photo embedded; a bigger one is left out. */
 export const MAX_PHOTO_BYTES = 100 * 1024;
 
+/** Content types of a profile photo that are kept; any other photo is dropped. */
+export const PHOTO_TYPES: ReadonlySet<string> = new Set([
+  'image/jpeg',
+  'image/png',
+  'image/gif',
+  'image/webp',
+]);
+
 /** Settings of a {@link GraphClient}. */
 export interface GraphClientOptions {
   baseURL: string;
@@ -35,7 +43,9 @@ function graphError(
   const json = parseJSON(body);
   let graphCode: string | undefined;
   let message: string | undefined;
-  let requestId = typeof headers['request-id'] === 'string' ? headers['request-id'] : undefined;
+  // An empty header value counts as absent, so the body's innerError request id is used instead.
+  const header = headers['request-id'];
+  let requestId = typeof header === 'string' && header.trim() !== '' ? header : undefined;
   if (json !== null && typeof json === 'object') {
     const error = (json as { error?: unknown }).error;
     if (error !== null && typeof error === 'object') {
@@ -47,7 +57,8 @@ function graphError(
         requestId === undefined &&
         inner !== null &&
         typeof inner === 'object' &&
-        typeof inner['request-id'] === 'string'
+        typeof inner['request-id'] === 'string' &&
+        inner['request-id'].trim() !== ''
       )
         requestId = inner['request-id'];
     }
@@ -90,8 +101,8 @@ export class GraphClient implements GraphEndpointClient {
   }
 
   /**
-   * The photo as a `data:` URL, or `undefined` when the user has none (404), it is not an image, or
-   * it is larger than 100 kB. Other failures reject like {@link GraphClient.me}.
+   * The photo as a `data:` URL, or `undefined` when the user has none (404), it is not a JPEG, PNG,
+   * GIF or WebP image (an SVG is dropped), or it is larger than 100 kB. Other failures reject like {@link GraphClient.me}.
    */
   async photo(accessToken: string, size: 'default' | string): Promise<string | undefined> {
     const url =
@@ -115,7 +126,8 @@ export class GraphClient implements GraphEndpointClient {
     if (res.status === 404) return undefined;
     if (res.status !== 200) throw graphError(res.status, res.headers, res.body, url);
     const type = (res.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-    if (!/^image\/[a-z0-9.+-]+$/.test(type) || res.body.length === 0) return undefined;
+    // Raster formats only: an SVG (or any other type) in a data: URL can carry script.
+    if (!PHOTO_TYPES.has(type) || res.body.length === 0) return undefined;
     return `data:${type};base64,${res.body.toString('base64')}`;
   }
 }
