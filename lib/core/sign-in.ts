@@ -243,9 +243,12 @@ export class MicrosoftSignIn {
     if (input.appState !== undefined) pending.appState = input.appState;
     const stepUp = input.stepUp ?? {};
     if (stepUp.maxAge !== undefined) pending.maxAge = stepUp.maxAge;
-    if (stepUp.freshLogin === true) pending.freshLogin = true;
     if (stepUp.acrs !== undefined) pending.acrs = [...stepUp.acrs];
-    pending.createdAt = Math.floor(this.#now() / 1000);
+    if (stepUp.freshLogin === true) {
+      // prompt=login: the ID token's auth_time must not predate this moment.
+      pending.freshLogin = true;
+      pending.createdAt = Math.floor(this.#now() / 1000);
+    }
     return pending;
   }
 

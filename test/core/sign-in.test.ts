@@ -251,9 +251,7 @@ describe('core: MicrosoftSignIn with injected clients (no sockets)', () => {
   });
 
   it('refuses Passport-only options, naming them', () => {
-    expect(
-      () => new MicrosoftSignIn({ ...options() } as SignInOptions),
-    ).to.not.throw();
+    expect(() => new MicrosoftSignIn({ ...options() } as SignInOptions)).to.not.throw();
     expect(
       () => new MicrosoftSignIn({ ...options(), sessionKey: 'x' } as unknown as SignInOptions),
     ).to.throw(TypeError, 'MicrosoftStrategy does not know the option "sessionKey"');

@@ -238,12 +238,10 @@ describe('robustness: ID-token verifier under mutated tokens (fast-check)', func
         .string({ maxLength: 40 })
         .filter((s) => s !== DEFAULT_CLIENT.clientId)
         .map((aud) => ({ change: { aud }, codes: ['audience', 'claims'] as IdTokenErrorCode[] })),
-      fc
-        .string({ maxLength: 40 })
-        .map((s) => ({
-          change: { aud: [DEFAULT_CLIENT.clientId, s] },
-          codes: ['audience'] as IdTokenErrorCode[],
-        })),
+      fc.string({ maxLength: 40 }).map((s) => ({
+        change: { aud: [DEFAULT_CLIENT.clientId, s] },
+        codes: ['audience'] as IdTokenErrorCode[],
+      })),
       fc
         .string({ maxLength: 60 })
         .filter((s) => s !== baseClaims['iss'])
@@ -254,28 +252,22 @@ describe('robustness: ID-token verifier under mutated tokens (fast-check)', func
       fc
         .integer({ min: 301, max: 10_000_000 })
         .map((ago) => ({ change: { exp: now - ago }, codes: ['expired'] as IdTokenErrorCode[] })),
-      fc
-        .integer({ min: 400, max: 10_000_000 })
-        .map((ahead) => ({
-          change: { nbf: now + ahead },
-          codes: ['not_yet_valid'] as IdTokenErrorCode[],
-        })),
-      fc
-        .integer({ min: 400, max: 10_000_000 })
-        .map((ahead) => ({
-          change: { iat: now + ahead, nbf: now },
-          codes: ['not_yet_valid'] as IdTokenErrorCode[],
-        })),
+      fc.integer({ min: 400, max: 10_000_000 }).map((ahead) => ({
+        change: { nbf: now + ahead },
+        codes: ['not_yet_valid'] as IdTokenErrorCode[],
+      })),
+      fc.integer({ min: 400, max: 10_000_000 }).map((ahead) => ({
+        change: { iat: now + ahead, nbf: now },
+        codes: ['not_yet_valid'] as IdTokenErrorCode[],
+      })),
       fc
         .string({ maxLength: 30 })
         .filter((s) => s !== NONCE)
         .map((nonce) => ({ change: { nonce }, codes: ['nonce'] as IdTokenErrorCode[] })),
-      fc
-        .constantFrom('iss', 'sub', 'aud', 'exp', 'iat', 'nonce', 'tid')
-        .map((drop) => ({
-          change: { [drop]: undefined },
-          codes: ['claims', 'issuer', 'nonce', 'audience'] as IdTokenErrorCode[],
-        })),
+      fc.constantFrom('iss', 'sub', 'aud', 'exp', 'iat', 'nonce', 'tid').map((drop) => ({
+        change: { [drop]: undefined },
+        codes: ['claims', 'issuer', 'nonce', 'audience'] as IdTokenErrorCode[],
+      })),
       fc
         .oneof(fc.string(), fc.boolean(), fc.constant(null))
         .map((exp) => ({ change: { exp }, codes: ['claims', 'expired'] as IdTokenErrorCode[] })),
