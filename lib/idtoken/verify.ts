@@ -36,6 +36,9 @@ export interface VerifyExpectations {
 }
 
 const TENANT_TEMPLATE = /\{tenantid\}/gi;
+/** Audience matching is exact (case-sensitive), as Microsoft writes the client id into `aud`. */
+const AUDIENCE_MISMATCH =
+  "aud is not exactly this application's client id (compared case-sensitively: write the clientID option exactly as the portal shows it)";
 // The signature may be empty here so that an unsigned (alg none) token is refused as 'algorithm'.
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -144,11 +147,7 @@ export class IdTokenVerifier {
 
   #checkTimesAndAudience(payload: Record<string, unknown>): void {
     // Microsoft ID tokens carry one audience: this app. An array naming other apps too is refused.
-    if (payload['aud'] !== this.#o.clientID)
-      throw new IdTokenError(
-        'audience',
-        "aud is not exactly this application's client id (compared case-sensitively: write clientID exactly as the portal shows it)",
-      );
+    if (payload['aud'] !== this.#o.clientID) throw new IdTokenError('audience', AUDIENCE_MISMATCH);
     const now = Math.floor((this.#o.now?.() ?? Date.now()) / 1000);
     const iat = payload['iat'];
     if (typeof iat === 'number' && iat > now + this.#o.clockTolerance)
@@ -298,8 +297,7 @@ function mapJoseError(cause: unknown): IdTokenError {
     case 'ERR_JOSE_ALG_NOT_ALLOWED':
       return new IdTokenError('algorithm', message, { cause });
     case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
-      if (e.claim === 'aud')
-        return new IdTokenError('audience', 'aud does not name this application', { cause });
+      if (e.claim === 'aud') return new IdTokenError('audience', AUDIENCE_MISMATCH, { cause });
       // A required claim that is absent or not a NumericDate is a malformed claim set, not a time check.
       if (e.reason === 'missing' || e.reason === 'invalid')
         return new IdTokenError('claims', message, { cause });
