@@ -310,8 +310,11 @@ export class MicrosoftSignIn {
    * audience, times, nonce), applies `allowedTenants`, and loads the profile (Graph `/me` merged
    * with the claims, or the claims alone with `profileSource: 'id_token'` or `skipGraph`).
    *
-   * Rejects with {@link StateError} (`state_mismatch`, `code_missing`) when the callback does not
-   * belong to this login, {@link MicrosoftAuthorizationError} when Microsoft sent an error,
+   * Rejects with {@link StateError} (`state_mismatch`, `code_missing`, `callback_malformed`) when
+   * the callback does not belong to this login or carries a malformed error,
+   * {@link MicrosoftAuthorizationError} when Microsoft sent an error (`interactionRequired` for the
+   * answers of a silent sign-in that needs the user), {@link IdTokenError} `auth_time` or `acrs`
+   * when a step-up asked for (`maxAge`, `prompt: 'login'`, essential `acrs`) did not happen,
    * {@link MicrosoftTenantNotAllowedError} when `allowedTenants` refuses the tenant, and the typed
    * error of the failing step otherwise ({@link MicrosoftTokenError}, {@link IdTokenError},
    * {@link GraphError}, {@link MicrosoftHttpError}, {@link ProfileError}).
