@@ -223,7 +223,7 @@ function isSealedLogin(value: unknown): value is SealedLogin {
  * passport.use(new Strategy({
  *   clientID: process.env.MICROSOFT_CLIENT_ID ?? '',
  *   clientSecret: process.env.MICROSOFT_CLIENT_SECRET ?? '',
- *   callbackURL: '/login/callback',
+ *   callbackURL: 'https://app.example.com/login/callback',
  *   store: new CookieStateStore({ secret: process.env.LOGIN_COOKIE_SECRET ?? '' }),
  * }, (accessToken, refreshToken, profile, done) => {
  *   done(null, { id: profile.id, tenantId: profile.tenantId });

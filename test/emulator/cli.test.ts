@@ -55,4 +55,27 @@ describe('emulator: npm run emulator (cli)', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
   });
+
+  it('refuses HOST=0.0.0.0 without --unsafe-bind, and listens there with it', async function () {
+    this.timeout(30_000);
+    const refused = spawn(process.execPath, ['--import', 'tsx', CLI], {
+      env: { ...process.env, PORT: '0', HOST: '0.0.0.0', EMULATOR_LOG: '0' },
+    });
+    let stderr = '';
+    refused.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString('utf8');
+    });
+    const code = await new Promise<number | null>((resolve) => refused.once('exit', resolve));
+    expect(code).to.equal(1);
+    expect(stderr).to.include('--unsafe-bind');
+
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--unsafe-bind'], {
+      env: { ...process.env, PORT: '0', HOST: '0.0.0.0', EMULATOR_LOG: '0' },
+    });
+    try {
+      await waitFor(child, /listening on http:\/\/0\.0\.0\.0:\d+/);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
 });
