@@ -29,8 +29,9 @@ export function savePendingLogin(
 
 /**
  * Takes the pending login of `handle` from the store (its atomic `take` when it has one, else
- * `verify`). Resolves with it, or with the store's failure message. `unkept` is the login to use when there is no store, or when the store kept
- * nothing this library saved and no nonce is at stake (without `openid`).
+ * `verify`). Resolves with it, or with the store's failure message. `unkept` is the login to use
+ * when there is no store, or when the store kept nothing this library saved and no nonce is at
+ * stake (without `openid`).
  */
 export async function takePendingLogin(
   store: types.StateStore | undefined,
