@@ -314,7 +314,10 @@ export interface StateStoreMeta {
 
 /** Options shared by both verify conventions. */
 export interface StrategyOptionsBase {
-  /** Application (client) ID from the app registration. Required. */
+  /**
+   * Application (client) ID from the app registration, written exactly as the portal shows it:
+   * the ID token's `aud` is compared case-sensitively. Required.
+   */
   clientID: string;
   /** Client secret **Value** from Certificates & secrets. Required. */
   clientSecret: string;

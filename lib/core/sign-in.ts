@@ -317,7 +317,8 @@ export class MicrosoftSignIn {
    * when a step-up asked for (`maxAge`, `prompt: 'login'`, essential `acrs`) did not happen,
    * {@link MicrosoftTenantNotAllowedError} when `allowedTenants` refuses the tenant, and the typed
    * error of the failing step otherwise ({@link MicrosoftTokenError}, {@link IdTokenError},
-   * {@link GraphError}, {@link MicrosoftHttpError}, {@link ProfileError}).
+   * {@link GraphError}, {@link MicrosoftHttpError}, {@link ProfileError}; `subject_mismatch` when
+   * Graph `/me` of a work or school account is not the ID token's user).
    */
   async callback(
     input: CallbackInput,
