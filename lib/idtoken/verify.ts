@@ -36,6 +36,9 @@ export interface VerifyExpectations {
 }
 
 const TENANT_TEMPLATE = /\{tenantid\}/gi;
+/** Audience matching is exact (case-sensitive), as Microsoft writes the client id into `aud`. */
+const AUDIENCE_MISMATCH =
+  "aud is not exactly this application's client id (compared case-sensitively: write the clientID option exactly as the portal shows it)";
 // The signature may be empty here so that an unsigned (alg none) token is refused as 'algorithm'.
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -99,13 +102,17 @@ export class IdTokenVerifier {
         'algorithm',
         `alg ${JSON.stringify(header.alg)} is not accepted; Microsoft signs ID tokens with RS256`,
       );
-    if (typeof header.kid !== 'string' || header.kid === '')
-      throw new IdTokenError('key_not_found', 'the header has no kid');
-    const key = await this.#o.jwks.get(header.kid);
+    // Without a kid, the key set's only RSA key is the key (several keys: refused).
+    const kid = typeof header.kid === 'string' && header.kid !== '' ? header.kid : undefined;
+    if (kid === undefined && header.kid !== undefined)
+      throw new IdTokenError('key_not_found', 'the header has an empty or non-string kid');
+    const key = await this.#o.jwks.get(kid);
     if (key === undefined)
       throw new IdTokenError(
         'key_not_found',
-        `no signing key with kid ${JSON.stringify(header.kid)} in the authority's JWKS`,
+        kid === undefined
+          ? "the header has no kid and the authority's JWKS holds more than one key"
+          : `no signing key with kid ${JSON.stringify(kid)} in the authority's JWKS`,
       );
 
     // jose checks the RS256 signature and the registered claims (aud, exp, nbf, iat presence).
@@ -140,8 +147,7 @@ export class IdTokenVerifier {
 
   #checkTimesAndAudience(payload: Record<string, unknown>): void {
     // Microsoft ID tokens carry one audience: this app. An array naming other apps too is refused.
-    if (payload['aud'] !== this.#o.clientID)
-      throw new IdTokenError('audience', "aud is not exactly this application's client id");
+    if (payload['aud'] !== this.#o.clientID) throw new IdTokenError('audience', AUDIENCE_MISMATCH);
     const now = Math.floor((this.#o.now?.() ?? Date.now()) / 1000);
     const iat = payload['iat'];
     if (typeof iat === 'number' && iat > now + this.#o.clockTolerance)
@@ -196,8 +202,9 @@ export class IdTokenVerifier {
         );
     }
     // Bind the signing key to its issuer: a key whose issuer is a concrete tenant validates only
-    // that tenant's tokens; a templated key validates any tenant after substituting tid.
-    const keyIssuer = key.issuer ?? `${issuerBase}/{tenantid}/v2.0`;
+    // that tenant's tokens; a templated key validates any tenant after substituting tid. The
+    // binding is compared within the cloud the key set was fetched from (its issuer base).
+    const keyIssuer = withinCloud(key.issuer, issuerBase);
     if (keyIssuer.replace(TENANT_TEMPLATE, tid) !== iss) {
       throw new IdTokenError(
         'issuer',
@@ -251,6 +258,23 @@ export class IdTokenVerifier {
   }
 }
 
+/**
+ * A key's `issuer` member placed in the cloud its key set came from: the tenant part
+ * (`/<tenant or {tenantid}>/v2.0`) is kept and put under `issuerBase`, since which cloud issued the
+ * token is settled by the authority the keys were fetched from, not by the host a key names.
+ */
+function withinCloud(keyIssuer: string | undefined, issuerBase: string): string {
+  if (keyIssuer === undefined) return `${issuerBase}/{tenantid}/v2.0`;
+  let path: string;
+  try {
+    path = new URL(keyIssuer).pathname;
+  } catch {
+    return keyIssuer;
+  }
+  const tenant = /^\/([^/]+)\/v2\.0\/?$/.exec(path)?.[1];
+  return tenant === undefined ? keyIssuer : `${issuerBase}/${decodeURIComponent(tenant)}/v2.0`;
+}
+
 interface JoseLikeError {
   code?: unknown;
   claim?: unknown;
@@ -273,8 +297,7 @@ function mapJoseError(cause: unknown): IdTokenError {
     case 'ERR_JOSE_ALG_NOT_ALLOWED':
       return new IdTokenError('algorithm', message, { cause });
     case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
-      if (e.claim === 'aud')
-        return new IdTokenError('audience', 'aud does not name this application', { cause });
+      if (e.claim === 'aud') return new IdTokenError('audience', AUDIENCE_MISMATCH, { cause });
       // A required claim that is absent or not a NumericDate is a malformed claim set, not a time check.
       if (e.reason === 'missing' || e.reason === 'invalid')
         return new IdTokenError('claims', message, { cause });
