@@ -19,6 +19,7 @@ import {
   ProfileError,
   StateError,
 } from '../lib/errors.js';
+import { safeLogValue } from '../lib/log.js';
 import { Strategy } from '../lib/strategy.js';
 import type {
   MicrosoftAuthenticateOptions,
@@ -312,7 +313,10 @@ export function createApp(
   config: AppConfig,
   deps: AppDeps = {},
 ): { app: express.Express; strategy: Strategy } {
-  const log = deps.log ?? ((line: string) => console.error(line));
+  const write = deps.log ?? ((line: string) => console.error(line));
+  // Log lines quote what browsers and Microsoft sent (error descriptions): escape control characters
+  // so such text cannot forge or hide log lines.
+  const log = (line: string): void => write(safeLogValue(line, 2000));
   const secure = config.baseURL.startsWith('https:');
   const home = `${config.baseURL}/`;
   const ms = config.microsoft;

@@ -199,6 +199,36 @@ function readMicrosoft(env: Env, tenant: string): MicrosoftSettings | undefined 
 }
 
 /**
+ * Warnings about a risky but allowed environment, for the server to print at start: the
+ * emulator (which signs anybody in without a password) behind a public https `BASE_URL` while
+ * `NODE_ENV` is unset, which looks like a deployment that forgot its Microsoft credentials.
+ */
+export function envWarnings(env: Env): string[] {
+  const warnings: string[] = [];
+  const emulatorMode =
+    value(env, 'MICROSOFT_CLIENT_ID') === undefined &&
+    value(env, 'MICROSOFT_CLIENT_SECRET') === undefined;
+  const baseRaw = value(env, 'BASE_URL');
+  let base: URL | undefined;
+  try {
+    base = baseRaw === undefined ? undefined : new URL(baseRaw);
+  } catch {
+    base = undefined;
+  }
+  if (
+    emulatorMode &&
+    base?.protocol === 'https:' &&
+    !LOOPBACK_HOSTS.has(base.hostname) &&
+    value(env, 'NODE_ENV') === undefined
+  ) {
+    warnings.push(
+      `Warning: BASE_URL is the public address ${base.origin} but no MICROSOFT_CLIENT_ID is set, so sign-in goes to the built-in emulator, which signs anybody in without a password. Set the Microsoft credentials, or set NODE_ENV (development) if this is intended.`,
+    );
+  }
+  return warnings;
+}
+
+/**
  * Reads and checks the environment.
  *
  * @throws ConfigError naming the variable to fix.

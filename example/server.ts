@@ -13,7 +13,7 @@ import { once } from 'node:events';
 import { DEFAULT_CLIENT, startEmulator } from 'microsoft-identity-emulator';
 import type { Emulator } from 'microsoft-identity-emulator';
 import { createApp } from './app.js';
-import { ConfigError, readEnv, toAppConfig } from './config.js';
+import { ConfigError, envWarnings, readEnv, toAppConfig } from './config.js';
 import type { EnvSettings } from './config.js';
 import { openSessionStore } from './session-store.js';
 import type { SessionStore } from './session-store.js';
@@ -55,6 +55,7 @@ async function main(): Promise<void> {
       die(`Configuration error: ${err.message}\nSee example/.env.example for every setting.`);
     throw err;
   }
+  for (const warning of envWarnings(process.env)) process.stderr.write(`\n${warning}\n`);
 
   let emulator: Emulator | undefined;
   let sessions: SessionStore | undefined;

@@ -5,7 +5,7 @@
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { StateError } from './errors.js';
-import type { MicrosoftRequest, StateStore, StateStoreMeta } from './types.js';
+import type { MicrosoftRequest, StateStore, StateStoreMeta, StateTakeResult } from './types.js';
 
 /** Settings of a {@link CookieStateStore}. Only `secret` is required. */
 export interface CookieStateStoreOptions {
@@ -228,7 +228,7 @@ function isSealedLogin(value: unknown): value is SealedLogin {
  * passport.use(new Strategy({
  *   clientID: process.env.MICROSOFT_CLIENT_ID ?? '',
  *   clientSecret: process.env.MICROSOFT_CLIENT_SECRET ?? '',
- *   callbackURL: '/login/callback',
+ *   callbackURL: 'https://app.example.com/login/callback',
  *   store: new CookieStateStore({ secret: process.env.LOGIN_COOKIE_SECRET ?? '' }),
  * }, (accessToken, refreshToken, profile, done) => {
  *   done(null, { id: profile.id, tenantId: profile.tenantId });
@@ -391,6 +391,19 @@ export class CookieStateStore implements StateStore {
     }
     if (login === undefined) callback(null, false, { ...FAILURE });
     else callback(null, login.v, login.s);
+  }
+
+  /**
+   * {@link CookieStateStore.verify} as a promise. It is atomic within one process (a consumed
+   * handle is remembered until it expires), so of concurrent callbacks with the same cookie
+   * exactly one gets the pending login.
+   */
+  take(req: MicrosoftRequest, handle: string, meta: StateStoreMeta): Promise<StateTakeResult> {
+    return new Promise((resolve, reject) => {
+      this.verify(req, handle, meta, (err, ok, state) =>
+        err ? reject(err) : resolve({ ok: ok ?? false, state }),
+      );
+    });
   }
 
   /** Remembers `handle` as used; false when it already was. */

@@ -107,7 +107,24 @@ function absoluteHttpURL(value: string, key: string): URL {
     throw optionError(`option ${key} must be an absolute http(s) URL, got "${value}"`);
   }
   if (url.search || url.hash) throw optionError(`option ${key} must not have a query or fragment`);
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw optionError(
+      `option ${key} must use https; http is accepted only for loopback hosts (localhost, 127.0.0.0/8, [::1]), got "${value}"`,
+    );
+  }
   return url;
+}
+
+/** True for `localhost`, an address in 127.0.0.0/8 or `[::1]` (a URL's `hostname`). */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  if (host === 'localhost' || host === '[::1]') return true;
+  const parts = host.split('.');
+  return (
+    parts.length === 4 &&
+    parts[0] === '127' &&
+    parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)
+  );
 }
 
 function stripSlash(value: string): string {

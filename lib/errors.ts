@@ -90,6 +90,17 @@ export function parseAadsts(description: unknown): AadstsDiagnostics {
   return out;
 }
 
+/**
+ * Errors a silent sign-in (`prompt: 'none'`) gets back when Microsoft needs the user: sign in,
+ * interact (MFA, Conditional Access), consent, or pick an account. Retry interactively.
+ */
+export const INTERACTION_REQUIRED_ERRORS: readonly string[] = Object.freeze([
+  'login_required',
+  'interaction_required',
+  'consent_required',
+  'account_selection_required',
+]);
+
 /** Fields of an error callback from Microsoft's authorize endpoint. */
 export interface AuthorizationErrorFields {
   /** The OAuth `error` value. */
@@ -117,6 +128,11 @@ export class MicrosoftAuthorizationError extends OAuth2ProtocolError {
   declare readonly errorUri?: string;
   /** Microsoft's `error_subcode` (e.g. `cancel`), when sent. */
   declare readonly errorSubcode?: string;
+  /**
+   * True for the errors a silent sign-in (`prompt: 'none'`) answers when the user must interact:
+   * `login_required`, `interaction_required`, `consent_required`, `account_selection_required`.
+   */
+  declare readonly interactionRequired: boolean;
   /** AADSTS number parsed out of the description. */
   declare readonly aadsts?: number;
   /** Trace id parsed out of the description. */
@@ -137,6 +153,7 @@ export class MicrosoftAuthorizationError extends OAuth2ProtocolError {
     if (fields.error_description !== undefined) this.errorDescription = fields.error_description;
     if (fields.error_uri !== undefined) this.errorUri = fields.error_uri;
     if (fields.error_subcode !== undefined) this.errorSubcode = fields.error_subcode;
+    this.interactionRequired = INTERACTION_REQUIRED_ERRORS.includes(fields.error);
     Object.assign(this, parseAadsts(fields.error_description));
   }
 }
@@ -157,6 +174,10 @@ export interface TokenErrorBody {
   correlation_id?: string;
   /** Page with more information. */
   error_uri?: string;
+  /** Microsoft's `suberror` (e.g. `basic_action`, `additional_action` with AADSTS50076/50079). */
+  suberror?: string;
+  /** A claims challenge (JSON): send the user back with it as the `claims` authorize option. */
+  claims?: string;
 }
 
 /**
@@ -180,6 +201,13 @@ export class MicrosoftTokenError extends OAuth2ProtocolError {
   declare readonly correlationId?: string;
   /** `timestamp` of the failed request. */
   declare readonly timestamp?: string;
+  /** Microsoft's `suberror`, when sent (with AADSTS50076/50079: MFA required or to register). */
+  declare readonly suberror?: string;
+  /**
+   * The claims challenge (a JSON string) Microsoft sent with the error, e.g. for Conditional Access
+   * or MFA step-up: start a new login with `claims` set to it (see docs/step-up.md).
+   */
+  declare readonly claims?: string;
   /** HTTP status of the token response. */
   declare status: number;
 
@@ -202,6 +230,8 @@ export class MicrosoftTokenError extends OAuth2ProtocolError {
     if (correlationId !== undefined) this.correlationId = correlationId;
     const timestamp = body.timestamp ?? parsed.timestamp;
     if (timestamp !== undefined) this.timestamp = timestamp;
+    if (body.suberror !== undefined) this.suberror = body.suberror;
+    if (body.claims !== undefined) this.claims = body.claims;
   }
 }
 
@@ -312,6 +342,8 @@ export const ID_TOKEN_ERROR_CODES = [
   'nonce',
   'tenant',
   'claims',
+  'auth_time',
+  'acrs',
 ] as const;
 
 /** Code of an {@link IdTokenError}: one of {@link ID_TOKEN_ERROR_CODES}. */
@@ -334,7 +366,7 @@ export class IdTokenError extends Error {
 }
 
 /** Codes of {@link ProfileError}. */
-export type ProfileErrorCode = 'not_json' | 'not_object' | 'missing_id';
+export type ProfileErrorCode = 'not_json' | 'not_object' | 'missing_id' | 'subject_mismatch';
 
 /** A profile body (Graph `/me` or ID-token claims) could not be turned into a profile. */
 export class ProfileError extends Error {
@@ -354,7 +386,8 @@ export class ProfileError extends Error {
  * `form_post` callback without a parsed body), `response_missing` (the cookie state store found no
  * response to set its cookie on), `cookie_too_large` (the pending login does not fit in a cookie),
  * `state_mismatch` and `code_missing` ({@link MicrosoftSignIn.callback}: the callback does not carry
- * the state of the pending login, or carries no code).
+ * the state of the pending login, or carries no code), `callback_malformed` (an error callback whose
+ * `error` is not an OAuth error code).
  */
 export type StateErrorCode =
   | 'session_missing'
@@ -362,7 +395,8 @@ export type StateErrorCode =
   | 'response_missing'
   | 'cookie_too_large'
   | 'state_mismatch'
-  | 'code_missing';
+  | 'code_missing'
+  | 'callback_malformed';
 
 /**
  * The login state cannot be kept or matched: session middleware is missing, a `form_post`

@@ -13,6 +13,14 @@ const MAX_ME_BODY = 1024 * 1024;
 /** Largest photo embedded; a bigger one is left out. */
 export const MAX_PHOTO_BYTES = 100 * 1024;
 
+/** Content types of a profile photo that are kept; any other photo is dropped. */
+export const PHOTO_TYPES: ReadonlySet<string> = new Set([
+  'image/jpeg',
+  'image/png',
+  'image/gif',
+  'image/webp',
+]);
+
 /** Settings of a {@link GraphClient}. */
 export interface GraphClientOptions {
   baseURL: string;
@@ -38,7 +46,9 @@ function graphError(
   const json = parseJSON(body);
   let graphCode: string | undefined;
   let message: string | undefined;
-  let requestId = typeof headers['request-id'] === 'string' ? headers['request-id'] : undefined;
+  // An empty header value counts as absent, so the body's innerError request id is used instead.
+  const header = headers['request-id'];
+  let requestId = typeof header === 'string' && header.trim() !== '' ? header : undefined;
   if (json !== null && typeof json === 'object') {
     const error = (json as { error?: unknown }).error;
     if (error !== null && typeof error === 'object') {
@@ -46,13 +56,12 @@ function graphError(
       if (typeof e['code'] === 'string' && e['code'] !== '') graphCode = e['code'];
       if (typeof e['message'] === 'string') message = e['message'].slice(0, 300);
       const inner: unknown = e['innerError'] ?? e['innererror'];
-      if (
-        requestId === undefined &&
-        inner !== null &&
-        typeof inner === 'object' &&
-        typeof (inner as Record<string, unknown>)['request-id'] === 'string'
-      )
-        requestId = (inner as Record<string, string>)['request-id'];
+      const innerId =
+        inner !== null && typeof inner === 'object'
+          ? (inner as Record<string, unknown>)['request-id']
+          : undefined;
+      if (requestId === undefined && typeof innerId === 'string' && innerId.trim() !== '')
+        requestId = innerId;
     }
   }
   const retryAfter = status === 429 || status === 503 ? retryAfterSeconds(headers) : undefined;
@@ -93,8 +102,8 @@ export class GraphClient implements GraphEndpointClient {
   }
 
   /**
-   * The photo as a `data:` URL, or `undefined` when the user has none (404), it is not an image, or
-   * it is larger than 100 kB. Other failures reject like {@link GraphClient.me}.
+   * The photo as a `data:` URL, or `undefined` when the user has none (404), it is not a JPEG, PNG,
+   * GIF or WebP image (an SVG is dropped), or it is larger than 100 kB. Other failures reject like {@link GraphClient.me}.
    */
   async photo(accessToken: string, size: string): Promise<string | undefined> {
     const url =
@@ -118,7 +127,8 @@ export class GraphClient implements GraphEndpointClient {
     if (res.status === 404) return undefined;
     if (res.status !== 200) throw graphError(res.status, res.headers, res.body, url);
     const type = (res.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-    if (!/^image\/[a-z0-9.+-]+$/.test(type) || res.body.length === 0) return undefined;
+    // Raster formats only: an SVG (or any other type) in a data: URL can carry script.
+    if (!PHOTO_TYPES.has(type) || res.body.length === 0) return undefined;
     return `data:${type};base64,${res.body.toString('base64')}`;
   }
 }

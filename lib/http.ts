@@ -293,12 +293,16 @@ export function parseJSON(body: Buffer | string): unknown {
   }
 }
 
-/** `Retry-After` in seconds (delta-seconds or an HTTP date), when present and sensible. */
+/**
+ * `Retry-After` in whole seconds (delta-seconds, decimal seconds such as `2.128` rounded up, or an
+ * HTTP date), when present and sensible.
+ */
 export function retryAfterSeconds(headers: IncomingHttpHeaders): number | undefined {
-  const value = headers['retry-after'];
-  if (typeof value !== 'string' || value === '') return undefined;
-  if (/^\d+$/.test(value)) {
-    const seconds = Number(value);
+  const raw = headers['retry-after'];
+  const value = typeof raw === 'string' ? raw.trim() : '';
+  if (value === '') return undefined;
+  if (/^\d+(?:\.\d+)?$/.test(value)) {
+    const seconds = Math.ceil(Number(value));
     return Number.isSafeInteger(seconds) ? seconds : undefined;
   }
   const date = Date.parse(value);

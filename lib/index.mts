@@ -13,6 +13,7 @@ export { Strategy };
 export {
   GraphError,
   ID_TOKEN_ERROR_CODES,
+  INTERACTION_REQUIRED_ERRORS,
   IdTokenError,
   MicrosoftAuthorizationError,
   MicrosoftHttpError,
@@ -38,6 +39,8 @@ export type {
 export { CLOUDS, CONSUMER_TENANT_ID, isGuid, isTenant } from './endpoints.js';
 export type { CloudEndpoints } from './endpoints.js';
 export { DEFAULT_SCOPE, parseScope } from './options.js';
+export { safeLogValue } from './log.js';
+export type { MicrosoftLogger } from './log.js';
 export { MicrosoftSignIn } from './core/sign-in.js';
 export { CookieStateStore } from './cookie-state-store.js';
 export type { CookieStateStoreOptions } from './cookie-state-store.js';
@@ -52,6 +55,7 @@ export type {
 export type { PendingLogin } from './core/pending-login.js';
 export type { ResolvedConfig, ResolvedSettings } from './settings.js';
 export type { ResolvedEndpoints, TenantKind } from './endpoints.js';
+export type { StepUpRequest, StepUpResult } from './core/step-up.js';
 export type { CallbackInput, CallbackParams } from './core/callback.js';
 export type { TokenEndpointClient } from './token-client.js';
 export type { GraphEndpointClient, GraphMe } from './graph-client.js';

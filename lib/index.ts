@@ -11,12 +11,14 @@ import { CookieStateStore } from './cookie-state-store.js';
 import { MicrosoftSignIn } from './core/sign-in.js';
 import { CLOUDS, CONSUMER_TENANT_ID, isGuid, isTenant } from './endpoints.js';
 import * as errors from './errors.js';
+import { safeLogValue } from './log.js';
 import { DEFAULT_SCOPE, parseScope } from './options.js';
 import { Strategy as StrategyClass } from './strategy.js';
 import type * as cookies from './cookie-state-store.js';
 import type * as core from './core/sign-in.js';
 import type * as pending from './core/pending-login.js';
 import type * as types from './types.js';
+import type * as log from './log.js';
 
 const Strategy = Object.assign(StrategyClass, {
   Strategy: StrategyClass,
@@ -30,6 +32,7 @@ const Strategy = Object.assign(StrategyClass, {
   isGuid,
   isTenant,
   parseScope,
+  safeLogValue,
 });
 type Strategy = StrategyClass;
 
@@ -73,6 +76,8 @@ declare namespace Strategy {
   export type TokenResponseParams = types.TokenResponseParams;
   export type MicrosoftCloud = types.MicrosoftCloud;
   export type AccountType = types.AccountType;
+  export type MicrosoftLogger = log.MicrosoftLogger;
+  export type StateTakeResult = types.StateTakeResult;
 }
 
 export = Strategy;

@@ -24,6 +24,9 @@ export function optionError(message: string): TypeError {
   return new TypeError(`MicrosoftStrategy ${message}`);
 }
 
+/** Largest `clockTolerance` accepted, in seconds. */
+export const MAX_CLOCK_TOLERANCE = 600;
+
 /** Default scopes: an ID token with profile and email, a refresh token, and Graph `/me`. */
 export const DEFAULT_SCOPE: readonly string[] = Object.freeze([
   'openid',
@@ -195,6 +198,32 @@ export const OPTION_TABLE = {
         throw optionError(
           `option clockTolerance must be a number of seconds >= 0, got ${String(v)}`,
         );
+      if (v > MAX_CLOCK_TOLERANCE)
+        throw optionError(
+          `option clockTolerance must be at most ${MAX_CLOCK_TOLERANCE} seconds (more would accept expired tokens for too long), got ${String(v)}`,
+        );
+    },
+  },
+  tokenAuthMethod: {
+    layer: 'core',
+    default: "'client_secret_post'",
+    check: (v) => {
+      if (v !== 'client_secret_post' && v !== 'client_secret_basic')
+        throw optionError(
+          `option tokenAuthMethod must be "client_secret_post" or "client_secret_basic", got ${JSON.stringify(v)}`,
+        );
+    },
+  },
+  logger: {
+    layer: 'core',
+    default: 'process.emitWarning',
+    check: (v) => {
+      if (
+        v === null ||
+        typeof v !== 'object' ||
+        typeof (v as { warn?: unknown }).warn !== 'function'
+      )
+        throw optionError('option logger must be an object with a warn(message) method');
     },
   },
   allowedTenants: {

@@ -28,9 +28,10 @@ export function savePendingLogin(
 }
 
 /**
- * Takes the pending login of `handle` from the store. Resolves with it, or with the store's
- * failure message. `unkept` is the login to use when there is no store, or when the store kept
- * nothing this library saved and no nonce is at stake (without `openid`).
+ * Takes the pending login of `handle` from the store (its atomic `take` when it has one, else
+ * `verify`). Resolves with it, or with the store's failure message. `unkept` is the login to use
+ * when there is no store, or when the store kept nothing this library saved and no nonce is at
+ * stake (without `openid`).
  */
 export async function takePendingLogin(
   store: types.StateStore | undefined,
@@ -40,11 +41,14 @@ export async function takePendingLogin(
   unkept: PendingLogin,
 ): Promise<PendingLogin | string> {
   if (!store) return unkept;
-  const result = await new Promise<{ ok: string | boolean; state: unknown }>((resolve, reject) => {
-    store.verify(req, handle, meta, (err, ok, state) =>
-      err ? reject(err) : resolve({ ok: ok ?? false, state }),
-    );
-  });
+  // A store with an atomic take hands a pending login to exactly one of concurrent callbacks.
+  const result: types.StateTakeResult = store.take
+    ? await store.take(req, handle, meta)
+    : await new Promise((resolve, reject) => {
+        store.verify(req, handle, meta, (err, ok, state) =>
+          err ? reject(err) : resolve({ ok: ok ?? false, state }),
+        );
+      });
   if (!result.ok) {
     const message = record(result.state)?.['message'];
     return typeof message === 'string' ? message : 'Unable to verify authorization request state';
@@ -60,21 +64,6 @@ export async function takePendingLogin(
     );
   }
   return verifier === undefined ? unkept : { ...unkept, codeVerifier: verifier };
-}
-
-/** Drops the pending login an error callback answers, so it cannot be used later. */
-export function dropPendingLogin(
-  store: types.StateStore | undefined,
-  req: types.MicrosoftRequest,
-  handle: string | undefined,
-  meta: types.StateStoreMeta,
-): void {
-  if (handle === undefined || !store) return;
-  try {
-    store.verify(req, handle, meta, () => undefined);
-  } catch {
-    // The error callback's own outcome is what the user needs to see.
-  }
 }
 
 /** What the verify callback decided. */

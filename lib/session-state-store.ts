@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { StateError } from './errors.js';
-import type { MicrosoftRequest, StateStore, StateStoreMeta } from './types.js';
+import type { MicrosoftRequest, StateStore, StateStoreMeta, StateTakeResult } from './types.js';
 
 /** Settings of a {@link SessionStateStore}. */
 export interface SessionStateStoreOptions {
@@ -27,6 +27,9 @@ interface PendingLogin {
 
 type Bag = Record<string, PendingLogin>;
 
+/** Consumed handles remembered per store, at most (each for the lifetime of a pending login). */
+const MAX_REMEMBERED = 10_000;
+
 function sessionOf(req: MicrosoftRequest): Record<string, unknown> {
   const session = (req as { session?: unknown }).session;
   if (session === null || typeof session !== 'object') {
@@ -46,6 +49,8 @@ export class SessionStateStore implements StateStore {
   readonly #key: string;
   readonly #maxAgeMs: number;
   readonly #maxPending: number;
+  /** Handles consumed in this process, until their pending login would have expired. */
+  readonly #used = new Map<string, number>();
 
   constructor(options: SessionStateStoreOptions) {
     this.#key = options.key;
@@ -106,7 +111,9 @@ export class SessionStateStore implements StateStore {
     if (entry !== undefined) delete bag[handle];
     if (Object.keys(bag).length === 0) delete session[this.#key];
     else session[this.#key] = bag;
-    if (entry === undefined) {
+    // Concurrent requests each load their own copy of the session, so the entry alone cannot
+    // tell the first callback from a parallel replay; the handle is claimed process-wide too.
+    if (entry === undefined || !this.#claim(handle, entry.t + this.#maxAgeMs, now)) {
       callback(null, false, {
         message:
           typeof handle === 'string' && handle !== ''
@@ -116,6 +123,30 @@ export class SessionStateStore implements StateStore {
       return;
     }
     callback(null, entry.v, entry.s);
+  }
+
+  /**
+   * Atomic read-and-delete: the pending login for `handle`, claimed so that of concurrent callbacks
+   * carrying it exactly one in this process gets it (the others get `ok` = false). Several
+   * processes sharing sessions need a store whose `take` is atomic in the shared database.
+   */
+  take(req: MicrosoftRequest, handle: string, meta: StateStoreMeta): Promise<StateTakeResult> {
+    return new Promise((resolve, reject) => {
+      this.verify(req, handle, meta, (err, ok, state) =>
+        err ? reject(err) : resolve({ ok: ok ?? false, state }),
+      );
+    });
+  }
+
+  /** Remembers `handle` as used until `expires`; false when it already was. */
+  #claim(handle: string, expires: number, now: number): boolean {
+    for (const [old, until] of this.#used) {
+      if (until > now && this.#used.size < MAX_REMEMBERED) break;
+      this.#used.delete(old);
+    }
+    if (this.#used.has(handle)) return false;
+    this.#used.set(handle, expires);
+    return true;
   }
 
   #prune(value: unknown, now: number): Bag {

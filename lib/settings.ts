@@ -3,7 +3,9 @@
  * resolved once from its options, and `resolveConfig`, which checks the options and puts the
  * endpoints and the settings together.
  */
-import { resolveEndpoints } from './endpoints.js';
+import { isLoopbackHost, resolveEndpoints } from './endpoints.js';
+import { EMIT_WARNING_LOGGER } from './log.js';
+import type { MicrosoftLogger } from './log.js';
 import type { ResolvedEndpoints } from './endpoints.js';
 import {
   CORE_OPTIONS,
@@ -43,6 +45,8 @@ export interface ResolvedSettings {
   allowedTenants: AllowedTenants | undefined;
   /** Extra headers on token requests. */
   customHeaders: StrategyOptionsBase['customHeaders'];
+  tokenAuthMethod: 'client_secret_post' | 'client_secret_basic';
+  logger: MicrosoftLogger;
 }
 
 /** What the Passport adapter reads on top of {@link ResolvedSettings}. */
@@ -101,7 +105,47 @@ export function resolveSettings(options: StrategyOptionsBase): ResolvedSettings 
     profileSource,
     allowedTenants: options.allowedTenants,
     customHeaders: options.customHeaders,
+    tokenAuthMethod: options.tokenAuthMethod ?? 'client_secret_post',
+    logger: options.logger ?? EMIT_WARNING_LOGGER,
   };
+}
+
+function isLoopbackURL(value: string): boolean {
+  try {
+    return isLoopbackHost(new URL(value).hostname);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Warnings about a risky configuration of the core, logged once when it is constructed: a
+ * loopback authority (an emulator or a test double) while `NODE_ENV` is `production`.
+ */
+export function coreWarnings(config: ResolvedConfig): string[] {
+  const warnings: string[] = [];
+  const loopback = [config.authority, config.authorizationURL, config.tokenURL].some(isLoopbackURL);
+  if (loopback && process.env['NODE_ENV'] === 'production') {
+    warnings.push(
+      `Microsoft sign-in is configured with a loopback authority (${config.authority}) while NODE_ENV is production: sign-ins go to a local emulator or test double, not to Microsoft`,
+    );
+  }
+  return warnings;
+}
+
+/**
+ * Warnings about a risky configuration of the Passport adapter, logged once when it is
+ * constructed: a relative `callbackURL` with `proxy: true`, which builds the redirect URI from
+ * the Host and X-Forwarded-Host headers.
+ */
+export function passportWarnings(config: ResolvedStrategyConfig): string[] {
+  const warnings: string[] = [];
+  if (config.proxy && !/^[a-z][a-z0-9+.-]*:/i.test(config.callbackURL)) {
+    warnings.push(
+      `Microsoft sign-in has a relative callbackURL ("${config.callbackURL}") with proxy: true, so the redirect URI is built from the Host and X-Forwarded-Host request headers, which a client can set; use an absolute callbackURL (e.g. "https://app.example.com${config.callbackURL.startsWith('/') ? '' : '/'}${config.callbackURL}")`,
+    );
+  }
+  return warnings;
 }
 
 /** Checks the options a {@link MicrosoftSignIn} takes and resolves its endpoints and settings. */

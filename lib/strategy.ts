@@ -5,13 +5,14 @@
  */
 import OAuth2Strategy = require('passport-oauth2');
 import { authorizeParams } from './core/authorize.js';
-import { errorCallbackOutcome, readCallbackParams } from './core/callback.js';
+import { checkedErrorParams, errorCallbackOutcome, readCallbackParams } from './core/callback.js';
 import type { CallbackParams } from './core/callback.js';
+import type { PendingLogin } from './core/pending-login.js';
 import { MicrosoftSignIn } from './core/sign-in.js';
+import { stepUpRequestOf } from './core/step-up.js';
 import { MicrosoftTenantNotAllowedError } from './errors.js';
 import {
   callVerify,
-  dropPendingLogin,
   linkErrorPrototypes,
   routeGrantsThrough,
   savePendingLogin,
@@ -21,7 +22,7 @@ import {
 import type { OAuth2Client } from './passport-bridge.js';
 import { incomingStep, resolveCallbackURL } from './request.js';
 import { coreOptions } from './options.js';
-import { resolveStrategyConfig } from './settings.js';
+import { passportWarnings, resolveStrategyConfig } from './settings.js';
 import type { ResolvedStrategyConfig } from './settings.js';
 import { tokenErrorFromBody } from './token-client.js';
 import type * as types from './types.js';
@@ -97,6 +98,7 @@ export class Strategy extends OAuth2Base {
     this._signIn = new MicrosoftSignIn(coreOptions(options), {
       parseTokenError: (body, status) => this.parseErrorResponse(body, status),
     });
+    for (const warning of passportWarnings(config)) config.logger.warn(warning);
 
     const client = (this as unknown as { _oauth2: OAuth2Client })._oauth2;
     routeGrantsThrough(client, this._signIn.tokenClient);
@@ -131,10 +133,19 @@ export class Strategy extends OAuth2Base {
     if (incoming.step === 'start') return this._start(req, options, callbackURL);
     const params = readCallbackParams(incoming.params);
     if (params.error === undefined) return this._finish(req, options, params, callbackURL);
-    dropPendingLogin(this._config.store, req, params.state, this._meta(callbackURL));
-    const outcome = errorCallbackOutcome({ ...params, error: params.error });
-    if ('fail' in outcome) this.fail(outcome.fail);
+    // An error callback must answer a pending login of this browser, as a success must.
+    const pending = await this._take(req, params.state ?? '', callbackURL);
+    if (typeof pending === 'string') return this.fail({ message: pending }, 403);
+    const outcome = errorCallbackOutcome(checkedErrorParams({ ...params, error: params.error }));
+    if ('fail' in outcome) this.fail(outcome.fail, outcome.status);
     else this.error(outcome.error);
+  }
+
+  /** The pending login of `state`, or the store's failure message. */
+  private _take(req: Request, state: string, redirectURI: string): Promise<PendingLogin | string> {
+    const { scope, store } = this._config;
+    const unkept = this._signIn.createPendingLogin({ redirectURI, scope, keep: false });
+    return takePendingLogin(store, req, state, this._meta(redirectURI), unkept);
   }
 
   private _meta(callbackURL: string): types.StateStoreMeta {
@@ -146,13 +157,9 @@ export class Strategy extends OAuth2Base {
     const scope = this._signIn.scopeFor(options.scope, `${WHO} option scope`);
     const params = this.authorizationParams(options);
     const { store } = this._config;
-    const appState: unknown = options.state;
-    const pending = this._signIn.createPendingLogin({
-      redirectURI,
-      scope,
-      keep: !!store,
-      appState,
-    });
+    const [appState, stepUp] = [options.state as unknown, stepUpRequestOf(options)];
+    const pending = this._signIn.createPendingLogin({ redirectURI, scope, keep: !!store, stepUp });
+    if (appState !== undefined) pending.appState = appState;
     const handle = store && (await savePendingLogin(store, req, pending, this._meta(redirectURI)));
     this.redirect(this._signIn.authorizationURL(pending, scope, handle, params));
   }
@@ -166,20 +173,18 @@ export class Strategy extends OAuth2Base {
     const { code, state = '' } = params;
     if (code === undefined || code === '')
       return this.fail({ message: 'The callback carries an empty authorization code' }, 400);
-    const { scope, store } = this._config;
-    const unkept = this._signIn.createPendingLogin({ redirectURI, scope, keep: false });
-    const pending = await takePendingLogin(store, req, state, this._meta(redirectURI), unkept);
+    const pending = await this._take(req, state, redirectURI);
     if (typeof pending === 'string') return this.fail({ message: pending }, 403);
-
     const extra = this.tokenParams(options);
-    const { tokens, claims } = await this._signIn.redeem({ code }, pending, extra);
+    const { tokens, claims, stepUp } = await this._signIn.redeem({ code }, pending, extra);
     const profile = await this._profile(tokens.access_token, claims);
     const withReq = this._config.passReqToCallback ? req : undefined;
     const convention = { req: withReq, withParams: this._verifyWithParams };
     const { user, info } = await callVerify(this._verify, convention, tokens, profile);
     if (!user) return this.fail(info as types.FailureInfo | undefined);
-    const appState = pending.appState;
-    this.success(user, appState === undefined ? { ...info } : { ...info, state: appState });
+    const { appState } = pending;
+    const done = stepUp === undefined ? { ...info } : { ...info, stepUp };
+    this.success(user, appState === undefined ? done : { ...done, state: appState });
   }
 
   /** The profile: from the claims when Graph is skipped, else through `userProfile`. */
@@ -202,8 +207,8 @@ export class Strategy extends OAuth2Base {
 
   /**
    * Authorize-request parameters of one request: `prompt`, `loginHint`, `domainHint`,
-   * `responseMode`, `maxAge`, `locale` (as `mkt` and `ui_locales`) and `display`. A subclass may
-   * override it; what it returns is added to the authorize URL.
+   * `responseMode`, `maxAge`, `locale`, `display`, `claims` and `acrValues` (see
+   * {@link authorizeParams}). A subclass may override it; what it returns is added to the URL.
    *
    * @throws TypeError for a value Microsoft would reject.
    */

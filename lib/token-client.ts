@@ -1,5 +1,6 @@
 /**
- * Token endpoint client: authorization_code and refresh_token grants with client_secret_post,
+ * Token endpoint client: authorization_code and refresh_token grants with client_secret_post or
+ * client_secret_basic,
  * Microsoft's error JSON kept in a {@link MicrosoftTokenError}.
  */
 import type { OutgoingHttpHeaders } from 'node:http';
@@ -18,6 +19,8 @@ export interface TokenClientOptions {
   clientSecret: string;
   timeout: number;
   customHeaders?: OutgoingHttpHeaders | undefined;
+  /** `client_secret_post` (default) or `client_secret_basic`. */
+  authMethod?: 'client_secret_post' | 'client_secret_basic' | undefined;
   /**
    * Turns an error response body into an error, or `null` when it is not Microsoft's error JSON.
    * Default {@link tokenErrorFromBody}; the Passport adapter passes its `parseErrorResponse` hook.
@@ -47,6 +50,8 @@ export function tokenErrorFromBody(body: unknown, status: number): MicrosoftToke
     'trace_id',
     'correlation_id',
     'error_uri',
+    'suberror',
+    'claims',
   ] as const) {
     const v = o[key];
     if (typeof v === 'string') fields[key] = v;
@@ -59,6 +64,20 @@ export function tokenErrorFromBody(body: unknown, status: number): MicrosoftToke
   return new MicrosoftTokenError(fields, status);
 }
 
+/** One value form-urlencoded (`application/x-www-form-urlencoded`, spaces as `+`). */
+function formEncode(value: string): string {
+  return new URLSearchParams({ v: value }).toString().slice(2);
+}
+
+/**
+ * The `Authorization` header of `client_secret_basic`: RFC 6749 section 2.3.1 form-urlencodes the
+ * client id and secret before joining them with `:` and encoding them in base64.
+ */
+export function basicAuthorization(clientID: string, clientSecret: string): string {
+  const credentials = `${formEncode(clientID)}:${formEncode(clientSecret)}`;
+  return `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
+}
+
 /** Talks to one token endpoint. */
 export class TokenClient implements TokenEndpointClient {
   readonly #options: TokenClientOptions;
@@ -69,22 +88,30 @@ export class TokenClient implements TokenEndpointClient {
 
   /**
    * Posts a grant. `params` holds `grant_type` and its fields; the client credentials are added
-   * here (client_secret_post). Resolves with the parsed response; rejects with a typed error.
+   * here (in the body, or as HTTP Basic with `client_secret_basic`). Resolves with the parsed
+   * response; rejects with a typed error.
    */
   async request(params: Record<string, string>): Promise<TokenResponseParams> {
     const o = this.#options;
     const form = new URLSearchParams(params);
-    form.set('client_id', o.clientID);
-    form.set('client_secret', o.clientSecret);
+    const headers: OutgoingHttpHeaders = {
+      ...o.customHeaders,
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'application/json',
+    };
+    if (o.authMethod === 'client_secret_basic') {
+      form.delete('client_id');
+      form.delete('client_secret');
+      headers['authorization'] = basicAuthorization(o.clientID, o.clientSecret);
+    } else {
+      form.set('client_id', o.clientID);
+      form.set('client_secret', o.clientSecret);
+    }
     const res = await send({
       method: 'POST',
       url: o.tokenURL,
       endpoint: 'token',
-      headers: {
-        ...o.customHeaders,
-        'content-type': 'application/x-www-form-urlencoded',
-        accept: 'application/json',
-      },
+      headers,
       body: form.toString(),
       timeout: o.timeout,
       maxBytes: MAX_TOKEN_BODY,

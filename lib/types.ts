@@ -2,6 +2,7 @@
  * Public types: the normalized profile, ID-token claims, options and verify callbacks.
  */
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { MicrosoftLogger } from './log.js';
 
 declare global {
   // Merges with the `Express.Request` interface that @types/express and @types/passport declare, so
@@ -73,8 +74,12 @@ export interface MicrosoftIdTokenClaims {
   nonce?: string;
   /** Identity provider when it differs from the issuer (guests). */
   idp?: string;
-  /** Email domain owner verified (optional claim). */
-  xms_edov?: boolean;
+  /** Email domain owner verified (optional claim); `true`, or the strings `"1"`/`"true"`, count as verified. */
+  xms_edov?: boolean | string;
+  /** When the user authenticated, seconds since the epoch (sent only when configured as an optional claim). */
+  auth_time?: number;
+  /** Authentication context class references satisfied (Conditional Access authentication contexts). */
+  acrs?: string[];
   /** Opaque hint for `login_hint`/`logout_hint` (optional claim). */
   login_hint?: string;
   /** Session id (optional claim). */
@@ -121,6 +126,24 @@ export interface MicrosoftProfile {
   graphId?: string;
   /** Graph `userPrincipalName` (kept for passport-microsoft compatibility). */
   userPrincipalName?: string;
+  /** `idp` claim: the identity provider that authenticated the user, when it is not the issuer (guests). */
+  idp?: string;
+  /**
+   * True for a work/school account signed in as a guest: its `idp` (or the tenant in `iss`) is not
+   * the token's tenant `tid`, or its UPN carries `#EXT#`. False for other work accounts; absent for
+   * personal accounts and without claims.
+   */
+  isGuest?: boolean;
+  /** Graph `jobTitle`. */
+  jobTitle?: string;
+  /** Graph `mobilePhone`. */
+  mobilePhone?: string;
+  /** Graph `businessPhones` (non-empty strings only; absent when there are none). */
+  businessPhones?: string[];
+  /** Graph `officeLocation`. */
+  officeLocation?: string;
+  /** Graph `preferredLanguage`, e.g. `en-US`. */
+  preferredLanguage?: string;
   /** The verified ID-token claims, when an ID token was returned. */
   idTokenClaims?: MicrosoftIdTokenClaims;
   /** The Graph response text (`graph` source) or the claims as JSON (`id_token` source). */
@@ -260,6 +283,21 @@ export interface StateStore {
     meta: StateStoreMeta,
     callback: (err: Error | null, ok?: string | boolean, state?: unknown) => void,
   ): void;
+  /**
+   * Optional: reads and deletes the pending login for `handle` in one atomic step, so of several
+   * concurrent callbacks with the same `state` exactly one gets it (Redis `GETDEL`, SQL
+   * `DELETE … RETURNING`). Resolves with what `verify` would call back. The strategy uses it
+   * instead of `verify` when present.
+   */
+  take?(req: MicrosoftRequest, handle: string, meta: StateStoreMeta): Promise<StateTakeResult>;
+}
+
+/** What {@link StateStore.take} resolves with: the arguments `verify` would call back with. */
+export interface StateTakeResult {
+  /** The PKCE verifier, `true` (found, no verifier) or `false` (no such pending login). */
+  ok: string | boolean;
+  /** The saved state, or `{ message }` when `ok` is `false`. */
+  state?: unknown;
 }
 
 /** Request metadata handed to a {@link StateStore}. */
@@ -276,7 +314,10 @@ export interface StateStoreMeta {
 
 /** Options shared by both verify conventions. */
 export interface StrategyOptionsBase {
-  /** Application (client) ID from the app registration. Required. */
+  /**
+   * Application (client) ID from the app registration, written exactly as the portal shows it:
+   * the ID token's `aud` is compared case-sensitively. Required.
+   */
   clientID: string;
   /** Client secret **Value** from Certificates & secrets. Required. */
   clientSecret: string;
@@ -328,8 +369,18 @@ export interface StrategyOptionsBase {
   photo?: boolean | string;
   /** passport-microsoft compatibility: add a work account's UPN to `emails`. Default `false`. */
   addUPNAsEmail?: boolean;
-  /** Seconds of clock skew tolerated on `exp`/`nbf`/`iat`. Default `300`. */
+  /** Seconds of clock skew tolerated on `exp`/`nbf`/`iat`/`auth_time`, at most 600. Default `300`. */
   clockTolerance?: number;
+  /**
+   * How the client secret reaches the token endpoint: `client_secret_post` (in the form body) or
+   * `client_secret_basic` (HTTP Basic, RFC 6749 section 2.3.1). Default `client_secret_post`.
+   */
+  tokenAuthMethod?: 'client_secret_post' | 'client_secret_basic';
+  /**
+   * Where one-time configuration warnings go (an object with `warn`, such as `console` or a pino
+   * logger). Default `process.emitWarning`.
+   */
+  logger?: MicrosoftLogger;
   /** Restrict sign-in to these tenants. Default: all tenants the authority admits. */
   allowedTenants?: AllowedTenants;
   /** Where the profile comes from: `graph` (default) or `id_token` (no Graph call). */
@@ -362,7 +413,12 @@ export type MicrosoftPrompt = 'login' | 'none' | 'consent' | 'select_account';
 
 /** Per-request options of `passport.authenticate('microsoft', { … })`. */
 export interface MicrosoftAuthenticateOptions {
-  /** `login`, `none`, `consent` or `select_account` (not together with a login hint). */
+  /**
+   * `login`, `none`, `consent` or `select_account` (not together with a login hint). With `none`
+   * (silent sign-in), Microsoft's `login_required`, `interaction_required`, `consent_required` and
+   * `account_selection_required` answers are a 401 failure whose `reason` is the code. With `login`
+   * the callback requires an `auth_time` from this login.
+   */
   prompt?: MicrosoftPrompt;
   /** Pre-fills the username. */
   loginHint?: string;
@@ -376,8 +432,19 @@ export interface MicrosoftAuthenticateOptions {
   responseMode?: 'query' | 'form_post';
   /** Alias of `responseMode`. */
   response_mode?: 'query' | 'form_post';
-  /** Maximum authentication age in seconds. */
+  /**
+   * Maximum authentication age in seconds, sent as `max_age`. The callback then requires the ID
+   * token's `auth_time` (an optional claim to add in the app registration) within it.
+   */
   maxAge?: number;
+  /**
+   * A claims request (a JSON object as a string), sent as `claims`: the claims challenge of a
+   * {@link MicrosoftTokenError} (`err.claims`) or an authentication context such as
+   * `{"id_token":{"acrs":{"essential":true,"value":"c1"}}}`, whose `acrs` the callback then requires.
+   */
+  claims?: string;
+  /** Authentication context class references, sent as `acr_values` (space-separated). */
+  acrValues?: string | readonly string[];
   /** Language of Microsoft's sign-in pages, e.g. `'fr-FR'`; sent as `mkt` and as `ui_locales`. */
   locale?: string;
   /** Display hint, sent as `display`. */

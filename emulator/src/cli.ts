@@ -13,6 +13,7 @@ async function main(): Promise<void> {
     throw new Error(`invalid PORT '${rawPort ?? ''}'`);
   const host = process.env['HOST'] ?? '127.0.0.1';
   const options: EmulatorOptions = { port, host };
+  if (process.argv.includes('--unsafe-bind')) options.unsafeBind = true;
   if (process.env['EMULATOR_LOG'] !== '0')
     options.log = (line) => console.log(`[emulator] ${line}`);
   const emulator = await startEmulator(options);

@@ -157,8 +157,23 @@ export type EmulatorFault =
 export interface EmulatorOptions {
   /** TCP port; default `0` (a free port). */
   port?: number;
-  /** Interface to listen on; default `'127.0.0.1'`. */
+  /**
+   * Interface to listen on; default `'127.0.0.1'`. Anything but a loopback address is refused
+   * unless `unsafeBind` is set: the emulator signs anybody in without a password.
+   */
   host?: string;
+  /**
+   * Allow a non-loopback `host` (CLI `--unsafe-bind`). With a wildcard address (`0.0.0.0`, `::`)
+   * any Host header is answered; otherwise only the bound address and, on loopback, `localhost`.
+   * Default `false`.
+   */
+  unsafeBind?: boolean;
+  /**
+   * Origin written into the `issuer` member of the published signing keys, to play a national
+   * cloud whose key set names its own login host (e.g. `'https://login.microsoftonline.us'`).
+   * Tokens are still issued by the emulator's URL. Default: the emulator's URL.
+   */
+  keyIssuerOrigin?: string;
   /** App registrations; default `[DEFAULT_CLIENT]`. */
   clients?: EmulatorClientOptions[];
   /** Accounts offered on the sign-in page; default `DEMO_USERS`. */

@@ -124,9 +124,14 @@ export class EmulatorServer implements Emulator, Core {
     validateOptions(options);
     // Before the keys and the socket, so a bad registration fails without leaving a port open.
     const clients = (options.clients ?? [DEFAULT_CLIENT]).map(normalizeClient);
-    const keys = await KeyStore.create();
-    const server = createServer();
     const host = options.host ?? '127.0.0.1';
+    if (!isLoopbackAddress(host) && options.unsafeBind !== true)
+      throw new Error(
+        `emulator: refusing to listen on ${host}: it signs anybody in without a password, so it listens on loopback addresses only; pass unsafeBind: true (--unsafe-bind) to expose it`,
+      );
+    const keys = await KeyStore.create();
+    keys.issuerOrigin = options.keyIssuerOrigin;
+    const server = createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, host, () => {
@@ -162,6 +167,18 @@ export class EmulatorServer implements Emulator, Core {
 
   now(): number {
     return Date.now();
+  }
+
+  /** Whether a request's Host header names this emulator (see `EmulatorOptions.unsafeBind`). */
+  private hostAllowed(header: string | undefined): boolean {
+    const bound = new URL(this.url);
+    const address = bound.hostname;
+    if (address === '0.0.0.0' || address === '[::]') return true;
+    if (header === undefined) return false;
+    const host = header.toLowerCase();
+    if (host === bound.host) return true;
+    const loopback = ['localhost', '127.0.0.1', '[::1]'].map((h) => `${h}:${bound.port}`);
+    return isLoopbackAddress(address.replace(/^\[|\]$/g, '')) && loopback.includes(host);
   }
 
   authority(tenant?: string): string {
@@ -307,6 +324,12 @@ export class EmulatorServer implements Emulator, Core {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = Date.now();
     this.total++;
+    // DNS rebinding: a page on another name that resolves to this address is not answered.
+    if (!this.hostAllowed(req.headers.host)) {
+      res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`Misdirected Request: this emulator answers only as ${new URL(this.url).host}\n`);
+      return;
+    }
     let url: URL;
     let segments: string[];
     try {
@@ -353,6 +376,12 @@ export class EmulatorServer implements Emulator, Core {
       sendHtml(res, 500, notFoundPage('(internal emulator error)'));
     }
   }
+}
+
+/** True for `localhost`, `::1`, `[::1]` and addresses in 127.0.0.0/8. */
+function isLoopbackAddress(host: string): boolean {
+  const h = host.toLowerCase();
+  return h === 'localhost' || h === '::1' || h === '[::1]' || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
 /** An AbortController whose signal may have any number of listeners (one per delayed response). */

@@ -103,8 +103,12 @@ export class KeyStore {
     return key.kid;
   }
 
+  /** Origin the keys' `issuer` members name instead of the emulator URL (a national cloud's). */
+  issuerOrigin: string | undefined;
+
   /** The JWKS document; `origin` is the emulator URL. */
-  jwks(origin: string, set: KeySet): { keys: Array<Record<string, unknown>> } {
+  jwks(emulatorURL: string, set: KeySet): { keys: Array<Record<string, unknown>> } {
+    const origin = this.issuerOrigin ?? emulatorURL;
     return {
       keys: this.keys
         .filter((k) => set === 'all' || k.bound === 'template')

@@ -107,4 +107,26 @@ describe('emulator: the microsoft-identity-emulator bin', function () {
     expect(code).to.equal(1);
     expect(stderr.trim()).to.equal("invalid PORT 'not-a-port'");
   });
+
+  it('refuses HOST=0.0.0.0 without --unsafe-bind, and listens there with it', async () => {
+    const refused = spawn(process.execPath, [bin], {
+      env: { ...process.env, PORT: '0', HOST: '0.0.0.0', EMULATOR_LOG: '0' },
+    });
+    let stderr = '';
+    refused.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString('utf8');
+    });
+    const code = await new Promise<number | null>((resolve) => refused.once('exit', resolve));
+    expect(code).to.equal(1);
+    expect(stderr).to.include('--unsafe-bind');
+
+    const child = spawn(process.execPath, [bin, '--unsafe-bind'], {
+      env: { ...process.env, PORT: '0', HOST: '0.0.0.0', EMULATOR_LOG: '0' },
+    });
+    try {
+      await waitFor(child, /listening on http:\/\/0\.0\.0\.0:\d+/);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
 });

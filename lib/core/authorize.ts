@@ -12,8 +12,8 @@ const WHO = 'passport.authenticate("microsoft")';
 
 /**
  * Authorize-request parameters of one request: `prompt`, `loginHint`, `domainHint`,
- * `responseMode`, `maxAge`, `locale` (as `mkt` and `ui_locales`) and `display`. Nothing else
- * reaches Microsoft.
+ * `responseMode`, `maxAge`, `locale` (as `mkt` and `ui_locales`), `display`, `claims` and
+ * `acrValues` (as `acr_values`). Nothing else reaches Microsoft.
  *
  * @throws TypeError for a value Microsoft would reject.
  */
@@ -64,7 +64,43 @@ export function authorizeParams(options: MicrosoftAuthenticateOptions): Record<s
   }
   if (options.display !== undefined && options.display !== '')
     params['display'] = String(options.display);
+  if (options.claims !== undefined) params['claims'] = claimsParam(options.claims);
+  const acrValues = options.acrValues;
+  if (acrValues !== undefined) {
+    const list = typeof acrValues === 'string' ? acrValues.split(/\s+/) : [...acrValues];
+    const values = list.filter((v) => v !== '');
+    if (values.length === 0 || values.some((v) => typeof v !== 'string' || /\s/.test(v)))
+      throw new TypeError(
+        `${WHO} option acrValues must be a non-empty string or array of strings without spaces`,
+      );
+    params['acr_values'] = values.join(' ');
+  }
   return params;
+}
+
+/** Longest `claims` request sent (a claims challenge is a few hundred characters). */
+const MAX_CLAIMS_LENGTH = 4096;
+
+/** Checks a `claims` request: a JSON object as a string. */
+function claimsParam(claims: unknown): string {
+  let parsed: unknown;
+  try {
+    parsed = typeof claims === 'string' ? JSON.parse(claims) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (
+    typeof claims !== 'string' ||
+    claims.length > MAX_CLAIMS_LENGTH ||
+    parsed === null ||
+    typeof parsed !== 'object' ||
+    Array.isArray(parsed)
+  ) {
+    throw new TypeError(
+      `${WHO} option claims must be a JSON object as a string of at most ${MAX_CLAIMS_LENGTH} characters (e.g. the claims challenge of a MicrosoftTokenError)`,
+    );
+  }
+  return claims;
 }
 
 /** What the authorize URL is built from besides the pending login. */

@@ -2,7 +2,14 @@
  * The callback step: reading the parameters Microsoft sent back, the tenant allow-list, and the
  * profile (from Graph `/me`, or from the verified ID-token claims).
  */
-import { MicrosoftAuthorizationError, parseAadsts } from '../errors.js';
+import { CONSUMER_TENANT_ID } from '../endpoints.js';
+import {
+  INTERACTION_REQUIRED_ERRORS,
+  MicrosoftAuthorizationError,
+  ProfileError,
+  StateError,
+  parseAadsts,
+} from '../errors.js';
 import type { AadstsDiagnostics } from '../errors.js';
 import type { GraphEndpointClient } from '../graph-client.js';
 import { readClaims } from '../profile/claims.js';
@@ -58,10 +65,58 @@ export function readCallbackParams(input: CallbackInput): CallbackParams {
   return out;
 }
 
+/** Longest `error` code kept from an error callback (Microsoft's are under 40 characters). */
+export const MAX_ERROR_CODE_LENGTH = 64;
+/** Longest `error_description` kept from an error callback; the rest is cut. */
+export const MAX_ERROR_DESCRIPTION_LENGTH = 512;
+// RFC 6749 section 4.1.2.1: error and error_description are %x20-21 / %x23-5B / %x5D-7E.
+const OAUTH_ERROR_CHARS = /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/;
+
+/** The fields of an error callback that may be kept, checked. */
+export type ErrorCallbackParams = CallbackParams & { error: string };
+
+/**
+ * The error fields of a callback, checked before anything keeps them: `error` must be an OAuth
+ * error code (RFC 6749's character set, at most {@link MAX_ERROR_CODE_LENGTH} characters), else
+ * a {@link StateError} `callback_malformed`; `error_description` is cut to
+ * {@link MAX_ERROR_DESCRIPTION_LENGTH} characters; `error_uri` is kept only when it is an https
+ * URL; `error_subcode` only when it has the character set of a code.
+ */
+export function checkedErrorParams(params: ErrorCallbackParams): ErrorCallbackParams {
+  const { error } = params;
+  if (error.length > MAX_ERROR_CODE_LENGTH || !OAUTH_ERROR_CHARS.test(error)) {
+    throw new StateError(
+      'callback_malformed',
+      'The callback carries an error parameter that is not an OAuth error code',
+    );
+  }
+  const out: ErrorCallbackParams = { error };
+  if (params.state !== undefined) out.state = params.state;
+  const description = params.error_description;
+  if (description !== undefined && description !== '')
+    out.error_description = description.slice(0, MAX_ERROR_DESCRIPTION_LENGTH);
+  if (params.error_uri !== undefined && isHttpsURL(params.error_uri))
+    out.error_uri = params.error_uri;
+  const subcode = params.error_subcode;
+  if (
+    subcode !== undefined &&
+    subcode.length <= MAX_ERROR_CODE_LENGTH &&
+    OAUTH_ERROR_CHARS.test(subcode)
+  )
+    out.error_subcode = subcode;
+  return out;
+}
+
+function isHttpsURL(value: string): boolean {
+  try {
+    return new URL(value).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 /** The error Microsoft's authorize endpoint sent back, as a {@link MicrosoftAuthorizationError}. */
-export function authorizationErrorOf(
-  params: CallbackParams & { error: string },
-): MicrosoftAuthorizationError {
+export function authorizationErrorOf(params: ErrorCallbackParams): MicrosoftAuthorizationError {
   return new MicrosoftAuthorizationError({
     error: params.error,
     error_description: params.error_description,
@@ -70,24 +125,42 @@ export function authorizationErrorOf(
   });
 }
 
-/** What an error callback means for the app: the user declined (a failure), or an error. */
+/** What an error callback means for the app: a failure (with its HTTP status), or an error. */
 export type ErrorCallbackOutcome =
-  | { fail: FailureInfo & { error: string } & AadstsDiagnostics }
+  | {
+      fail: FailureInfo & { error: string; reason?: string; subcode?: string } & AadstsDiagnostics;
+      status?: number;
+    }
   | { error: MicrosoftAuthorizationError };
 
 /**
- * The outcome of a callback carrying `error`: `access_denied` (the user cancelled or declined) is
- * a failure with Microsoft's diagnostics; any other error is a {@link MicrosoftAuthorizationError}.
+ * The outcome of a callback carrying `error` (already matched to its pending login and checked by
+ * {@link checkedErrorParams}): `access_denied` (the user cancelled or declined) is a failure with
+ * Microsoft's diagnostics and `subcode` (e.g. `cancel`); the answers of a silent sign-in that
+ * needs the user (`login_required`, `interaction_required`, `consent_required`,
+ * `account_selection_required`) are a 401 failure with `reason` = the code; any other error is a
+ * {@link MicrosoftAuthorizationError}.
  */
-export function errorCallbackOutcome(
-  params: CallbackParams & { error: string },
-): ErrorCallbackOutcome {
-  if (params.error !== 'access_denied') return { error: authorizationErrorOf(params) };
+export function errorCallbackOutcome(params: ErrorCallbackParams): ErrorCallbackOutcome {
   const description = params.error_description;
+  if (INTERACTION_REQUIRED_ERRORS.includes(params.error)) {
+    return {
+      fail: {
+        message:
+          description ?? `Microsoft needs the user to sign in interactively (${params.error})`,
+        reason: params.error,
+        error: params.error,
+        ...parseAadsts(description),
+      },
+      status: 401,
+    };
+  }
+  if (params.error !== 'access_denied') return { error: authorizationErrorOf(params) };
   return {
     fail: {
       message: description ?? 'Sign-in was cancelled',
       error: params.error,
+      ...(params.error_subcode !== undefined ? { subcode: params.error_subcode } : {}),
       ...parseAadsts(description),
     },
   };
@@ -119,6 +192,24 @@ export function claimsProfile(
   };
 }
 
+/**
+ * Binds the Graph user to the ID-token user: for a work/school account whose ID token carries
+ * `oid`, Graph `/me` `id` is that object id, so a different one means the access token belongs to
+ * someone else, and the sign-in is refused with a {@link ProfileError} `subject_mismatch`.
+ * Personal accounts are not bound (their Graph id is a different, 16-hex-digit id), nor is a
+ * sign-in without an ID token or without `oid` (no `profile` scope).
+ */
+export function bindGraphUser(graphId: string, claims: MicrosoftIdTokenClaims | undefined): void {
+  if (claims === undefined || typeof claims.oid !== 'string' || claims.oid === '') return;
+  if (typeof claims.tid !== 'string' || claims.tid.toLowerCase() === CONSUMER_TENANT_ID) return;
+  if (graphId.toLowerCase() !== claims.oid.toLowerCase()) {
+    throw new ProfileError(
+      'subject_mismatch',
+      'Microsoft Graph /me answered for a different user than the ID token (id is not the oid claim)',
+    );
+  }
+}
+
 /** The profile from Graph `/me` (and the photo, when asked for), merged with the claims if any. */
 export async function graphProfile(
   config: Pick<ResolvedConfig, 'addUPNAsEmail' | 'photo'>,
@@ -130,6 +221,7 @@ export async function graphProfile(
   // If /me fails first, the photo's outcome no longer matters; never leave it unhandled.
   photo?.catch(() => undefined);
   const me = await graph.me(accessToken);
+  bindGraphUser(me.user.id, claims);
   const photoURL = photo === undefined ? undefined : await photo;
   const profile: MicrosoftProfile = {
     provider: 'microsoft',

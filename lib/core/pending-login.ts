@@ -20,8 +20,14 @@ export interface PendingLogin {
   state?: string;
   /** Application state, handed back after the callback. */
   appState?: unknown;
-  /** `max_age` sent to Microsoft, in seconds. */
+  /** `max_age` sent to Microsoft, in seconds: `auth_time` may be at most this old. */
   maxAge?: number;
+  /** `prompt=login` sent: fresh authentication required (`auth_time` not before `createdAt`). */
+  freshLogin?: true;
+  /** Authentication contexts asked for as essential in `claims`; the ID token's `acrs` must name one. */
+  acrs?: string[];
+  /** When the login started, seconds since the epoch. */
+  createdAt?: number;
 }
 
 /** True for a {@link PendingLogin} made by this library (as read back from a store). */
@@ -45,6 +51,9 @@ export interface StoredLogin {
   nonce?: string;
   state?: unknown;
   maxAge?: number;
+  freshLogin?: true;
+  acrs?: string[];
+  createdAt?: number;
 }
 
 /** The {@link StoredLogin} of a pending login. */
@@ -53,6 +62,9 @@ export function toStoredLogin(pending: PendingLogin): StoredLogin {
   if (pending.nonce !== undefined) stored.nonce = pending.nonce;
   if (pending.appState !== undefined) stored.state = pending.appState;
   if (pending.maxAge !== undefined) stored.maxAge = pending.maxAge;
+  if (pending.freshLogin === true) stored.freshLogin = true;
+  if (pending.acrs !== undefined) stored.acrs = pending.acrs;
+  if (pending.createdAt !== undefined) stored.createdAt = pending.createdAt;
   return stored;
 }
 
@@ -70,5 +82,8 @@ export function fromStoredLogin(
   if (codeVerifier !== undefined) pending.codeVerifier = codeVerifier;
   if (s.state !== undefined) pending.appState = s.state;
   if (typeof s.maxAge === 'number') pending.maxAge = s.maxAge;
+  if (s.freshLogin === true) pending.freshLogin = true;
+  if (Array.isArray(s.acrs) && s.acrs.every((a) => typeof a === 'string')) pending.acrs = s.acrs;
+  if (typeof s.createdAt === 'number') pending.createdAt = s.createdAt;
   return pending;
 }

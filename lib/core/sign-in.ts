@@ -13,7 +13,7 @@ import { JwksCache } from '../idtoken/jwks.js';
 import type { SigningKey } from '../idtoken/jwks.js';
 import { IdTokenVerifier } from '../idtoken/verify.js';
 import { parseScope } from '../options.js';
-import { resolveConfig } from '../settings.js';
+import { coreWarnings, resolveConfig } from '../settings.js';
 import type { ResolvedConfig } from '../settings.js';
 import { TokenClient } from '../token-client.js';
 import type { TokenEndpointClient } from '../token-client.js';
@@ -30,6 +30,7 @@ import type {
 import { authorizationURLFor, authorizeParams } from './authorize.js';
 import {
   authorizationErrorOf,
+  checkedErrorParams,
   claimsProfile,
   graphProfile,
   readCallbackParams,
@@ -38,11 +39,16 @@ import {
 import type { CallbackInput } from './callback.js';
 import type { PendingLogin } from './pending-login.js';
 import { createCodeVerifier, randomValue } from './pkce.js';
+import { checkStepUp, stepUpRequestOf } from './step-up.js';
+import type { StepUpRequest, StepUpResult } from './step-up.js';
 
 /** Where the signing keys of ID tokens come from (the authority's key set by default). */
 export interface SigningKeySource {
-  /** The key for `kid`, or `undefined` when the key set has none. */
-  get(kid: string): Promise<SigningKey | undefined>;
+  /**
+   * The key for `kid`, or `undefined` when the key set has none. For a token without `kid`
+   * (`kid` undefined), the key set's only key when it holds exactly one, else `undefined`.
+   */
+  get(kid: string | undefined): Promise<SigningKey | undefined>;
 }
 
 /**
@@ -101,6 +107,8 @@ export interface SignInResult {
   profile?: MicrosoftProfile;
   /** The application state kept in the pending login. */
   appState?: unknown;
+  /** What a login that asked for `maxAge`, `prompt: 'login'` or `acrs` got (checked). */
+  stepUp?: StepUpResult;
 }
 
 function sameString(a: string, b: string): boolean {
@@ -135,6 +143,7 @@ export class MicrosoftSignIn {
   readonly #graph: GraphEndpointClient;
   readonly #keys: SigningKeySource;
   readonly #idTokens: IdTokenVerifier;
+  readonly #now: () => number;
 
   /**
    * @param options - see {@link SignInOptions}; `clientID`, `clientSecret` and `callbackURL` are required.
@@ -144,6 +153,8 @@ export class MicrosoftSignIn {
   constructor(options: SignInOptions, dependencies: SignInDependencies = {}) {
     const config = resolveConfig(options, 'MicrosoftSignIn');
     this.config = config;
+    this.#now = dependencies.clock ?? Date.now;
+    for (const warning of coreWarnings(config)) config.logger.warn(warning);
     this.#tokens =
       dependencies.tokenClient ??
       new TokenClient({
@@ -152,6 +163,7 @@ export class MicrosoftSignIn {
         clientSecret: config.clientSecret,
         timeout: config.timeout,
         customHeaders: config.customHeaders,
+        authMethod: config.tokenAuthMethod,
         parseError: dependencies.parseTokenError,
       });
     this.#graph =
@@ -220,7 +232,8 @@ export class MicrosoftSignIn {
     scope: readonly string[];
     keep: boolean;
     appState?: unknown;
-    maxAge?: number;
+    /** Freshness and authentication context asked for (see {@link stepUpRequestOf}). */
+    stepUp?: StepUpRequest;
   }): PendingLogin {
     const openid = input.scope.includes('openid');
     const pending: PendingLogin = { '@microsoft': 1, redirectURI: input.redirectURI, openid };
@@ -228,7 +241,14 @@ export class MicrosoftSignIn {
     if (openid) pending.nonce = randomValue();
     if (this.config.pkce) pending.codeVerifier = createCodeVerifier();
     if (input.appState !== undefined) pending.appState = input.appState;
-    if (input.maxAge !== undefined) pending.maxAge = input.maxAge;
+    const stepUp = input.stepUp ?? {};
+    if (stepUp.maxAge !== undefined) pending.maxAge = stepUp.maxAge;
+    if (stepUp.acrs !== undefined) pending.acrs = [...stepUp.acrs];
+    if (stepUp.freshLogin === true) {
+      // prompt=login: the ID token's auth_time must not predate this moment.
+      pending.freshLogin = true;
+      pending.createdAt = Math.floor(this.#now() / 1000);
+    }
     return pending;
   }
 
@@ -274,7 +294,7 @@ export class MicrosoftSignIn {
         scope,
         keep: true,
         appState: options.appState,
-        ...(options.maxAge !== undefined ? { maxAge: options.maxAge } : {}),
+        stepUp: stepUpRequestOf(options),
       });
       pendingLogin.state = options.state ?? randomValue();
       const url = this.authorizationURL(pendingLogin, scope, pendingLogin.state, params);
@@ -290,11 +310,15 @@ export class MicrosoftSignIn {
    * audience, times, nonce), applies `allowedTenants`, and loads the profile (Graph `/me` merged
    * with the claims, or the claims alone with `profileSource: 'id_token'` or `skipGraph`).
    *
-   * Rejects with {@link StateError} (`state_mismatch`, `code_missing`) when the callback does not
-   * belong to this login, {@link MicrosoftAuthorizationError} when Microsoft sent an error,
+   * Rejects with {@link StateError} (`state_mismatch`, `code_missing`, `callback_malformed`) when
+   * the callback does not belong to this login or carries a malformed error,
+   * {@link MicrosoftAuthorizationError} when Microsoft sent an error (`interactionRequired` for the
+   * answers of a silent sign-in that needs the user), {@link IdTokenError} `auth_time` or `acrs`
+   * when a step-up asked for (`maxAge`, `prompt: 'login'`, essential `acrs`) did not happen,
    * {@link MicrosoftTenantNotAllowedError} when `allowedTenants` refuses the tenant, and the typed
    * error of the failing step otherwise ({@link MicrosoftTokenError}, {@link IdTokenError},
-   * {@link GraphError}, {@link MicrosoftHttpError}, {@link ProfileError}).
+   * {@link GraphError}, {@link MicrosoftHttpError}, {@link ProfileError}; `subject_mismatch` when
+   * Graph `/me` of a work or school account is not the ID token's user).
    */
   async callback(
     input: CallbackInput,
@@ -327,7 +351,8 @@ export class MicrosoftSignIn {
         );
       }
     }
-    if (params.error !== undefined) throw authorizationErrorOf({ ...params, error: params.error });
+    if (params.error !== undefined)
+      throw authorizationErrorOf(checkedErrorParams({ ...params, error: params.error }));
     if (params.code === undefined || params.code === '')
       throw new StateError('code_missing', 'The callback carries no authorization code');
     const tokenParams: Record<string, string> = {
@@ -343,6 +368,9 @@ export class MicrosoftSignIn {
     // allowedTenants and profileSource 'id_token' need a verified ID token, whatever the login asked.
     if (tokens.id_token !== undefined || pendingLogin.openid || this.#needsIdToken())
       result.claims = await this.verifiedClaims(tokens.id_token, pendingLogin.nonce);
+    const now = Math.floor(this.#now() / 1000);
+    const stepUp = checkStepUp(result.claims, pendingLogin, now, this.config.clockTolerance);
+    if (stepUp !== undefined) result.stepUp = stepUp;
     if (pendingLogin.appState !== undefined) result.appState = pendingLogin.appState;
     return result;
   }

@@ -93,10 +93,17 @@ export class JwksCache {
   /**
    * The key for `kid`, fetching the JWKS when the cache is empty, stale, or does not know the kid
    * (at most once per cooldown). Resolves `undefined` when the kid is unknown; rejects with an
-   * {@link IdTokenError} (`jwks_unavailable`) when no key set could ever be loaded.
+   * {@link IdTokenError} (`jwks_unavailable`) when no key set could ever be loaded. With `kid`
+   * undefined (a token without `kid`), the only key of the set when it holds exactly one.
    */
-  async get(kid: string): Promise<SigningKey | undefined> {
+  async get(kid: string | undefined): Promise<SigningKey | undefined> {
     const now = this.#now();
+    if (kid === undefined) {
+      // A token without kid: the set's only key, when it holds exactly one.
+      if (this.#raw.size === 0) await this.#refresh(true);
+      const only = this.#raw.size === 1 ? [...this.#raw.keys()][0] : undefined;
+      return only === undefined ? undefined : this.get(only);
+    }
     if (this.#raw.size === 0) {
       await this.#refresh(true);
     } else if (now - this.#fetchedAt > this.#maxAgeMs && now >= this.#staleRetryAt) {

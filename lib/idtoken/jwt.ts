@@ -53,6 +53,9 @@ const REFUSED_HEADER_PARAMETERS = ['crit', 'b64', 'jku', 'jwk', 'x5u'] as const;
 /** Present in jose's order: a missing aud is an audience failure, the others a malformed claim set. */
 const REQUIRED_CLAIMS = ['iat', 'exp', 'sub', 'iss'] as const;
 const MIN_RSA_BITS = 2048;
+/** Audience matching is exact (case-sensitive), as Microsoft writes the client id into `aud`. */
+const AUDIENCE_MISMATCH =
+  "aud is not exactly this application's client id (compared case-sensitively: write the clientID option exactly as the portal shows it)";
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** Key objects of the WebCrypto keys a key source handed over. */
 const keyObjects = new WeakMap<webcrypto.CryptoKey, KeyObject>();
@@ -108,13 +111,14 @@ function decodeObject(segment: string): Record<string, unknown> | undefined {
 }
 
 /**
- * Verifies a compact JWS ID token: header, algorithm, `kid`, the key `keyFor` finds for it, the
+ * Verifies a compact JWS ID token: header, algorithm, `kid`, the key `keyFor` finds for it (for a
+ * token without `kid`, `keyFor(undefined)`: the key set's only key, if it has exactly one), the
  * RS256 signature and the registered claims. Rejects with an {@link IdTokenError}; resolves with
  * the header, the payload and the key.
  */
 export async function verifyJwt<K extends VerificationKey>(
   token: string,
-  keyFor: (kid: string) => K | undefined | Promise<K | undefined>,
+  keyFor: (kid: string | undefined) => K | undefined | Promise<K | undefined>,
   options: JwtOptions,
 ): Promise<VerifiedJwt<K>> {
   if (!isCompactJws(token))
@@ -132,15 +136,18 @@ export async function verifyJwt<K extends VerificationKey>(
       'algorithm',
       `alg ${JSON.stringify(header.alg)} is not accepted; Microsoft signs ID tokens with RS256`,
     );
-  const kid = header.kid;
-  if (typeof kid !== 'string' || kid === '')
-    throw new IdTokenError('key_not_found', 'the header has no kid');
+  // Without a kid, the key set's only key is the key (several keys: refused).
+  const kid = typeof header.kid === 'string' && header.kid !== '' ? header.kid : undefined;
+  if (kid === undefined && header.kid !== undefined)
+    throw new IdTokenError('key_not_found', 'the header has an empty or non-string kid');
   const found = keyFor(kid);
   const key = found instanceof Promise ? await found : found;
   if (key === undefined)
     throw new IdTokenError(
       'key_not_found',
-      `no signing key with kid ${JSON.stringify(kid)} in the authority's JWKS`,
+      kid === undefined
+        ? "the header has no kid and the authority's JWKS holds more than one key"
+        : `no signing key with kid ${JSON.stringify(kid)} in the authority's JWKS`,
     );
   for (const name of REFUSED_HEADER_PARAMETERS)
     if (Object.hasOwn(header, name))
@@ -148,14 +155,15 @@ export async function verifyJwt<K extends VerificationKey>(
         'malformed',
         `the header carries "${name}", which Microsoft ID tokens never use and this verifier does not honour`,
       );
+  const keyName = kid === undefined ? "the JWKS's only key" : `key ${JSON.stringify(kid)}`;
   const keyObject = keyObjectOf(key.key);
   if (keyObject?.asymmetricKeyType !== 'rsa')
-    throw new IdTokenError('malformed', `the signing key ${JSON.stringify(kid)} is not an RSA key`);
+    throw new IdTokenError('malformed', `the signing ${keyName} is not an RSA key`);
   const bits = key.modulusLength ?? keyObject.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < MIN_RSA_BITS)
     throw new IdTokenError(
       'malformed',
-      `the signing key ${JSON.stringify(kid)} has a ${bits}-bit modulus; RS256 needs ${MIN_RSA_BITS} bits or more`,
+      `the signing ${keyName} has a ${bits}-bit modulus; RS256 needs ${MIN_RSA_BITS} bits or more`,
     );
 
   let valid: boolean;
@@ -181,14 +189,13 @@ export async function verifyJwt<K extends VerificationKey>(
 
 /** jose's registered-claim rules for an ID token, then this verifier's stricter audience and iat. */
 function checkRegisteredClaims(payload: Record<string, unknown>, options: JwtOptions): void {
-  if (!Object.hasOwn(payload, 'aud'))
-    throw new IdTokenError('audience', 'aud does not name this application');
+  if (!Object.hasOwn(payload, 'aud')) throw new IdTokenError('audience', AUDIENCE_MISMATCH);
   for (const claim of REQUIRED_CLAIMS)
     if (!Object.hasOwn(payload, claim))
       throw new IdTokenError('claims', `missing required "${claim}" claim`);
   const aud = payload['aud'];
   if (typeof aud === 'string' ? aud !== options.audience : !namesIn(aud, options.audience))
-    throw new IdTokenError('audience', 'aud does not name this application');
+    throw new IdTokenError('audience', AUDIENCE_MISMATCH);
 
   const tolerance = options.clockTolerance;
   const now = Math.floor(options.now() / 1000);
@@ -206,8 +213,7 @@ function checkRegisteredClaims(payload: Record<string, unknown>, options: JwtOpt
     throw new IdTokenError('expired', 'the token has expired (exp beyond the clock tolerance)');
 
   // Microsoft ID tokens carry one audience: this app. An array naming other apps too is refused.
-  if (aud !== options.audience)
-    throw new IdTokenError('audience', "aud is not exactly this application's client id");
+  if (aud !== options.audience) throw new IdTokenError('audience', AUDIENCE_MISMATCH);
   if (iat > now + tolerance)
     throw new IdTokenError('not_yet_valid', 'iat is in the future beyond the clock tolerance');
 }

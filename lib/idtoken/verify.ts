@@ -60,7 +60,9 @@ export class IdTokenVerifier {
       );
     // The signature (node:crypto, synchronous) and the registered claims (aud, exp, nbf, iat).
     const jwks = this.#o.jwks;
-    const { payload, key } = await verifyJwt(token, (kid) => jwks.peek?.(kid) ?? jwks.get(kid), {
+    const keyFor = (kid: string | undefined) =>
+      (kid === undefined ? undefined : jwks.peek?.(kid)) ?? jwks.get(kid);
+    const { payload, key } = await verifyJwt(token, keyFor, {
       audience: this.#o.clientID,
       clockTolerance: this.#o.clockTolerance,
       now: this.#o.now ?? Date.now,
@@ -127,8 +129,9 @@ export class IdTokenVerifier {
         );
     }
     // Bind the signing key to its issuer: a key whose issuer is a concrete tenant validates only
-    // that tenant's tokens; a templated key validates any tenant after substituting tid.
-    const keyIssuer = key.issuer ?? `${issuerBase}/{tenantid}/v2.0`;
+    // that tenant's tokens; a templated key validates any tenant after substituting tid. The
+    // binding is compared within the cloud the key set was fetched from (its issuer base).
+    const keyIssuer = withinCloud(key.issuer, issuerBase);
     if (keyIssuer.replace(TENANT_TEMPLATE, tid) !== iss) {
       throw new IdTokenError(
         'issuer',
@@ -180,4 +183,21 @@ export class IdTokenVerifier {
       );
     }
   }
+}
+
+/**
+ * A key's `issuer` member placed in the cloud its key set came from: the tenant part
+ * (`/<tenant or {tenantid}>/v2.0`) is kept and put under `issuerBase`, since which cloud issued the
+ * token is settled by the authority the keys were fetched from, not by the host a key names.
+ */
+function withinCloud(keyIssuer: string | undefined, issuerBase: string): string {
+  if (keyIssuer === undefined) return `${issuerBase}/{tenantid}/v2.0`;
+  let path: string;
+  try {
+    path = new URL(keyIssuer).pathname;
+  } catch {
+    return keyIssuer;
+  }
+  const tenant = /^\/([^/]+)\/v2\.0\/?$/.exec(path)?.[1];
+  return tenant === undefined ? keyIssuer : `${issuerBase}/${decodeURIComponent(tenant)}/v2.0`;
 }

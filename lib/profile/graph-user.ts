@@ -17,9 +17,25 @@ export interface GraphUser {
   userPrincipalName?: string;
   /** Primary SMTP address of the mailbox, when the user has one. */
   mail?: string;
+  jobTitle?: string;
+  mobilePhone?: string;
+  officeLocation?: string;
+  preferredLanguage?: string;
+  /** The non-blank strings of `businessPhones`; absent when there are none. */
+  businessPhones?: string[];
 }
 
-const STRING_FIELDS = ['displayName', 'givenName', 'surname', 'userPrincipalName', 'mail'] as const;
+const STRING_FIELDS = [
+  'displayName',
+  'givenName',
+  'surname',
+  'userPrincipalName',
+  'mail',
+  'jobTitle',
+  'mobilePhone',
+  'officeLocation',
+  'preferredLanguage',
+] as const;
 
 /**
  * Checks a parsed Graph `/me` body. Throws a {@link ProfileError} when it is not an object or has no
@@ -43,6 +59,11 @@ export function readGraphUser(json: unknown): GraphUser {
   for (const key of STRING_FIELDS) {
     const v = o[key];
     if (nonBlank(v)) user[key] = v;
+  }
+  const phones = o['businessPhones'];
+  if (Array.isArray(phones)) {
+    const list = phones.filter(nonBlank);
+    if (list.length > 0) user.businessPhones = list;
   }
   return user;
 }

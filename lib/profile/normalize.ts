@@ -74,8 +74,48 @@ export function normalizeProfile(input: NormalizeInput): NormalizedProfile {
   if (accountType !== undefined) profile.accountType = accountType;
   if (graph !== undefined) profile.graphId = graph.id;
   if (graph?.userPrincipalName !== undefined) profile.userPrincipalName = graph.userPrincipalName;
+  const idp = str(claims?.idp);
+  if (idp !== undefined) profile.idp = idp;
+  if (accountType === 'work' && tid !== undefined)
+    profile.isGuest = isGuestAccount(tid, claims, graph);
+  if (graph !== undefined) {
+    for (const key of GRAPH_FIELDS) {
+      const value = graph[key];
+      if (value !== undefined) profile[key] = value;
+    }
+    if (graph.businessPhones !== undefined) profile.businessPhones = [...graph.businessPhones];
+  }
   if (claims !== undefined) profile.idTokenClaims = claims;
   return profile;
+}
+
+const GRAPH_FIELDS = ['jobTitle', 'mobilePhone', 'officeLocation', 'preferredLanguage'] as const;
+
+/** A guest's UPN in the inviting tenant: `alias_home.example#EXT#@tenant.onmicrosoft.com`. */
+function isExternalUPN(value: unknown): boolean {
+  return typeof value === 'string' && value.toUpperCase().includes('#EXT#');
+}
+
+/**
+ * A work/school sign-in is a guest's when another identity provider authenticated the user (`idp`
+ * that is not the issuer of `tid`), the issuer's tenant is not `tid`, or the UPN carries `#EXT#`.
+ */
+function isGuestAccount(
+  tid: string,
+  claims: MicrosoftIdTokenClaims | undefined,
+  graph: GraphUser | undefined,
+): boolean {
+  const home = tid.toLowerCase();
+  const idp = str(claims?.idp)?.toLowerCase();
+  if (idp !== undefined && !idp.includes(home)) return true;
+  const iss = str(claims?.iss)?.toLowerCase();
+  if (iss !== undefined && !iss.includes(`/${home}/`)) return true;
+  return isExternalUPN(graph?.userPrincipalName) || isExternalUPN(claims?.['upn']);
+}
+
+/** `xms_edov` as Microsoft may send it: `true`, or the strings `"1"` and `"true"`; nothing else. */
+function domainOwnerVerified(value: unknown): boolean {
+  return value === true || value === '1' || value === 'true';
 }
 
 function collectEmails(
@@ -97,9 +137,11 @@ function collectEmails(
   };
   // Microsoft vouches for a personal account's sign-in address, and for a work account's email
   // only when the optional claim xms_edov says the domain owner verified it.
-  add(str(claims?.email), personal || claims?.xms_edov === true);
+  add(str(claims?.email), personal || domainOwnerVerified(claims?.xms_edov));
   add(graph?.mail, false);
   if (personal) add(graph?.userPrincipalName, true);
-  else if (input.addUPNAsEmail === true) add(graph?.userPrincipalName, false);
+  // A guest's #EXT# UPN is an internal name in the inviting tenant, never a mailbox.
+  else if (input.addUPNAsEmail === true && !isExternalUPN(graph?.userPrincipalName))
+    add(graph?.userPrincipalName, false);
   return out;
 }

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { ConfigError, readEnv, toAppConfig } from '../../example/config.js';
+import { ConfigError, envWarnings, readEnv, toAppConfig } from '../../example/config.js';
 import type { Env } from '../../example/config.js';
 import { TestBrowser, signIn } from '../helpers/browser.js';
 import { byId } from './helpers.js';
@@ -28,6 +28,24 @@ function configError(env: Env): string {
 }
 
 describe('sample app configuration', () => {
+  describe('envWarnings', () => {
+    it('emulator mode behind a public https BASE_URL with NODE_ENV unset warns', () => {
+      const warnings = envWarnings({ BASE_URL: 'https://app.example.com', TRUST_PROXY: '1' });
+      expect(warnings).to.have.length(1);
+      expect(warnings[0]).to.include('https://app.example.com').and.include('emulator');
+    });
+
+    it('does not warn with Microsoft credentials, with NODE_ENV set, or on localhost', () => {
+      const base = { BASE_URL: 'https://app.example.com', TRUST_PROXY: '1' };
+      expect(
+        envWarnings({ ...base, MICROSOFT_CLIENT_ID: 'id', MICROSOFT_CLIENT_SECRET: 'secret' }),
+      ).to.deep.equal([]);
+      expect(envWarnings({ ...base, NODE_ENV: 'development' })).to.deep.equal([]);
+      expect(envWarnings({ BASE_URL: 'https://localhost:3443' })).to.deep.equal([]);
+      expect(envWarnings({})).to.deep.equal([]);
+    });
+  });
+
   describe('valid settings', () => {
     it('no variables: zero-config emulator mode on port 3000 with memory sessions', () => {
       expect(readEnv({})).to.deep.equal({

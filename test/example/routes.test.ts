@@ -270,6 +270,34 @@ describe('sample app routes', function () {
       expect((await browser.get('/profile')).status).to.equal(303);
     });
 
+    it('logs what a callback carried through safeLogValue: control characters are escaped', async () => {
+      const browser = new TestBrowser(app.url);
+      const start = await browser.get('/login');
+      const state = new URL(start.location ?? '').searchParams.get('state') ?? '';
+      const query = new URLSearchParams({
+        error: 'interaction_required',
+        // An ANSI "erase line, go to column 1" sequence would hide the start of the line on a terminal.
+        error_description: 'AADSTS50076: MFA needed\u001b[2K\u001b[1G[INFO] admin signed in',
+        state,
+      });
+      const res = await browser.get(`/login/callback?${query.toString()}`);
+      expect(res.status).to.equal(401);
+      const line = app.logs.at(-1) ?? '';
+      expect(line).to.include('MFA needed\\u001b[2K\\u001b[1G[INFO] admin signed in');
+      expect([...line].some((c) => c.charCodeAt(0) < 0x20)).to.equal(false);
+    });
+
+    it('a forged error callback without a pending login is refused with 403, logging none of its text', async () => {
+      const browser = new TestBrowser(app.url);
+      const query = new URLSearchParams({
+        error: 'server_error',
+        error_description: 'Your account is locked, call +1 555 0100',
+      });
+      const res = await browser.get(`/login/callback?${query.toString()}`);
+      expect(res.status).to.equal(403);
+      expect(app.logs.join('\n')).to.not.include('locked');
+    });
+
     it('a Graph failure shows an error page with the Graph error code and request id, never a token', async () => {
       emulator.setFault('graph.me', { type: 'status', status: 503, retryAfter: 5 }, { times: 1 });
       try {

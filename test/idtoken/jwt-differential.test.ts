@@ -7,9 +7,10 @@
  * code, and the same claims when they accept.
  *
  * The reference is the sequence the verifier ran before it had its own JOSE code: jose's
- * `decodeProtectedHeader`, alg RS256, a non-empty kid found in the key set, then jose's `jwtVerify`
- * with the same options (errors mapped to codes as the verifier mapped them), then the two checks
- * the verifier always added (aud exactly this client, iat not in the future). On top of jose the
+ * `decodeProtectedHeader`, alg RS256, the key named by kid (or the set's only key when the token
+ * names none), then jose's `jwtVerify` with the same options (errors mapped to codes as the
+ * verifier mapped them), then the two checks the verifier always added (aud exactly this client,
+ * iat not in the future). On top of jose the
  * new verifier refuses, by design and counted separately: a token not spelled in canonical
  * base64url (jose's decoder is lenient), and a header carrying crit, b64, jku, jwk or x5u.
  *
@@ -127,6 +128,10 @@ function joseErrorCode(cause: unknown): IdTokenErrorCode {
   }
 }
 
+function onlyKey<V>(keys: Map<string, V>): V | undefined {
+  return keys.size === 1 ? [...keys.values()][0] : undefined;
+}
+
 async function joseVerdict(
   token: string,
   keys: Map<string, jose.CryptoKey>,
@@ -140,9 +145,11 @@ async function joseVerdict(
     return { accepted: false, code: 'malformed' };
   }
   if (header.alg !== 'RS256') return { accepted: false, code: 'algorithm' };
-  if (typeof header.kid !== 'string' || header.kid === '')
+  // Without a kid, the key set's only key (these sets hold several: refused).
+  const kid = typeof header.kid === 'string' && header.kid !== '' ? header.kid : undefined;
+  if (kid === undefined && header.kid !== undefined)
     return { accepted: false, code: 'key_not_found' };
-  const key = keys.get(header.kid);
+  const key = kid === undefined ? onlyKey(keys) : keys.get(kid);
   if (key === undefined) return { accepted: false, code: 'key_not_found' };
   let payload: Record<string, unknown>;
   try {
@@ -171,7 +178,8 @@ async function newVerdict(
   nowMs: number,
 ): Promise<Verdict> {
   try {
-    const { payload } = await verifyJwt(token, (kid) => keys.get(kid), {
+    const keyFor = (kid: string | undefined) => (kid === undefined ? onlyKey(keys) : keys.get(kid));
+    const { payload } = await verifyJwt(token, keyFor, {
       audience: CLIENT,
       clockTolerance,
       now: () => nowMs,

@@ -125,8 +125,16 @@ const ACCOUNTS: Record<'personal' | 'work' | 'guest' | 'noEmail', Account> = {
       objectId: WORK_OID,
       tenantId: WORK_TID,
       accountType: 'work',
+      isGuest: false,
       ...(mode === 'graph'
-        ? { graphId: WORK_OID, userPrincipalName: 'morgan.lee@contoso.example' }
+        ? {
+            graphId: WORK_OID,
+            userPrincipalName: 'morgan.lee@contoso.example',
+            jobTitle: 'Engineer',
+            officeLocation: '18/2111',
+            preferredLanguage: 'en-US',
+            businessPhones: ['+1 425 555 0109'],
+          }
         : {}),
     }),
   },
@@ -163,6 +171,8 @@ const ACCOUNTS: Record<'personal' | 'work' | 'guest' | 'noEmail', Account> = {
       objectId: GUEST_OID,
       tenantId: WORK_TID,
       accountType: 'work',
+      idp: 'live.com',
+      isGuest: true,
       ...(mode === 'graph'
         ? {
             graphId: GUEST_OID,
@@ -200,6 +210,7 @@ const ACCOUNTS: Record<'personal' | 'work' | 'guest' | 'noEmail', Account> = {
       objectId: KIOSK_OID,
       tenantId: WORK_TID,
       accountType: 'work',
+      isGuest: false,
       ...(mode === 'graph'
         ? { graphId: KIOSK_OID, userPrincipalName: 'kiosk01@contoso.example' }
         : {}),

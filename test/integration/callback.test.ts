@@ -432,10 +432,15 @@ describe('unit: callback leg', () => {
     });
 
     it('fails access_denied without a description with a default message', async () => {
+      const s = strategy();
+      const started = await startLogin(s);
       const outcome = expectFail(
         await authenticate(
-          strategy(),
-          fakeRequest({ url: `${CALLBACK_PATH}?error=access_denied`, session: {} }),
+          s,
+          fakeRequest({
+            url: `${CALLBACK_PATH}?error=access_denied&state=${started.state}`,
+            session: started.session,
+          }),
         ),
       );
       expect(outcome.challenge).to.deep.equal({
@@ -482,10 +487,15 @@ describe('unit: callback leg', () => {
     });
 
     it('names the error when Microsoft sends no description, with passport-oauth2 status 502 for server_error', async () => {
+      const s = strategy();
+      const started = await startLogin(s);
       const err = expectErrorOf(
         await authenticate(
-          strategy(),
-          fakeRequest({ url: `${CALLBACK_PATH}?error=server_error`, session: {} }),
+          s,
+          fakeRequest({
+            url: `${CALLBACK_PATH}?error=server_error&state=${started.state}`,
+            session: started.session,
+          }),
         ),
         MicrosoftAuthorizationError,
       );
@@ -496,17 +506,20 @@ describe('unit: callback leg', () => {
     });
 
     it('reads an error from a form_post body', async () => {
+      const s = strategy();
+      const started = await startLogin(s, { responseMode: 'form_post' });
       const err = expectErrorOf(
         await authenticate(
-          strategy(),
+          s,
           fakeRequest({
             method: 'POST',
             url: CALLBACK_PATH,
             body: {
               error: 'invalid_request',
               error_description: 'AADSTS90014: The required field is missing.',
+              state: started.state,
             },
-            session: {},
+            session: started.session,
           }),
         ),
         MicrosoftAuthorizationError,

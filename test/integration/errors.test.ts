@@ -292,6 +292,24 @@ describe('unit: error paths', () => {
       });
     });
 
+    it('an empty request-id header counts as absent: the innerError request id is used', async () => {
+      graphAnswers({
+        status: 403,
+        headers: { 'request-id': '' },
+        json: { error: { code: 'Forbidden', innerError: { 'request-id': 'from-body' } } },
+      });
+      expect(await loginError(GraphError)).to.include({ requestId: 'from-body' });
+    });
+
+    it('turns 429 with a decimal Retry-After (2.128) into retryAfter 3, rounded up', async () => {
+      graphAnswers({
+        status: 429,
+        headers: { 'retry-after': '2.128' },
+        json: { error: { code: 'TooManyRequests', message: 'Please retry again later.' } },
+      });
+      expect(await loginError(GraphError)).to.include({ status: 429, retryAfter: 3 });
+    });
+
     it('reads the request id from innererror in lower case', async () => {
       graphAnswers({
         status: 403,
@@ -458,6 +476,10 @@ describe('unit: error helpers', () => {
       retryAfterSeconds({ 'retry-after': new Date(Date.now() - 60_000).toUTCString() }),
     ).to.equal(0);
     expect(retryAfterSeconds({ 'retry-after': 'soon' })).to.equal(undefined);
+    expect(retryAfterSeconds({ 'retry-after': '2.128' })).to.equal(3);
+    expect(retryAfterSeconds({ 'retry-after': '0.5' })).to.equal(1);
+    expect(retryAfterSeconds({ 'retry-after': '4.0' })).to.equal(4);
+    expect(retryAfterSeconds({ 'retry-after': '1e3' })).to.equal(undefined);
     expect(retryAfterSeconds({ 'retry-after': '' })).to.equal(undefined);
     expect(retryAfterSeconds({})).to.equal(undefined);
   });

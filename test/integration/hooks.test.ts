@@ -127,8 +127,8 @@ describe('unit: passport-oauth2 hooks a subclass overrides', () => {
       }
     }
     const { strategy } = strategyOf(Extra, server);
-    const started = await startLogin(strategy, { prompt: 'login' });
-    expect(queryOf(started.authorizeURL)).to.include({ claims_hint: 'x1', prompt: 'login' });
+    const started = await startLogin(strategy, { prompt: 'consent' });
+    expect(queryOf(started.authorizeURL)).to.include({ claims_hint: 'x1', prompt: 'consent' });
     expectSuccess(await finishLogin(strategy, started, CODE_FOR_HOOKS));
     const [token] = server.requestsTo(TOKEN_ROUTE);
     expect(token?.form.get('resource_hint')).to.equal('r1');

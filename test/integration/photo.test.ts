@@ -137,6 +137,25 @@ describe('unit: photo option', () => {
     expect(profile).to.not.have.property('photos');
   });
 
+  it('drops an SVG profile photo: only image/jpeg, image/png, image/gif and image/webp are kept', async () => {
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>';
+    for (const type of [
+      'image/svg+xml',
+      'image/svg+xml; charset=utf-8',
+      'image/bmp',
+      'image/x-icon',
+    ]) {
+      const profile = await profileWith(true, { headers: { 'content-type': type }, body: svg });
+      expect(profile, type).to.not.have.property('photos');
+    }
+    for (const type of ['image/jpeg', 'image/png', 'image/gif', 'image/webp']) {
+      const profile = await profileWith(true, { headers: { 'content-type': type }, body: PNG });
+      expect(profile.photos, type).to.deep.equal([
+        { value: `data:${type};base64,${PNG.toString('base64')}` },
+      ]);
+    }
+  });
+
   it('leaves photos out without a content-type', async () => {
     expect(await profileWith(true, { body: PNG })).to.not.have.property('photos');
   });

@@ -45,6 +45,15 @@ const WORK_TID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const CONSUMERS_TID = '9188040d-6c67-4c5b-b112-36a304b66dad';
 
 /** The profiles normalizeProfile builds from these Graph fixtures alone (no claims). */
+/** The typed Graph fields of fixtures/graph/work.json. */
+const WORK_GRAPH_FIELDS = {
+  jobTitle: 'Retail Manager',
+  mobilePhone: '+1 425 555 0109',
+  officeLocation: '18/2111',
+  preferredLanguage: 'en-US',
+  businessPhones: ['+1 425 555 0109'],
+};
+
 const FROM_GRAPH = {
   work: {
     id: WORK_ID,
@@ -54,6 +63,7 @@ const FROM_GRAPH = {
     emails: [{ value: 'AdeleV@contoso.com', type: 'work', verified: false }],
     graphId: WORK_ID,
     userPrincipalName: 'AdeleV@contoso.com',
+    ...WORK_GRAPH_FIELDS,
   },
   minimal: { id: '0a1b2c3d4e5f6a7b', displayName: '', graphId: '0a1b2c3d4e5f6a7b' },
   'wrong-types': { id: '9f8e7d6c5b4a3921', displayName: '', graphId: '9f8e7d6c5b4a3921' },
@@ -68,6 +78,7 @@ describe('unit: Graph /me parsing', () => {
       surname: 'Vance',
       userPrincipalName: 'AdeleV@contoso.com',
       mail: 'AdeleV@contoso.com',
+      ...WORK_GRAPH_FIELDS,
     });
   });
 
@@ -399,8 +410,10 @@ describe('unit: profile normalization with ID-token claims', () => {
       objectId: WORK_ID,
       tenantId: WORK_TID,
       accountType: 'work',
+      isGuest: false,
       graphId: WORK_ID,
       userPrincipalName: 'AdeleV@contoso.com',
+      ...WORK_GRAPH_FIELDS,
       idTokenClaims: c,
     });
   });
@@ -415,11 +428,22 @@ describe('unit: profile normalization with ID-token claims', () => {
     ).to.deep.equal([{ value: 'AdeleV@contoso.com', type: 'work', verified: true }]);
   });
 
-  it('does not take xms_edov given as a string', () => {
-    const c = readClaims({ ...claims('claims-work-edov'), xms_edov: 'true' });
-    expect(normalizeProfile({ claims: c }).emails).to.deep.equal([
-      { value: 'AdeleV@contoso.com', type: 'work', verified: false },
-    ]);
+  it('does not take xms_edov given as any string but "1" and "true"', () => {
+    for (const value of ['false', '0', 'True', 'TRUE', 'yes', '', ' true', 'true ', '1.0', 1, {}]) {
+      const c = readClaims({ ...claims('claims-work-edov'), xms_edov: value });
+      expect(normalizeProfile({ claims: c }).emails, JSON.stringify(value)).to.deep.equal([
+        { value: 'AdeleV@contoso.com', type: 'work', verified: false },
+      ]);
+    }
+  });
+
+  it('xms_edov as the string "1" or "true" vouches for a work email, as true does', () => {
+    for (const value of ['1', 'true', true]) {
+      const c = readClaims({ ...claims('claims-work-edov'), xms_edov: value });
+      expect(normalizeProfile({ claims: c }).emails, JSON.stringify(value)).to.deep.equal([
+        { value: 'AdeleV@contoso.com', type: 'work', verified: true },
+      ]);
+    }
   });
 
   it('builds a profile from claims alone', () => {
@@ -434,9 +458,10 @@ describe('unit: profile normalization with ID-token claims', () => {
       objectId: WORK_ID,
       tenantId: WORK_TID,
       accountType: 'work',
+      isGuest: false,
       idTokenClaims: c,
     });
-    expect(profile).to.not.have.any.keys('graphId', 'userPrincipalName');
+    expect(profile).to.not.have.any.keys('graphId', 'userPrincipalName', 'idp', 'jobTitle');
   });
 
   it('falls back to sub for the id and leaves the rest out for minimal claims', () => {
@@ -446,6 +471,7 @@ describe('unit: profile normalization with ID-token claims', () => {
       displayName: '',
       tenantId: WORK_TID,
       accountType: 'work',
+      isGuest: false,
       idTokenClaims: c,
     });
   });

@@ -112,6 +112,13 @@ const PROFILE_KEYS = new Set([
   'accountType',
   'graphId',
   'userPrincipalName',
+  'idp',
+  'isGuest',
+  'jobTitle',
+  'mobilePhone',
+  'businessPhones',
+  'officeLocation',
+  'preferredLanguage',
   'idTokenClaims',
 ]);
 

@@ -741,4 +741,21 @@ describe('unit: cookie state store', () => {
       expect(new Entry.CookieStateStore({ secret: SECRET })).to.be.instanceOf(CookieStateStore);
     });
   });
+
+  it('take resolves what verify calls back, and a second take of the same cookie is refused', async () => {
+    const store = new CookieStateStore({ secret: SECRET });
+    const jar = new Jar();
+    const { handle } = save(store, jar, 'verifier-1', { nonce: 'n' });
+    const cookie = jar.header();
+    const first = exchange(cookie);
+    expect(await store.take(first.req, handle, META)).to.deep.equal({
+      ok: 'verifier-1',
+      state: { nonce: 'n' },
+    });
+    const again = exchange(cookie);
+    expect(await store.take(again.req, handle, META)).to.deep.equal({
+      ok: false,
+      state: { message: 'Unable to verify authorization request state' },
+    });
+  });
 });

@@ -136,4 +136,31 @@ describe('unit: session state store', () => {
       .to.be.instanceOf(StateError)
       .with.property('code', 'session_missing');
   });
+
+  it('take on two copies of one session (parallel requests): exactly one gets the pending login', async () => {
+    const store = new SessionStateStore({ key: KEY });
+    const session: Record<string, unknown> = {};
+    const handle = save(store, session, 'verifier-1', { nonce: 'n' });
+    // Each parallel request loads its own copy of the session from the session store.
+    const copies = [0, 1, 2].map(
+      () => JSON.parse(JSON.stringify(session)) as Record<string, unknown>,
+    );
+    const results = await Promise.all(
+      copies.map((copy) => store.take(fakeRequest({ session: copy }), handle, META)),
+    );
+    expect(results.filter((r) => r.ok === 'verifier-1')).to.have.length(1);
+    expect(results.filter((r) => r.ok === false)).to.have.length(2);
+    expect(results.find((r) => r.ok !== false)?.state).to.deep.equal({ nonce: 'n' });
+  });
+
+  it('take rejects with the store error when the session is missing', async () => {
+    const store = new SessionStateStore({ key: KEY });
+    let err: unknown;
+    try {
+      await store.take(fakeRequest({ session: null }), 'h', META);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).to.be.instanceOf(StateError).with.property('code', 'session_missing');
+  });
 });
