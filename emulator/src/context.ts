@@ -58,6 +58,8 @@ export interface Core {
   readonly users: readonly EmulatorUser[];
   /** Work tenants added besides those of the users. */
   readonly tenants: readonly EmulatorTenant[];
+  /** Whether every GUID is a work tenant. */
+  readonly anyTenantId: boolean;
   readonly keys: KeyStore;
   readonly codeLifetimeSeconds: number;
   readonly accessTokenLifetimeSeconds: number;

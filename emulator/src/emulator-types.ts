@@ -304,6 +304,12 @@ export interface EmulatorOptions {
   /** Work tenants besides those of `users` (their ids and verified domains); more with {@link Emulator.addTenant}. Default: none. */
   tenants?: EmulatorTenant[];
   /**
+   * Every GUID is a work tenant (a valid tenant path whose issuer is `${url}/${guid}/v2.0`), for
+   * tests that sign in to tenants they make up. Default `false`: only the demo tenant, the users'
+   * tenants and `tenants`.
+   */
+  anyTenantId?: boolean;
+  /**
    * RSA private keys (2048 bits or more) for the initial key set instead of fresh ones, in its order:
    * two keys of the templated issuer, then the key bound to the consumer tenant; keys not given are
    * generated. Sharing keys lets many emulators in one test run start without generating keys each
@@ -393,7 +399,10 @@ export interface Emulator {
    * is; a refresh token's until cleared with `null`.
    */
   setTokenAnswer(grant: string, answer: EmulatorTokenAnswer | null): void;
-  /** Adds a work tenant (its id and domains become valid tenant path segments). */
+  /**
+   * Adds a work tenant, or replaces the added one with the same id: its id and domains become valid
+   * tenant path segments. A domain belongs to the tenant that named it last.
+   */
   addTenant(tenant: EmulatorTenant): void;
   /** Signs arbitrary claims with an emulator key (default RS256, active templated key) to forge or alter tokens in tests. */
   signIdToken(claims: Record<string, unknown>, opts?: SignIdTokenOptions): Promise<string>;

@@ -117,7 +117,8 @@ export class EmulatorServer implements Emulator, Core {
   readonly accessTokens = new Map<string, TokenGrant>();
   readonly refreshTokens = new Map<string, TokenGrant>();
   readonly tokenAnswers = new Map<string, EmulatorTokenAnswer>();
-  readonly tenants: EmulatorTenant[];
+  tenants: EmulatorTenant[];
+  readonly anyTenantId: boolean;
 
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
@@ -151,7 +152,9 @@ export class EmulatorServer implements Emulator, Core {
     this.accessTokenLifetimeSeconds = options.accessTokenLifetimeSeconds ?? 3599;
     this.latencyMs = options.latencyMs ?? 0;
     this.log = options.log;
-    this.tenants = (options.tenants ?? []).map(copyTenant);
+    this.tenants = [];
+    for (const tenant of options.tenants ?? []) this.addTenant(tenant);
+    this.anyTenantId = options.anyTenantId ?? false;
     this.requestLogLimit = Math.max(0, options.requestLogLimit ?? 10_000);
   }
 
@@ -293,7 +296,17 @@ export class EmulatorServer implements Emulator, Core {
 
   addTenant(tenant: EmulatorTenant): void {
     validateTenant(tenant);
-    this.tenants.push(copyTenant(tenant));
+    const added = copyTenant(tenant);
+    const id = added.tenantId.toLowerCase();
+    const claimed = new Set((added.domains ?? []).map((d) => d.toLowerCase()));
+    const others = this.tenants
+      .filter((t) => t.tenantId.toLowerCase() !== id)
+      .map((t) =>
+        t.domains === undefined
+          ? t
+          : { ...t, domains: t.domains.filter((d) => !claimed.has(d.toLowerCase())) },
+      );
+    this.tenants = [...others, added];
   }
 
   jwks(tenant = 'common'): { keys: Array<Record<string, unknown>> } {

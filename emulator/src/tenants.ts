@@ -26,6 +26,8 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export interface TenantDirectory {
   readonly users: readonly EmulatorUser[];
   readonly tenants: readonly EmulatorTenant[];
+  /** Whether every GUID is a work tenant. */
+  readonly anyTenantId: boolean;
 }
 
 /** Resolves a tenant segment; `undefined` when the tenant does not exist (AADSTS90002). */
@@ -49,6 +51,8 @@ export function resolveTenant(segment: string, directory: TenantDirectory): Tena
     const tid = added.tenantId.toLowerCase();
     return { segment, kind: 'tenant', tid, identity: tid };
   }
+  if (directory.anyTenantId && GUID.test(lower))
+    return { segment, kind: 'tenant', tid: lower, identity: lower };
   return undefined;
 }
 

@@ -5,6 +5,11 @@ import { CONSUMER_TENANT_ID, startEmulator } from '../src/index.js';
 import type { Emulator } from '../src/index.js';
 import { CLIENT_ID, SECRET, json, jwtHeader, postForm, raw } from './helpers.js';
 
+/** The private keys of an emulator's key set, to start another one without generating keys. */
+function keysOf(emulator: Emulator): KeyObject[] {
+  return emulator.signingKeys().map((k) => k.privateKey);
+}
+
 const FABRIKAM = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
 
 describe('emulator: key set, token answers and tenants', () => {
@@ -190,5 +195,26 @@ describe('emulator: key set, token answers and tenants', () => {
     expect(json(await discovery('tailspin.example'))['issuer']).to.equal(emulator.issuer(tailspin));
     expect((await discovery(tailspin)).status).to.equal(200);
     expect(() => emulator.addTenant({ tenantId: 'not-a-guid' })).to.throw(TypeError, /not a GUID/);
+    // A domain belongs to the tenant that named it last; re-adding a tenant replaces it.
+    emulator.addTenant({ tenantId: FABRIKAM, domains: ['fabrikam.example', 'tailspin.example'] });
+    expect(json(await discovery('tailspin.example'))['issuer']).to.equal(emulator.issuer(FABRIKAM));
+    emulator.addTenant({ tenantId: FABRIKAM, domains: ['fabrikam.example'] });
+    expect((await discovery('tailspin.example')).status).to.equal(400);
+    expect((await discovery('cccccccc-dddd-4eee-8fff-000000000000')).status).to.equal(400);
+  });
+
+  it('anyTenantId: every GUID is a work tenant', async () => {
+    const open = await startEmulator({ anyTenantId: true, keys: keysOf(emulator) });
+    try {
+      const tid = 'cccccccc-dddd-4eee-8fff-000000000000';
+      const res = await raw(`${open.authority(tid)}/v2.0/.well-known/openid-configuration`);
+      expect(json(res)['issuer']).to.equal(open.issuer(tid));
+      expect((await raw(`${open.authority(tid)}/discovery/v2.0/keys`)).status).to.equal(200);
+      expect(
+        (await raw(`${open.authority('unknown.example')}/discovery/v2.0/keys`)).status,
+      ).to.equal(400);
+    } finally {
+      await open.close();
+    }
   });
 });
