@@ -451,6 +451,15 @@ export class EmulatorServer implements Emulator, Core {
     const ex: Exchange = { req, res, url, segments, body: '' };
     const { route, handler } = this.match(ex);
     if (route !== undefined) this.counts[route]++;
+    if (this.log) {
+      const log = this.log;
+      res.once('close', () => {
+        log(
+          `${req.method ?? '?'} ${url.pathname} ${route ?? '-'} ${res.headersSent ? res.statusCode : 'no-response'} ${Date.now() - started}ms`,
+        );
+      });
+    }
+    // The body is read before routing, so that the request log and fault functions see it.
     let tooLarge = false;
     try {
       ex.body = await readBody(req);
@@ -473,14 +482,6 @@ export class EmulatorServer implements Emulator, Core {
       sendHtml(res, 413, notFoundPage('(request body too large)'));
       return;
     }
-    if (this.log) {
-      const log = this.log;
-      res.once('close', () => {
-        log(
-          `${req.method ?? '?'} ${url.pathname} ${route ?? '-'} ${res.headersSent ? res.statusCode : 'no-response'} ${Date.now() - started}ms`,
-        );
-      });
-    }
     try {
       this.prune();
       const signal = this.abort.signal;
@@ -493,10 +494,6 @@ export class EmulatorServer implements Emulator, Core {
     } catch (err) {
       if (res.headersSent) {
         res.destroy();
-        return;
-      }
-      if (err instanceof BodyTooLargeError) {
-        sendHtml(res, 413, notFoundPage('(request body too large)'));
         return;
       }
       const message = err instanceof Error ? err.message : String(err);

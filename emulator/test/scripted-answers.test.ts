@@ -61,6 +61,17 @@ describe('emulator: request log, respond faults and fault functions', () => {
     }
   });
 
+  it('answers 413 to a body over 1 MiB, and logs the request without its body', async () => {
+    const res = await raw(tokenURL(), { method: 'POST', body: 'a'.repeat(1024 * 1024 + 1) }).catch(
+      (err: unknown) => err,
+    );
+    // The emulator stops reading: the client sees the 413 or a reset connection.
+    if (!(res instanceof Error)) expect((res as { status: number }).status).to.equal(413);
+    expect(emulator.requestLog().map((r) => [r.path, r.body])).to.deep.equal([
+      ['/common/oauth2/v2.0/token', ''],
+    ]);
+  });
+
   it('respond answers exactly the status, headers and JSON given', async () => {
     emulator.setFault('token', {
       type: 'respond',
