@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AuthorizeRequest, Core, Exchange } from './context.js';
 import { aadRedirectError, newTrace } from './error-bodies.js';
-import { header, readBody, redirectUriMatches, sendHtml, sendRedirect } from './http-helpers.js';
+import { header, redirectUriMatches, sendHtml, sendRedirect } from './http-helpers.js';
 import { errorPage, formPostPage, signInPage } from './pages.js';
 import { matchesDomainHint, resolveTenant, signInRefusal } from './tenants.js';
 import type { TenantPath } from './tenants.js';
@@ -105,7 +105,7 @@ function validate(
   tenantSegment: string,
   params: URLSearchParams,
 ): AuthorizeRequest | undefined {
-  const tenant: TenantPath | undefined = resolveTenant(tenantSegment, core.users);
+  const tenant: TenantPath | undefined = resolveTenant(tenantSegment, core);
   if (!tenant) {
     showErrorPage(
       ex,
@@ -328,7 +328,7 @@ export async function handleAuthorize(
 ): Promise<void> {
   let params = ex.url.searchParams;
   if (ex.req.method === 'POST') {
-    const form = new URLSearchParams(await readBody(ex.req));
+    const form = new URLSearchParams(ex.body);
     if (form.has('txn')) {
       handleSelection(core, ex, form);
       return;
@@ -354,7 +354,7 @@ export async function handleAuthorize(
       );
     return;
   }
-  const listed = allowed.filter((u) => matchesDomainHint(u, request.domainHint, core.users));
+  const listed = allowed.filter((u) => matchesDomainHint(u, request.domainHint, core));
   const txn = newTransaction(core, request);
   sendHtml(
     ex.res,

@@ -4,7 +4,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KeyStore } from './signing-keys.js';
 import type { TenantPath } from './tenants.js';
-import type { EmulatorClient, EmulatorUser } from './emulator-types.js';
+import type {
+  EmulatorClient,
+  EmulatorTenant,
+  EmulatorTokenAnswer,
+  EmulatorUser,
+} from './emulator-types.js';
 
 /** A validated authorization request waiting for the user on the sign-in page. */
 export interface AuthorizeRequest {
@@ -51,6 +56,10 @@ export interface Core {
   readonly url: string;
   readonly clients: readonly EmulatorClient[];
   readonly users: readonly EmulatorUser[];
+  /** Work tenants added besides those of the users. */
+  readonly tenants: readonly EmulatorTenant[];
+  /** Whether every GUID is a work tenant. */
+  readonly anyTenantId: boolean;
   readonly keys: KeyStore;
   readonly codeLifetimeSeconds: number;
   readonly accessTokenLifetimeSeconds: number;
@@ -59,6 +68,8 @@ export interface Core {
   readonly codes: Map<string, CodeGrant>;
   readonly accessTokens: Map<string, TokenGrant>;
   readonly refreshTokens: Map<string, TokenGrant>;
+  /** Token endpoint answers registered by code or refresh token. */
+  readonly tokenAnswers: Map<string, EmulatorTokenAnswer>;
   /** The issuer of tokens for tenant `tid`: `${url}/${tid}/v2.0`. */
   issuer(tid: string): string;
   /** Current time in milliseconds (`Date.now()`, so fake timers apply). */
@@ -72,4 +83,6 @@ export interface Exchange {
   url: URL;
   /** Decoded path segments (no empty segments). */
   segments: string[];
+  /** The request body (UTF-8), read before routing. */
+  body: string;
 }

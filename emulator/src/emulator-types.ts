@@ -3,6 +3,8 @@
  *
  * @packageDocumentation
  */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { KeyObject } from 'node:crypto';
 
 /** An app registration known to the emulator (a confidential web app). */
 export interface EmulatorClient {
@@ -104,6 +106,9 @@ export const EMULATOR_ROUTES: readonly EmulatorRoute[] = Object.freeze([
  * - `reset`: headers and part of the body, then a TCP reset (`ECONNRESET` on the client).
  * - `hang`: never answers (or answers normally after `ms`); does not keep {@link Emulator.close} waiting.
  * - `huge`: 200 with a valid JSON body of `bytes` bytes (default 1.5 MiB).
+ * - `respond`: exactly the response described: `status` (default 200), `headers`, and `json`
+ *   (serialized, `application/json; charset=utf-8` unless `headers` name a content type) or `body`
+ *   (sent as is: malformed JSON, HTML, an image, a huge text; no content type unless `headers` give one).
  */
 export type EmulatorFault =
   | {
@@ -151,7 +156,132 @@ export type EmulatorFault =
       type: 'huge';
       /** Body size; default 1.5 MiB. */
       bytes?: number;
-    };
+    }
+  | EmulatorResponse;
+
+/**
+ * A response spelled out in full, the {@link EmulatorFault} `respond`: what a test wants a route to
+ * answer instead of the emulator's own answer (a canned token response, an odd Graph body, a
+ * malformed or huge body, an error page).
+ */
+export interface EmulatorResponse {
+  /** Answer with exactly this response. */
+  type: 'respond';
+  /** HTTP status; default 200. */
+  status?: number;
+  /** Response headers. `Content-Length` is set from the body unless given here. */
+  headers?: Record<string, string>;
+  /** A value sent as JSON (`application/json; charset=utf-8` unless `headers` name a content type). */
+  json?: unknown;
+  /** A body sent byte for byte when `json` is not given (default empty); no content type unless `headers` give one. */
+  body?: string | Buffer;
+}
+
+/**
+ * A fault chosen per request: called with the request (its body already read and logged) before the
+ * route answers, it returns the fault for this request, or `undefined` to let the route answer
+ * normally. It may return a promise: the request waits for it (not past {@link Emulator.close}).
+ */
+export type EmulatorFaultFunction = (
+  request: EmulatorRequest,
+) => EmulatorFault | undefined | Promise<EmulatorFault | undefined>;
+
+/** One request the emulator received, as {@link Emulator.requestLog} lists it. */
+export interface EmulatorRequest {
+  /** HTTP method, e.g. `'POST'`. */
+  method: string;
+  /** Path and query as sent, e.g. `'/common/oauth2/v2.0/authorize?client_id=…'`. */
+  url: string;
+  /** Path without the query, e.g. `'/common/oauth2/v2.0/token'`. */
+  path: string;
+  /** The query parameters. */
+  query: URLSearchParams;
+  /** Request headers (lower-case names), as Node.js parses them. */
+  headers: IncomingHttpHeaders;
+  /** The body as UTF-8 text (`''` when there is none). */
+  body: string;
+  /** The body parsed as `application/x-www-form-urlencoded` (the token request's parameters). */
+  form: URLSearchParams;
+  /** The {@link EmulatorRoute} the path belongs to, or `null` for a path outside them. */
+  route: EmulatorRoute | null;
+}
+
+/**
+ * What the token endpoint answers to a grant registered with {@link Emulator.setTokenAnswer}:
+ * `body` as JSON with `status` (default 200).
+ */
+export interface EmulatorTokenAnswer {
+  /** HTTP status; default 200. */
+  status?: number;
+  /** The JSON body, e.g. `{ token_type, access_token, id_token, … }` or `{ error, error_description }`. */
+  body: unknown;
+}
+
+/**
+ * A work tenant known to the emulator, besides those of its users: its tenant id and verified
+ * domains become valid `{tenant}` path segments (authority, discovery, JWKS, token endpoint).
+ */
+export interface EmulatorTenant {
+  /** Tenant id (a GUID); the `tid` of its accounts. */
+  tenantId: string;
+  /** Verified domains, usable as `{tenant}` in URLs instead of the id (e.g. `'fabrikam.example'`). */
+  domains?: string[];
+}
+
+/**
+ * A public RSA key as the emulator publishes it in a JWKS document: Microsoft's shape (`kty`, `use`,
+ * `kid`, `x5t`, `n`, `e` and the non-standard `issuer`, no `alg`). Any other member is published too.
+ */
+export interface EmulatorJwk {
+  /** Key type, `'RSA'`. */
+  kty: string;
+  /** `'sig'`. */
+  use?: string;
+  /** Key id. */
+  kid?: string;
+  /** Thumbprint, the same value as `kid` at Microsoft. */
+  x5t?: string;
+  /** Modulus (base64url). */
+  n?: string;
+  /** Exponent (base64url). */
+  e?: string;
+  /** Microsoft's per-key issuer (`…/{tenantid}/v2.0` or one tenant's issuer); absent when left out. */
+  issuer?: string;
+  /** Any other member. */
+  [member: string]: unknown;
+}
+
+/**
+ * A signing key of the emulator: its key pair and the JWK its key set publishes. Made by
+ * {@link Emulator.createSigningKey}; listed by {@link Emulator.signingKeys}.
+ */
+export interface EmulatorSigningKey {
+  /** Key id: the `kid` of tokens it signs. */
+  readonly kid: string;
+  /** The RSA private key (Node.js `KeyObject`; `jose` and `node:crypto` sign with it). */
+  readonly privateKey: KeyObject;
+  /** The RSA public key. */
+  readonly publicKey: KeyObject;
+  /** The JWK published for it (the key set publishes this object's members as they are). */
+  readonly jwk: EmulatorJwk;
+}
+
+/** Options of {@link Emulator.createSigningKey}. */
+export interface CreateSigningKeyOptions {
+  /** The JWK's `issuer` member; default the templated issuer `${url}/{tenantid}/v2.0`; `null` leaves it out. */
+  issuer?: string | null;
+  /** Key id (also `x5t`); default the base64url SHA-1 thumbprint of the public key, as Microsoft's look. */
+  kid?: string;
+}
+
+/** Options of {@link Emulator.publishKey}. */
+export interface PublishKeyOptions {
+  /**
+   * The tenant paths whose JWKS lists the key: `'common'`, `'organizations'`, `'consumers'` or tenant
+   * ids (a domain path serves its tenant's keys). Default: every tenant path.
+   */
+  tenants?: readonly string[];
+}
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
@@ -186,6 +316,23 @@ export interface EmulatorOptions {
   accessTokenLifetimeSeconds?: number;
   /** Request log (one line per request: method, path without query, route, status, duration). Never contains tokens or secrets. Default: no log. */
   log?: (line: string) => void;
+  /** Work tenants besides those of `users` (their ids and verified domains); more with {@link Emulator.addTenant}. Default: none. */
+  tenants?: EmulatorTenant[];
+  /**
+   * Every GUID is a work tenant (a valid tenant path whose issuer is `${url}/${guid}/v2.0`), for
+   * tests that sign in to tenants they make up. Default `false`: only the demo tenant, the users'
+   * tenants and `tenants`.
+   */
+  anyTenantId?: boolean;
+  /**
+   * RSA private keys (2048 bits or more) for the initial key set instead of fresh ones, in its order:
+   * two keys of the templated issuer, then the key bound to the consumer tenant; keys not given are
+   * generated. Sharing keys lets many emulators in one test run start without generating keys each
+   * time. Default: three fresh keys.
+   */
+  keys?: readonly KeyObject[];
+  /** How many requests {@link Emulator.requestLog} keeps (the oldest are dropped); `0` keeps none. Default `10000`. */
+  requestLogLimit?: number;
 }
 
 /** Options of {@link Emulator.signIdToken}. */
@@ -196,8 +343,12 @@ export interface SignIdTokenOptions {
   alg?: string;
   /** Extra/overriding protected-header members (applied last, so they may lie about `alg`/`kid`). */
   header?: Record<string, unknown>;
-  /** Which key family signs when `kid` is not given: `'common'` (active templated key, default) or `'consumer'`. */
-  key?: 'consumer' | 'common';
+  /**
+   * Which key signs: `'common'` (the active templated key, default) or `'consumer'` (the
+   * consumer-bound key) when `kid` names no published key, or a key of
+   * {@link Emulator.createSigningKey} (published or not, with `kid` written to the header if given).
+   */
+  key?: 'consumer' | 'common' | EmulatorSigningKey;
 }
 
 /** A running emulator. */
@@ -214,8 +365,16 @@ export interface Emulator {
   readonly clients: readonly EmulatorClient[];
   /** The issuer of tokens for tenant `tid`: `${url}/${tid}/v2.0`. */
   issuer(tid: string): string;
-  /** Sets (or with `null` clears) the fault of a route; `opts.times` limits it to the next N requests. */
-  setFault(route: EmulatorRoute, fault: EmulatorFault | null, opts?: { times?: number }): void;
+  /**
+   * Sets (or with `null` clears) the fault of a route: a fixed {@link EmulatorFault}, or an
+   * {@link EmulatorFaultFunction} that chooses one per request; `opts.times` limits it to the next N
+   * requests of the route.
+   */
+  setFault(
+    route: EmulatorRoute,
+    fault: EmulatorFault | EmulatorFaultFunction | null,
+    opts?: { times?: number },
+  ): void;
   /** Clears every fault. */
   clearFaults(): void;
   /** Sets the latency added to every response (milliseconds). */
@@ -224,16 +383,46 @@ export interface Emulator {
   requests(route?: EmulatorRoute): number;
   /** Requests per route since start/reset. */
   requestCounts(): Record<EmulatorRoute, number>;
-  /** Resets request and connection counters. */
+  /**
+   * The requests received since start/reset, oldest first, with method, path, query, headers, body and
+   * parsed form; with `route`, only that route's. Bodies and headers are kept as received, secrets
+   * included: a test tool. At most `requestLogLimit` (default 10000) are kept.
+   */
+  requestLog(route?: EmulatorRoute): EmulatorRequest[];
+  /** Resets request and connection counters and empties the request log. */
   resetCounts(): void;
   /** TCP connections accepted since start/reset. */
   connections(): number;
   /** Adds a new templated-issuer signing key, makes it the active signer for non-personal tokens and returns its kid; `dropOld` removes the previous templated keys from the JWKS. */
   rotateKeys(opts?: { dropOld?: boolean }): Promise<string>;
+  /** The published signing keys, in the order of the key set (at start: two templated keys, then the consumer-bound key). */
+  signingKeys(): EmulatorSigningKey[];
+  /** Makes a new RSA 2048 signing key without publishing it (see {@link Emulator.publishKey}). */
+  createSigningKey(opts?: CreateSigningKeyOptions): Promise<EmulatorSigningKey>;
+  /**
+   * Publishes a key at the end of the key set (in place of a published key with the same kid), with
+   * `key.jwk` as its JWK: the way to add a key, or to republish one with another `issuer`. The
+   * emulator's own tokens keep being signed by the active templated key and the consumer-bound key.
+   */
+  publishKey(key: EmulatorSigningKey, opts?: PublishKeyOptions): void;
+  /** Removes the key with this kid from the key set; `false` when none was published. */
+  unpublishKey(kid: string): boolean;
+  /**
+   * Registers what the token endpoint answers, after client authentication, to a request whose
+   * authorization `code` or `refresh_token` is `grant`, instead of redeeming it: hand an app any token
+   * response (a forged ID token, a missing member, an error). A code's answer is used once, as a code
+   * is; a refresh token's until cleared with `null`.
+   */
+  setTokenAnswer(grant: string, answer: EmulatorTokenAnswer | null): void;
+  /**
+   * Adds a work tenant, or replaces the added one with the same id: its id and domains become valid
+   * tenant path segments. A domain belongs to the tenant that named it last.
+   */
+  addTenant(tenant: EmulatorTenant): void;
   /** Signs arbitrary claims with an emulator key (default RS256, active templated key) to forge or alter tokens in tests. */
   signIdToken(claims: Record<string, unknown>, opts?: SignIdTokenOptions): Promise<string>;
-  /** The public JWKS served at `/common/discovery/v2.0/keys`. */
-  jwks(): {
+  /** The public JWKS served at `/{tenant}/discovery/v2.0/keys`; `tenant` defaults to `'common'`. */
+  jwks(tenant?: string): {
     /** The public keys (JWK members plus Microsoft's `issuer`). */
     keys: Array<Record<string, unknown>>;
   };

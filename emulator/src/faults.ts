@@ -9,14 +9,23 @@ import { graphUser } from './graph-routes.js';
 import { header, sendHtml, sendJson } from './http-helpers.js';
 import { discoveryDocument } from './metadata.js';
 import { faultHtmlPage } from './pages.js';
-import type { EmulatorFault, EmulatorRoute } from './emulator-types.js';
+import type { TenantPath } from './tenants.js';
+import type {
+  EmulatorFault,
+  EmulatorFaultFunction,
+  EmulatorResponse,
+  EmulatorRoute,
+} from './emulator-types.js';
+
+/** The `common` tenant path. */
+const COMMON: TenantPath = { segment: 'common', kind: 'common', tid: null, identity: 'common' };
 
 /** Default size of the `huge` fault body: 1.5 MiB. */
 export const DEFAULT_HUGE_BYTES = 1.5 * 1024 * 1024;
 
 /** A fault with its remaining use count (`Infinity` = until cleared). */
 export interface ActiveFault {
-  fault: EmulatorFault;
+  fault: EmulatorFault | EmulatorFaultFunction;
   remaining: number;
 }
 
@@ -48,16 +57,9 @@ function sampleBody(core: Core, route: EmulatorRoute): string {
         id_token: `eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.${randomBytes(200).toString('base64url')}.${randomBytes(256).toString('base64url')}`,
       });
     case 'jwks':
-      return JSON.stringify(core.keys.jwks(core.url, 'all'));
+      return JSON.stringify(core.keys.jwks(COMMON));
     case 'discovery':
-      return JSON.stringify(
-        discoveryDocument(core.url, {
-          segment: 'common',
-          kind: 'common',
-          tid: null,
-          identity: 'common',
-        }),
-      );
+      return JSON.stringify(discoveryDocument(core.url, COMMON));
     case 'graph.me': {
       const user = core.users[0];
       return JSON.stringify({
@@ -149,6 +151,21 @@ function hugeBody(core: Core, route: EmulatorRoute, bytes: number): Buffer {
   return Buffer.concat([Buffer.from(prefix), Buffer.alloc(pad, 0x61), Buffer.from(suffix)]);
 }
 
+/** Sends a `respond` fault: its status, headers and body, with `Content-Length` unless given. */
+export function sendResponse(ex: Exchange, response: EmulatorResponse): void {
+  const headers: Record<string, string | number> = { ...response.headers };
+  const named = (name: string): boolean =>
+    Object.keys(headers).some((h) => h.toLowerCase() === name);
+  let data: Buffer;
+  if (response.json !== undefined) {
+    data = Buffer.from(JSON.stringify(response.json), 'utf8');
+    if (!named('content-type')) headers['Content-Type'] = 'application/json; charset=utf-8';
+  } else data = Buffer.from(response.body ?? '');
+  if (!named('content-length')) headers['Content-Length'] = data.length;
+  ex.res.writeHead(response.status ?? 200, headers);
+  ex.res.end(data);
+}
+
 /**
  * Applies `fault` to the exchange. Returns `true` when the fault produced (or abandoned) the response,
  * `false` when the normal handler must still run (latency, or `hang` with `ms`).
@@ -174,6 +191,9 @@ export async function applyFault(
       return true;
     case 'status':
       sendStatusFault(core, ex, route, fault);
+      return true;
+    case 'respond':
+      sendResponse(ex, fault);
       return true;
     case 'html':
       sendHtml(res, fault.status ?? 500, faultHtmlPage(fault.status ?? 500));

@@ -16,12 +16,21 @@ export {
 } from './index.js';
 export type {
   CompleteLoginResult,
+  CreateSigningKeyOptions,
   Emulator,
   EmulatorClient,
   EmulatorClientOptions,
   EmulatorFault,
+  EmulatorFaultFunction,
+  EmulatorJwk,
   EmulatorOptions,
+  EmulatorRequest,
+  EmulatorResponse,
   EmulatorRoute,
+  EmulatorSigningKey,
+  EmulatorTenant,
+  EmulatorTokenAnswer,
   EmulatorUser,
+  PublishKeyOptions,
   SignIdTokenOptions,
 } from './index.js';

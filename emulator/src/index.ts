@@ -16,13 +16,22 @@ import type { Emulator, EmulatorOptions } from './emulator-types.js';
 
 export type {
   CompleteLoginResult,
+  CreateSigningKeyOptions,
   Emulator,
   EmulatorClient,
   EmulatorClientOptions,
   EmulatorFault,
+  EmulatorFaultFunction,
+  EmulatorJwk,
   EmulatorOptions,
+  EmulatorRequest,
+  EmulatorResponse,
   EmulatorRoute,
+  EmulatorSigningKey,
+  EmulatorTenant,
+  EmulatorTokenAnswer,
   EmulatorUser,
+  PublishKeyOptions,
   SignIdTokenOptions,
 } from './emulator-types.js';
 export { EMULATOR_ROUTES } from './emulator-types.js';

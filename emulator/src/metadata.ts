@@ -3,15 +3,7 @@
  */
 import type { Core, Exchange } from './context.js';
 import { AADSTS_TEXT, aadErrorBody, newTrace } from './error-bodies.js';
-import {
-  header,
-  originMatches,
-  readBody,
-  sendHtml,
-  sendJson,
-  sendRedirect,
-} from './http-helpers.js';
-import type { KeySet } from './signing-keys.js';
+import { header, originMatches, sendHtml, sendJson, sendRedirect } from './http-helpers.js';
 import { errorCodePage, signedOutPage } from './pages.js';
 import { endpointSegment, resolveTenant } from './tenants.js';
 import type { TenantPath } from './tenants.js';
@@ -86,11 +78,6 @@ export function discoveryDocument(origin: string, tenant: TenantPath): Record<st
   };
 }
 
-/** Which keys a tenant path serves: `organizations` and work tenants only the templated keys. */
-export function keySetFor(tenant: TenantPath): KeySet {
-  return tenant.kind === 'common' || tenant.kind === 'consumers' ? 'all' : 'template';
-}
-
 const METADATA_CACHE = {
   'Cache-Control': 'max-age=86400, private',
   'Access-Control-Allow-Origin': '*',
@@ -98,7 +85,7 @@ const METADATA_CACHE = {
 
 /** `GET /{tenant}/v2.0/.well-known/openid-configuration`. */
 export function handleDiscovery(core: Core, ex: Exchange, segment: string): void {
-  const tenant = resolveTenant(segment, core.users);
+  const tenant = resolveTenant(segment, core);
   if (!tenant) {
     tenantNotFound(core, ex, segment);
     return;
@@ -108,12 +95,12 @@ export function handleDiscovery(core: Core, ex: Exchange, segment: string): void
 
 /** `GET /{tenant}/discovery/v2.0/keys`. */
 export function handleJwks(core: Core, ex: Exchange, segment: string): void {
-  const tenant = resolveTenant(segment, core.users);
+  const tenant = resolveTenant(segment, core);
   if (!tenant) {
     tenantNotFound(core, ex, segment);
     return;
   }
-  sendJson(ex.res, 200, core.keys.jwks(core.url, keySetFor(tenant)), METADATA_CACHE);
+  sendJson(ex.res, 200, core.keys.jwks(tenant), METADATA_CACHE);
 }
 
 /**
@@ -121,8 +108,7 @@ export function handleJwks(core: Core, ex: Exchange, segment: string): void {
  * origin is the origin of a registered redirect URI (loopback port ignored), else shows a signed-out page.
  */
 export async function handleLogout(core: Core, ex: Exchange): Promise<void> {
-  const params =
-    ex.req.method === 'POST' ? new URLSearchParams(await readBody(ex.req)) : ex.url.searchParams;
+  const params = ex.req.method === 'POST' ? new URLSearchParams(ex.body) : ex.url.searchParams;
   const target = params.get('post_logout_redirect_uri');
   if (target && core.clients.some((c) => c.redirectUris.some((r) => originMatches(r, target)))) {
     const url = new URL(target);

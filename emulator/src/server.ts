@@ -14,20 +14,28 @@ import {
   handleGraphUnknown,
   handleUserinfo,
 } from './graph-routes.js';
-import { BodyTooLargeError, sendHtml } from './http-helpers.js';
-import { KeyStore } from './signing-keys.js';
+import { BodyTooLargeError, readBody, sendHtml } from './http-helpers.js';
+import { KeyStore, signingKeyOf } from './signing-keys.js';
 import { handleDiscovery, handleErrorLookup, handleJwks, handleLogout } from './metadata.js';
 import { notFoundPage } from './pages.js';
 import { handleToken } from './token-endpoint.js';
+import { resolveTenant } from './tenants.js';
 import { EMULATOR_ROUTES } from './emulator-types.js';
 import type {
+  CreateSigningKeyOptions,
   Emulator,
   EmulatorClient,
   EmulatorClientOptions,
   EmulatorFault,
+  EmulatorFaultFunction,
   EmulatorOptions,
+  EmulatorRequest,
   EmulatorRoute,
+  EmulatorSigningKey,
+  EmulatorTenant,
+  EmulatorTokenAnswer,
   EmulatorUser,
+  PublishKeyOptions,
   SignIdTokenOptions,
 } from './emulator-types.js';
 import { DEFAULT_CLIENT, DEMO_USERS } from './users.js';
@@ -53,6 +61,28 @@ function validateOptions(options: EmulatorOptions): void {
     if (keys.has(user.key)) throw new Error(`duplicate emulator user key '${user.key}'`);
     keys.add(user.key);
   }
+  for (const tenant of options.tenants ?? []) validateTenant(tenant);
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function validateTenant(tenant: EmulatorTenant): void {
+  if (!GUID.test(tenant.tenantId))
+    throw new TypeError(`emulator tenant id '${tenant.tenantId}' is not a GUID`);
+}
+
+/** A copy of a tenant (domains copied too). */
+function copyTenant(tenant: EmulatorTenant): EmulatorTenant {
+  return tenant.domains === undefined
+    ? { tenantId: tenant.tenantId }
+    : { tenantId: tenant.tenantId, domains: [...tenant.domains] };
+}
+
+/** Whether `fault` is a function choosing the fault per request. */
+function isFaultFunction(
+  fault: EmulatorFault | EmulatorFaultFunction,
+): fault is EmulatorFaultFunction {
+  return typeof fault === 'function';
 }
 
 /** One registration with its id under `clientID`, whichever of the two names the caller used. */
@@ -86,6 +116,9 @@ export class EmulatorServer implements Emulator, Core {
   readonly codes = new Map<string, CodeGrant>();
   readonly accessTokens = new Map<string, TokenGrant>();
   readonly refreshTokens = new Map<string, TokenGrant>();
+  readonly tokenAnswers = new Map<string, EmulatorTokenAnswer>();
+  tenants: EmulatorTenant[];
+  readonly anyTenantId: boolean;
 
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
@@ -94,6 +127,8 @@ export class EmulatorServer implements Emulator, Core {
   private readonly abort = abortControllerWithoutListenerLimit();
   private readonly log: ((line: string) => void) | undefined;
   private counts = zeroCounts();
+  private readonly requestLogLimit: number;
+  private loggedRequests: EmulatorRequest[] = [];
   private total = 0;
   private connectionCount = 0;
   private latencyMs: number;
@@ -117,6 +152,10 @@ export class EmulatorServer implements Emulator, Core {
     this.accessTokenLifetimeSeconds = options.accessTokenLifetimeSeconds ?? 3599;
     this.latencyMs = options.latencyMs ?? 0;
     this.log = options.log;
+    this.tenants = [];
+    for (const tenant of options.tenants ?? []) this.addTenant(tenant);
+    this.anyTenantId = options.anyTenantId ?? false;
+    this.requestLogLimit = Math.max(0, options.requestLogLimit ?? 10_000);
   }
 
   /** Starts a server (see `startEmulator`). */
@@ -124,14 +163,13 @@ export class EmulatorServer implements Emulator, Core {
     validateOptions(options);
     // Before the keys and the socket, so a bad registration fails without leaving a port open.
     const clients = (options.clients ?? [DEFAULT_CLIENT]).map(normalizeClient);
+    const privateKeys = await KeyStore.privateKeys(options.keys);
+    const server = createServer();
     const host = options.host ?? '127.0.0.1';
     if (!isLoopbackAddress(host) && options.unsafeBind !== true)
       throw new Error(
         `emulator: refusing to listen on ${host}: it signs anybody in without a password, so it listens on loopback addresses only; pass unsafeBind: true (--unsafe-bind) to expose it`,
       );
-    const keys = await KeyStore.create();
-    keys.issuerOrigin = options.keyIssuerOrigin;
-    const server = createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, host, () => {
@@ -143,10 +181,12 @@ export class EmulatorServer implements Emulator, Core {
     if (address === null || typeof address === 'string')
       throw new Error('emulator: unexpected server address');
     const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const url = `http://${hostPart}:${address.port}`;
     const emulator = new EmulatorServer(
       server,
-      `http://${hostPart}:${address.port}`,
-      keys,
+      url,
+      // The keys' `issuer` members name keyIssuerOrigin when set (a national cloud's host).
+      KeyStore.create(options.keyIssuerOrigin ?? url, privateKeys),
       clients,
       options,
     );
@@ -189,7 +229,11 @@ export class EmulatorServer implements Emulator, Core {
     return `${this.url}/${tid}/v2.0`;
   }
 
-  setFault(route: EmulatorRoute, fault: EmulatorFault | null, opts?: { times?: number }): void {
+  setFault(
+    route: EmulatorRoute,
+    fault: EmulatorFault | EmulatorFaultFunction | null,
+    opts?: { times?: number },
+  ): void {
     if (!EMULATOR_ROUTES.includes(route))
       throw new Error(`unknown emulator route '${String(route)}'`);
     if (fault === null) this.faults.delete(route);
@@ -212,10 +256,17 @@ export class EmulatorServer implements Emulator, Core {
     return { ...this.counts };
   }
 
+  requestLog(route?: EmulatorRoute): EmulatorRequest[] {
+    return route === undefined
+      ? [...this.loggedRequests]
+      : this.loggedRequests.filter((r) => r.route === route);
+  }
+
   resetCounts(): void {
     this.counts = zeroCounts();
     this.total = 0;
     this.connectionCount = 0;
+    this.loggedRequests = [];
   }
 
   connections(): number {
@@ -230,13 +281,55 @@ export class EmulatorServer implements Emulator, Core {
     claims: Record<string, unknown>,
     opts: SignIdTokenOptions = {},
   ): Promise<string> {
+    const given = typeof opts.key === 'object' ? opts.key : undefined;
     const byKid = opts.kid === undefined ? undefined : this.keys.byKid(opts.kid);
-    const key = byKid ?? this.keys.active(opts.key === 'consumer' ? 'consumer' : 'template');
+    const key =
+      given ?? byKid ?? this.keys.active(opts.key === 'consumer' ? 'consumer' : 'template');
     return this.keys.sign(claims, key, opts.alg, opts.kid, opts.header);
   }
 
-  jwks(): { keys: Array<Record<string, unknown>> } {
-    return this.keys.jwks(this.url, 'all');
+  signingKeys(): EmulatorSigningKey[] {
+    return this.keys.list();
+  }
+
+  createSigningKey(opts: CreateSigningKeyOptions = {}): Promise<EmulatorSigningKey> {
+    return this.keys.createKey(opts.issuer, opts.kid);
+  }
+
+  publishKey(key: EmulatorSigningKey, opts: PublishKeyOptions = {}): void {
+    // Checks that the private key is an RSA private key before the key set changes.
+    signingKeyOf(key.privateKey, null, key.kid);
+    this.keys.publish(key, opts.tenants);
+  }
+
+  unpublishKey(kid: string): boolean {
+    return this.keys.unpublish(kid);
+  }
+
+  setTokenAnswer(grant: string, answer: EmulatorTokenAnswer | null): void {
+    if (answer === null) this.tokenAnswers.delete(grant);
+    else this.tokenAnswers.set(grant, { ...answer });
+  }
+
+  addTenant(tenant: EmulatorTenant): void {
+    validateTenant(tenant);
+    const added = copyTenant(tenant);
+    const id = added.tenantId.toLowerCase();
+    const claimed = new Set((added.domains ?? []).map((d) => d.toLowerCase()));
+    const others = this.tenants
+      .filter((t) => t.tenantId.toLowerCase() !== id)
+      .map((t) =>
+        t.domains === undefined
+          ? t
+          : { ...t, domains: t.domains.filter((d) => !claimed.has(d.toLowerCase())) },
+      );
+    this.tenants = [...others, added];
+  }
+
+  jwks(tenant = 'common'): { keys: Array<Record<string, unknown>> } {
+    const path = resolveTenant(tenant, this);
+    if (!path) throw new Error(`unknown emulator tenant '${tenant}'`);
+    return this.keys.jwks(path);
   }
 
   close(): Promise<void> {
@@ -295,13 +388,49 @@ export class EmulatorServer implements Emulator, Core {
     return { route: undefined, handler: (e) => sendHtml(e.res, 404, notFoundPage(e.url.pathname)) };
   }
 
-  private takeFault(route: EmulatorRoute | undefined): EmulatorFault | undefined {
+  private takeFault(
+    route: EmulatorRoute | undefined,
+  ): EmulatorFault | EmulatorFaultFunction | undefined {
     if (route === undefined) return undefined;
     const active = this.faults.get(route);
     if (!active) return undefined;
     active.remaining--;
     if (active.remaining <= 0) this.faults.delete(route);
     return active.fault;
+  }
+
+  /** The fault for this request: the route's fault, or what its function chooses (`undefined` if aborted). */
+  private async faultFor(
+    route: EmulatorRoute | undefined,
+    request: EmulatorRequest,
+    signal: AbortSignal,
+  ): Promise<EmulatorFault | undefined> {
+    const fault = this.takeFault(route);
+    if (fault === undefined || !isFaultFunction(fault)) return fault;
+    const chosen = fault(request);
+    if (!(chosen instanceof Promise)) return chosen;
+    return new Promise<EmulatorFault | undefined>((resolve, reject) => {
+      const aborted = (): void => resolve(undefined);
+      signal.addEventListener('abort', aborted, { once: true });
+      chosen.then(
+        (value) => {
+          signal.removeEventListener('abort', aborted);
+          resolve(value);
+        },
+        (err: unknown) => {
+          signal.removeEventListener('abort', aborted);
+          reject(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
+    });
+  }
+
+  /** Logs a request (at most `requestLogLimit`, dropping the oldest). */
+  private record(request: EmulatorRequest): void {
+    if (this.requestLogLimit === 0) return;
+    this.loggedRequests.push(request);
+    if (this.loggedRequests.length > this.requestLogLimit)
+      this.loggedRequests.splice(0, this.loggedRequests.length - this.requestLogLimit);
   }
 
   private prune(): void {
@@ -342,7 +471,7 @@ export class EmulatorServer implements Emulator, Core {
       sendHtml(res, 400, notFoundPage('(malformed URL)'));
       return;
     }
-    const ex: Exchange = { req, res, url, segments };
+    const ex: Exchange = { req, res, url, segments, body: '' };
     const { route, handler } = this.match(ex);
     if (route !== undefined) this.counts[route]++;
     if (this.log) {
@@ -353,11 +482,34 @@ export class EmulatorServer implements Emulator, Core {
         );
       });
     }
+    // The body is read before routing, so that the request log and fault functions see it.
+    let tooLarge = false;
+    try {
+      ex.body = await readBody(req);
+    } catch (err) {
+      if (!(err instanceof BodyTooLargeError)) return;
+      tooLarge = true;
+    }
+    const request: EmulatorRequest = {
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      path: url.pathname,
+      query: new URLSearchParams(url.search),
+      headers: { ...req.headers },
+      body: ex.body,
+      form: new URLSearchParams(ex.body),
+      route: route ?? null,
+    };
+    this.record(request);
+    if (tooLarge) {
+      sendHtml(res, 413, notFoundPage('(request body too large)'));
+      return;
+    }
     try {
       this.prune();
       const signal = this.abort.signal;
       if (this.latencyMs > 0 && !(await sleep(this.latencyMs, signal))) return;
-      const fault = this.takeFault(route);
+      const fault = await this.faultFor(route, request, signal);
       if (fault && route !== undefined && (await applyFault(this, ex, route, fault, signal)))
         return;
       if (signal.aborted) return;
@@ -365,10 +517,6 @@ export class EmulatorServer implements Emulator, Core {
     } catch (err) {
       if (res.headersSent) {
         res.destroy();
-        return;
-      }
-      if (err instanceof BodyTooLargeError) {
-        sendHtml(res, 413, notFoundPage('(request body too large)'));
         return;
       }
       const message = err instanceof Error ? err.message : String(err);

@@ -1,6 +1,6 @@
 /**
- * Signing keys of the emulator: RSA 2048 keys generated at start, published as a Microsoft-style JWKS
- * (per-key `issuer` property, no `alg`), rotated on demand.
+ * Signing keys of the emulator: RSA 2048 keys generated at start (or given), published as a
+ * Microsoft-style JWKS (per-key `issuer` member, no `alg`), added, removed and rotated on demand.
  */
 import {
   createHash,
@@ -11,46 +11,47 @@ import {
   constants,
 } from 'node:crypto';
 import type { JsonWebKey, KeyObject } from 'node:crypto';
-import type { JWK } from 'jose' with { 'resolution-mode': 'import' };
 import { loadJose } from './jose-loader.js';
+import type { TenantPath } from './tenants.js';
+import type { EmulatorJwk, EmulatorSigningKey } from './emulator-types.js';
 import { CONSUMER_TENANT_ID } from './users.js';
 
-/** One signing key. `bound` = `'consumer'` for the key whose issuer is the consumer tenant. */
-export interface SigningKey {
-  kid: string;
-  bound: 'template' | 'consumer';
-  publicJwk: JWK;
-  privateKey: KeyObject;
-  publicPem: string;
+/** A published key and the tenant paths whose JWKS lists it (`null`: every path). */
+interface Published {
+  key: EmulatorSigningKey;
+  tenants: readonly string[] | null;
 }
-
-/** Which keys a tenant's JWKS endpoint serves. */
-export type KeySet = 'all' | 'template';
 
 function b64url(input: Buffer | string): string {
   return Buffer.from(input).toString('base64url');
 }
 
-async function generateKey(bound: SigningKey['bound']): Promise<SigningKey> {
+/** A fresh RSA 2048 private key. */
+async function generatePrivateKey(): Promise<KeyObject> {
   const jose = await loadJose();
-  const { publicKey, privateKey } = await jose.generateKeyPair('RS256', {
+  const { privateKey } = await jose.generateKeyPair('RS256', {
     modulusLength: 2048,
     extractable: true,
   });
-  const publicJwk = await jose.exportJWK(publicKey);
-  const privateJwk = await jose.exportJWK(privateKey);
-  const privateKeyObject = createPrivateKey({ key: privateJwk as JsonWebKey, format: 'jwk' });
-  const publicKeyObject = createPublicKey(privateKeyObject);
-  const der = publicKeyObject.export({ type: 'spki', format: 'der' });
+  return createPrivateKey({ key: (await jose.exportJWK(privateKey)) as JsonWebKey, format: 'jwk' });
+}
+
+/** The signing key of an RSA private key: kid (SHA-1 thumbprint unless given) and Microsoft-shaped JWK. */
+export function signingKeyOf(
+  privateKey: KeyObject,
+  issuer: string | null,
+  kid?: string,
+): EmulatorSigningKey {
+  if (privateKey.type !== 'private' || privateKey.asymmetricKeyType !== 'rsa')
+    throw new TypeError('emulator signing keys must be RSA private keys (KeyObject)');
+  const publicKey = createPublicKey(privateKey);
+  const der = publicKey.export({ type: 'spki', format: 'der' });
   // Microsoft kids look like base64url SHA-1 thumbprints (27 chars); x5t carries the same value.
-  const kid = b64url(createHash('sha1').update(der).digest());
-  return {
-    kid,
-    bound,
-    publicJwk,
-    privateKey: privateKeyObject,
-    publicPem: publicKeyObject.export({ type: 'spki', format: 'pem' }).toString(),
-  };
+  const id = kid ?? b64url(createHash('sha1').update(der).digest());
+  const { n, e } = publicKey.export({ format: 'jwk' });
+  const jwk: EmulatorJwk = { kty: 'RSA', use: 'sig', kid: id, x5t: id, n: n ?? '', e: e ?? '' };
+  if (issuer !== null) jwk.issuer = issuer;
+  return Object.freeze({ kid: id, privateKey, publicKey, jwk: Object.freeze(jwk) });
 }
 
 const RSA_HASH: Readonly<Record<string, string>> = {
@@ -59,71 +60,117 @@ const RSA_HASH: Readonly<Record<string, string>> = {
   '512': 'sha512',
 };
 
+/** The identity a tenant name in {@link PublishKeyOptions.tenants} stands for. */
+function tenantIdentity(name: string): string {
+  const lower = name.toLowerCase();
+  return lower === CONSUMER_TENANT_ID ? 'consumers' : lower;
+}
+
 /** The emulator's key store. Create with {@link KeyStore.create}. */
 export class KeyStore {
-  private keys: SigningKey[];
+  private published: Published[];
   private activeTemplateKid: string;
+  /** The issuer member of templated keys: `${origin}/{tenantid}/v2.0`. */
+  readonly templatedIssuer: string;
+  /** The issuer member of the consumer-bound key. */
+  readonly consumerIssuer: string;
 
-  private constructor(keys: SigningKey[], activeTemplateKid: string) {
-    this.keys = keys;
+  private constructor(origin: string, published: Published[], activeTemplateKid: string) {
+    this.templatedIssuer = `${origin}/{tenantid}/v2.0`;
+    this.consumerIssuer = `${origin}/${CONSUMER_TENANT_ID}/v2.0`;
+    this.published = published;
     this.activeTemplateKid = activeTemplateKid;
   }
 
-  /** Generates two templated-issuer keys (the first active) and one consumer-bound key. */
-  static async create(): Promise<KeyStore> {
-    const [a, b, c] = await Promise.all([
-      generateKey('template'),
-      generateKey('template'),
-      generateKey('consumer'),
-    ]);
-    return new KeyStore([a, b, c], a.kid);
+  /** Generates (or takes) the private keys of the initial key set, before the origin is known. */
+  static async privateKeys(given: readonly KeyObject[] = []): Promise<KeyObject[]> {
+    for (const key of given) signingKeyOf(key, null);
+    return Promise.all([0, 1, 2].map((i) => given[i] ?? generatePrivateKey()));
   }
 
-  /** The key signing tokens of `bound` accounts. */
-  active(bound: SigningKey['bound']): SigningKey {
+  /**
+   * Two templated-issuer keys (the first active), published at every tenant path, and one
+   * consumer-bound key, published at `common` and `consumers`.
+   */
+  static create(origin: string, privateKeys: readonly KeyObject[]): KeyStore {
+    const [a, b, c] = privateKeys;
+    if (!a || !b || !c) throw new Error('emulator: three initial keys expected');
+    const store = new KeyStore(origin, [], '');
+    const first = signingKeyOf(a, store.templatedIssuer);
+    store.published = [
+      { key: first, tenants: null },
+      { key: signingKeyOf(b, store.templatedIssuer), tenants: null },
+      { key: signingKeyOf(c, store.consumerIssuer), tenants: ['common', 'consumers'] },
+    ];
+    store.activeTemplateKid = first.kid;
+    return store;
+  }
+
+  /** Makes a key (not published); `issuer` `undefined` = templated, `null` = no issuer member. */
+  async createKey(issuer: string | null | undefined, kid?: string): Promise<EmulatorSigningKey> {
+    return signingKeyOf(
+      await generatePrivateKey(),
+      issuer === undefined ? this.templatedIssuer : issuer,
+      kid,
+    );
+  }
+
+  /** The published keys, in key-set order. */
+  list(): EmulatorSigningKey[] {
+    return this.published.map((p) => p.key);
+  }
+
+  /** Publishes `key` at the end of the set, or in place of a published key with its kid. */
+  publish(key: EmulatorSigningKey, tenants?: readonly string[]): void {
+    const entry: Published = { key, tenants: tenants ? tenants.map(tenantIdentity) : null };
+    const at = this.published.findIndex((p) => p.key.kid === key.kid);
+    if (at === -1) this.published.push(entry);
+    else this.published[at] = entry;
+  }
+
+  /** Removes a key from the set; `false` when no key has this kid. */
+  unpublish(kid: string): boolean {
+    const before = this.published.length;
+    this.published = this.published.filter((p) => p.key.kid !== kid);
+    return this.published.length !== before;
+  }
+
+  /**
+   * The key signing tokens of personal accounts (`consumer`: the first published key bound to the
+   * consumer tenant) or of the others (`template`: the active templated key, else the first published one).
+   */
+  active(bound: 'template' | 'consumer'): EmulatorSigningKey {
+    const keys = this.list();
     const key =
       bound === 'consumer'
-        ? this.keys.find((k) => k.bound === 'consumer')
-        : this.keys.find((k) => k.kid === this.activeTemplateKid);
-    if (!key) throw new Error(`no active ${bound} key`);
+        ? keys.find((k) => k.jwk.issuer === this.consumerIssuer)
+        : (keys.find((k) => k.kid === this.activeTemplateKid) ??
+          keys.find((k) => k.jwk.issuer === this.templatedIssuer));
+    if (!key) throw new Error(`no published ${bound} key`);
     return key;
   }
 
-  /** Finds a key by kid. */
-  byKid(kid: string): SigningKey | undefined {
-    return this.keys.find((k) => k.kid === kid);
+  /** Finds a published key by kid. */
+  byKid(kid: string): EmulatorSigningKey | undefined {
+    return this.list().find((k) => k.kid === kid);
   }
 
-  /** Adds a templated key, makes it active; `dropOld` removes the other templated keys. Returns the new kid. */
+  /** Adds a templated key first in the set and makes it active; `dropOld` removes the other templated keys. Returns the new kid. */
   async rotate(dropOld: boolean): Promise<string> {
-    const key = await generateKey('template');
-    if (dropOld) this.keys = this.keys.filter((k) => k.bound !== 'template');
-    this.keys = [key, ...this.keys];
+    const key = await this.createKey(undefined);
+    if (dropOld)
+      this.published = this.published.filter((p) => p.key.jwk.issuer !== this.templatedIssuer);
+    this.published = [{ key, tenants: null }, ...this.published];
     this.activeTemplateKid = key.kid;
     return key.kid;
   }
 
-  /** Origin the keys' `issuer` members name instead of the emulator URL (a national cloud's). */
-  issuerOrigin: string | undefined;
-
-  /** The JWKS document; `origin` is the emulator URL. */
-  jwks(emulatorURL: string, set: KeySet): { keys: Array<Record<string, unknown>> } {
-    const origin = this.issuerOrigin ?? emulatorURL;
+  /** The JWKS document of a tenant path. */
+  jwks(tenant: TenantPath): { keys: Array<Record<string, unknown>> } {
     return {
-      keys: this.keys
-        .filter((k) => set === 'all' || k.bound === 'template')
-        .map((k) => ({
-          kty: 'RSA',
-          use: 'sig',
-          kid: k.kid,
-          x5t: k.kid,
-          n: k.publicJwk.n,
-          e: k.publicJwk.e,
-          issuer:
-            k.bound === 'consumer'
-              ? `${origin}/${CONSUMER_TENANT_ID}/v2.0`
-              : `${origin}/{tenantid}/v2.0`,
-        })),
+      keys: this.published
+        .filter((p) => p.tenants === null || p.tenants.includes(tenant.identity))
+        .map((p) => ({ ...p.key.jwk })),
     };
   }
 
@@ -134,7 +181,7 @@ export class KeyStore {
    */
   sign(
     claims: Record<string, unknown>,
-    key: SigningKey,
+    key: EmulatorSigningKey,
     alg = 'RS256',
     kid = key.kid,
     header: Record<string, unknown> = {},
@@ -153,8 +200,10 @@ export class KeyStore {
         padding: constants.RSA_PKCS1_PSS_PADDING,
         saltLength: Number(alg.slice(2)) / 8,
       });
-    else if (family === 'HS') signature = createHmac(hash, key.publicPem).update(input).digest();
-    else throw new Error(`unsupported alg ${alg}`);
+    else if (family === 'HS') {
+      const pem = key.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+      signature = createHmac(hash, pem).update(input).digest();
+    } else throw new Error(`unsupported alg ${alg}`);
     return `${input}.${b64url(signature)}`;
   }
 }

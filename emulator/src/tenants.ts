@@ -1,7 +1,7 @@
 /**
  * Tenant path resolution (`common`, `organizations`, `consumers`, GUID, domain) and sign-in rules.
  */
-import type { EmulatorUser } from './emulator-types.js';
+import type { EmulatorTenant, EmulatorUser } from './emulator-types.js';
 import {
   CONSUMER_TENANT_ID,
   DEMO_TENANT_DOMAINS,
@@ -22,11 +22,17 @@ export interface TenantPath {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Who the emulator knows: its users (whose tenants exist) and the tenants added besides. */
+export interface TenantDirectory {
+  readonly users: readonly EmulatorUser[];
+  readonly tenants: readonly EmulatorTenant[];
+  /** Whether every GUID is a work tenant. */
+  readonly anyTenantId: boolean;
+}
+
 /** Resolves a tenant segment; `undefined` when the tenant does not exist (AADSTS90002). */
-export function resolveTenant(
-  segment: string,
-  users: readonly EmulatorUser[],
-): TenantPath | undefined {
+export function resolveTenant(segment: string, directory: TenantDirectory): TenantPath | undefined {
+  const { users, tenants } = directory;
   const lower = segment.toLowerCase();
   if (lower === 'common' || lower === 'organizations')
     return { segment, kind: lower, tid: null, identity: lower };
@@ -35,6 +41,17 @@ export function resolveTenant(
   if (DEMO_TENANT_DOMAINS.includes(lower) || lower === DEMO_TENANT_ID)
     return { segment, kind: 'tenant', tid: DEMO_TENANT_ID, identity: DEMO_TENANT_ID };
   if (GUID.test(lower) && users.some((u) => u.tid.toLowerCase() === lower))
+    return { segment, kind: 'tenant', tid: lower, identity: lower };
+  const added = tenants.find(
+    (t) =>
+      t.tenantId.toLowerCase() === lower ||
+      (t.domains ?? []).some((d) => d.toLowerCase() === lower),
+  );
+  if (added) {
+    const tid = added.tenantId.toLowerCase();
+    return { segment, kind: 'tenant', tid, identity: tid };
+  }
+  if (directory.anyTenantId && GUID.test(lower))
     return { segment, kind: 'tenant', tid: lower, identity: lower };
   return undefined;
 }
@@ -100,13 +117,13 @@ export function signInRefusal(
 export function matchesDomainHint(
   user: EmulatorUser,
   hint: string | undefined,
-  users: readonly EmulatorUser[],
+  directory: TenantDirectory,
 ): boolean {
   if (!hint) return true;
   const lower = hint.toLowerCase();
   if (lower === 'consumers') return user.kind === 'personal';
   if (lower === 'organizations') return user.kind !== 'personal';
-  const tenant = resolveTenant(lower, users);
+  const tenant = resolveTenant(lower, directory);
   if (tenant?.kind === 'consumers') return user.kind === 'personal';
   if (tenant?.kind === 'tenant') return user.tid.toLowerCase() === tenant.tid;
   return true;

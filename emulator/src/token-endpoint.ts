@@ -5,7 +5,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { CodeGrant, Core, Exchange, TokenGrant } from './context.js';
 import { aadErrorBody, newTrace } from './error-bodies.js';
-import { header, readBody, sendJson } from './http-helpers.js';
+import { header, sendJson } from './http-helpers.js';
 import { grantedScopes, hasScope } from './scopes.js';
 import { resolveTenant } from './tenants.js';
 import type { TenantPath } from './tenants.js';
@@ -320,11 +320,24 @@ function refreshGrant(core: Core, form: URLSearchParams, client: EmulatorClient)
   return grant;
 }
 
-async function grantTokens(
-  core: Core,
-  ex: Exchange,
-  tenantSegment: string,
-): Promise<Record<string, unknown>> {
+/** A token response: the emulator's own (status 200) or one registered with `setTokenAnswer`. */
+interface TokenResponse {
+  status: number;
+  body: unknown;
+}
+
+/** The answer registered for the grant of this request, if any (a code's answer is used up). */
+function registeredAnswer(core: Core, form: URLSearchParams): TokenResponse | undefined {
+  const refresh = form.get('grant_type') === 'refresh_token';
+  const grant = refresh ? form.get('refresh_token') : form.get('code');
+  if (grant === null) return undefined;
+  const answer = core.tokenAnswers.get(grant);
+  if (answer === undefined) return undefined;
+  if (!refresh) core.tokenAnswers.delete(grant);
+  return { status: answer.status ?? 200, body: answer.body };
+}
+
+function grantTokens(core: Core, ex: Exchange, tenantSegment: string): TokenResponse {
   if (ex.req.method !== 'POST')
     throw new TokenError(
       400,
@@ -332,7 +345,7 @@ async function grantTokens(
       900561,
       'The endpoint only accepts POST, OPTIONS requests. Received a GET request.',
     );
-  const tenant = resolveTenant(tenantSegment, core.users);
+  const tenant = resolveTenant(tenantSegment, core);
   if (!tenant)
     throw new TokenError(
       400,
@@ -340,7 +353,7 @@ async function grantTokens(
       90002,
       `Tenant '${tenantSegment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
     );
-  const form = new URLSearchParams(await readBody(ex.req));
+  const form = new URLSearchParams(ex.body);
   const client = authenticate(core, ex, form);
   const grantType = form.get('grant_type');
   if (!grantType)
@@ -350,10 +363,12 @@ async function grantTokens(
       900144,
       "The request body must contain the following parameter: 'grant_type'.",
     );
+  const registered = registeredAnswer(core, form);
+  if (registered !== undefined) return registered;
   if (grantType === 'authorization_code') {
     const grant = redeemCode(core, form, client, tenant);
     const user = findUser(core, grant.userKey);
-    return issueTokens(
+    const body = issueTokens(
       core,
       form,
       client,
@@ -362,11 +377,13 @@ async function grantTokens(
       grant.tenant,
       grant.nonce,
     );
+    return { status: 200, body };
   }
   if (grantType === 'refresh_token') {
     const grant = refreshGrant(core, form, client);
     const user = findUser(core, grant.userKey);
-    return issueTokens(core, form, client, user, grant.scopes, grant.tenant, undefined);
+    const body = issueTokens(core, form, client, user, grant.scopes, grant.tenant, undefined);
+    return { status: 200, body };
   }
   throw new TokenError(
     400,
@@ -377,12 +394,12 @@ async function grantTokens(
 }
 
 /** Handles the token endpoint for tenant path segment `tenantSegment`. */
-export async function handleToken(core: Core, ex: Exchange, tenantSegment: string): Promise<void> {
+export function handleToken(core: Core, ex: Exchange, tenantSegment: string): void {
   const noCache = { 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache' };
   const trace = newTrace(header(ex.req, 'client-request-id'));
   try {
-    const body = await grantTokens(core, ex, tenantSegment);
-    sendJson(ex.res, 200, body, { ...noCache, 'x-ms-request-id': trace.traceId });
+    const { status, body } = grantTokens(core, ex, tenantSegment);
+    sendJson(ex.res, status, body, { ...noCache, 'x-ms-request-id': trace.traceId });
   } catch (err) {
     if (!(err instanceof TokenError)) throw err;
     const headers: Record<string, string> = { ...noCache, 'x-ms-request-id': trace.traceId };

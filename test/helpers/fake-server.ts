@@ -1,25 +1,14 @@
 /**
- * A tiny HTTP server on 127.0.0.1 that plays Microsoft's token endpoint and Microsoft Graph with
- * canned responses and records every request it receives.
+ * Canned Microsoft answers per `METHOD /path`, played by the emulator: every route of the emulator
+ * answers from a table of canned responses (404 when the table has none), and every request is read
+ * back from the emulator's request log. No HTTP server of its own.
  */
-import http from 'node:http';
-import type { IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { KeyObject } from 'node:crypto';
+import { EMULATOR_ROUTES, startEmulator } from 'microsoft-identity-emulator';
+import type { Emulator, EmulatorFault, EmulatorRequest } from 'microsoft-identity-emulator';
 
-/** One request the server received. */
-export interface RecordedRequest {
-  method: string;
-  /** Path and query as sent. */
-  url: string;
-  /** Path without the query. */
-  path: string;
-  query: URLSearchParams;
-  headers: IncomingHttpHeaders;
-  /** Raw body text. */
-  body: string;
-  /** The body parsed as `application/x-www-form-urlencoded`. */
-  form: URLSearchParams;
-}
+/** One request the server received (the emulator's request log entry). */
+export type RecordedRequest = EmulatorRequest;
 
 /** A canned response. A JSON-able `json` sets `content-type: application/json`. */
 export interface CannedResponse {
@@ -31,7 +20,7 @@ export interface CannedResponse {
   json?: unknown;
   /** Never answer (the socket stays open until the client gives up or the server closes). */
   hang?: boolean;
-  /** Send the headers and part of the body, then destroy the connection. */
+  /** Send the headers and part of the body, then reset the connection. */
   reset?: boolean;
   /** Answer only once this promise settles. */
   after?: Promise<unknown>;
@@ -45,13 +34,41 @@ export interface FakeServer {
   /** `http://127.0.0.1:<port>`. */
   url: string;
   /** Every request received, in order. */
-  requests: RecordedRequest[];
+  readonly requests: RecordedRequest[];
   /** Requests received for one `METHOD /path`. */
   requestsTo(route: string): RecordedRequest[];
   /** Sets (or replaces) the response for `METHOD /path`, e.g. `POST /common/oauth2/v2.0/token`. */
   route(route: string, response: Route): void;
+  /** The emulator playing the routes (its faults, counters and request log). */
+  emulator: Emulator;
   /** Closes the server and every open connection. */
   close(): Promise<void>;
+}
+
+/** The emulator fault that sends a canned response. */
+function faultOf(canned: CannedResponse): EmulatorFault {
+  if (canned.hang === true) return { type: 'hang' };
+  if (canned.reset === true) return { type: 'reset' };
+  return {
+    type: 'respond',
+    ...(canned.status !== undefined ? { status: canned.status } : {}),
+    ...(canned.headers !== undefined ? { headers: canned.headers } : {}),
+    ...(canned.json !== undefined ? { json: canned.json } : {}),
+    ...(canned.body !== undefined ? { body: canned.body } : {}),
+  };
+}
+
+// One key set for every fake server of the run: canned answers never use the keys, and making RSA
+// keys for each server would slow every test down.
+let sharedKeys: Promise<KeyObject[]> | undefined;
+
+async function startKeyedEmulator(): Promise<Emulator> {
+  if (sharedKeys === undefined) {
+    const first = startEmulator();
+    sharedKeys = first.then((e) => e.signingKeys().map((k) => k.privateKey));
+    return first;
+  }
+  return startEmulator({ keys: await sharedKeys });
 }
 
 /**
@@ -60,95 +77,44 @@ export interface FakeServer {
  */
 export async function startFakeServer(routes: Record<string, Route> = {}): Promise<FakeServer> {
   const table = new Map<string, Route>(Object.entries(routes));
-  const requests: RecordedRequest[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const url = req.url ?? '/';
-      const parsed = new URL(url, 'http://127.0.0.1');
-      const recorded: RecordedRequest = {
-        method: req.method ?? 'GET',
-        url,
-        path: parsed.pathname,
-        query: parsed.searchParams,
-        headers: req.headers,
-        body,
-        form: new URLSearchParams(body),
-      };
-      requests.push(recorded);
-      const route = table.get(`${recorded.method} ${recorded.path}`);
-      const canned: CannedResponse =
-        route === undefined
-          ? {
-              status: 404,
-              json: {
-                error: {
-                  code: 'NotFound',
-                  message: `no route ${recorded.method} ${recorded.path}`,
-                },
+  const emulator = await startKeyedEmulator();
+  const answer = async (request: RecordedRequest): Promise<EmulatorFault> => {
+    const route = table.get(`${request.method} ${request.path}`);
+    const canned: CannedResponse =
+      route === undefined
+        ? {
+            status: 404,
+            json: {
+              error: {
+                code: 'NotFound',
+                message: `no route ${request.method} ${request.path}`,
               },
-            }
-          : typeof route === 'function'
-            ? route(recorded)
-            : route;
-      if (canned.hang === true) return;
-      if (canned.after !== undefined) {
-        const { after: _waited, ...rest } = canned;
-        canned.after.then(
-          () => answer(rest),
-          () => answer(rest),
-        );
-        return;
-      }
-      answer(canned);
-    });
-
-    function answer(canned: CannedResponse): void {
-      if (canned.reset === true) {
-        res.writeHead(canned.status ?? 200, {
-          'content-type': 'application/json',
-          'content-length': '1000',
-        });
-        res.write('{"access_token":');
-        setImmediate(() => res.socket?.destroy());
-        return;
-      }
-      const headers: Record<string, string> = { ...canned.headers };
-      let payload: string | Buffer = '';
-      if (canned.json !== undefined) {
-        payload = JSON.stringify(canned.json);
-        headers['content-type'] ??= 'application/json; charset=utf-8';
-      } else if (canned.body !== undefined) {
-        payload = canned.body;
-      }
-      res.writeHead(canned.status ?? 200, headers);
-      res.end(payload);
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+            },
+          }
+        : typeof route === 'function'
+          ? route(request)
+          : route;
+    if (canned.after !== undefined) await canned.after.catch(() => undefined);
+    return faultOf(canned);
+  };
+  for (const route of EMULATOR_ROUTES) emulator.setFault(route, answer);
   return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    requestsTo: (route) => requests.filter((r) => `${r.method} ${r.path}` === route),
+    url: emulator.url,
+    get requests() {
+      return emulator.requestLog();
+    },
+    requestsTo: (route) => emulator.requestLog().filter((r) => `${r.method} ${r.path}` === route),
     route: (route, response) => {
       table.set(route, response);
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    emulator,
+    close: () => emulator.close(),
   };
 }
 
-/** A `http://127.0.0.1:<port>` origin where nothing listens (the port was just released). */
+/** A `http://127.0.0.1:<port>` origin where nothing listens (an emulator that was just closed). */
 export async function closedPortURL(): Promise<string> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
+  const emulator = await startKeyedEmulator();
+  await emulator.close();
+  return emulator.url;
 }

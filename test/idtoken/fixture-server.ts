@@ -1,12 +1,18 @@
 /**
- * A small Microsoft-shaped identity fixture for the ID-token tests: a JWKS endpoint per tenant
- * (`/{tenant}/discovery/v2.0/keys`) whose keys carry Microsoft's non-standard `issuer` and no `alg`,
- * a token endpoint that hands out ID tokens registered per authorization code, and a Graph `/me`.
- * Every request is counted; keys can be added, removed and rotated; the JWKS route can be failed.
+ * The Microsoft-shaped identity fixture of the ID-token tests, played by the emulator: one key set
+ * served at every tenant path (`/{tenant}/discovery/v2.0/keys`) whose keys carry Microsoft's
+ * `issuer` member and no `alg`, a token endpoint that answers ID tokens registered per authorization
+ * code, and a Graph `/me` answering bodies registered per access token. Every request is counted;
+ * keys can be added, removed and rotated; the JWKS and discovery routes can be failed. No HTTP
+ * server of its own.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import * as jose from 'jose';
+import { startEmulator } from 'microsoft-identity-emulator';
+import type {
+  Emulator,
+  EmulatorRequest,
+  EmulatorSigningKey,
+  EmulatorTokenAnswer,
+} from 'microsoft-identity-emulator';
 import { tenantKind } from '../../lib/endpoints.js';
 import { JwksCache } from '../../lib/idtoken/jwks.js';
 import { IdTokenVerifier } from '../../lib/idtoken/verify.js';
@@ -19,14 +25,11 @@ export const OTHER_TID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 export const CLIENT_ID = '6cb04018-a3f5-46a7-b995-940c78f5aef3';
 export const CLIENT_SECRET = 'fixture-client-secret';
 
-/** A signing key the fixture holds (published or not). */
-export interface FixtureKey {
-  kid: string;
-  privateKey: jose.CryptoKey;
-  publicKey: jose.CryptoKey;
-  /** The JWK as published (no `alg`, Microsoft's `issuer`). */
-  jwk: jose.JWK & { issuer?: string };
-}
+/**
+ * A signing key the fixture holds (published or not): the emulator's key, with the JWK as published
+ * (no `alg`, Microsoft's `issuer`).
+ */
+export type FixtureKey = EmulatorSigningKey;
 
 /** What the token endpoint answers for one authorization code or refresh token. */
 export interface TokenAnswer {
@@ -75,32 +78,147 @@ export function b64url(value: string | Uint8Array): string {
   return Buffer.from(value).toString('base64url');
 }
 
-/** The fixture server. Create with {@link startFixture}. */
+/** Token answers by code or refresh token, registered with the emulator as they are set. */
+class TokenAnswers extends Map<string, TokenAnswer> {
+  readonly #emulator: Emulator;
+
+  constructor(emulator: Emulator) {
+    super();
+    this.#emulator = emulator;
+  }
+
+  override set(grant: string, answer: TokenAnswer): this {
+    const registered: EmulatorTokenAnswer =
+      answer.status === undefined
+        ? { body: answer.body }
+        : { status: answer.status, body: answer.body };
+    this.#emulator.setTokenAnswer(grant, registered);
+    return super.set(grant, answer);
+  }
+
+  override delete(grant: string): boolean {
+    this.#emulator.setTokenAnswer(grant, null);
+    return super.delete(grant);
+  }
+
+  override clear(): void {
+    for (const grant of this.keys()) this.#emulator.setTokenAnswer(grant, null);
+    super.clear();
+  }
+}
+
+/** Verified domains (domain → tenant id), registered with the emulator as work-tenant domains. */
+class Domains extends Map<string, string> {
+  readonly #emulator: Emulator;
+
+  constructor(emulator: Emulator) {
+    super();
+    this.#emulator = emulator;
+  }
+
+  #register(tids: Iterable<string>): void {
+    for (const tid of new Set(tids)) {
+      const domains = [...this.entries()].filter(([, t]) => t === tid).map(([d]) => d);
+      this.#emulator.addTenant({ tenantId: tid, domains });
+    }
+  }
+
+  override set(domain: string, tid: string): this {
+    const previous = this.get(domain);
+    super.set(domain, tid);
+    this.#register(previous === undefined ? [tid] : [tid, previous]);
+    return this;
+  }
+
+  override delete(domain: string): boolean {
+    const previous = this.get(domain);
+    const deleted = super.delete(domain);
+    if (previous !== undefined) this.#register([previous]);
+    return deleted;
+  }
+
+  override clear(): void {
+    const tids = [...this.values()];
+    super.clear();
+    this.#register(tids);
+  }
+}
+
+/** The fixture's name for an emulator route. */
+function routeOf(request: EmulatorRequest): Route {
+  const { route } = request;
+  return route === 'jwks' || route === 'token' || route === 'graph.me' || route === 'discovery'
+    ? route
+    : 'other';
+}
+
+/** The fixture. Create with {@link startFixture}. */
 export class IdpFixture {
   readonly origin: string;
-  readonly #server: http.Server;
-  readonly #published: FixtureKey[] = [];
-  readonly #seen: SeenRequest[] = [];
-  #kidCounter = 0;
-  /** HTTP status the JWKS route answers with instead of the key set (undefined = serve keys). */
-  jwksFailure: number | undefined;
+  /** The emulator playing the fixture. */
+  readonly emulator: Emulator;
+  #jwksFailure: number | undefined;
+  #discoveryFailure: number | undefined;
   /** Answers of the token endpoint, by authorization code or refresh token. */
-  readonly tokenAnswers = new Map<string, TokenAnswer>();
+  readonly tokenAnswers: Map<string, TokenAnswer>;
   /** Graph /me bodies by access token. */
   readonly graphUsers = new Map<string, Record<string, unknown>>();
   /** Verified domains: domain → tenant id (for discovery documents fetched by domain). */
-  readonly domains = new Map<string, string>();
-  /** HTTP status the discovery route answers with instead of the document (undefined = serve it). */
-  discoveryFailure: number | undefined;
+  readonly domains: Map<string, string>;
 
-  constructor(server: http.Server, origin: string) {
-    this.#server = server;
-    this.origin = origin;
+  constructor(emulator: Emulator) {
+    this.emulator = emulator;
+    this.origin = emulator.url;
+    this.tokenAnswers = new TokenAnswers(emulator);
+    this.domains = new Domains(emulator);
+    emulator.setFault('graph.me', (request) => {
+      const authorization = request.headers.authorization;
+      const token = authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined;
+      const user = token === undefined ? undefined : this.graphUsers.get(token);
+      return user === undefined
+        ? {
+            type: 'respond',
+            status: 401,
+            json: {
+              error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty.' },
+            },
+          }
+        : { type: 'respond', json: user };
+    });
+  }
+
+  /** HTTP status the JWKS route answers with instead of the key set (undefined = serve keys). */
+  get jwksFailure(): number | undefined {
+    return this.#jwksFailure;
+  }
+
+  set jwksFailure(status: number | undefined) {
+    this.#jwksFailure = status;
+    this.#fail('jwks', status);
+  }
+
+  /** HTTP status the discovery route answers with instead of the document (undefined = serve it). */
+  get discoveryFailure(): number | undefined {
+    return this.#discoveryFailure;
+  }
+
+  set discoveryFailure(status: number | undefined) {
+    this.#discoveryFailure = status;
+    this.#fail('discovery', status);
+  }
+
+  #fail(route: 'jwks' | 'discovery', status: number | undefined): void {
+    this.emulator.setFault(
+      route,
+      status === undefined
+        ? null
+        : { type: 'respond', status, json: { error: 'temporarily_unavailable' } },
+    );
   }
 
   /** Issuer of tokens from tenant `tid`. */
   issuer(tid: string): string {
-    return `${this.origin}/${tid}/v2.0`;
+    return this.emulator.issuer(tid);
   }
 
   /** The `issuer` member of a templated (multi-tenant) key. */
@@ -110,7 +228,7 @@ export class IdpFixture {
 
   /** Authority URL for a tenant. */
   authority(tenant: string): string {
-    return `${this.origin}/${tenant}`;
+    return this.emulator.authority(tenant);
   }
 
   jwksURL(tenant: string): string {
@@ -144,83 +262,79 @@ export class IdpFixture {
 
   /** Published keys, in order. */
   get keys(): readonly FixtureKey[] {
-    return this.#published;
+    return this.emulator.signingKeys();
   }
 
   /** First published key with a templated issuer. */
   get templatedKey(): FixtureKey {
-    const k = this.#published.find((p) => p.jwk.issuer === this.templatedIssuer);
+    const k = this.keys.find((p) => p.jwk.issuer === this.templatedIssuer);
     if (!k) throw new Error('no templated key published');
     return k;
   }
 
   /** First published key bound to the consumer tenant. */
   get consumerKey(): FixtureKey {
-    const k = this.#published.find((p) => p.jwk.issuer === this.issuer(CONSUMER_TID));
+    const k = this.keys.find((p) => p.jwk.issuer === this.issuer(CONSUMER_TID));
     if (!k) throw new Error('no consumer-bound key published');
     return k;
   }
 
   /** Makes a key (not published). `issuer` undefined leaves the member out. */
-  async makeKey(issuer: string | undefined, kid?: string): Promise<FixtureKey> {
-    const { publicKey, privateKey } = await jose.generateKeyPair('RS256', { extractable: true });
-    const exported = await jose.exportJWK(publicKey);
-    this.#kidCounter += 1;
-    const id =
-      kid ??
-      `fixture-key-${this.#kidCounter}-${b64url(globalThis.crypto.getRandomValues(new Uint8Array(6)))}`;
-    const jwk: FixtureKey['jwk'] = {
-      kty: 'RSA',
-      use: 'sig',
-      kid: id,
-      x5t: id,
-      n: exported.n ?? '',
-      e: exported.e ?? '',
-    };
-    if (issuer !== undefined) jwk.issuer = issuer;
-    return { kid: id, privateKey, publicKey, jwk };
+  makeKey(issuer: string | undefined, kid?: string): Promise<FixtureKey> {
+    return this.emulator.createSigningKey({
+      issuer: issuer ?? null,
+      ...(kid !== undefined ? { kid } : {}),
+    });
   }
 
+  /** Publishes a key at every tenant path, with `key.jwk` as its JWK. */
   publish(key: FixtureKey): void {
-    this.#published.push(key);
+    this.emulator.publishKey(key);
   }
 
   unpublish(kid: string): void {
-    const i = this.#published.findIndex((k) => k.kid === kid);
-    if (i !== -1) this.#published.splice(i, 1);
+    this.emulator.unpublishKey(kid);
   }
 
   /** Adds a fresh templated key and optionally drops the previous templated keys. Returns the new key. */
   async rotate(dropOld = false): Promise<FixtureKey> {
     const next = await this.makeKey(this.templatedIssuer);
     if (dropOld) {
-      for (const k of [...this.#published])
-        if (k.jwk.issuer === this.templatedIssuer) this.unpublish(k.kid);
+      for (const k of this.keys) if (k.jwk.issuer === this.templatedIssuer) this.unpublish(k.kid);
     }
     this.publish(next);
     return next;
   }
 
   /** Signs `claims` as an RS256 JWT (default: with the templated key, or the consumer key for consumer tokens). */
-  async sign(claims: Record<string, unknown>, options: SignOptions = {}): Promise<string> {
+  sign(claims: Record<string, unknown>, options: SignOptions = {}): Promise<string> {
     const byKid =
-      options.kid !== undefined ? this.#published.find((k) => k.kid === options.kid) : undefined;
+      options.kid !== undefined ? this.keys.find((k) => k.kid === options.kid) : undefined;
     const key =
       options.key ??
       byKid ??
       (claims['tid'] === CONSUMER_TID ? this.consumerKey : this.templatedKey);
-    const header: jose.JWTHeaderParameters = {
-      typ: 'JWT',
-      alg: 'RS256',
+    return this.emulator.signIdToken(claims, {
+      key,
       kid: options.kid ?? key.kid,
-      ...options.header,
-    };
-    return new jose.SignJWT(claims).setProtectedHeader(header).sign(key.privateKey);
+      ...(options.header !== undefined ? { header: options.header } : {}),
+    });
   }
 
   /** Every request seen, optionally of one route. */
   requests(route?: Route): SeenRequest[] {
-    return route === undefined ? [...this.#seen] : this.#seen.filter((r) => r.route === route);
+    const seen = this.emulator.requestLog().map((request): SeenRequest => {
+      const name = routeOf(request);
+      const authorization = request.headers.authorization;
+      return {
+        method: request.method,
+        path: request.path,
+        route: name,
+        ...(name === 'token' ? { form: request.form } : {}),
+        ...(name === 'graph.me' && authorization !== undefined ? { authorization } : {}),
+      };
+    });
+    return route === undefined ? seen : seen.filter((r) => r.route === route);
   }
 
   count(route: Route): number {
@@ -228,126 +342,36 @@ export class IdpFixture {
   }
 
   resetCounts(): void {
-    this.#seen.length = 0;
+    this.emulator.resetCounts();
   }
 
   jwksDocument(): { keys: Array<FixtureKey['jwk']> } {
-    return { keys: this.#published.map((k) => ({ ...k.jwk })) };
-  }
-
-  handle(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
-    const url = new URL(req.url ?? '/', this.origin);
-    const path = url.pathname;
-    const json = (status: number, value: unknown): void => {
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify(value));
-    };
-    const authorization = req.headers.authorization;
-    if (req.method === 'GET' && /^\/[^/]+\/discovery\/v2\.0\/keys$/.test(path)) {
-      this.#seen.push({ method: 'GET', path, route: 'jwks' });
-      if (this.jwksFailure !== undefined) {
-        json(this.jwksFailure, { error: 'temporarily_unavailable' });
-        return;
-      }
-      json(200, this.jwksDocument());
-      return;
-    }
-    const discovery = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(path);
-    if (req.method === 'GET' && discovery) {
-      this.#seen.push({ method: 'GET', path, route: 'discovery' });
-      const tenant = decodeURIComponent(discovery[1] ?? '');
-      if (this.discoveryFailure !== undefined) {
-        json(this.discoveryFailure, { error: 'temporarily_unavailable' });
-        return;
-      }
-      const lower = tenant.toLowerCase();
-      const tid =
-        lower === 'common' || lower === 'organizations'
-          ? '{tenantid}'
-          : lower === 'consumers'
-            ? CONSUMER_TID
-            : (this.domains.get(lower) ?? tenant);
-      json(200, {
-        issuer: this.issuer(tid),
-        jwks_uri: this.jwksURL(tenant),
-        id_token_signing_alg_values_supported: ['RS256'],
-      });
-      return;
-    }
-    if (req.method === 'POST' && /^\/[^/]+\/oauth2\/v2\.0\/token$/.test(path)) {
-      const form = new URLSearchParams(body);
-      this.#seen.push({ method: 'POST', path, route: 'token', form });
-      if (form.get('client_id') !== CLIENT_ID || form.get('client_secret') !== CLIENT_SECRET) {
-        json(401, {
-          error: 'invalid_client',
-          error_description: 'AADSTS7000215: Invalid client secret provided.',
-          error_codes: [7000215],
-        });
-        return;
-      }
-      const grant = form.get('grant_type');
-      const handle = grant === 'refresh_token' ? form.get('refresh_token') : form.get('code');
-      const answer = handle === null ? undefined : this.tokenAnswers.get(handle);
-      if (answer === undefined) {
-        json(400, {
-          error: 'invalid_grant',
-          error_description: 'AADSTS70000: The provided grant is invalid or malformed.',
-          error_codes: [70000],
-        });
-        return;
-      }
-      // An authorization code is single use, as at Microsoft.
-      if (grant !== 'refresh_token' && handle !== null) this.tokenAnswers.delete(handle);
-      json(answer.status ?? 200, answer.body);
-      return;
-    }
-    if (req.method === 'GET' && path === '/v1.0/me') {
-      this.#seen.push({
-        method: 'GET',
-        path,
-        route: 'graph.me',
-        ...(authorization !== undefined ? { authorization } : {}),
-      });
-      const token = authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined;
-      const user = token === undefined ? undefined : this.graphUsers.get(token);
-      if (user === undefined) {
-        json(401, {
-          error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty.' },
-        });
-        return;
-      }
-      json(200, user);
-      return;
-    }
-    this.#seen.push({ method: req.method ?? 'GET', path, route: 'other' });
-    json(404, { error: 'not_found' });
+    return { keys: this.keys.map((k) => ({ ...k.jwk })) };
   }
 
   close(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#server.close((err) => (err ? reject(err) : resolve()));
-      this.#server.closeAllConnections();
-    });
+    return this.emulator.close();
   }
 }
 
 /**
  * Starts the fixture on 127.0.0.1 with Microsoft's key layout: two templated keys and one key bound
- * to the consumer tenant.
+ * to the consumer tenant, every one served at every tenant path; every tenant id is a tenant.
  */
 export async function startFixture(): Promise<IdpFixture> {
-  const holder: { fixture?: IdpFixture } = {};
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => holder.fixture?.handle(req, res, Buffer.concat(chunks).toString('utf8')));
+  const emulator = await startEmulator({
+    clients: [
+      {
+        clientID: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        redirectUris: ['http://127.0.0.1/login/callback'],
+      },
+    ],
+    anyTenantId: true,
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  const fixture = new IdpFixture(server, `http://127.0.0.1:${port}`);
-  holder.fixture = fixture;
-  fixture.publish(await fixture.makeKey(fixture.templatedIssuer));
-  fixture.publish(await fixture.makeKey(fixture.templatedIssuer));
-  fixture.publish(await fixture.makeKey(fixture.issuer(CONSUMER_TID)));
+  const fixture = new IdpFixture(emulator);
+  // The emulator serves its consumer-bound key at `common` and `consumers` only, as Microsoft does;
+  // the fixture's one key set is served at every tenant path.
+  emulator.publishKey(fixture.consumerKey);
   return fixture;
 }
