@@ -1,6 +1,8 @@
 // Fails unless the runtime dependency tree (`npm ls --omit=dev --all`) holds only passport-oauth2,
 // jose and their own dependencies, and no package in it has an install script. The workspace
 // package microsoft-identity-emulator is left out (--workspaces=false): it is published on its own.
+// Our own `prepare` (the build) is allowed: npm runs it only for git and folder installs, never when
+// installing the published tarball from the registry.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,7 +34,7 @@ const withScripts = [];
   }
 })(tree.dependencies);
 const own = JSON.parse(readFileSync('package.json', 'utf8')).scripts ?? {};
-if (own.preinstall || own.install || own.postinstall || own.prepare)
+if (own.preinstall || own.install || own.postinstall)
   withScripts.push('passport-microsoft-account');
 if (withScripts.length > 0) {
   console.error(`install scripts found in: ${withScripts.join(', ')}`);
