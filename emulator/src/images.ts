@@ -307,7 +307,7 @@ export function initialsPng(size: number, initials: string, colour: Rgb): Buffer
   }
   const textWidth = Math.max(0, advance - gap);
   const unit = (size * 0.34) / 6; // pixels per grid unit: the letters are 34% of the photo high
-  const half = 0.42 ** 2; // squared half stroke width, in grid units
+  const half = 0.56 ** 2; // squared half stroke width, in grid units
   const originX = size / 2 - (textWidth * unit) / 2;
   const originY = size / 2 - 3 * unit;
   const centre = size / 2;
