@@ -71,7 +71,7 @@ p{margin:0 0 16px}
 .name{font-size:22px;font-weight:600}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:6px 16px;margin:0 0 20px}
 dt{color:#605e5c}
-dd{margin:0;word-break:break-all}
+dd{margin:0;overflow-wrap:anywhere}
 code{font-family:Consolas,"Courier New",monospace;font-size:13px}
 .badge{display:inline-block;font-size:12px;padding:1px 8px;border-radius:10px;margin-left:6px;vertical-align:1px}
 .yes{background:#dff6dd;color:#107c10}.no{background:#fde7e9;color:#a4262c}
