@@ -27,7 +27,7 @@ import type {
   VerifyCallback,
 } from '../lib/types.js';
 import type { AppConfig } from './config.js';
-import { STYLE_HASH, errorPage, homePage, profilePage } from './html.js';
+import { FAVICON_SVG, STYLE_HASH, errorPage, homePage, profilePage } from './html.js';
 import type { Detail, LayoutOptions, ProfileView } from './html.js';
 
 /** What the app keeps in the session after sign-in: the profile only, never a token. */
@@ -148,9 +148,10 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb);
 }
 
+/** The signed-in header (name, Profile, Sign out) for every page, error pages included. */
 function pageOptions(req: Request): LayoutOptions {
   const user = currentUser(req);
-  return user ? { user, csrfToken: csrfToken(req) } : {};
+  return user && req.session ? { user, csrfToken: csrfToken(req) } : {};
 }
 
 function send(res: Response, status: number, body: string): void {
@@ -374,6 +375,12 @@ export function createApp(
       strictTransportSecurity: secure,
     }),
   );
+  // Browsers ask for an icon on every page: answered before the session, so no cookie comes with it.
+  const favicon: RequestHandler = (_req, res) => {
+    res.type('image/svg+xml').set('Cache-Control', 'public, max-age=86400').send(FAVICON_SVG);
+  };
+  app.get('/favicon.svg', favicon);
+  app.get('/favicon.ico', favicon);
   app.use(
     session({
       name: secure ? '__Host-sid' : 'sid',
@@ -423,13 +430,13 @@ export function createApp(
       if (err) {
         const problem = errorProblem(err);
         log(problem.summary);
-        send(res, problem.status, errorPage(problem));
+        send(res, problem.status, errorPage(problem, pageOptions(req)));
         return;
       }
       if (!isSessionUser(user)) {
         const problem = failureProblem(info, typeof status === 'number' ? status : undefined);
         log(problem.summary);
-        send(res, problem.status, errorPage(problem));
+        send(res, problem.status, errorPage(problem, pageOptions(req)));
         return;
       }
       const carried = (info as { state?: Partial<LoginState> } | undefined)?.state;
@@ -498,16 +505,19 @@ export function createApp(
       res.redirect(303, strategy.logoutUrl(logoutOptions));
     });
   });
-  app.all('/logout', (_req, res) => {
+  app.all('/logout', (req, res) => {
     res.set('Allow', 'POST');
     send(
       res,
       405,
-      errorPage({
-        title: 'Use the Sign out button',
-        message: 'Signing out needs the form on this site (POST /logout).',
-        retry: false,
-      }),
+      errorPage(
+        {
+          title: 'Use the Sign out button',
+          message: 'Signing out needs the form on this site (POST /logout).',
+          retry: false,
+        },
+        pageOptions(req),
+      ),
     );
   });
 
@@ -526,14 +536,23 @@ export function createApp(
       `unexpected error on ${req.method} ${req.path}: ${err instanceof Error ? `${err.name}: ${err.message}` : typeof err}`,
     );
     if (res.headersSent) return;
+    let options: LayoutOptions = {};
+    try {
+      options = pageOptions(req);
+    } catch {
+      // The session itself failed: the page goes without the signed-in header.
+    }
     send(
       res,
       500,
-      errorPage({
-        title: 'Something went wrong',
-        message: 'The app could not handle this request. Please try again.',
-        retry: false,
-      }),
+      errorPage(
+        {
+          title: 'Something went wrong',
+          message: 'The app could not handle this request. Please try again.',
+          retry: false,
+        },
+        options,
+      ),
     );
   });
 

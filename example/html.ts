@@ -71,7 +71,7 @@ p{margin:0 0 16px}
 .name{font-size:22px;font-weight:600}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:6px 16px;margin:0 0 20px}
 dt{color:#605e5c}
-dd{margin:0;word-break:break-all}
+dd{margin:0;overflow-wrap:anywhere}
 code{font-family:Consolas,"Courier New",monospace;font-size:13px}
 .badge{display:inline-block;font-size:12px;padding:1px 8px;border-radius:10px;margin-left:6px;vertical-align:1px}
 .yes{background:#dff6dd;color:#107c10}.no{background:#fde7e9;color:#a4262c}
@@ -85,6 +85,10 @@ form.inline{display:inline;margin:0}
 .error h1{color:#a4262c}
 .actions{display:flex;gap:10px;margin-top:20px}
 `;
+
+/** The app's icon (`/favicon.svg`, also answered at `/favicon.ico`): a person on a blue disc. */
+export const FAVICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><circle cx="16" cy="16" r="16" fill="#0067b8"/><circle cx="16" cy="12.5" r="5.5" fill="#fff"/><path fill="#fff" d="M6.5 26.5c1.6-5 5.2-7.5 9.5-7.5s7.9 2.5 9.5 7.5a13 13 0 0 1-19 0z"/></svg>';
 
 /** The `style-src` source allowing {@link STYLE} (and nothing else inline). */
 export const STYLE_HASH = `'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`;
@@ -119,6 +123,7 @@ export function layout(title: string, body: SafeHtml, options: LayoutOptions = {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <style>${new SafeHtml(STYLE)}</style>
 </head>
 <body>
@@ -193,7 +198,9 @@ export function profilePage(view: ProfileView, options: LayoutOptions): string {
           ? html`<span class="badge yes" id="email-verified">verified</span>`
           : html`<span class="badge no" id="email-verified">not verified</span>`
       }`
-    : html`<span class="muted" id="email">none</span>`;
+    : html`<span class="muted" id="email">none: no mailbox, so no email${
+        view.username ? html` (the sign-in name ${view.username} is not a mail address)` : ''
+      }</span>`;
   const body = html`<div class="card">
 <h1 class="works">It Works!</h1>
 <p>You signed in with Microsoft. This is the profile the strategy handed to the verify callback.</p>

@@ -13,6 +13,7 @@ import { once } from 'node:events';
 import { DEFAULT_CLIENT, startEmulator } from 'microsoft-identity-emulator';
 import type { Emulator } from 'microsoft-identity-emulator';
 import { createApp } from './app.js';
+import { startBanner } from './banner.js';
 import { ConfigError, envWarnings, readEnv, toAppConfig } from './config.js';
 import type { EnvSettings } from './config.js';
 import { openSessionStore } from './session-store.js';
@@ -90,26 +91,20 @@ async function main(): Promise<void> {
   );
   server.on('request', app);
 
-  out('');
-  out(`  Sample app:      ${config.baseURL}/`);
-  if (emulator) {
-    out(`  Microsoft:       local emulator at ${emulator.url} (no MICROSOFT_CLIENT_ID set)`);
-    out('  Demo accounts (pick one on the emulator sign-in page, no password):');
-    for (const user of emulator.users) {
-      out(`    - ${user.displayName.padEnd(16)} ${user.preferredUsername.padEnd(48)} ${user.kind}`);
-    }
-  } else {
-    out(`  Microsoft:       ${strategy.endpoints.authority} (client ${config.microsoft.clientID})`);
-    out(
-      `  Redirect URI:    ${config.baseURL}/login/callback  (must be registered under Authentication > Web)`,
-    );
-  }
-  out(`  Sessions:        ${sessions.description}`);
-  if (sessionSecretGenerated)
-    out('  SESSION_SECRET:  not set, using a random one: sessions end when the app restarts');
-  out('');
-  out('  Press Ctrl+C to stop.');
-  out('');
+  const banner = startBanner({
+    baseURL: config.baseURL,
+    ...(emulator
+      ? { emulator: { url: emulator.url, users: emulator.users, tenant: settings.emulatorTenant } }
+      : {
+          microsoft: {
+            authority: strategy.endpoints.authority,
+            clientID: config.microsoft.clientID,
+          },
+        }),
+    sessions: sessions.description,
+    sessionSecretGenerated,
+  });
+  for (const line of banner) out(line);
 
   let stopping = false;
   const stop = (signal: string): void => {

@@ -3,6 +3,8 @@
 // microsoft-identity-emulator is left out (--workspaces=false): it is published on its own, with
 // its own jose. The strategy verifies ID tokens with node:crypto; jose is a devDependency, the
 // reference of the verifier's differential test (test/idtoken/jwt-differential.test.ts).
+// Our own `prepare` (the build) is allowed: npm runs it only for git and folder installs, never when
+// installing the published tarball from the registry.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,7 +36,7 @@ const withScripts = [];
   }
 })(tree.dependencies);
 const own = JSON.parse(readFileSync('package.json', 'utf8')).scripts ?? {};
-if (own.preinstall || own.install || own.postinstall || own.prepare)
+if (own.preinstall || own.install || own.postinstall)
   withScripts.push('passport-microsoft-account');
 if (withScripts.length > 0) {
   console.error(`install scripts found in: ${withScripts.join(', ')}`);

@@ -7,9 +7,10 @@ import type { AuthorizeRequest, Core, Exchange } from './context.js';
 import { aadRedirectError, newTrace } from './error-bodies.js';
 import { header, redirectUriMatches, sendHtml, sendRedirect } from './http-helpers.js';
 import { errorPage, formPostPage, signInPage } from './pages.js';
-import { matchesDomainHint, resolveTenant, signInRefusal } from './tenants.js';
+import { homeAccountOf, matchesDomainHint, resolveTenant, signInRefusal } from './tenants.js';
 import type { TenantPath } from './tenants.js';
 import type { EmulatorUser } from './emulator-types.js';
+import { DEFAULT_APP_NAME } from './users.js';
 
 const PROMPTS = new Set(['login', 'none', 'consent', 'select_account']);
 
@@ -75,18 +76,37 @@ function issueCode(core: Core, request: AuthorizeRequest, user: EmulatorUser): s
   return code;
 }
 
-function findUser(core: Core, account: string): EmulatorUser | undefined {
+/**
+ * The account named by a key or a sign-in name. Two accounts can share a sign-in name (a guest and
+ * its home account): the one `tenant` admits wins.
+ */
+function findUser(core: Core, account: string, tenant: TenantPath): EmulatorUser | undefined {
+  const byKey = core.users.find((u) => u.key === account);
+  if (byKey) return byKey;
   const lower = account.toLowerCase();
-  return (
-    core.users.find((u) => u.key === account) ??
-    core.users.find(
-      (u) => u.preferredUsername !== '' && u.preferredUsername.toLowerCase() === lower,
-    )
+  const named = core.users.filter(
+    (u) => u.preferredUsername !== '' && u.preferredUsername.toLowerCase() === lower,
   );
+  return named.find((u) => !signInRefusal(u, tenant, '')) ?? named[0];
+}
+
+/**
+ * The account that signs in when `user` is picked: a guest picked without its tenant named signs in
+ * as its home account, as at Microsoft.
+ */
+function signingInAs(core: Core, request: AuthorizeRequest, user: EmulatorUser): EmulatorUser {
+  if (
+    user.kind !== 'guest' ||
+    request.tenant.kind === 'tenant' ||
+    request.tenant.kind === 'consumers'
+  )
+    return user;
+  return homeAccountOf(user, core.users) ?? user;
 }
 
 /** Signs `user` in: a code back to the app, or a tenant-rule error redirect. */
-function signIn(core: Core, ex: Exchange, request: AuthorizeRequest, user: EmulatorUser): void {
+function signIn(core: Core, ex: Exchange, request: AuthorizeRequest, picked: EmulatorUser): void {
+  const user = signingInAs(core, request, picked);
   const refusal = signInRefusal(user, request.tenant, request.client.clientID);
   if (refusal) {
     answerError(core, ex, request, refusal.error, refusal.code, refusal.text);
@@ -294,7 +314,7 @@ function handleSelection(core: Core, ex: Exchange, form: URLSearchParams): void 
     return;
   }
   const account = form.get('account') ?? '';
-  const user = findUser(core, account);
+  const user = findUser(core, account, request.tenant);
   if (!user) {
     showErrorPage(
       ex,
@@ -340,7 +360,7 @@ export async function handleAuthorize(
   const allowed = core.users.filter(
     (u) => !signInRefusal(u, request.tenant, request.client.clientID),
   );
-  const hinted = request.loginHint ? findUser(core, request.loginHint) : undefined;
+  const hinted = request.loginHint ? findUser(core, request.loginHint, request.tenant) : undefined;
   if (request.prompt === 'none') {
     if (hinted && allowed.includes(hinted)) signIn(core, ex, request, hinted);
     else
@@ -364,7 +384,7 @@ export async function handleAuthorize(
       txn,
       users: listed,
       hintedKey: hinted && listed.includes(hinted) ? hinted.key : undefined,
-      appName: request.client.clientID,
+      appName: request.client.name ?? DEFAULT_APP_NAME,
       lang: pageLanguage(params),
     }),
   );

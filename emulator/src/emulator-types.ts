@@ -17,6 +17,11 @@ export interface EmulatorClient {
    * `http://127.0.0.1` the port is ignored, as Microsoft does.
    */
   redirectUris: string[];
+  /**
+   * The app's display name, which the account picker shows ("to continue to …") as Microsoft shows
+   * the registered name. Default `'Sample app'`.
+   */
+  name?: string;
 }
 
 /**

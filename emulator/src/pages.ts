@@ -4,6 +4,7 @@
 import { escapeHtml as e } from './http-helpers.js';
 import type { Trace } from './error-bodies.js';
 import type { EmulatorUser } from './emulator-types.js';
+import { initialsOf } from './images.js';
 
 const STYLE = `
   *{box-sizing:border-box}
@@ -26,8 +27,8 @@ const STYLE = `
     justify-content:center;font-weight:600;flex:none}
   .who{display:flex;flex-direction:column;min-width:0}
   .name{font-size:15px}
-  .username{font-size:13px;color:#5e5e5e;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-  .kind{margin-left:auto;font-size:12px;color:#5e5e5e}
+  .username{font-size:13px;color:#1b1b1b;overflow-wrap:anywhere}
+  .kind{font-size:12px;color:#5e5e5e}
   .actions{display:flex;justify-content:flex-end;margin-top:24px}
   .secondary{background:#ccc;border:none;color:#000;padding:6px 24px;font-size:15px;cursor:pointer;min-width:108px}
   .note{font-size:12px;color:#5e5e5e;margin-top:24px}
@@ -43,6 +44,7 @@ function layout(title: string, body: string, head = '', lang = 'en'): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
 <title>${e(title)}</title>
+<link rel="icon" href="/favicon.ico" type="image/svg+xml">
 ${head}<style>${STYLE}</style>
 </head>
 <body>
@@ -55,13 +57,11 @@ ${body}
 `;
 }
 
-function initials(name: string): string {
-  return name
-    .split(/\s+/)
-    .filter(Boolean)
-    .slice(0, 2)
-    .map((p) => p.charAt(0).toUpperCase())
-    .join('');
+/** The account's photo, or its initials on a disc when it has none, as Microsoft's picker shows. */
+function avatar(user: EmulatorUser): string {
+  return user.photo
+    ? `<img class="avatar" alt="" src="data:${e(user.photo.contentType)};base64,${user.photo.data.toString('base64')}">`
+    : `<span class="avatar" aria-hidden="true">${e(initialsOf(user.displayName))}</span>`;
 }
 
 const KIND_LABEL: Readonly<Record<EmulatorUser['kind'], string>> = {
@@ -89,7 +89,7 @@ export function signInPage(opts: {
 <form class="account" method="post" action="${e(opts.action)}">
 <input type="hidden" name="txn" value="${e(opts.txn)}">
 <input type="hidden" name="account" value="${e(u.key)}">
-<button type="submit"${hinted ? ' autofocus aria-current="true"' : ''}><span class="avatar" aria-hidden="true">${e(initials(u.displayName))}</span><span class="who"><span class="name">${e(u.displayName)}</span><span class="username">${e(u.preferredUsername)}</span></span><span class="kind">${KIND_LABEL[u.kind]}</span></button>
+<button type="submit"${hinted ? ' autofocus aria-current="true"' : ''}>${avatar(u)}<span class="who"><span class="name">${e(u.displayName)}</span><span class="username">${e(u.preferredUsername)}</span><span class="kind">${KIND_LABEL[u.kind]}</span></span></button>
 </form>
 </li>`;
     })

@@ -15,6 +15,7 @@ import {
   handleUserinfo,
 } from './graph-routes.js';
 import { BodyTooLargeError, readBody, sendHtml } from './http-helpers.js';
+import { FAVICON_SVG } from './images.js';
 import { KeyStore, signingKeyOf } from './signing-keys.js';
 import { handleDiscovery, handleErrorLookup, handleJwks, handleLogout } from './metadata.js';
 import { notFoundPage } from './pages.js';
@@ -85,6 +86,16 @@ function isFaultFunction(
   return typeof fault === 'function';
 }
 
+/** `GET /favicon.ico`: browsers ask for it on every page. */
+function sendFavicon(res: ServerResponse): void {
+  res.writeHead(200, {
+    'Content-Type': 'image/svg+xml',
+    'Content-Length': FAVICON_SVG.length,
+    'Cache-Control': 'public, max-age=86400',
+  });
+  res.end(res.req.method === 'HEAD' ? undefined : FAVICON_SVG);
+}
+
 /** One registration with its id under `clientID`, whichever of the two names the caller used. */
 function normalizeClient(client: EmulatorClientOptions): EmulatorClient {
   const current = 'clientID' in client ? client.clientID : undefined;
@@ -100,6 +111,7 @@ function normalizeClient(client: EmulatorClientOptions): EmulatorClient {
     clientID,
     clientSecret: client.clientSecret,
     redirectUris: [...client.redirectUris],
+    ...(client.name !== undefined ? { name: client.name } : {}),
   };
 }
 
@@ -385,6 +397,8 @@ export class EmulatorServer implements Emulator, Core {
       return { route: undefined, handler: (e) => handleUserinfo(this, e) };
     if (first === 'error' && s.length === 1 && method === 'GET')
       return { route: undefined, handler: (e) => handleErrorLookup(e) };
+    if (first === 'favicon.ico' && s.length === 1 && (method === 'GET' || method === 'HEAD'))
+      return { route: undefined, handler: (e) => sendFavicon(e.res) };
     return { route: undefined, handler: (e) => sendHtml(e.res, 404, notFoundPage(e.url.pathname)) };
   }
 

@@ -74,8 +74,22 @@ export function tenantName(tid: string): string {
 }
 
 /**
+ * The account a guest signs in as when no tenant is named (`common`, `organizations`): its home
+ * account, the non-guest account with the same sign-in name. `undefined` when `users` lacks it.
+ */
+export function homeAccountOf(
+  guest: EmulatorUser,
+  users: readonly EmulatorUser[],
+): EmulatorUser | undefined {
+  const name = guest.preferredUsername.toLowerCase();
+  return users.find((u) => u.kind !== 'guest' && u.preferredUsername.toLowerCase() === name);
+}
+
+/**
  * Tenant rules: personal accounts cannot sign in under `organizations` or a work tenant; work and guest
- * accounts cannot under `consumers`; a work tenant only admits its own members and guests.
+ * accounts cannot under `consumers`; a work tenant only admits its own members and guests. A guest
+ * is an account of its resource tenant only: through `common` or `organizations` it signs in as its
+ * home account (see {@link homeAccountOf}), so the guest account itself is refused there.
  */
 export function signInRefusal(
   user: EmulatorUser,
@@ -83,6 +97,12 @@ export function signInRefusal(
   clientId: string,
 ): SignInRefusal | undefined {
   const personal = user.kind === 'personal';
+  if (user.kind === 'guest' && (tenant.kind === 'common' || tenant.kind === 'organizations'))
+    return {
+      error: 'invalid_request',
+      code: 50034,
+      text: `The user account ${user.preferredUsername} does not exist in the '${tenant.segment}' directory as a guest. Through '${tenant.segment}' a guest signs in with its home account; to sign in as a guest of '${tenantName(user.tid)}', the application must name that tenant (its ID or a verified domain).`,
+    };
   switch (tenant.kind) {
     case 'common':
       return undefined;

@@ -1,7 +1,7 @@
 /**
  * Demo app registration, demo tenant and demo accounts of the emulator.
  */
-import { avatarPng, greyJpeg } from './images.js';
+import { AVATAR_COLOURS, initialsOf, initialsPng } from './images.js';
 import type { EmulatorClient, EmulatorUser } from './emulator-types.js';
 
 /** Tenant id of personal Microsoft accounts (the "consumers" tenant). */
@@ -19,6 +19,9 @@ export const DEMO_TENANT_DOMAINS: readonly string[] = Object.freeze([
 /** Display name of the demo work tenant. */
 export const DEMO_TENANT_NAME = 'Contoso';
 
+/** The name the account picker shows for a client registered without one. */
+export const DEFAULT_APP_NAME = 'Sample app';
+
 /**
  * The app registration used when {@link EmulatorOptions.clients} is not given: a fixed client id and
  * secret and the usual loopback callback paths (any port matches on loopback hosts).
@@ -32,15 +35,24 @@ export const DEFAULT_CLIENT: EmulatorClient = Object.freeze({
     'http://localhost/auth/microsoft/callback',
     'http://127.0.0.1/auth/microsoft/callback',
   ]) as string[],
+  name: DEFAULT_APP_NAME,
 });
+
+/** A demo account's photo: its initials on a disc of the palette's colour `index` (PNG, 96×96). */
+function demoPhoto(displayName: string, index: number): { contentType: string; data: Buffer } {
+  const colour = AVATAR_COLOURS[index % AVATAR_COLOURS.length] ?? [0, 120, 212];
+  return { contentType: 'image/png', data: initialsPng(96, initialsOf(displayName), colour) };
+}
 
 /**
  * Demo accounts (keys `'personal'`, `'work'`, `'guest'`, `'personal-gmail'`, `'no-email'`):
- * - `personal`: Outlook.com personal account; Graph `mail` null, UPN = sign-in address, PNG photo.
- * - `work`: Contoso member; full Graph profile, JPEG photo, `xms_edov` true.
+ * - `personal`: Outlook.com personal account; Graph `mail` null, UPN = sign-in address, a photo.
+ * - `work`: Contoso member; full Graph profile, a photo, `xms_edov` true.
  * - `guest`: personal account invited into Contoso (`idp` `live.com`, `#EXT#` UPN).
  * - `personal-gmail`: personal account created with a gmail address: empty UPN, `mail` set.
  * - `no-email`: Contoso member without mailbox: `mail` null and no `email` claim.
+ * - `guest-home`: the guest's own personal account. Through `common` the guest signs in as this
+ *   account, as at Microsoft; the guest account itself needs the tenant named (Contoso's ID or domain).
  */
 export const DEMO_USERS: readonly EmulatorUser[] = Object.freeze([
   {
@@ -61,7 +73,7 @@ export const DEMO_USERS: readonly EmulatorUser[] = Object.freeze([
     businessPhones: [],
     mobilePhone: null,
     officeLocation: null,
-    photo: { contentType: 'image/png', data: avatarPng(96, [0, 120, 212], [255, 255, 255]) },
+    photo: demoPhoto('Avery Howard', 0),
   },
   {
     key: 'work',
@@ -82,7 +94,7 @@ export const DEMO_USERS: readonly EmulatorUser[] = Object.freeze([
     businessPhones: ['+1 425 555 0109'],
     mobilePhone: '+1 425 555 0109',
     officeLocation: '18/2111',
-    photo: { contentType: 'image/jpeg', data: greyJpeg() },
+    photo: demoPhoto('Adele Vance', 1),
   },
   {
     key: 'guest',
@@ -139,6 +151,26 @@ export const DEMO_USERS: readonly EmulatorUser[] = Object.freeze([
     preferredUsername: 'kiosk01@contoso.onmicrosoft.com',
     jobTitle: 'Front Desk',
     preferredLanguage: 'en-US',
+    businessPhones: [],
+    mobilePhone: null,
+    officeLocation: null,
+    photo: null,
+  },
+  {
+    key: 'guest-home',
+    kind: 'personal',
+    oid: '00000000-0000-0000-9c41-d2e85a7b3f10',
+    tid: CONSUMER_TENANT_ID,
+    graphId: '9c41d2e85a7b3f10',
+    displayName: 'Jordan Lee',
+    givenName: 'Jordan',
+    surname: 'Lee',
+    userPrincipalName: 'jordan.lee@outlook.com',
+    mail: null,
+    email: 'jordan.lee@outlook.com',
+    preferredUsername: 'jordan.lee@outlook.com',
+    jobTitle: null,
+    preferredLanguage: null,
     businessPhones: [],
     mobilePhone: null,
     officeLocation: null,

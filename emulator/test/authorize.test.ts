@@ -1,7 +1,14 @@
 import { expect } from 'chai';
-import { completeLogin, DEMO_TENANT_ID, startEmulator } from '../src/index.js';
+import {
+  completeLogin,
+  CONSUMER_TENANT_ID,
+  DEFAULT_CLIENT,
+  DEMO_TENANT_ID,
+  DEMO_USERS,
+  startEmulator,
+} from '../src/index.js';
 import type { CompleteLoginResult, Emulator } from '../src/index.js';
-import { authorizeUrl, pkce, postForm, raw, REDIRECT } from './helpers.js';
+import { authorizeUrl, jwtPayload, loginTokens, pkce, postForm, raw, REDIRECT } from './helpers.js';
 
 function redirectParams(result: CompleteLoginResult): URLSearchParams {
   expect(result.kind).to.equal('redirect');
@@ -26,7 +33,7 @@ describe('emulator: authorize endpoint', () => {
     await emulator.close();
   });
 
-  it('renders the account picker with every demo account under common', async () => {
+  it('renders the account picker under common with every account but the guest, which signs in at home', async () => {
     const res = await raw(authorizeUrl(emulator));
     expect(res.status).to.equal(200);
     expect(String(res.headers['content-type'])).to.match(/^text\/html/);
@@ -34,9 +41,9 @@ describe('emulator: authorize endpoint', () => {
     expect(listed(res.text)).to.deep.equal([
       'personal',
       'work',
-      'guest',
       'personal-gmail',
       'no-email',
+      'guest-home',
     ]);
     expect(res.text).to.match(/Avery Howard/);
     expect(res.text).to.match(/AdeleV@contoso\.com/);
@@ -170,20 +177,20 @@ describe('emulator: authorize endpoint', () => {
   it('filters accounts with domain_hint', async () => {
     expect(
       listed((await raw(authorizeUrl(emulator, { domain_hint: 'consumers' }))).text),
-    ).to.deep.equal(['personal', 'personal-gmail']);
+    ).to.deep.equal(['personal', 'personal-gmail', 'guest-home']);
     expect(
       listed((await raw(authorizeUrl(emulator, { domain_hint: 'organizations' }))).text),
-    ).to.deep.equal(['work', 'guest', 'no-email']);
+    ).to.deep.equal(['work', 'no-email']);
   });
 
   it('applies tenant rules to the list', async () => {
     expect(listed((await raw(authorizeUrl(emulator, {}, 'consumers'))).text)).to.deep.equal([
       'personal',
       'personal-gmail',
+      'guest-home',
     ]);
     expect(listed((await raw(authorizeUrl(emulator, {}, 'organizations'))).text)).to.deep.equal([
       'work',
-      'guest',
       'no-email',
     ]);
     expect(listed((await raw(authorizeUrl(emulator, {}, DEMO_TENANT_ID))).text)).to.deep.equal([
@@ -196,6 +203,93 @@ describe('emulator: authorize endpoint', () => {
       'guest',
       'no-email',
     ]);
+  });
+
+  it('signs a guest in as its home account through common, and as the guest when the tenant is named', async () => {
+    const tokensVia = async (tenant: string): Promise<Record<string, unknown>> =>
+      jwtPayload(String((await loginTokens(emulator, 'guest', {}, tenant))['id_token']));
+    const home = DEMO_USERS.find((u) => u.key === 'guest-home');
+    const guest = DEMO_USERS.find((u) => u.key === 'guest');
+    expect(await tokensVia('common')).to.include({ oid: home?.oid, tid: CONSUMER_TENANT_ID });
+    expect(await tokensVia('common')).to.not.have.property('idp');
+    for (const tenant of [DEMO_TENANT_ID, 'contoso.onmicrosoft.com'])
+      expect(await tokensVia(tenant)).to.include({
+        oid: guest?.oid,
+        tid: DEMO_TENANT_ID,
+        idp: 'live.com',
+      });
+    // The sign-in name picks the account the tenant admits: the home account through common.
+    const byName = await loginTokens(emulator, 'jordan.lee@outlook.com', {}, 'common');
+    expect(jwtPayload(String(byName['id_token']))['oid']).to.equal(home?.oid);
+    const silent = await loginTokens(
+      emulator,
+      'unused',
+      { prompt: 'none', login_hint: 'jordan.lee@outlook.com' },
+      DEMO_TENANT_ID,
+    );
+    expect(jwtPayload(String(silent['id_token']))['oid']).to.equal(guest?.oid);
+  });
+
+  it('refuses a guest through organizations, whose home account is personal', async () => {
+    const params = redirectParams(
+      await completeLogin(authorizeUrl(emulator, {}, 'organizations'), 'guest'),
+    );
+    expect(params.get('error_description') ?? '').to.match(/^AADSTS500200: /);
+  });
+
+  it('refuses a guest without a home account through common, and says to name the tenant', async () => {
+    const guest = DEMO_USERS.find((u) => u.key === 'guest');
+    if (!guest) throw new Error('no guest demo user');
+    const alone = await startEmulator({ users: [guest] });
+    try {
+      const params = redirectParams(await completeLogin(authorizeUrl(alone), 'guest'));
+      expect(params.get('error_description') ?? '').to.match(
+        /^AADSTS50034: The user account jordan\.lee@outlook\.com does not exist in the 'common' directory as a guest\..*name that tenant/,
+      );
+    } finally {
+      await alone.close();
+    }
+  });
+
+  it("shows the app's registered name on the picker, 'Sample app' by default", async () => {
+    expect((await raw(authorizeUrl(emulator))).text).to.include('<p>to continue to Sample app</p>');
+    const named = await startEmulator({
+      clients: [{ ...DEFAULT_CLIENT, name: 'Contoso <Intranet>' }],
+    });
+    const unnamed = await startEmulator({
+      clients: [{ clientID: DEFAULT_CLIENT.clientID, clientSecret: 'x', redirectUris: [REDIRECT] }],
+    });
+    try {
+      const namedPage = (await raw(authorizeUrl(named))).text;
+      expect(namedPage).to.include('<p>to continue to Contoso &lt;Intranet&gt;</p>');
+      expect(namedPage).to.not.include(DEFAULT_CLIENT.clientID);
+      expect((await raw(authorizeUrl(unnamed))).text).to.include('to continue to Sample app');
+    } finally {
+      await named.close();
+      await unnamed.close();
+    }
+  });
+
+  it('shows every address in full and the photo (or initials) of each account', async () => {
+    const page = (await raw(authorizeUrl(emulator))).text;
+    expect(page).to.not.match(/text-overflow|ellipsis/);
+    expect(page).to.include('<span class="username">kiosk01@contoso.onmicrosoft.com</span>');
+    expect(page).to.match(
+      /<li class="" data-account="personal">[^]*?<img class="avatar" alt="" src="data:image\/png;base64,/,
+    );
+    expect(page).to.match(
+      /<li class="" data-account="no-email">[^]*?<span class="avatar" aria-hidden="true">KO<\/span>/,
+    );
+  });
+
+  it('serves a favicon, and its pages link to it', async () => {
+    const icon = await raw(`${emulator.url}/favicon.ico`);
+    expect(icon.status).to.equal(200);
+    expect(icon.headers['content-type']).to.equal('image/svg+xml');
+    expect(icon.text).to.match(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    expect((await raw(authorizeUrl(emulator))).text).to.include(
+      '<link rel="icon" href="/favicon.ico" type="image/svg+xml">',
+    );
   });
 
   it('refuses a forced sign-in that breaks the tenant rules with an error redirect', async () => {

@@ -24,7 +24,13 @@ async function signInWith(
 describe('emulator: app registrations (clients option)', () => {
   it('names the default client id clientID, the spelling of Passport strategies', () => {
     expect(DEFAULT_CLIENT.clientID).to.equal('3f8a1c52-7d0e-4b9a-a6c1-2e5f9b8d7c40');
-    expect(Object.keys(DEFAULT_CLIENT)).to.deep.equal(['clientID', 'clientSecret', 'redirectUris']);
+    expect(Object.keys(DEFAULT_CLIENT)).to.deep.equal([
+      'clientID',
+      'clientSecret',
+      'redirectUris',
+      'name',
+    ]);
+    expect(DEFAULT_CLIENT.name).to.equal('Sample app');
   });
 
   it('registers a client given with clientID', async () => {

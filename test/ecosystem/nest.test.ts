@@ -214,9 +214,9 @@ describe('NestJS: PassportStrategy(Strategy, "microsoft") against the emulator',
         const strategy = app.get(MicrosoftAuthStrategy);
         expect(registered('microsoft')).to.equal(strategy);
 
-        const { user } = expectSuccess(await loginThroughEmulator(strategy, 'guest'));
+        const { user } = expectSuccess(await loginThroughEmulator(strategy, 'work'));
 
-        expect(user).to.include({ objectId: demoUser('guest').oid, tenantId: DEMO_TENANT_ID });
+        expect(user).to.include({ objectId: demoUser('work').oid, tenantId: DEMO_TENANT_ID });
       } finally {
         await app.close();
       }

@@ -163,14 +163,14 @@ describe('refresh tokens against the emulator', () => {
     });
 
     it('keeps working with the refresh token it handed back', async () => {
-      const signedIn = await signIn(strategy, 'guest');
+      const signedIn = await signIn(strategy, 'work');
 
       const first = await strategy.refresh(signedIn.refreshToken);
       if (first.refreshToken === undefined) throw new Error('no refresh token came back');
       const second = await strategy.refresh(first.refreshToken);
 
       expect(second.accessToken).to.not.equal(first.accessToken);
-      expect(second.claims?.oid).to.equal(demoUser('guest').oid);
+      expect(second.claims?.oid).to.equal(demoUser('work').oid);
     });
 
     it('rejects an invalid refresh token with MicrosoftTokenError invalid_grant', async () => {

@@ -1,7 +1,8 @@
 /**
  * The whole sample-app flow in headless Chromium (Debian `chromium`, driven by playwright-core):
  * home → Sign in → pick the personal account on the emulator page → "It Works!" → sign out → home;
- * and the cancel path. Writes a screenshot of the "It Works!" page to test/artifacts/it-works.png.
+ * and the cancel path. At 1280×900 it regenerates the documentation's screenshots,
+ * docs/account-picker.png and docs/it-works.png, and writes the others to test/artifacts/.
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -15,7 +16,9 @@ import type { RunningApp } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.resolve(__dirname, '../artifacts');
-export const SCREENSHOT = path.join(ARTIFACTS, 'it-works.png');
+const DOCS = path.resolve(__dirname, '../../docs');
+export const SCREENSHOT = path.join(DOCS, 'it-works.png');
+export const PICKER_SCREENSHOT = path.join(DOCS, 'account-picker.png');
 const STEP_TIMEOUT = 10_000;
 
 describe('sample app in a browser', function () {
@@ -24,7 +27,7 @@ describe('sample app in a browser', function () {
   let app: RunningApp | undefined;
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
-  /** Content-Security-Policy violations and page errors seen on the app's pages. */
+  /** Content-Security-Policy violations, page errors and 404 answers (a missing favicon…) seen. */
   let problems: string[] = [];
   let base = '';
 
@@ -60,7 +63,7 @@ describe('sample app in a browser', function () {
   });
   beforeEach(async () => {
     problems = [];
-    context = await browser?.newContext({ viewport: { width: 1000, height: 900 } });
+    context = await browser?.newContext({ viewport: { width: 1280, height: 900 } });
     context?.setDefaultTimeout(STEP_TIMEOUT);
   });
   afterEach(async () => {
@@ -74,6 +77,9 @@ describe('sample app in a browser', function () {
       if (/Content Security Policy|Refused to/i.test(msg.text())) problems.push(msg.text());
     });
     page.on('pageerror', (err) => problems.push(err.message));
+    page.on('response', (res) => {
+      if (res.status() === 404) problems.push(`404 ${res.url()}`);
+    });
     await page.goto(`${base}/`);
     expect(await page.textContent('h1')).to.equal('Sign in with Microsoft');
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -88,6 +94,22 @@ describe('sample app in a browser', function () {
       page.click('#sign-in'),
     ]);
     expect(await page.textContent('h1')).to.equal('Pick an account');
+    expect(await page.textContent('main > p')).to.equal('to continue to Sample app');
+    // Every address shows in full: none is cut off at 1280 px.
+    const cut = await page.evaluate<Array<string | null>>(
+      "[...document.querySelectorAll('.username')].filter((s) => s.scrollWidth > s.clientWidth || s.getBoundingClientRect().right > document.querySelector('main').getBoundingClientRect().right).map((s) => s.textContent)",
+    );
+    expect(cut).to.deep.equal([]);
+    expect(await page.textContent('li[data-account="no-email"] .username')).to.equal(
+      'kiosk01@contoso.onmicrosoft.com',
+    );
+    // The photo is drawn: a real image, not a broken one.
+    expect(
+      await page.evaluate<number>(
+        'document.querySelector(\'li[data-account="personal"] img.avatar\').naturalWidth',
+      ),
+    ).to.equal(96);
+    await page.screenshot({ path: PICKER_SCREENSHOT });
 
     await Promise.all([
       page.waitForURL(`${base}/profile`),
@@ -105,13 +127,12 @@ describe('sample app in a browser', function () {
     expect(
       await page.evaluate<string>("getComputedStyle(document.querySelector('h1')).color"),
     ).to.equal('rgb(16, 124, 16)');
+    // The raw profile stays folded: it holds the emulator's port and the token times.
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(statSync(SCREENSHOT).size).to.be.greaterThan(10_000);
     expect(await page.isVisible('#raw-profile')).to.equal(false);
     await page.click('details summary');
     expect(await page.textContent('#raw-profile')).to.include('"provider": "microsoft"');
-
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    expect(statSync(SCREENSHOT).size).to.be.greaterThan(10_000);
 
     const cookies = await context?.cookies(base);
     const sid = cookies?.find((c) => c.name === 'sid');

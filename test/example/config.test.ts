@@ -344,6 +344,14 @@ describe('sample app configuration', () => {
     });
   });
 
+  /** The block after `<!-- start-banner` in example/README.md. */
+  function readmeBanner(): string {
+    const readme = readFileSync(path.join(ROOT, 'example', 'README.md'), 'utf8');
+    const block = /<!-- start-banner[^>]*-->\s*```\n([\s\S]*?)```/.exec(readme)?.[1];
+    if (block === undefined) throw new Error('example/README.md has no start-banner block');
+    return block;
+  }
+
   describe('npm start (example/server.ts)', function () {
     this.timeout(30_000);
 
@@ -404,6 +412,11 @@ describe('sample app configuration', () => {
           expect(stdout).to.include(account);
         }
         expect(stdout).to.include('Sessions:        memory (this process only)');
+        // example/README.md shows this banner, with the ports 3000 and 41234.
+        const printed = stdout
+          .replaceAll(appURL ?? '', 'http://localhost:3000')
+          .replaceAll(emulatorURL ?? '', 'http://127.0.0.1:41234');
+        expect(printed.trim()).to.equal(readmeBanner().trim());
 
         // The app listens on loopback; talk to 127.0.0.1 but keep the localhost URLs it hands out.
         const local = (appURL ?? '').replace('localhost', '127.0.0.1');

@@ -7,12 +7,14 @@ import request from 'supertest';
 import {
   CONSUMER_TENANT_ID,
   DEFAULT_CLIENT,
+  DEMO_TENANT_ID,
   DEMO_USERS,
   startEmulator,
 } from 'microsoft-identity-emulator';
 import type { Emulator } from 'microsoft-identity-emulator';
 import { createApp, safeReturnTo } from '../../example/app.js';
 import { signIn, TestBrowser } from '../helpers/browser.js';
+import { demoUser, signedInThroughCommon } from '../helpers/emulator.js';
 import { byId, csrfField, startApp, TEST_SECRET, text } from './helpers.js';
 import type { RunningApp } from './helpers.js';
 
@@ -35,13 +37,6 @@ const EXPECTED: Record<
     type: 'Work or school account',
     photo: true,
   },
-  guest: {
-    name: 'Jordan Lee',
-    email: 'jordan.lee@outlook.com',
-    verified: 'not verified',
-    type: 'Work or school account',
-    photo: false,
-  },
   'personal-gmail': {
     name: 'Sam Rivera',
     email: 'sam.rivera@gmail.com',
@@ -51,9 +46,18 @@ const EXPECTED: Record<
   },
   'no-email': {
     name: 'Kiosk Operator',
-    email: 'none',
+    email:
+      'none: no mailbox, so no email (the sign-in name kiosk01@contoso.onmicrosoft.com is not a mail address)',
     verified: '',
     type: 'Work or school account',
+    photo: false,
+  },
+  // The guest's home account: what the guest signs in as through common.
+  'guest-home': {
+    name: 'Jordan Lee',
+    email: 'jordan.lee@outlook.com',
+    verified: 'verified',
+    type: 'Personal Microsoft account',
     photo: false,
   },
 };
@@ -161,12 +165,14 @@ describe('sample app routes', function () {
   });
 
   describe('sign-in with each demo account', () => {
-    for (const user of DEMO_USERS) {
+    for (const picked of DEMO_USERS) {
+      // Through common (the app's default tenant) a guest signs in as its home account.
+      const user = signedInThroughCommon(picked.key);
       const expected = EXPECTED[user.key];
-      it(`${user.key}: lands on "It Works!" with name, email, account type, tenant id and object id`, async () => {
+      it(`${picked.key}: lands on "It Works!" with name, email, account type, tenant id and object id`, async () => {
         if (!expected) throw new Error(`no expectation for demo account ${user.key}`);
         const browser = new TestBrowser(app.url);
-        const trace = await signIn(browser, user.key);
+        const trace = await signIn(browser, picked.key);
         const before = trace.start.setCookie[0]?.split(';')[0];
         expect(trace.callback.status).to.equal(303);
         expect(trace.callback.location).to.equal('/profile');
@@ -209,6 +215,25 @@ describe('sample app routes', function () {
         expect(home.body).to.include('action="/logout"');
       });
     }
+
+    it('the guest signs in as the guest of Contoso when the app names the tenant (MICROSOFT_TENANT)', async () => {
+      const contoso = await startApp(emulator, { tenant: 'contoso.onmicrosoft.com' });
+      try {
+        const browser = new TestBrowser(contoso.url);
+        const trace = await signIn(browser, 'guest', '/login');
+        expect(trace.callback.location).to.equal('/profile');
+        const page = await browser.get('/profile');
+        const guest = demoUser('guest');
+        expect(byId(page.body, 'display-name')).to.equal('Jordan Lee');
+        expect(byId(page.body, 'email')).to.equal('jordan.lee@outlook.com');
+        expect(byId(page.body, 'email-verified')).to.equal('not verified');
+        expect(byId(page.body, 'account-type')).to.equal('Work or school account');
+        expect(byId(page.body, 'tenant-id')).to.equal(DEMO_TENANT_ID);
+        expect(byId(page.body, 'object-id')).to.equal(guest.oid);
+      } finally {
+        await contoso.close();
+      }
+    });
 
     it('a tenant authority (consumers) still works: the personal account signs in', async () => {
       const consumers = await startApp(emulator, { tenant: 'consumers' });
@@ -460,6 +485,40 @@ describe('sample app routes', function () {
     const res = await new TestBrowser(app.url).get('/nope');
     expect(res.status).to.equal(404);
     expect(res.body).to.include('Page not found');
+  });
+
+  it('error pages keep the signed-in header (name, Profile, Sign out) while the user is signed in', async () => {
+    const browser = new TestBrowser(app.url);
+    await signIn(browser, 'work');
+    const cancelled = await signIn(browser, { cancel: true });
+    const pages = [
+      (await browser.get('/nope')).body,
+      (await browser.get('/logout')).body,
+      (await browser.post('/logout', {})).body,
+      cancelled.callback.body,
+    ];
+    for (const page of pages) {
+      expect(page).to.match(
+        /<header>.*<nav><span>Adele Vance<\/span><a href="\/profile">Profile<\/a>/,
+      );
+      expect(page).to.include('id="nav-sign-out"');
+    }
+    expect((await browser.get('/profile')).status).to.equal(200);
+    // Signed out, the same pages have no such header.
+    expect((await new TestBrowser(app.url).get('/nope')).body).not.to.include('<nav>');
+  });
+
+  it('answers /favicon.ico and /favicon.svg with the icon every page links to, without a session', async () => {
+    for (const file of ['/favicon.ico', '/favicon.svg']) {
+      const res = await new TestBrowser(app.url).get(file);
+      expect(res.status, file).to.equal(200);
+      expect(res.headers['content-type']).to.equal('image/svg+xml; charset=utf-8');
+      expect(res.body).to.match(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+      expect(res.setCookie).to.deep.equal([]);
+    }
+    expect((await new TestBrowser(app.url).get('/')).body).to.include(
+      '<link rel="icon" href="/favicon.svg" type="image/svg+xml">',
+    );
   });
 
   describe('form_post response mode behind an https proxy', () => {

@@ -8,11 +8,27 @@ import type { MicrosoftAuthenticateOptions } from '../../lib/types.js';
 import { authenticate, expectRedirect, fakeRequest } from './passport.js';
 import type { Outcome } from './passport.js';
 
-/** The emulator's demo user with this key ('personal', 'work', 'guest', 'personal-gmail', 'no-email'). */
+/** The emulator's demo user with this key ('personal', 'work', 'guest', 'personal-gmail', 'no-email', 'guest-home'). */
 export function demoUser(key: string): (typeof DEMO_USERS)[number] {
   const user = DEMO_USERS.find((u) => u.key === key);
   if (!user) throw new Error(`no demo user ${key}`);
   return user;
+}
+
+/**
+ * The demo user that signs in when `key` is picked on the emulator's page through `common`: that
+ * user, except a guest, which signs in there as its home account (as at Microsoft: a guest is
+ * reached only through its tenant's ID or domain).
+ */
+export function signedInThroughCommon(key: string): (typeof DEMO_USERS)[number] {
+  const picked = demoUser(key);
+  if (picked.kind !== 'guest') return picked;
+  const name = picked.preferredUsername.toLowerCase();
+  const home = DEMO_USERS.find(
+    (u) => u.kind !== 'guest' && u.preferredUsername.toLowerCase() === name,
+  );
+  if (!home) throw new Error(`no home account for the guest ${key}`);
+  return home;
 }
 
 /**
