@@ -46,6 +46,8 @@ declare namespace Strategy {
   export type AuthorizationRequest = core.AuthorizationRequest;
   export type AuthorizationRequestOptions = core.AuthorizationRequestOptions;
   export type PendingLogin = pending.PendingLogin;
+  export type StateStore = types.StateStore;
+  export type StateStoreMeta = types.StateStoreMeta;
   export type CookieStateStore = cookies.CookieStateStore;
   export type CookieStateStoreOptions = cookies.CookieStateStoreOptions;
   export type SignInOptions = types.SignInOptions;
