@@ -125,13 +125,15 @@ export async function strategyFor(
       ): void {
         this._oauth2.useAuthorizationHeaderforGET(true);
         this._oauth2.get(graphMe, accessToken, (err, body) => {
-          if (err) return done(new Error('failed to fetch user profile', { cause: err }));
+          // node-oauth passes null on success although its types leave null out.
+          if ((err as unknown) !== null)
+            return done(new Error('failed to fetch user profile', { cause: err }));
           try {
             const json = JSON.parse(String(body)) as { id?: unknown; displayName?: unknown };
             done(null, {
               provider: 'microsoft',
               id: String(json.id),
-              displayName: String(json.displayName ?? ''),
+              displayName: typeof json.displayName === 'string' ? json.displayName : '',
             });
           } catch (e) {
             done(e);

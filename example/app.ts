@@ -151,7 +151,7 @@ function sameSecret(a: string, b: string): boolean {
 /** The signed-in header (name, Profile, Sign out) for every page, error pages included. */
 function pageOptions(req: Request): LayoutOptions {
   const user = currentUser(req);
-  return user && req.session ? { user, csrfToken: csrfToken(req) } : {};
+  return user ? { user, csrfToken: csrfToken(req) } : {};
 }
 
 function send(res: Response, status: number, body: string): void {
@@ -274,7 +274,7 @@ function errorProblem(err: unknown): SignInProblem {
       title: 'Sign-in failed',
       message: 'Microsoft Graph did not return your profile.',
       details,
-      summary: summaryOf(`graph error ${err.status ?? ''}`, details),
+      summary: summaryOf(`graph error ${err.status}`, details),
     };
   }
   if (err instanceof MicrosoftHttpError) {

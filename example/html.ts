@@ -30,7 +30,11 @@ function render(value: unknown): string {
   if (value instanceof SafeHtml) return value.value;
   if (Array.isArray(value)) return value.map(render).join('');
   if (value === undefined || value === null || value === false) return '';
-  return escapeHtml(String(value));
+  if (typeof value === 'string') return escapeHtml(value);
+  // Numbers, booleans and bigints print as themselves; objects and functions are not markup.
+  return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint'
+    ? escapeHtml(String(value))
+    : '';
 }
 
 /** Template tag: escapes every interpolation except {@link SafeHtml} fragments (arrays are joined). */

@@ -113,7 +113,7 @@ async function main(): Promise<void> {
     out(`\n${signal}: stopping…`);
     server.close();
     server.closeAllConnections();
-    void Promise.allSettled([sessions?.close(), emulator?.close()]).then(() => process.exit(0));
+    void Promise.allSettled([sessions.close(), emulator?.close()]).then(() => process.exit(0));
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

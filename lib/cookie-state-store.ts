@@ -124,7 +124,9 @@ function positiveInteger(options: Partial<Record<string, unknown>>, name: string
 
 /** A value as an option error shows it: JSON where it can, else its type. */
 function describeValue(value: unknown): string {
-  return typeof value === 'function' ? 'a function' : (JSON.stringify(value) ?? typeof value);
+  if (typeof value === 'function' || typeof value === 'symbol' || value === undefined)
+    return typeof value;
+  return typeof value === 'bigint' ? `${value}n` : JSON.stringify(value);
 }
 
 function optionalBoolean(options: Partial<Record<string, unknown>>, name: string) {
@@ -158,12 +160,11 @@ function responseOf(req: MicrosoftRequest): CookieResponse {
 
 function appendSetCookie(res: CookieResponse, line: string): void {
   const previous = res.getHeader('Set-Cookie');
-  const list =
-    previous === undefined
-      ? []
-      : Array.isArray(previous)
-        ? previous.map((v) => `${v}`)
-        : [`${previous}`];
+  const list: string[] = Array.isArray(previous)
+    ? previous.filter((v): v is string => typeof v === 'string')
+    : typeof previous === 'string' || typeof previous === 'number'
+      ? [String(previous)]
+      : [];
   res.setHeader('Set-Cookie', [...list, line]);
 }
 

@@ -46,7 +46,7 @@ const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const DOMAIN_RE = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 /** True for a GUID such as a tenant id or an application (client) id. */
-export function isGuid(value: unknown): value is string {
+export function isGuid(value: unknown): boolean {
   return typeof value === 'string' && GUID_RE.test(value);
 }
 
@@ -68,7 +68,7 @@ export function tenantKind(tenant: string): TenantKind | undefined {
  * id (GUID) or a domain such as `contoso.onmicrosoft.com`. Apps that read the tenant from their
  * own configuration check it with this, so they accept exactly what the strategy accepts.
  */
-export function isTenant(value: unknown): value is string {
+export function isTenant(value: unknown): boolean {
   return typeof value === 'string' && tenantKind(value) !== undefined;
 }
 

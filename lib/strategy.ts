@@ -157,7 +157,7 @@ export class Strategy extends OAuth2Base {
     const scope = this._signIn.scopeFor(options.scope, `${WHO} option scope`);
     const params = this.authorizationParams(options);
     const { store } = this._config;
-    const [appState, stepUp] = [options.state as unknown, stepUpRequestOf(options)];
+    const [appState, stepUp] = [options.state, stepUpRequestOf(options)];
     const pending = this._signIn.createPendingLogin({ redirectURI, scope, keep: !!store, stepUp });
     if (appState !== undefined) pending.appState = appState;
     const handle = store && (await savePendingLogin(store, req, pending, this._meta(redirectURI)));

@@ -85,7 +85,12 @@ export class KeyStore {
   /** Generates (or takes) the private keys of the initial key set, before the origin is known. */
   static async privateKeys(given: readonly KeyObject[] = []): Promise<KeyObject[]> {
     for (const key of given) signingKeyOf(key, null);
-    return Promise.all([0, 1, 2].map((i) => given[i] ?? generatePrivateKey()));
+    return Promise.all(
+      [0, 1, 2].map((i) => {
+        const key = given[i];
+        return key === undefined ? generatePrivateKey() : Promise.resolve(key);
+      }),
+    );
   }
 
   /**

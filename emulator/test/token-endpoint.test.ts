@@ -442,7 +442,7 @@ describe('emulator: token endpoint', () => {
 
   it('signIdToken signs with emulator keys and supports forged variants', async () => {
     const jose = await import('jose');
-    const jwks = jose.createLocalJWKSet(emulator.jwks() as unknown as JSONWebKeySet);
+    const jwks = jose.createLocalJWKSet(emulator.jwks());
     const good = await emulator.signIdToken({ aud: CLIENT_ID, iss: 'x' });
     expect((await jose.jwtVerify(good, jwks)).payload['iss']).to.equal('x');
     const consumer = await emulator.signIdToken({ a: 1 }, { key: 'consumer' });

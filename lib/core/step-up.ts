@@ -31,7 +31,7 @@ export interface StepUpResult {
 function stringList(value: unknown): string[] | undefined {
   if (typeof value === 'string' && value !== '') return [value];
   if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string'))
-    return value as string[];
+    return value;
   return undefined;
 }
 

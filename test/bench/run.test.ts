@@ -14,7 +14,6 @@ import { expect } from 'chai';
 import type { PhasesFile } from '../../bench/app.js';
 import type { BenchResults } from '../../bench/run.js';
 import { requestsPerLogin } from '../../bench/shared.js';
-import type { Contender } from '../../bench/shared.js';
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..', '..');
@@ -147,7 +146,7 @@ describe('npm run bench (smoke run at a tiny size)', function () {
     expect(json.summaries).to.have.length(CONCURRENCIES.length * LATENCIES.length * 6);
     for (const s of json.summaries) {
       expect(s.errors, s.contender).to.equal(0);
-      const expected = requestsPerLogin(s.contender as Contender);
+      const expected = requestsPerLogin(s.contender);
       expect(s.microsoftRequestsPerLogin, s.contender).to.equal(expected);
       expect(s.maxMicrosoftRequestsPerLogin, s.contender).to.equal(expected);
     }

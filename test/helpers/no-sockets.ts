@@ -6,7 +6,9 @@
 import net from 'node:net';
 import type { RootHookObject } from 'mocha';
 
-const original = net.Socket.prototype.connect;
+const { prototype } = net.Socket;
+// eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be put back, never called here
+const original = prototype.connect;
 
 export const mochaHooks: RootHookObject = {
   beforeEach() {

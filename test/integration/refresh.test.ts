@@ -123,7 +123,10 @@ describe('unit: refresh tokens', () => {
       const s = strategy({ name: 'microsoft-refresh-test' });
       refresh.use('microsoft-refresh-test', s);
       const result = await requestNewAccessToken(refresh, 'microsoft-refresh-test', REFRESH_TOKEN);
-      if (result.err) throw result.err;
+      if (result.err)
+        throw result.err instanceof Error
+          ? result.err
+          : new Error('the refresh failed', { cause: result.err });
       expect([result.accessToken, result.refreshToken, result.results?.['scope']]).to.deep.equal([
         NEW_ACCESS,
         NEW_REFRESH,
