@@ -45,7 +45,9 @@ export interface ResolvedSettings {
   allowedTenants: AllowedTenants | undefined;
   /** Extra headers on token requests. */
   customHeaders: StrategyOptionsBase['customHeaders'];
+  /** How the client secret reaches the token endpoint. */
   tokenAuthMethod: 'client_secret_post' | 'client_secret_basic';
+  /** Where one-time configuration warnings go. */
   logger: MicrosoftLogger;
 }
 

@@ -208,7 +208,7 @@ export class Strategy extends OAuth2Base {
   /**
    * Authorize-request parameters of one request: `prompt`, `loginHint`, `domainHint`,
    * `responseMode`, `maxAge`, `locale`, `display`, `claims` and `acrValues` (see
-   * {@link authorizeParams}). A subclass may override it; what it returns is added to the URL.
+   * `authorizeParams`). A subclass may override it; what it returns is added to the URL.
    *
    * @throws TypeError for a value Microsoft would reject.
    */

@@ -232,7 +232,7 @@ export class MicrosoftSignIn {
     scope: readonly string[];
     keep: boolean;
     appState?: unknown;
-    /** Freshness and authentication context asked for (see {@link stepUpRequestOf}). */
+    /** Freshness and authentication context asked for (see `stepUpRequestOf`). */
     stepUp?: StepUpRequest;
   }): PendingLogin {
     const openid = input.scope.includes('openid');

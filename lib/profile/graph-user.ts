@@ -17,9 +17,13 @@ export interface GraphUser {
   userPrincipalName?: string;
   /** Primary SMTP address of the mailbox, when the user has one. */
   mail?: string;
+  /** Job title. */
   jobTitle?: string;
+  /** Mobile phone number. */
   mobilePhone?: string;
+  /** Office location. */
   officeLocation?: string;
+  /** Preferred language, e.g. `en-US`. */
   preferredLanguage?: string;
   /** The non-blank strings of `businessPhones`; absent when there are none. */
   businessPhones?: string[];
