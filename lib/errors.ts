@@ -255,9 +255,9 @@ export interface GraphErrorFields {
  * Microsoft Graph answered with an error status. `code` is Graph's error code
  * (`InvalidAuthenticationToken`, `TooManyRequests`, …) or `http_<status>` when the body had none.
  */
-export class GraphError extends Error {
-  /** Always `'GraphError'`. */
-  override readonly name = 'GraphError';
+export class MicrosoftGraphError extends Error {
+  /** Always `'MicrosoftGraphError'`. */
+  override readonly name = 'MicrosoftGraphError';
   /** Graph's error code, or `http_<status>`. */
   readonly code: string;
   /** HTTP status. */
@@ -281,6 +281,11 @@ export class GraphError extends Error {
     if (fields.retryAfter !== undefined) this.retryAfter = fields.retryAfter;
   }
 }
+
+/** @deprecated Renamed {@link MicrosoftGraphError} (the same class), so every error class starts with `Microsoft`. */
+export const GraphError = MicrosoftGraphError;
+/** @deprecated Renamed {@link MicrosoftGraphError}. */
+export type GraphError = MicrosoftGraphError;
 
 /** Codes of {@link MicrosoftHttpError}. */
 export type HttpErrorCode =
@@ -350,9 +355,9 @@ export const ID_TOKEN_ERROR_CODES = [
 export type IdTokenErrorCode = (typeof ID_TOKEN_ERROR_CODES)[number];
 
 /** The ID token is missing or failed verification. Never turned into a login. */
-export class IdTokenError extends Error {
-  /** Always `'IdTokenError'`. */
-  override readonly name = 'IdTokenError';
+export class MicrosoftIdTokenError extends Error {
+  /** Always `'MicrosoftIdTokenError'`. */
+  override readonly name = 'MicrosoftIdTokenError';
   /** Why the token was rejected. */
   readonly code: IdTokenErrorCode;
 
@@ -365,13 +370,18 @@ export class IdTokenError extends Error {
   }
 }
 
+/** @deprecated Renamed {@link MicrosoftIdTokenError} (the same class), so every error class starts with `Microsoft`. */
+export const IdTokenError = MicrosoftIdTokenError;
+/** @deprecated Renamed {@link MicrosoftIdTokenError}. */
+export type IdTokenError = MicrosoftIdTokenError;
+
 /** Codes of {@link ProfileError}. */
 export type ProfileErrorCode = 'not_json' | 'not_object' | 'missing_id' | 'subject_mismatch';
 
 /** A profile body (Graph `/me` or ID-token claims) could not be turned into a profile. */
-export class ProfileError extends Error {
-  /** Always `'ProfileError'`. */
-  override readonly name = 'ProfileError';
+export class MicrosoftProfileError extends Error {
+  /** Always `'MicrosoftProfileError'`. */
+  override readonly name = 'MicrosoftProfileError';
   /** What was wrong with the body. */
   readonly code: ProfileErrorCode;
 
@@ -380,6 +390,11 @@ export class ProfileError extends Error {
     this.code = code;
   }
 }
+
+/** @deprecated Renamed {@link MicrosoftProfileError} (the same class), so every error class starts with `Microsoft`. */
+export const ProfileError = MicrosoftProfileError;
+/** @deprecated Renamed {@link MicrosoftProfileError}. */
+export type ProfileError = MicrosoftProfileError;
 
 /**
  * Codes of {@link StateError}: `session_missing` (no session middleware), `body_missing` (a
@@ -403,9 +418,9 @@ export type StateErrorCode =
  * callback arrived without a parsed body, the cookie state store cannot set its cookie, or the
  * callback does not belong to the pending login.
  */
-export class StateError extends Error {
-  /** Always `'StateError'`. */
-  override readonly name = 'StateError';
+export class MicrosoftStateError extends Error {
+  /** Always `'MicrosoftStateError'`. */
+  override readonly name = 'MicrosoftStateError';
   /** What is missing. */
   readonly code: StateErrorCode;
 
@@ -414,6 +429,11 @@ export class StateError extends Error {
     this.code = code;
   }
 }
+
+/** @deprecated Renamed {@link MicrosoftStateError} (the same class), so every error class starts with `Microsoft`. */
+export const StateError = MicrosoftStateError;
+/** @deprecated Renamed {@link MicrosoftStateError}. */
+export type StateError = MicrosoftStateError;
 
 /**
  * `allowedTenants` refused the tenant of a verified sign-in. The Passport strategy answers it with

@@ -196,7 +196,7 @@ describe('end-to-end sign-in through the emulator', function () {
       emulator.setFault('graph.me', { type: 'status', status: 503, retryAfter: 7 });
       const { callback } = await signIn(new TestBrowser(a.url), 'work');
       const outcome = JSON.parse(callback.body) as CallbackOutcome;
-      expect(outcome.error).to.include({ name: 'GraphError', status: 503, retryAfter: 7 });
+      expect(outcome.error).to.include({ name: 'MicrosoftGraphError', status: 503, retryAfter: 7 });
     });
 
     it('aborts a Graph call that outlives the timeout with MicrosoftHttpError timeout', async () => {

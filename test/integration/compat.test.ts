@@ -160,6 +160,29 @@ describe('unit: passport-microsoft compatibility', () => {
       expect(Entry.ID_TOKEN_ERROR_CODES).to.equal(errors.ID_TOKEN_ERROR_CODES);
     });
 
+    it('keeps the old error class names as aliases of the Microsoft-prefixed classes', () => {
+      const renamed = [
+        [Entry.GraphError, Entry.MicrosoftGraphError, 'MicrosoftGraphError'],
+        [Entry.IdTokenError, Entry.MicrosoftIdTokenError, 'MicrosoftIdTokenError'],
+        [Entry.ProfileError, Entry.MicrosoftProfileError, 'MicrosoftProfileError'],
+        [Entry.StateError, Entry.MicrosoftStateError, 'MicrosoftStateError'],
+      ] as const;
+      for (const [old, current, name] of renamed) {
+        expect(old, name).to.equal(current);
+        expect(current.name).to.equal(name);
+      }
+      const err = new Entry.IdTokenError('nonce', 'x');
+      expect(err).to.be.instanceOf(Entry.MicrosoftIdTokenError);
+      expect(err.name).to.equal('MicrosoftIdTokenError');
+      // Every error class the package exports starts with Microsoft (the aliases aside).
+      const aliases = new Set(['GraphError', 'IdTokenError', 'ProfileError', 'StateError']);
+      const classes = Object.entries(errors).filter(
+        ([key, value]) => typeof value === 'function' && /Error$/.test(key) && !aliases.has(key),
+      );
+      expect(classes.length).to.be.greaterThan(5);
+      for (const [key] of classes) expect(key).to.match(/^Microsoft/);
+    });
+
     it('carries the helpers and constants the ES module entry exports too', () => {
       expect(Entry.parseAadsts).to.equal(errors.parseAadsts);
       expect(Entry.CLOUDS).to.equal(endpoints.CLOUDS);

@@ -261,7 +261,7 @@ describe('unit: error paths', () => {
       graphAnswers({ status: 401, json: GRAPH_401 });
       const err = await loginError(GraphError);
       expect(err).to.include({
-        name: 'GraphError',
+        name: 'MicrosoftGraphError',
         code: 'InvalidAuthenticationToken',
         status: 401,
         requestId: 'e6ea1bde-9f04-46a8-9705-824047cfd611',
