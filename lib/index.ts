@@ -14,6 +14,7 @@ import * as errors from './errors.js';
 import { DEFAULT_SCOPE, parseScope } from './options.js';
 import { Strategy as StrategyClass } from './strategy.js';
 import type * as cookies from './cookie-state-store.js';
+import type * as credentials from './client-credentials.js';
 import type * as core from './core/sign-in.js';
 import type * as pending from './core/pending-login.js';
 import type * as types from './types.js';
@@ -73,6 +74,9 @@ declare namespace Strategy {
   export type TokenResponseParams = types.TokenResponseParams;
   export type MicrosoftCloud = types.MicrosoftCloud;
   export type AccountType = types.AccountType;
+  export type ClientCertificate = credentials.ClientCertificate;
+  export type ClientAssertionCallback = credentials.ClientAssertionCallback;
+  export type ClientAssertionWithExpiry = credentials.ClientAssertionWithExpiry;
 }
 
 export = Strategy;

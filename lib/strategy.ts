@@ -8,6 +8,7 @@ import { authorizeParams } from './core/authorize.js';
 import { errorCallbackOutcome, readCallbackParams } from './core/callback.js';
 import type { CallbackParams } from './core/callback.js';
 import { MicrosoftSignIn } from './core/sign-in.js';
+import type { RefreshOptions } from './core/sign-in.js';
 import { MicrosoftTenantNotAllowedError } from './errors.js';
 import {
   callVerify,
@@ -85,7 +86,7 @@ export class Strategy extends OAuth2Base {
       throw new TypeError('MicrosoftStrategy requires a verify callback');
     // The base class builds `_oauth2` (read by add-ons such as passport-oauth2-refresh and by
     // `userProfile` overrides through `_oauth2.get`) from these; it reads nothing else here.
-    const { authorizationURL, tokenURL, clientID, clientSecret } = config;
+    const { authorizationURL, tokenURL, clientID, clientSecret = '' } = config;
     super(
       { authorizationURL, tokenURL, clientID, clientSecret, customHeaders: options.customHeaders },
       verify,
@@ -152,9 +153,11 @@ export class Strategy extends OAuth2Base {
       scope,
       keep: !!store,
       appState,
+      tenant: options.tenant,
+      who: WHO,
     });
     const handle = store && (await savePendingLogin(store, req, pending, this._meta(redirectURI)));
-    this.redirect(this._signIn.authorizationURL(pending, scope, handle, params));
+    this.redirect(await this._signIn.authorizationURL(pending, scope, handle, params));
   }
 
   private async _finish(
@@ -230,10 +233,7 @@ export class Strategy extends OAuth2Base {
   }
 
   /** Redeems a refresh token at the same authority; see {@link MicrosoftSignIn.refresh}. */
-  refresh(
-    refreshToken: string,
-    options: { scope?: string | readonly string[] } = {},
-  ): Promise<types.TokenSet> {
+  refresh(refreshToken: string, options: RefreshOptions = {}): Promise<types.TokenSet> {
     return this._signIn.refresh(refreshToken, options);
   }
 

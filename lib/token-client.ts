@@ -1,8 +1,10 @@
 /**
- * Token endpoint client: authorization_code and refresh_token grants with client_secret_post,
+ * Token endpoint client: authorization_code and refresh_token grants authenticated with the
+ * application's {@link ClientCredential} (client_secret_post or a client_assertion JWT),
  * Microsoft's error JSON kept in a {@link MicrosoftTokenError}.
  */
 import type { OutgoingHttpHeaders } from 'node:http';
+import type { ClientCredential } from './client-credentials.js';
 import { MicrosoftHttpError, MicrosoftTokenError } from './errors.js';
 import type { TokenErrorBody } from './errors.js';
 import { describeURL, parseJSON, send } from './http.js';
@@ -15,7 +17,8 @@ const MAX_TOKEN_BODY = 256 * 1024;
 export interface TokenClientOptions {
   tokenURL: string;
   clientID: string;
-  clientSecret: string;
+  /** How the client authenticates (secret, certificate assertion, federated assertion). */
+  credential: ClientCredential;
   timeout: number;
   customHeaders?: OutgoingHttpHeaders | undefined;
   /**
@@ -25,10 +28,19 @@ export interface TokenClientOptions {
   parseError?: ((body: string, status: number) => Error | null) | undefined;
 }
 
+/** Per-request settings of {@link TokenEndpointClient.request}. */
+export interface TokenRequestOptions {
+  /** The token endpoint of this request (a per-request tenant's); default the configured one. */
+  tokenURL?: string | undefined;
+}
+
 /** What the sign-in core needs of a token endpoint (inject a fake one in tests). */
 export interface TokenEndpointClient {
   /** Posts a grant (`grant_type` and its fields) and resolves with the checked response. */
-  request(params: Record<string, string>): Promise<TokenResponseParams>;
+  request(
+    params: Record<string, string>,
+    options?: TokenRequestOptions,
+  ): Promise<TokenResponseParams>;
 }
 
 /**
@@ -69,16 +81,22 @@ export class TokenClient implements TokenEndpointClient {
 
   /**
    * Posts a grant. `params` holds `grant_type` and its fields; the client credentials are added
-   * here (client_secret_post). Resolves with the parsed response; rejects with a typed error.
+   * here (client_secret_post, or client_assertion for a certificate or federated credential).
+   * Resolves with the parsed response; rejects with a typed error.
    */
-  async request(params: Record<string, string>): Promise<TokenResponseParams> {
+  async request(
+    params: Record<string, string>,
+    options: TokenRequestOptions = {},
+  ): Promise<TokenResponseParams> {
     const o = this.#options;
+    const tokenURL = options.tokenURL ?? o.tokenURL;
     const form = new URLSearchParams(params);
     form.set('client_id', o.clientID);
-    form.set('client_secret', o.clientSecret);
+    for (const [key, value] of Object.entries(await o.credential.fields(tokenURL)))
+      form.set(key, value);
     const res = await send({
       method: 'POST',
-      url: o.tokenURL,
+      url: tokenURL,
       endpoint: 'token',
       headers: {
         ...o.customHeaders,
@@ -89,7 +107,7 @@ export class TokenClient implements TokenEndpointClient {
       timeout: o.timeout,
       maxBytes: MAX_TOKEN_BODY,
     });
-    const url = describeURL(o.tokenURL);
+    const url = describeURL(tokenURL);
     const json = parseJSON(res.body);
     if (res.status < 200 || res.status >= 300) {
       const err = o.parseError

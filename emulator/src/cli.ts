@@ -36,7 +36,8 @@ async function main(): Promise<void> {
   ];
   if (client) {
     lines.push(`  client id:            ${client.clientID}`);
-    lines.push(`  client secret:        ${client.clientSecret}  (demo value)`);
+    if (client.clientSecret !== undefined)
+      lines.push(`  client secret:        ${client.clientSecret}  (demo value)`);
     lines.push(
       `  redirect URIs:        ${client.redirectUris.join(', ')} (any port on localhost/127.0.0.1)`,
     );

@@ -8,13 +8,36 @@
 export interface EmulatorClient {
   /** Application (client) id, usually a GUID: the `clientID` you give the sign-in library. */
   clientID: string;
-  /** Client secret value accepted by the token endpoint (`client_secret_post` or `client_secret_basic`). */
-  clientSecret: string;
+  /**
+   * Client secret value accepted by the token endpoint (`client_secret_post` or
+   * `client_secret_basic`). Optional when the app has `certificates` or `federatedCredentials`.
+   */
+  clientSecret?: string;
+  /**
+   * Certificates uploaded to the registration (PEM). The token endpoint accepts a
+   * `client_assertion` JWT (RS256 or PS256) whose `x5t#S256` header names one of them and whose
+   * signature verifies with its public key.
+   */
+  certificates?: string[];
+  /** Federated credentials: external issuers whose assertions the token endpoint accepts. */
+  federatedCredentials?: EmulatorFederatedCredential[];
   /**
    * Registered redirect URIs (Web platform). Matched exactly, except that for `http://localhost` and
    * `http://127.0.0.1` the port is ignored, as Microsoft does.
    */
   redirectUris: string[];
+}
+
+/** A federated identity credential of an app registration (workload identity federation). */
+export interface EmulatorFederatedCredential {
+  /** The external issuer (`iss` of its assertions), e.g. `https://token.actions.githubusercontent.com`. */
+  issuer: string;
+  /** The `sub` the assertion must carry, e.g. `repo:org/repo:ref:refs/heads/main`. */
+  subject: string;
+  /** The `aud` the assertion must carry. Default `api://AzureADTokenExchange`. */
+  audience?: string;
+  /** The issuer's public signing key (PEM, RSA). */
+  publicKey: string;
 }
 
 /**

@@ -19,6 +19,7 @@ import { KeyStore } from './signing-keys.js';
 import { handleDiscovery, handleErrorLookup, handleJwks, handleLogout } from './metadata.js';
 import { notFoundPage } from './pages.js';
 import { handleToken } from './token-endpoint.js';
+import { checkClientCredentials } from './client-assertions.js';
 import { EMULATOR_ROUTES } from './emulator-types.js';
 import type {
   Emulator,
@@ -64,13 +65,21 @@ function normalizeClient(client: EmulatorClientOptions): EmulatorClient {
       `emulator client has clientID '${current}' and a different clientId '${deprecated}' (the deprecated name); give clientID only`,
     );
   const clientID = current ?? deprecated;
-  if (!clientID || !client.clientSecret)
-    throw new TypeError('emulator clients need a clientID and a clientSecret');
-  return {
-    clientID,
-    clientSecret: client.clientSecret,
-    redirectUris: [...client.redirectUris],
-  };
+  const credentials =
+    (client.clientSecret ? 1 : 0) +
+    (client.certificates?.length ?? 0) +
+    (client.federatedCredentials?.length ?? 0);
+  if (!clientID || credentials === 0)
+    throw new TypeError(
+      'emulator clients need a clientID and a clientSecret, certificates or federatedCredentials',
+    );
+  const registered: EmulatorClient = { clientID, redirectUris: [...client.redirectUris] };
+  if (client.clientSecret) registered.clientSecret = client.clientSecret;
+  if (client.certificates) registered.certificates = [...client.certificates];
+  if (client.federatedCredentials)
+    registered.federatedCredentials = client.federatedCredentials.map((f) => ({ ...f }));
+  checkClientCredentials(registered);
+  return registered;
 }
 
 /** Implementation of {@link Emulator}; create it with `startEmulator`. */

@@ -1,10 +1,12 @@
 /**
  * `POST /{tenant}/oauth2/v2.0/token`: `authorization_code` and `refresh_token` grants, client
- * authentication (`client_secret_post`, `client_secret_basic`), PKCE, and ID-token issuance.
+ * authentication (`client_secret_post`, `client_secret_basic`, `private_key_jwt` with a
+ * certificate or a federated credential), PKCE, and ID-token issuance.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { CodeGrant, Core, Exchange, TokenGrant } from './context.js';
 import { aadErrorBody, newTrace } from './error-bodies.js';
+import { AssertionRefusal, JWT_BEARER, checkClientAssertion } from './client-assertions.js';
 import { header, readBody, sendJson } from './http-helpers.js';
 import { grantedScopes, hasScope } from './scopes.js';
 import { resolveTenant } from './tenants.js';
@@ -129,6 +131,24 @@ function authenticate(core: Core, ex: Exchange, form: URLSearchParams): Emulator
       700016,
       `Application with identifier '${clientId}' was not found in the directory. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
     );
+  const assertion = form.get('client_assertion');
+  if (assertion !== null && secret === undefined) {
+    if (form.get('client_assertion_type') !== JWT_BEARER)
+      throw new TokenError(
+        400,
+        'invalid_request',
+        70002,
+        `The client_assertion_type must be '${JWT_BEARER}'.`,
+      );
+    try {
+      checkClientAssertion(client, assertion, `${core.url}${ex.url.pathname}`, core.now());
+    } catch (err) {
+      if (err instanceof AssertionRefusal)
+        throw new TokenError(401, err.error, err.code, err.message);
+      throw err;
+    }
+    return client;
+  }
   if (secret === undefined || secret === '')
     throw new TokenError(
       401,
@@ -136,7 +156,7 @@ function authenticate(core: Core, ex: Exchange, form: URLSearchParams): Emulator
       7000218,
       "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
     );
-  if (!secretsEqual(secret, client.clientSecret))
+  if (client.clientSecret === undefined || !secretsEqual(secret, client.clientSecret))
     throw new TokenError(
       401,
       'invalid_client',

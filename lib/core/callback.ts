@@ -107,13 +107,17 @@ export async function tenantAllowed(
 
 /** The profile from verified ID-token claims alone (no Graph call). */
 export function claimsProfile(
-  config: Pick<ResolvedConfig, 'addUPNAsEmail'>,
+  config: Pick<ResolvedConfig, 'addUPNAsEmail' | 'authorityKind'>,
   claims: MicrosoftIdTokenClaims,
 ): MicrosoftProfile {
-  readClaims(claims);
+  readClaims(claims, config.authorityKind === 'workforce');
   return {
     provider: 'microsoft',
-    ...normalizeProfile({ claims, addUPNAsEmail: config.addUPNAsEmail }),
+    ...normalizeProfile({
+      claims,
+      addUPNAsEmail: config.addUPNAsEmail,
+      customer: config.authorityKind !== 'workforce',
+    }),
     _raw: JSON.stringify(claims),
     _json: claims,
   };
@@ -121,7 +125,7 @@ export function claimsProfile(
 
 /** The profile from Graph `/me` (and the photo, when asked for), merged with the claims if any. */
 export async function graphProfile(
-  config: Pick<ResolvedConfig, 'addUPNAsEmail' | 'photo'>,
+  config: Pick<ResolvedConfig, 'addUPNAsEmail' | 'photo' | 'authorityKind'>,
   graph: GraphEndpointClient,
   accessToken: string,
   claims: MicrosoftIdTokenClaims | undefined,
@@ -133,7 +137,12 @@ export async function graphProfile(
   const photoURL = photo === undefined ? undefined : await photo;
   const profile: MicrosoftProfile = {
     provider: 'microsoft',
-    ...normalizeProfile({ claims, graph: me.user, addUPNAsEmail: config.addUPNAsEmail }),
+    ...normalizeProfile({
+      claims,
+      graph: me.user,
+      addUPNAsEmail: config.addUPNAsEmail,
+      customer: config.authorityKind !== 'workforce',
+    }),
     _raw: me.raw,
     _json: me.json,
   };

@@ -22,6 +22,8 @@ export interface PendingLogin {
   appState?: unknown;
   /** `max_age` sent to Microsoft, in seconds. */
   maxAge?: number;
+  /** The tenant this login named (GUID or domain) on a multi-tenant authority. */
+  tenant?: string;
 }
 
 /** True for a {@link PendingLogin} made by this library (as read back from a store). */
@@ -45,6 +47,7 @@ export interface StoredLogin {
   nonce?: string;
   state?: unknown;
   maxAge?: number;
+  tenant?: string;
 }
 
 /** The {@link StoredLogin} of a pending login. */
@@ -53,6 +56,7 @@ export function toStoredLogin(pending: PendingLogin): StoredLogin {
   if (pending.nonce !== undefined) stored.nonce = pending.nonce;
   if (pending.appState !== undefined) stored.state = pending.appState;
   if (pending.maxAge !== undefined) stored.maxAge = pending.maxAge;
+  if (pending.tenant !== undefined) stored.tenant = pending.tenant;
   return stored;
 }
 
@@ -70,5 +74,6 @@ export function fromStoredLogin(
   if (codeVerifier !== undefined) pending.codeVerifier = codeVerifier;
   if (s.state !== undefined) pending.appState = s.state;
   if (typeof s.maxAge === 'number') pending.maxAge = s.maxAge;
+  if (typeof s.tenant === 'string') pending.tenant = s.tenant;
   return pending;
 }

@@ -371,7 +371,6 @@ describe('unit: authorization request', () => {
         pkce: false,
         audience: 'x',
         resource: 'https://graph.microsoft.com',
-        tenant: 'organizations',
       } as MicrosoftAuthenticateOptions);
       expect(Object.keys(query).sort()).to.deep.equal([
         'client_id',
