@@ -77,10 +77,12 @@ function checkIssuer(issuer: string, target: DiscoveryTarget): void {
     return;
   }
   if (target.kind === 'b2c') {
-    const host = new URL(target.authority).host;
-    const m = /^https:\/\/([^/]+)\/([0-9a-f-]{36})\/v2\.0\/$/i.exec(issuer);
-    if (m === null || !isGuid(m[2]) || m[1]?.toLowerCase() !== host.toLowerCase())
-      refuse(`not https://${host}/<tenant id>/v2.0/ as Azure AD B2C issues`);
+    // B2C issues `https://<login host>/<tenant id>/v2.0/`; behind a custom domain the host may
+    // stay <tenant>.b2clogin.com. http only for a loopback authority (the emulator).
+    const scheme = isLoopbackHost(new URL(target.authority).hostname) ? 'https?' : 'https';
+    const m = new RegExp(`^${scheme}://[^/]+/([0-9a-f-]{36})/v2\\.0/$`, 'i').exec(issuer);
+    if (m === null || !isGuid(m[1]))
+      refuse('not https://<host>/<tenant id>/v2.0/ as Azure AD B2C issues');
     return;
   }
   let url: URL | undefined;

@@ -214,6 +214,18 @@ export interface Emulator {
   readonly url: string;
   /** Authority URL `${url}/${tenant}`; `tenant` defaults to `'common'`. */
   authority(tenant?: string): string;
+  /**
+   * Authority of the emulator's Entra External ID (customer) tenant,
+   * `${url}/ciam/fabrikamcustomers.onmicrosoft.com`. Its tokens' issuer is
+   * `http://<tid>.ciamlogin.localhost:<port>/<tid>/v2.0`, read from its discovery document.
+   */
+  externalIdAuthority(): string;
+  /**
+   * Authority of the emulator's Azure AD B2C tenant with a user flow (default
+   * `B2C_1_signupsignin`), `${url}/b2c/fabrikamb2c.onmicrosoft.com/<policy>`. Its tokens' issuer is
+   * `http://b2clogin.localhost:<port>/<tid>/v2.0/`.
+   */
+  b2cAuthority(policy?: string): string;
   /** Graph base URL `${url}/v1.0`. */
   readonly graphBaseURL: string;
   /** The accounts offered by the sign-in page. */

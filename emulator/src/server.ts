@@ -32,6 +32,7 @@ import type {
   SignIdTokenOptions,
 } from './emulator-types.js';
 import { DEFAULT_CLIENT, DEMO_USERS } from './users.js';
+import { B2C_TENANT_DOMAIN, EXTERNAL_ID_TENANT_DOMAIN } from './tenants.js';
 import { setMaxListeners } from 'node:events';
 
 type Handler = (ex: Exchange) => Promise<void> | void;
@@ -177,6 +178,14 @@ export class EmulatorServer implements Emulator, Core {
     return `${this.url}/${tenant ?? 'common'}`;
   }
 
+  externalIdAuthority(): string {
+    return `${this.url}/ciam/${EXTERNAL_ID_TENANT_DOMAIN}`;
+  }
+
+  b2cAuthority(policy = 'B2C_1_signupsignin'): string {
+    return `${this.url}/b2c/${B2C_TENANT_DOMAIN}/${policy}`;
+  }
+
   issuer(tid: string): string {
     return `${this.url}/${tid}/v2.0`;
   }
@@ -243,7 +252,7 @@ export class EmulatorServer implements Emulator, Core {
 
   /** Maps a method and path to a route and handler. */
   private match(ex: Exchange): Match {
-    const s = ex.segments;
+    const s = customerRoute(ex.segments);
     const method = ex.req.method ?? 'GET';
     const [first, second, third, fourth] = s;
     if (first !== undefined && s.length === 4 && second === 'oauth2' && third === 'v2.0') {
@@ -362,6 +371,18 @@ export class EmulatorServer implements Emulator, Core {
       sendHtml(res, 500, notFoundPage('(internal emulator error)'));
     }
   }
+}
+
+/**
+ * Customer tenants' paths as one tenant segment: `/ciam/<tenant>/…` routes as `ciam:<tenant>`,
+ * `/b2c/<tenant>/<policy>/…` as `b2c:<tenant>:<policy>`; other paths are unchanged.
+ */
+function customerRoute(segments: string[]): string[] {
+  const [first, second, third] = segments;
+  if (first === 'ciam' && second !== undefined) return [`ciam:${second}`, ...segments.slice(2)];
+  if (first === 'b2c' && second !== undefined && third !== undefined)
+    return [`b2c:${second}:${third}`, ...segments.slice(3)];
+  return segments;
 }
 
 /** An AbortController whose signal may have any number of listeners (one per delayed response). */

@@ -9,6 +9,7 @@ import { aadErrorBody, newTrace } from './error-bodies.js';
 import { AssertionRefusal, JWT_BEARER, checkClientAssertion } from './client-assertions.js';
 import { header, readBody, sendJson } from './http-helpers.js';
 import { grantedScopes, hasScope } from './scopes.js';
+import { issuerOf } from './metadata.js';
 import { resolveTenant } from './tenants.js';
 import type { TenantPath } from './tenants.js';
 import type { EmulatorClient, EmulatorUser } from './emulator-types.js';
@@ -31,12 +32,17 @@ export function idTokenClaims(
   clientId: string,
   scopes: readonly string[],
   nonce: string | undefined,
+  tenant?: TenantPath,
 ): Record<string, unknown> {
   const now = Math.floor(core.now() / 1000);
-  const profile = hasScope(scopes, 'profile');
+  const customer = tenant?.kind === 'external-id' || tenant?.kind === 'b2c';
+  const tid = customer && tenant.tid !== null ? tenant.tid : user.tid;
+  const b2c = tenant?.kind === 'b2c';
+  // B2C issues name, oid and emails without the profile scope (the user flow's claims).
+  const profile = hasScope(scopes, 'profile') || b2c;
   const claims: Record<string, unknown> = {
     ver: '2.0',
-    iss: core.issuer(user.tid),
+    iss: tenant === undefined ? core.issuer(user.tid) : issuerOf(core, tenant, tid),
     sub: pairwiseSub(clientId, user.oid),
     aud: clientId,
     exp: now + ID_TOKEN_LIFETIME_SECONDS,
@@ -45,11 +51,14 @@ export function idTokenClaims(
   };
   if (profile) {
     claims['name'] = user.displayName;
-    claims['preferred_username'] = user.preferredUsername;
+    if (!b2c) claims['preferred_username'] = user.preferredUsername;
     claims['oid'] = user.oid;
   }
-  if (hasScope(scopes, 'email') && user.email !== undefined) claims['email'] = user.email;
-  claims['tid'] = user.tid;
+  if (b2c) {
+    claims['emails'] = [user.email ?? user.preferredUsername];
+    claims['tfp'] = tenant.policy;
+  } else if (hasScope(scopes, 'email') && user.email !== undefined) claims['email'] = user.email;
+  claims['tid'] = tid;
   if (nonce !== undefined) claims['nonce'] = nonce;
   if (user.idp !== undefined) claims['idp'] = user.idp;
   if (user.emailDomainVerified !== undefined) claims['xms_edov'] = user.emailDomainVerified;
@@ -229,9 +238,12 @@ function issueTokens(
     body['refresh_token'] = refreshToken;
   }
   if (hasScope(scopes, 'openid')) {
-    const key = core.keys.active(user.tid === CONSUMER_TENANT_ID ? 'consumer' : 'template');
+    const customer = tenant.kind === 'external-id' || tenant.kind === 'b2c';
+    const key = core.keys.active(
+      user.tid === CONSUMER_TENANT_ID && !customer ? 'consumer' : 'template',
+    );
     body['id_token'] = core.keys.sign(
-      idTokenClaims(core, user, client.clientID, scopes, nonce),
+      idTokenClaims(core, user, client.clientID, scopes, nonce, tenant),
       key,
     );
   }
