@@ -337,7 +337,14 @@ export class MicrosoftSignIn {
     );
     const openid = input.scope.includes('openid');
     const pending: PendingLogin = { '@microsoft': 1, redirectURI: input.redirectURI, openid };
-    if (!input.keep) return pending;
+    if (!input.keep) {
+      // Without a kept pending login the callback could not know the tenant: refuse, not guess.
+      if (tenant !== undefined)
+        throw new TypeError(
+          `${input.who ?? 'MicrosoftSignIn.authorizationRequest'} option tenant needs state: the tenant is kept with the pending login`,
+        );
+      return pending;
+    }
     if (tenant !== undefined) pending.tenant = tenant;
     if (openid) pending.nonce = randomValue();
     if (this.config.pkce) pending.codeVerifier = createCodeVerifier();
