@@ -45,13 +45,14 @@ export type {
   AuthorizationRequest,
   AuthorizationRequestOptions,
   CallbackOptions,
+  RefreshOptions,
   SignInDependencies,
   SignInResult,
   SigningKeySource,
 } from './core/sign-in.js';
 export type { PendingLogin } from './core/pending-login.js';
 export type { ResolvedConfig, ResolvedSettings } from './settings.js';
-export type { ResolvedEndpoints, TenantKind } from './endpoints.js';
+export type { AuthorityKind, ResolvedEndpoints, TenantKind } from './endpoints.js';
 export type { CallbackInput, CallbackParams } from './core/callback.js';
 export type { TokenEndpointClient, TokenRequestOptions } from './token-client.js';
 export type {

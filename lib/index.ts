@@ -43,6 +43,7 @@ declare namespace Strategy {
   export type SignInResult = core.SignInResult;
   export type AuthorizationRequest = core.AuthorizationRequest;
   export type AuthorizationRequestOptions = core.AuthorizationRequestOptions;
+  export type RefreshOptions = core.RefreshOptions;
   export type PendingLogin = pending.PendingLogin;
   export type CookieStateStore = cookies.CookieStateStore;
   export type CookieStateStoreOptions = cookies.CookieStateStoreOptions;
