@@ -101,7 +101,8 @@ export async function tenantAllowed(
   const allowed = config.allowedTenants;
   if (allowed === undefined) return true;
   if (typeof allowed === 'function') return (await allowed(claims.tid, claims)) === true;
-  const tid = claims.tid.toLowerCase();
+  // A B2C token may carry no tid; no tenant is then on the list.
+  const tid = typeof claims.tid === 'string' ? claims.tid.toLowerCase() : '';
   return allowed.some((t) => t.toLowerCase() === tid);
 }
 
