@@ -67,7 +67,7 @@ export class Strategy extends OAuth2Base {
   private readonly _verifyWithParams: boolean;
 
   /**
-   * @param options - see {@link StrategyOptions}; `clientID`, `clientSecret` and `callbackURL` are required.
+   * @param options - see {@link StrategyOptions}; `clientID`, `callbackURL` and one credential (`clientSecret`, `clientCertificate` or `clientAssertion`) are required.
    * @param verify - called with the tokens and the profile; calls `done(err, user, info)`.
    * @throws TypeError naming the option when an option is missing or invalid.
    */

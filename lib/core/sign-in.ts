@@ -152,7 +152,7 @@ export class MicrosoftSignIn {
   readonly #explicit: { authorizationURL?: string | undefined; tokenURL?: string | undefined };
 
   /**
-   * @param options - see {@link SignInOptions}; `clientID`, `clientSecret` and `callbackURL` are required.
+   * @param options - see {@link SignInOptions}; `clientID`, `callbackURL` and one credential (`clientSecret`, `clientCertificate` or `clientAssertion`) are required.
    * @param dependencies - the clients to use instead of the real ones (tests).
    * @throws TypeError naming the option when an option is missing or invalid.
    */
