@@ -33,6 +33,8 @@ async function main(): Promise<void> {
     `  authority (common):   ${emulator.authority()}`,
     `  discovery:            ${emulator.authority()}/v2.0/.well-known/openid-configuration`,
     `  Graph base URL:       ${emulator.graphBaseURL}`,
+    `  External ID:          ${emulator.externalIdAuthority()}`,
+    `  Azure AD B2C:         ${emulator.b2cAuthority()}`,
   ];
   if (client) {
     lines.push(`  client id:            ${client.clientID}`);
