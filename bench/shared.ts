@@ -27,7 +27,7 @@ export const CONTENDER_LABELS: Record<Contender, string> = {
 };
 
 /** The app registration every contender uses (callback `http://127.0.0.1:<port>/login/callback`). */
-export const BENCH_CLIENT: EmulatorClient = DEFAULT_CLIENT;
+export const BENCH_CLIENT: EmulatorClient & { clientSecret: string } = DEFAULT_CLIENT;
 
 /** Same scopes for everyone, so the token exchange is the same. */
 export const SCOPE = ['openid', 'profile', 'email', 'offline_access', 'User.Read'] as const;

@@ -167,7 +167,7 @@ export interface ProfileView {
   email?: string;
   emailVerified?: boolean;
   photo?: string;
-  accountType?: 'personal' | 'work';
+  accountType?: 'personal' | 'work' | 'customer';
   tenantId?: string;
   objectId?: string;
   username?: string;
@@ -175,9 +175,10 @@ export interface ProfileView {
   json: string;
 }
 
-const ACCOUNT_TYPE_LABEL: Readonly<Record<'personal' | 'work', string>> = {
+const ACCOUNT_TYPE_LABEL: Readonly<Record<'personal' | 'work' | 'customer', string>> = {
   personal: 'Personal Microsoft account',
   work: 'Work or school account',
+  customer: 'Customer account',
 };
 
 function initials(name: string): string {

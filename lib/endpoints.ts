@@ -50,8 +50,43 @@ export function isGuid(value: unknown): boolean {
   return typeof value === 'string' && GUID_RE.test(value);
 }
 
-/** How the issuer of an ID token is checked for the configured tenant. */
-export type TenantKind = 'common' | 'organizations' | 'consumers' | 'guid' | 'domain';
+/**
+ * How the issuer of an ID token is checked for the configured tenant; `customer` for authorities
+ * read from their discovery document (External ID, B2C, other hosts), whose issuer is exact.
+ */
+export type TenantKind = 'common' | 'organizations' | 'consumers' | 'guid' | 'domain' | 'customer';
+
+/**
+ * What kind of authority signs users in: Microsoft's workforce login hosts (endpoints from the
+ * templates), Entra External ID (`*.ciamlogin.com`), Azure AD B2C (`*.b2clogin.com` or a `policy`),
+ * or any other host (`custom`, e.g. an External ID custom URL domain). All but `workforce` are read
+ * from their OpenID discovery document.
+ */
+export type AuthorityKind = 'workforce' | 'external-id' | 'b2c' | 'custom';
+
+/** Hosts of Microsoft's workforce login service in each cloud. */
+export const WORKFORCE_HOSTS: ReadonlySet<string> = new Set([
+  'login.microsoftonline.com',
+  'login.microsoftonline.us',
+  'login.chinacloudapi.cn',
+  'login.partner.microsoftonline.cn',
+]);
+
+/**
+ * The kind of an authority URL. A loopback authority with the tenant as its only path segment
+ * is the emulator in its workforce mode; with a longer path it is read from discovery.
+ */
+export function authorityKind(url: URL, policy: string | undefined): AuthorityKind {
+  const host = url.hostname.toLowerCase();
+  const segments = url.pathname.split('/').filter(Boolean);
+  if (policy === undefined) {
+    if (WORKFORCE_HOSTS.has(host)) return 'workforce';
+    if (isLoopbackHost(host) && segments.length <= 1) return 'workforce';
+  }
+  if (host.endsWith('.ciamlogin.com')) return 'external-id';
+  if (host.endsWith('.b2clogin.com') || policy !== undefined) return 'b2c';
+  return 'custom';
+}
 
 /** Classifies a tenant value; `undefined` when it is not a valid tenant. */
 export function tenantKind(tenant: string): TenantKind | undefined {
@@ -74,7 +109,9 @@ export function isTenant(value: unknown): boolean {
 
 /** The endpoints of one application, resolved once from its options. */
 export interface ResolvedEndpoints {
-  /** The tenant the authority ends with. */
+  /** Workforce (templated endpoints) or a customer identity authority read from discovery. */
+  authorityKind: AuthorityKind;
+  /** The tenant the authority ends with (customer authorities: the tenant segment of the path). */
   tenant: string;
   /** How ID-token issuers are checked for that tenant. */
   tenantKind: TenantKind;
@@ -134,8 +171,15 @@ function stripSlash(value: string): string {
 function resolveAuthority(
   options: StrategyOptionsBase,
   cloudName: MicrosoftCloud,
-): Pick<ResolvedEndpoints, 'tenant' | 'tenantKind' | 'authority' | 'issuerBase'> {
+): Pick<ResolvedEndpoints, 'tenant' | 'tenantKind' | 'authority' | 'issuerBase' | 'authorityKind'> {
   const cloud = CLOUDS[cloudName];
+  if (options.policy !== undefined && options.authority === undefined)
+    throw optionError('option policy needs an authority (the B2C tenant on its login host)');
+  if (options.authority !== undefined) {
+    const url = absoluteHttpURL(options.authority, 'authority');
+    const kind = authorityKind(url, options.policy);
+    if (kind !== 'workforce') return customerAuthority(url, kind, options);
+  }
   let tenant: string;
   let authority: string;
   let issuerBase: string;
@@ -175,7 +219,53 @@ function resolveAuthority(
       `option tenant "consumers" is not available in the ${cloudName} cloud: personal Microsoft accounts exist only in the global cloud`,
     );
   }
-  return { tenant, tenantKind: kind, authority, issuerBase };
+  return { tenant, tenantKind: kind, authority, issuerBase, authorityKind: 'workforce' };
+}
+
+/** A customer identity authority: checked for its kind's shape; endpoints come from discovery. */
+function customerAuthority(
+  url: URL,
+  kind: Exclude<AuthorityKind, 'workforce'>,
+  options: StrategyOptionsBase,
+): Pick<ResolvedEndpoints, 'tenant' | 'tenantKind' | 'authority' | 'issuerBase' | 'authorityKind'> {
+  if (options.tenant !== undefined) {
+    throw optionError(
+      'takes either authority or tenant, not both (the authority ends with the tenant)',
+    );
+  }
+  if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname))
+    throw optionError(`option authority must use https, got "${url.href}"`);
+  const segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const policy = options.policy;
+  const tenantOk = (t: string | undefined): t is string => t !== undefined && isTenant(t);
+  if (kind === 'external-id' && (segments.length !== 1 || !tenantOk(segments[0])))
+    throw optionError(
+      `option authority of Entra External ID must be https://<subdomain>.ciamlogin.com/<tenant id or domain>, got "${url.href}"`,
+    );
+  if (kind === 'b2c') {
+    const expected = policy === undefined ? 2 : 1;
+    if (!url.hostname.endsWith('.b2clogin.com') && policy === undefined)
+      throw optionError('option authority on a B2C custom domain needs the policy option');
+    if (
+      url.hostname.endsWith('.b2clogin.com') &&
+      (segments.length !== expected || !tenantOk(segments[0]))
+    )
+      throw optionError(
+        `option authority of Azure AD B2C must be https://<tenant>.b2clogin.com/<tenant>.onmicrosoft.com/<policy> (or the policy option), got "${url.href}"`,
+      );
+  }
+  if (segments.length === 0)
+    throw optionError(
+      `option authority must name a tenant in its path, e.g. "${url.origin}/<tenant>"`,
+    );
+  const base = stripSlash(`${url.origin}/${segments.map(encodeURIComponent).join('/')}`);
+  return {
+    authorityKind: kind,
+    tenant: segments[0] ?? '',
+    tenantKind: 'customer',
+    authority: policy === undefined ? base : `${base}/${policy}`,
+    issuerBase: url.origin,
+  };
 }
 
 function resolveGraph(options: StrategyOptionsBase, cloudName: MicrosoftCloud): string {

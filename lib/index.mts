@@ -52,16 +52,23 @@ export type {
   AuthorizationRequest,
   AuthorizationRequestOptions,
   CallbackOptions,
+  RefreshOptions,
   SignInDependencies,
   SignInResult,
   SigningKeySource,
 } from './core/sign-in.js';
 export type { PendingLogin } from './core/pending-login.js';
 export type { ResolvedConfig, ResolvedSettings } from './settings.js';
-export type { ResolvedEndpoints, TenantKind } from './endpoints.js';
+export type { AuthorityKind, ResolvedEndpoints, TenantKind } from './endpoints.js';
 export type { StepUpRequest, StepUpResult } from './core/step-up.js';
 export type { CallbackInput, CallbackParams } from './core/callback.js';
-export type { TokenEndpointClient } from './token-client.js';
+export type { TokenEndpointClient, TokenRequestOptions } from './token-client.js';
+export type {
+  ClientAssertionCallback,
+  ClientAssertionWithExpiry,
+  ClientCertificate,
+  ClientCredential,
+} from './client-credentials.js';
 export type { GraphEndpointClient, GraphMe } from './graph-client.js';
 export type { GraphUser } from './profile/graph-user.js';
 export type { SigningKey } from './idtoken/jwks.js';

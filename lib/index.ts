@@ -15,6 +15,7 @@ import { safeLogValue } from './log.js';
 import { DEFAULT_SCOPE, parseScope } from './options.js';
 import { Strategy as StrategyClass } from './strategy.js';
 import type * as cookies from './cookie-state-store.js';
+import type * as credentials from './client-credentials.js';
 import type * as core from './core/sign-in.js';
 import type * as pending from './core/pending-login.js';
 import type * as types from './types.js';
@@ -45,6 +46,7 @@ declare namespace Strategy {
   export type SignInResult = core.SignInResult;
   export type AuthorizationRequest = core.AuthorizationRequest;
   export type AuthorizationRequestOptions = core.AuthorizationRequestOptions;
+  export type RefreshOptions = core.RefreshOptions;
   export type PendingLogin = pending.PendingLogin;
   export type StateStore = types.StateStore;
   export type StateStoreMeta = types.StateStoreMeta;
@@ -88,6 +90,9 @@ declare namespace Strategy {
   export type AccountType = types.AccountType;
   export type MicrosoftLogger = log.MicrosoftLogger;
   export type StateTakeResult = types.StateTakeResult;
+  export type ClientCertificate = credentials.ClientCertificate;
+  export type ClientAssertionCallback = credentials.ClientAssertionCallback;
+  export type ClientAssertionWithExpiry = credentials.ClientAssertionWithExpiry;
 }
 
 export = Strategy;

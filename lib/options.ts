@@ -78,7 +78,29 @@ const boolean = (value: unknown, name: string): void => {
 /** Every option, once. `satisfies` makes the compiler catch an option missing from the table. */
 export const OPTION_TABLE = {
   clientID: { layer: 'core', default: 'required', check: required },
-  clientSecret: { layer: 'core', default: 'required', check: required },
+  clientSecret: {
+    layer: 'core',
+    default: 'required unless clientCertificate or clientAssertion',
+    check: required,
+  },
+  clientCertificate: {
+    layer: 'core',
+    default: 'none',
+    check: (v) => {
+      if (v === null || typeof v !== 'object' || Array.isArray(v))
+        throw optionError(
+          'option clientCertificate must be an object with privateKey and thumbprintSha256 or certificate',
+        );
+    },
+  },
+  clientAssertion: {
+    layer: 'core',
+    default: 'none',
+    check: (v) => {
+      if (typeof v !== 'function')
+        throw optionError('option clientAssertion must be a function returning the assertion');
+    },
+  },
   callbackURL: { layer: 'core', default: 'required', check: required },
   name: { layer: 'passport', default: "'microsoft'", check: nonEmptyString },
   tenant: {
@@ -100,6 +122,16 @@ export const OPTION_TABLE = {
     },
   },
   authority: { layer: 'core', default: 'from cloud and tenant', check: nonEmptyString },
+  policy: {
+    layer: 'core',
+    default: 'none (B2C: the last segment of authority)',
+    check: (v) => {
+      if (typeof v !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(v))
+        throw optionError(
+          `option policy must be a B2C user flow or custom policy name such as "B2C_1_signin", got ${JSON.stringify(v)}`,
+        );
+    },
+  },
   graphBaseURL: {
     layer: 'core',
     default: "'https://graph.microsoft.com/v1.0' (per cloud)",

@@ -3,10 +3,15 @@
  * resolved once from its options, and `resolveConfig`, which checks the options and puts the
  * endpoints and the settings together.
  */
+import { resolveCredential } from './client-credentials.js';
+import type { ClientCredential } from './client-credentials.js';
 import { isLoopbackHost, resolveEndpoints } from './endpoints.js';
+import type { AuthorityKind, ResolvedEndpoints } from './endpoints.js';
 import { EMIT_WARNING_LOGGER } from './log.js';
 import type { MicrosoftLogger } from './log.js';
-import type { ResolvedEndpoints } from './endpoints.js';
+
+/** Default scopes with an Azure AD B2C authority: an ID token and a refresh token. */
+export const B2C_SCOPE: readonly string[] = Object.freeze(['openid', 'offline_access']);
 import {
   CORE_OPTIONS,
   DEFAULT_SCOPE,
@@ -23,8 +28,10 @@ import type { AllowedTenants, StateStore, StrategyOptionsBase } from './types.js
 export interface ResolvedSettings {
   /** Application (client) ID. */
   clientID: string;
-  /** Client secret value. */
-  clientSecret: string;
+  /** Client secret value, when the app authenticates with one. */
+  clientSecret: string | undefined;
+  /** How the app authenticates at the token endpoint (secret, certificate or federated assertion). */
+  credential: ClientCredential;
   /** Redirect URI as configured (may be relative for the strategy). */
   callbackURL: string;
   /** Scopes of a login unless a request names its own. */
@@ -71,8 +78,13 @@ export type ResolvedConfig = ResolvedEndpoints & ResolvedSettings;
 export type ResolvedStrategyConfig = ResolvedConfig & PassportSettings;
 
 /** Behaviour settings from options already checked value by value. */
-export function resolveSettings(options: StrategyOptionsBase): ResolvedSettings {
-  const scope = parseScope(options.scope ?? DEFAULT_SCOPE);
+export function resolveSettings(
+  options: StrategyOptionsBase,
+  kind: AuthorityKind = 'workforce',
+): ResolvedSettings {
+  // Azure AD B2C has no Microsoft Graph /me for its users: its profile comes from the claims.
+  const b2c = kind === 'b2c';
+  const scope = parseScope(options.scope ?? (b2c ? B2C_SCOPE : DEFAULT_SCOPE));
   if (scope.length === 0) {
     throw optionError(
       'option scope must name at least one scope (Microsoft rejects a request without one)',
@@ -80,7 +92,7 @@ export function resolveSettings(options: StrategyOptionsBase): ResolvedSettings 
   }
   const photoOption = options.photo ?? false;
   const photo = photoOption === true ? 'default' : photoOption;
-  const profileSource = options.profileSource ?? 'graph';
+  const profileSource = options.profileSource ?? (b2c ? 'id_token' : 'graph');
   const openid = scope.includes('openid');
   if (profileSource === 'id_token' && !openid)
     throw optionError('option profileSource "id_token" needs the openid scope');
@@ -97,6 +109,7 @@ export function resolveSettings(options: StrategyOptionsBase): ResolvedSettings 
   return {
     clientID: options.clientID,
     clientSecret: options.clientSecret,
+    credential: resolveCredential(options, () => Date.now()),
     callbackURL: options.callbackURL,
     scope,
     pkce: options.pkce ?? options.state ?? true,
@@ -157,7 +170,8 @@ export function resolveConfig(
 ): ResolvedConfig {
   try {
     checkOptions(options, CORE_OPTIONS);
-    return { ...resolveEndpoints(options), ...resolveSettings(options) };
+    const endpoints = resolveEndpoints(options);
+    return { ...endpoints, ...resolveSettings(options, endpoints.authorityKind) };
   } catch (err) {
     // Option errors name the class the options were given to.
     if (who !== 'MicrosoftStrategy' && err instanceof TypeError)
@@ -174,7 +188,7 @@ export function resolveStrategyConfig(
 ): ResolvedStrategyConfig {
   checkOptions(options, ALL_OPTIONS);
   const endpoints = resolveEndpoints(options);
-  const settings = resolveSettings(options);
+  const settings = resolveSettings(options, endpoints.authorityKind);
   const state = options.state ?? true;
   if (settings.pkce && !state)
     throw optionError('option pkce needs state: the PKCE verifier is kept with the state');

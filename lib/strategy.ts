@@ -10,6 +10,7 @@ import type { CallbackParams } from './core/callback.js';
 import type { PendingLogin } from './core/pending-login.js';
 import { MicrosoftSignIn } from './core/sign-in.js';
 import { stepUpRequestOf } from './core/step-up.js';
+import type { RefreshOptions } from './core/sign-in.js';
 import { MicrosoftTenantNotAllowedError } from './errors.js';
 import {
   callVerify,
@@ -67,7 +68,7 @@ export class Strategy extends OAuth2Base {
   private readonly _verifyWithParams: boolean;
 
   /**
-   * @param options - see {@link StrategyOptions}; `clientID`, `clientSecret` and `callbackURL` are required.
+   * @param options - see {@link StrategyOptions}; `clientID`, `callbackURL` and one credential (`clientSecret`, `clientCertificate` or `clientAssertion`) are required.
    * @param verify - called with the tokens and the profile; calls `done(err, user, info)`.
    * @throws TypeError naming the option when an option is missing or invalid.
    */
@@ -86,7 +87,7 @@ export class Strategy extends OAuth2Base {
       throw new TypeError('MicrosoftStrategy requires a verify callback');
     // The base class builds `_oauth2` (read by add-ons such as passport-oauth2-refresh and by
     // `userProfile` overrides through `_oauth2.get`) from these; it reads nothing else here.
-    const { authorizationURL, tokenURL, clientID, clientSecret } = config;
+    const { authorizationURL, tokenURL, clientID, clientSecret = '' } = config;
     super(
       { authorizationURL, tokenURL, clientID, clientSecret, customHeaders: options.customHeaders },
       verify,
@@ -157,11 +158,11 @@ export class Strategy extends OAuth2Base {
     const scope = this._signIn.scopeFor(options.scope, `${WHO} option scope`);
     const params = this.authorizationParams(options);
     const { store } = this._config;
-    const [appState, stepUp] = [options.state, stepUpRequestOf(options)];
-    const pending = this._signIn.createPendingLogin({ redirectURI, scope, keep: !!store, stepUp });
-    if (appState !== undefined) pending.appState = appState;
+    const stepUp = stepUpRequestOf(options);
+    const login = { redirectURI, scope, keep: !!store, stepUp, tenant: options.tenant, who: WHO };
+    const pending = this._signIn.createPendingLogin({ ...login, appState: options.state });
     const handle = store && (await savePendingLogin(store, req, pending, this._meta(redirectURI)));
-    this.redirect(this._signIn.authorizationURL(pending, scope, handle, params));
+    this.redirect(await this._signIn.authorizationURL(pending, scope, handle, params));
   }
 
   private async _finish(
@@ -235,10 +236,7 @@ export class Strategy extends OAuth2Base {
   }
 
   /** Redeems a refresh token at the same authority; see {@link MicrosoftSignIn.refresh}. */
-  refresh(
-    refreshToken: string,
-    options: { scope?: string | readonly string[] } = {},
-  ): Promise<types.TokenSet> {
+  refresh(refreshToken: string, options: RefreshOptions = {}): Promise<types.TokenSet> {
     return this._signIn.refresh(refreshToken, options);
   }
 

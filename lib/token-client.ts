@@ -1,9 +1,11 @@
 /**
- * Token endpoint client: authorization_code and refresh_token grants with client_secret_post or
- * client_secret_basic,
+ * Token endpoint client: authorization_code and refresh_token grants authenticated with the
+ * application's {@link ClientCredential} (a client secret, sent in the body or as HTTP Basic, or a
+ * client_assertion JWT),
  * Microsoft's error JSON kept in a {@link MicrosoftTokenError}.
  */
 import type { OutgoingHttpHeaders } from 'node:http';
+import type { ClientCredential } from './client-credentials.js';
 import { MicrosoftHttpError, MicrosoftTokenError } from './errors.js';
 import type { TokenErrorBody } from './errors.js';
 import { describeURL, parseJSON, send } from './http.js';
@@ -16,7 +18,8 @@ const MAX_TOKEN_BODY = 256 * 1024;
 export interface TokenClientOptions {
   tokenURL: string;
   clientID: string;
-  clientSecret: string;
+  /** How the client authenticates (secret, certificate assertion, federated assertion). */
+  credential: ClientCredential;
   timeout: number;
   customHeaders?: OutgoingHttpHeaders | undefined;
   /** `client_secret_post` (default) or `client_secret_basic`. */
@@ -28,10 +31,19 @@ export interface TokenClientOptions {
   parseError?: ((body: string, status: number) => Error | null) | undefined;
 }
 
+/** Per-request settings of {@link TokenEndpointClient.request}. */
+export interface TokenRequestOptions {
+  /** The token endpoint of this request (a per-request tenant's); default the configured one. */
+  tokenURL?: string | undefined;
+}
+
 /** What the sign-in core needs of a token endpoint (inject a fake one in tests). */
 export interface TokenEndpointClient {
   /** Posts a grant (`grant_type` and its fields) and resolves with the checked response. */
-  request(params: Record<string, string>): Promise<TokenResponseParams>;
+  request(
+    params: Record<string, string>,
+    options?: TokenRequestOptions,
+  ): Promise<TokenResponseParams>;
 }
 
 /**
@@ -88,35 +100,42 @@ export class TokenClient implements TokenEndpointClient {
 
   /**
    * Posts a grant. `params` holds `grant_type` and its fields; the client credentials are added
-   * here (in the body, or as HTTP Basic with `client_secret_basic`). Resolves with the parsed
-   * response; rejects with a typed error.
+   * here (a secret in the body, or as HTTP Basic with `client_secret_basic`; a client_assertion for
+   * a certificate or federated credential). Resolves with the parsed response; rejects with a typed
+   * error.
    */
-  async request(params: Record<string, string>): Promise<TokenResponseParams> {
+  async request(
+    params: Record<string, string>,
+    options: TokenRequestOptions = {},
+  ): Promise<TokenResponseParams> {
     const o = this.#options;
+    const tokenURL = options.tokenURL ?? o.tokenURL;
     const form = new URLSearchParams(params);
     const headers: OutgoingHttpHeaders = {
       ...o.customHeaders,
       'content-type': 'application/x-www-form-urlencoded',
       accept: 'application/json',
     };
-    if (o.authMethod === 'client_secret_basic') {
+    const fields = await o.credential.fields(tokenURL);
+    const secret = fields['client_secret'];
+    if (o.authMethod === 'client_secret_basic' && secret !== undefined) {
       form.delete('client_id');
       form.delete('client_secret');
-      headers['authorization'] = basicAuthorization(o.clientID, o.clientSecret);
+      headers['authorization'] = basicAuthorization(o.clientID, secret);
     } else {
       form.set('client_id', o.clientID);
-      form.set('client_secret', o.clientSecret);
+      for (const [key, value] of Object.entries(fields)) form.set(key, value);
     }
     const res = await send({
       method: 'POST',
-      url: o.tokenURL,
+      url: tokenURL,
       endpoint: 'token',
       headers,
       body: form.toString(),
       timeout: o.timeout,
       maxBytes: MAX_TOKEN_BODY,
     });
-    const url = describeURL(o.tokenURL);
+    const url = describeURL(tokenURL);
     const json = parseJSON(res.body);
     if (res.status < 200 || res.status >= 300) {
       const err = o.parseError

@@ -3,6 +3,7 @@
  */
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { MicrosoftLogger } from './log.js';
+import type { ClientAssertionCallback, ClientCertificate } from './client-credentials.js';
 
 declare global {
   // Merges with the `Express.Request` interface that @types/express and @types/passport declare, so
@@ -27,8 +28,11 @@ export type MicrosoftRequest = IncomingMessage &
     session?: unknown;
   };
 
-/** Personal Microsoft account (Outlook.com, Hotmail, Xbox, Skype) or work/school Entra ID account. */
-export type AccountType = 'personal' | 'work';
+/**
+ * Personal Microsoft account (Outlook.com, Hotmail, Xbox, Skype), work/school Entra ID account, or
+ * a customer account of an External ID or Azure AD B2C authority.
+ */
+export type AccountType = 'personal' | 'work' | 'customer';
 
 /** One email address of a {@link MicrosoftProfile}. */
 export interface MicrosoftEmail {
@@ -319,8 +323,23 @@ export interface StrategyOptionsBase {
    * the ID token's `aud` is compared case-sensitively. Required.
    */
   clientID: string;
-  /** Client secret **Value** from Certificates & secrets. Required. */
-  clientSecret: string;
+  /**
+   * Client secret **Value** from Certificates & secrets. Give exactly one of `clientSecret`,
+   * `clientCertificate` and `clientAssertion`.
+   */
+  clientSecret?: string;
+  /**
+   * A certificate uploaded to the app registration: the token requests carry a `client_assertion`
+   * JWT signed with its private key (PS256 by default), reused for 8 of its 10 minutes. See
+   * docs/credentials.md. Default none.
+   */
+  clientCertificate?: ClientCertificate;
+  /**
+   * Federated credential: returns the assertion (a JWT string, or `{ assertion, expiresAt }` to
+   * have it reused until a minute before `expiresAt`) sent as `client_assertion` with each token
+   * request, e.g. the Azure workload identity token file. See docs/credentials.md. Default none.
+   */
+  clientAssertion?: ClientAssertionCallback;
   /** Redirect URI registered under the Web platform; relative URLs resolve against the request. Required. */
   callbackURL: string;
   /** Strategy name for `passport.authenticate`. Default `microsoft`. */
@@ -329,8 +348,20 @@ export interface StrategyOptionsBase {
   tenant?: MicrosoftTenant;
   /** National cloud. Default `global`. */
   cloud?: MicrosoftCloud;
-  /** Full login authority `<origin>[/path]/<tenant>`; overrides `cloud` + `tenant` for login endpoints. */
+  /**
+   * Full login authority `<origin>[/path]/<tenant>`; overrides `cloud` + `tenant` for login
+   * endpoints. Customer identity authorities (Entra External ID
+   * `https://<subdomain>.ciamlogin.com/<tenant>`, Azure AD B2C
+   * `https://<tenant>.b2clogin.com/<tenant>.onmicrosoft.com/<policy>`) and any host other than
+   * Microsoft's workforce login hosts are read from their OpenID discovery document. See
+   * docs/customer-identity.md.
+   */
   authority?: string;
+  /**
+   * Azure AD B2C user flow or custom policy (e.g. `B2C_1_signin`), appended to an `authority`
+   * on a custom domain; it also marks the authority as B2C. Default none.
+   */
+  policy?: string;
   /** Graph base URL. Default `https://graph.microsoft.com/v1.0` (per cloud). */
   graphBaseURL?: string;
   /** passport-microsoft alias: Graph origin, combined with `graphApiVersion`. */
@@ -413,6 +444,13 @@ export type MicrosoftPrompt = 'login' | 'none' | 'consent' | 'select_account';
 
 /** Per-request options of `passport.authenticate('microsoft', { … })`. */
 export interface MicrosoftAuthenticateOptions {
+  /**
+   * Sign in to this tenant (GUID or domain such as `contoso.onmicrosoft.com`) for this login; only
+   * with a multi-tenant authority (`common`, `organizations`). The authorize and token endpoints
+   * and the expected issuer follow it; the callback uses the tenant kept with the pending login.
+   * Default: the configured authority.
+   */
+  tenant?: string;
   /**
    * `login`, `none`, `consent` or `select_account` (not together with a login hint). With `none`
    * (silent sign-in), Microsoft's `login_required`, `interaction_required`, `consent_required` and

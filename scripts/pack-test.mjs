@@ -126,7 +126,7 @@ import type { EmulatorOptions } from 'microsoft-identity-emulator';
 const emulatorOptions: EmulatorOptions = { clients: [DEFAULT_CLIENT], latencyMs: 0 };
 passport.use(new Strategy({ clientID: 'id', clientSecret: 'secret', callbackURL: '/login/callback' }, (accessToken, refreshToken, profile, done) => {
   const email: string | undefined = profile.emails?.[0]?.value;
-  const kind: 'personal' | 'work' | undefined = profile.accountType;
+  const kind: 'personal' | 'work' | 'customer' | undefined = profile.accountType;
   void [accessToken, refreshToken, email, kind];
   done(null, { id: profile.id });
 }));

@@ -34,10 +34,13 @@ async function main(): Promise<void> {
     `  authority (common):   ${emulator.authority()}`,
     `  discovery:            ${emulator.authority()}/v2.0/.well-known/openid-configuration`,
     `  Graph base URL:       ${emulator.graphBaseURL}`,
+    `  External ID:          ${emulator.externalIdAuthority()}`,
+    `  Azure AD B2C:         ${emulator.b2cAuthority()}`,
   ];
   if (client) {
     lines.push(`  client id:            ${client.clientID}`);
-    lines.push(`  client secret:        ${client.clientSecret}  (demo value)`);
+    if (client.clientSecret !== undefined)
+      lines.push(`  client secret:        ${client.clientSecret}  (demo value)`);
     lines.push(
       `  redirect URIs:        ${client.redirectUris.join(', ')} (any port on localhost/127.0.0.1)`,
     );

@@ -10,8 +10,19 @@ import type { KeyObject } from 'node:crypto';
 export interface EmulatorClient {
   /** Application (client) id, usually a GUID: the `clientID` you give the sign-in library. */
   clientID: string;
-  /** Client secret value accepted by the token endpoint (`client_secret_post` or `client_secret_basic`). */
-  clientSecret: string;
+  /**
+   * Client secret value accepted by the token endpoint (`client_secret_post` or
+   * `client_secret_basic`). Optional when the app has `certificates` or `federatedCredentials`.
+   */
+  clientSecret?: string;
+  /**
+   * Certificates uploaded to the registration (PEM). The token endpoint accepts a
+   * `client_assertion` JWT (RS256 or PS256) whose `x5t#S256` header names one of them and whose
+   * signature verifies with its public key.
+   */
+  certificates?: string[];
+  /** Federated credentials: external issuers whose assertions the token endpoint accepts. */
+  federatedCredentials?: EmulatorFederatedCredential[];
   /**
    * Registered redirect URIs (Web platform). Matched exactly, except that for `http://localhost` and
    * `http://127.0.0.1` the port is ignored, as Microsoft does.
@@ -22,6 +33,18 @@ export interface EmulatorClient {
    * the registered name. Default `'Sample app'`.
    */
   name?: string;
+}
+
+/** A federated identity credential of an app registration (workload identity federation). */
+export interface EmulatorFederatedCredential {
+  /** The external issuer (`iss` of its assertions), e.g. `https://token.actions.githubusercontent.com`. */
+  issuer: string;
+  /** The `sub` the assertion must carry, e.g. `repo:org/repo:ref:refs/heads/main`. */
+  subject: string;
+  /** The `aud` the assertion must carry. Default `api://AzureADTokenExchange`. */
+  audience?: string;
+  /** The issuer's public signing key (PEM, RSA). */
+  publicKey: string;
 }
 
 /**
@@ -362,6 +385,18 @@ export interface Emulator {
   readonly url: string;
   /** Authority URL `${url}/${tenant}`; `tenant` defaults to `'common'`. */
   authority(tenant?: string): string;
+  /**
+   * Authority of the emulator's Entra External ID (customer) tenant,
+   * `${url}/ciam/fabrikamcustomers.onmicrosoft.com`. Its tokens' issuer is
+   * `http://<tid>.ciamlogin.localhost:<port>/<tid>/v2.0`, read from its discovery document.
+   */
+  externalIdAuthority(): string;
+  /**
+   * Authority of the emulator's Azure AD B2C tenant with a user flow (default
+   * `B2C_1_signupsignin`), `${url}/b2c/fabrikamb2c.onmicrosoft.com/<policy>`. Its tokens' issuer is
+   * `http://b2clogin.localhost:<port>/<tid>/v2.0/`.
+   */
+  b2cAuthority(policy?: string): string;
   /** Graph base URL `${url}/v1.0`. */
   readonly graphBaseURL: string;
   /** The accounts offered by the sign-in page. */

@@ -13,6 +13,13 @@ export {
   DEMO_TENANT_DOMAINS,
   DEMO_TENANT_ID,
   DEMO_USERS,
+  B2C_POLICIES,
+  B2C_TENANT_DOMAIN,
+  B2C_TENANT_ID,
+  EXTERNAL_ID_TENANT_DOMAIN,
+  EXTERNAL_ID_TENANT_ID,
+  FEDERATED_AUDIENCE,
+  MAX_ASSERTION_LIFETIME_SECONDS,
 } from './index.js';
 export type {
   CompleteLoginResult,
@@ -22,6 +29,7 @@ export type {
   EmulatorClientOptions,
   EmulatorFault,
   EmulatorFaultFunction,
+  EmulatorFederatedCredential,
   EmulatorJwk,
   EmulatorOptions,
   EmulatorRequest,

@@ -22,6 +22,7 @@ export type {
   EmulatorClientOptions,
   EmulatorFault,
   EmulatorFaultFunction,
+  EmulatorFederatedCredential,
   EmulatorJwk,
   EmulatorOptions,
   EmulatorRequest,
@@ -43,6 +44,14 @@ export {
   DEMO_USERS,
 } from './users.js';
 export { completeLogin } from './login.js';
+export {
+  B2C_POLICIES,
+  B2C_TENANT_DOMAIN,
+  B2C_TENANT_ID,
+  EXTERNAL_ID_TENANT_DOMAIN,
+  EXTERNAL_ID_TENANT_ID,
+} from './tenants.js';
+export { FEDERATED_AUDIENCE, MAX_ASSERTION_LIFETIME_SECONDS } from './client-assertions.js';
 
 /**
  * Starts an emulator listening on `options.host` (default `127.0.0.1`) and `options.port` (default `0`,

@@ -5,7 +5,7 @@ import type { Core, Exchange } from './context.js';
 import { AADSTS_TEXT, aadErrorBody, newTrace } from './error-bodies.js';
 import { header, originMatches, sendHtml, sendJson, sendRedirect } from './http-helpers.js';
 import { errorCodePage, signedOutPage } from './pages.js';
-import { endpointSegment, resolveTenant } from './tenants.js';
+import { customerIssuer, endpointSegment, resolveTenant } from './tenants.js';
 import type { TenantPath } from './tenants.js';
 
 function tenantNotFound(core: Core, ex: Exchange, segment: string): void {
@@ -26,7 +26,9 @@ function tenantNotFound(core: Core, ex: Exchange, segment: string): void {
 /** The OpenID configuration of a tenant path, with every URL on the emulator. */
 export function discoveryDocument(origin: string, tenant: TenantPath): Record<string, unknown> {
   const base = `${origin}/${endpointSegment(tenant)}`;
-  const issuer = tenant.tid === null ? `${origin}/{tenantid}/v2.0` : `${origin}/${tenant.tid}/v2.0`;
+  const issuer =
+    customerIssuer(origin, tenant) ??
+    (tenant.tid === null ? `${origin}/{tenantid}/v2.0` : `${origin}/${tenant.tid}/v2.0`);
   return {
     token_endpoint: `${base}/oauth2/v2.0/token`,
     token_endpoint_auth_methods_supported: [
@@ -76,6 +78,15 @@ export function discoveryDocument(origin: string, tenant: TenantPath): Record<st
     msgraph_host: new URL(origin).host,
     rbac_url: 'https://pas.windows.net',
   };
+}
+
+/** The `iss` of tokens issued under a tenant path for a user's tenant. */
+export function issuerOf(
+  core: Pick<Core, 'url' | 'issuer'>,
+  tenant: TenantPath,
+  tid: string,
+): string {
+  return customerIssuer(core.url, tenant) ?? core.issuer(tid);
 }
 
 const METADATA_CACHE = {

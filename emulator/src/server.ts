@@ -20,6 +20,7 @@ import { KeyStore, signingKeyOf } from './signing-keys.js';
 import { handleDiscovery, handleErrorLookup, handleJwks, handleLogout } from './metadata.js';
 import { notFoundPage } from './pages.js';
 import { handleToken } from './token-endpoint.js';
+import { checkClientCredentials } from './client-assertions.js';
 import { resolveTenant } from './tenants.js';
 import { EMULATOR_ROUTES } from './emulator-types.js';
 import type {
@@ -40,6 +41,7 @@ import type {
   SignIdTokenOptions,
 } from './emulator-types.js';
 import { DEFAULT_CLIENT, DEMO_USERS } from './users.js';
+import { B2C_TENANT_DOMAIN, EXTERNAL_ID_TENANT_DOMAIN } from './tenants.js';
 import { setMaxListeners } from 'node:events';
 
 type Handler = (ex: Exchange) => Promise<void> | void;
@@ -105,14 +107,22 @@ function normalizeClient(client: EmulatorClientOptions): EmulatorClient {
       `emulator client has clientID '${current}' and a different clientId '${deprecated}' (the deprecated name); give clientID only`,
     );
   const clientID = current ?? deprecated;
-  if (!clientID || !client.clientSecret)
-    throw new TypeError('emulator clients need a clientID and a clientSecret');
-  return {
-    clientID,
-    clientSecret: client.clientSecret,
-    redirectUris: [...client.redirectUris],
-    ...(client.name !== undefined ? { name: client.name } : {}),
-  };
+  const credentials =
+    (client.clientSecret ? 1 : 0) +
+    (client.certificates?.length ?? 0) +
+    (client.federatedCredentials?.length ?? 0);
+  if (!clientID || credentials === 0)
+    throw new TypeError(
+      'emulator clients need a clientID and a clientSecret, certificates or federatedCredentials',
+    );
+  const registered: EmulatorClient = { clientID, redirectUris: [...client.redirectUris] };
+  if (client.clientSecret) registered.clientSecret = client.clientSecret;
+  if (client.certificates) registered.certificates = [...client.certificates];
+  if (client.federatedCredentials)
+    registered.federatedCredentials = client.federatedCredentials.map((f) => ({ ...f }));
+  if (client.name !== undefined) registered.name = client.name;
+  checkClientCredentials(registered);
+  return registered;
 }
 
 /** Implementation of {@link Emulator}; create it with `startEmulator`. */
@@ -237,6 +247,14 @@ export class EmulatorServer implements Emulator, Core {
     return `${this.url}/${tenant ?? 'common'}`;
   }
 
+  externalIdAuthority(): string {
+    return `${this.url}/ciam/${EXTERNAL_ID_TENANT_DOMAIN}`;
+  }
+
+  b2cAuthority(policy = 'B2C_1_signupsignin'): string {
+    return `${this.url}/b2c/${B2C_TENANT_DOMAIN}/${policy}`;
+  }
+
   issuer(tid: string): string {
     return `${this.url}/${tid}/v2.0`;
   }
@@ -356,7 +374,7 @@ export class EmulatorServer implements Emulator, Core {
 
   /** Maps a method and path to a route and handler. */
   private match(ex: Exchange): Match {
-    const s = ex.segments;
+    const s = customerRoute(ex.segments);
     const method = ex.req.method ?? 'GET';
     const [first, second, third, fourth] = s;
     if (first !== undefined && s.length === 4 && second === 'oauth2' && third === 'v2.0') {
@@ -544,6 +562,18 @@ export class EmulatorServer implements Emulator, Core {
 function isLoopbackAddress(host: string): boolean {
   const h = host.toLowerCase();
   return h === 'localhost' || h === '::1' || h === '[::1]' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+/**
+ * Customer tenants' paths as one tenant segment: `/ciam/<tenant>/…` routes as `ciam:<tenant>`,
+ * `/b2c/<tenant>/<policy>/…` as `b2c:<tenant>:<policy>`; other paths are unchanged.
+ */
+function customerRoute(segments: string[]): string[] {
+  const [first, second, third] = segments;
+  if (first === 'ciam' && second !== undefined) return [`ciam:${second}`, ...segments.slice(2)];
+  if (first === 'b2c' && second !== undefined && third !== undefined)
+    return [`b2c:${second}:${third}`, ...segments.slice(3)];
+  return segments;
 }
 
 /** An AbortController whose signal may have any number of listeners (one per delayed response). */

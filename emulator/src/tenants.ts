@@ -9,11 +9,30 @@ import {
   DEMO_TENANT_NAME,
 } from './users.js';
 
+/** Tenant id of the emulator's Entra External ID (customer) tenant. */
+export const EXTERNAL_ID_TENANT_ID = 'a7c3e1f0-2b4d-4c6e-8f10-3d5b7a9c1e2f';
+/** Domain of the emulator's External ID tenant. */
+export const EXTERNAL_ID_TENANT_DOMAIN = 'fabrikamcustomers.onmicrosoft.com';
+/** Tenant id of the emulator's Azure AD B2C tenant. */
+export const B2C_TENANT_ID = 'b5d7f9a1-3c5e-4a70-9b21-4e6f8a0c2d3e';
+/** Domain of the emulator's Azure AD B2C tenant. */
+export const B2C_TENANT_DOMAIN = 'fabrikamb2c.onmicrosoft.com';
+/** User flows of the emulator's B2C tenant. */
+export const B2C_POLICIES: readonly string[] = Object.freeze([
+  'B2C_1_signupsignin',
+  'B2C_1_profileedit',
+]);
+
 /** A resolved `{tenant}` path segment. */
 export interface TenantPath {
-  /** The segment as written in the URL. */
+  /**
+   * The segment as written in the URL; customer tenants route as `ciam:<tenant>` (path
+   * `/ciam/<tenant>`) and `b2c:<tenant>:<policy>` (path `/b2c/<tenant>/<policy>`).
+   */
   segment: string;
-  kind: 'common' | 'organizations' | 'consumers' | 'tenant';
+  kind: 'common' | 'organizations' | 'consumers' | 'tenant' | 'external-id' | 'b2c';
+  /** The B2C user flow of a `b2c` tenant path. */
+  policy?: string;
   /** Concrete tenant id (consumers: the consumer tenant id); `null` for common/organizations. */
   tid: string | null;
   /** Identity used to compare tenant paths (codes must be redeemed on the same one). */
@@ -34,6 +53,24 @@ export interface TenantDirectory {
 export function resolveTenant(segment: string, directory: TenantDirectory): TenantPath | undefined {
   const { users, tenants } = directory;
   const lower = segment.toLowerCase();
+  if (lower.startsWith('ciam:')) {
+    const t = lower.slice(5);
+    return t === EXTERNAL_ID_TENANT_ID || t === EXTERNAL_ID_TENANT_DOMAIN
+      ? {
+          segment,
+          kind: 'external-id',
+          tid: EXTERNAL_ID_TENANT_ID,
+          identity: `ciam:${EXTERNAL_ID_TENANT_ID}`,
+        }
+      : undefined;
+  }
+  if (lower.startsWith('b2c:')) {
+    const [, t, policy] = segment.split(':');
+    const known = B2C_POLICIES.find((p) => p.toLowerCase() === policy?.toLowerCase());
+    if ((t?.toLowerCase() !== B2C_TENANT_ID && t?.toLowerCase() !== B2C_TENANT_DOMAIN) || !known)
+      return undefined;
+    return { segment, kind: 'b2c', tid: B2C_TENANT_ID, policy: known, identity: `b2c:${known}` };
+  }
   if (lower === 'common' || lower === 'organizations')
     return { segment, kind: lower, tid: null, identity: lower };
   if (lower === 'consumers' || lower === CONSUMER_TENANT_ID)
@@ -58,7 +95,22 @@ export function resolveTenant(segment: string, directory: TenantDirectory): Tena
 
 /** The segment to put in endpoint URLs of discovery documents (domains become the tenant GUID). */
 export function endpointSegment(tenant: TenantPath): string {
+  if (tenant.kind === 'external-id') return `ciam/${EXTERNAL_ID_TENANT_DOMAIN}`;
+  if (tenant.kind === 'b2c') return `b2c/${B2C_TENANT_DOMAIN}/${tenant.policy ?? ''}`;
   return tenant.kind === 'tenant' && tenant.tid ? tenant.tid : tenant.segment;
+}
+
+/**
+ * The issuer of a customer tenant on the loopback emulator, on a host other than the authority's
+ * (as on Microsoft): External ID `http://<tid>.ciamlogin.localhost:<port>/<tid>/v2.0`, B2C
+ * `http://b2clogin.localhost:<port>/<tid>/v2.0/`. `undefined` for workforce tenant paths.
+ */
+export function customerIssuer(origin: string, tenant: TenantPath): string | undefined {
+  const port = new URL(origin).port;
+  if (tenant.kind === 'external-id')
+    return `http://${EXTERNAL_ID_TENANT_ID}.ciamlogin.localhost:${port}/${EXTERNAL_ID_TENANT_ID}/v2.0`;
+  if (tenant.kind === 'b2c') return `http://b2clogin.localhost:${port}/${B2C_TENANT_ID}/v2.0/`;
+  return undefined;
 }
 
 /** Why a user may not sign in under a tenant path. */
@@ -105,6 +157,9 @@ export function signInRefusal(
     };
   switch (tenant.kind) {
     case 'common':
+    case 'external-id':
+    case 'b2c':
+      // Customer tenants admit every demo account (as a customer of that tenant).
       return undefined;
     case 'organizations':
       return personal

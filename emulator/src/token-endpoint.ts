@@ -1,12 +1,15 @@
 /**
  * `POST /{tenant}/oauth2/v2.0/token`: `authorization_code` and `refresh_token` grants, client
- * authentication (`client_secret_post`, `client_secret_basic`), PKCE, and ID-token issuance.
+ * authentication (`client_secret_post`, `client_secret_basic`, `private_key_jwt` with a
+ * certificate or a federated credential), PKCE, and ID-token issuance.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { CodeGrant, Core, Exchange, TokenGrant } from './context.js';
 import { aadErrorBody, newTrace } from './error-bodies.js';
+import { AssertionRefusal, JWT_BEARER, checkClientAssertion } from './client-assertions.js';
 import { header, sendJson } from './http-helpers.js';
 import { grantedScopes, hasScope } from './scopes.js';
+import { issuerOf } from './metadata.js';
 import { resolveTenant } from './tenants.js';
 import type { TenantPath } from './tenants.js';
 import type { EmulatorClient, EmulatorUser } from './emulator-types.js';
@@ -29,12 +32,17 @@ export function idTokenClaims(
   clientId: string,
   scopes: readonly string[],
   nonce: string | undefined,
+  tenant?: TenantPath,
 ): Record<string, unknown> {
   const now = Math.floor(core.now() / 1000);
-  const profile = hasScope(scopes, 'profile');
+  const customer = tenant?.kind === 'external-id' || tenant?.kind === 'b2c';
+  const tid = customer && tenant.tid !== null ? tenant.tid : user.tid;
+  const b2c = tenant?.kind === 'b2c';
+  // B2C issues name, oid and emails without the profile scope (the user flow's claims).
+  const profile = hasScope(scopes, 'profile') || b2c;
   const claims: Record<string, unknown> = {
     ver: '2.0',
-    iss: core.issuer(user.tid),
+    iss: tenant === undefined ? core.issuer(user.tid) : issuerOf(core, tenant, tid),
     sub: pairwiseSub(clientId, user.oid),
     aud: clientId,
     exp: now + ID_TOKEN_LIFETIME_SECONDS,
@@ -43,11 +51,14 @@ export function idTokenClaims(
   };
   if (profile) {
     claims['name'] = user.displayName;
-    claims['preferred_username'] = user.preferredUsername;
+    if (!b2c) claims['preferred_username'] = user.preferredUsername;
     claims['oid'] = user.oid;
   }
-  if (hasScope(scopes, 'email') && user.email !== undefined) claims['email'] = user.email;
-  claims['tid'] = user.tid;
+  if (b2c) {
+    claims['emails'] = [user.email ?? user.preferredUsername];
+    claims['tfp'] = tenant.policy;
+  } else if (hasScope(scopes, 'email') && user.email !== undefined) claims['email'] = user.email;
+  claims['tid'] = tid;
   if (nonce !== undefined) claims['nonce'] = nonce;
   if (user.idp !== undefined) claims['idp'] = user.idp;
   if (user.emailDomainVerified !== undefined) claims['xms_edov'] = user.emailDomainVerified;
@@ -129,6 +140,24 @@ function authenticate(core: Core, ex: Exchange, form: URLSearchParams): Emulator
       700016,
       `Application with identifier '${clientId}' was not found in the directory. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
     );
+  const assertion = form.get('client_assertion');
+  if (assertion !== null && secret === undefined) {
+    if (form.get('client_assertion_type') !== JWT_BEARER)
+      throw new TokenError(
+        400,
+        'invalid_request',
+        70002,
+        `The client_assertion_type must be '${JWT_BEARER}'.`,
+      );
+    try {
+      checkClientAssertion(client, assertion, `${core.url}${ex.url.pathname}`, core.now());
+    } catch (err) {
+      if (err instanceof AssertionRefusal)
+        throw new TokenError(401, err.error, err.code, err.message);
+      throw err;
+    }
+    return client;
+  }
   if (secret === undefined || secret === '')
     throw new TokenError(
       401,
@@ -136,7 +165,7 @@ function authenticate(core: Core, ex: Exchange, form: URLSearchParams): Emulator
       7000218,
       "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
     );
-  if (!secretsEqual(secret, client.clientSecret))
+  if (client.clientSecret === undefined || !secretsEqual(secret, client.clientSecret))
     throw new TokenError(
       401,
       'invalid_client',
@@ -209,9 +238,12 @@ function issueTokens(
     body['refresh_token'] = refreshToken;
   }
   if (hasScope(scopes, 'openid')) {
-    const key = core.keys.active(user.tid === CONSUMER_TENANT_ID ? 'consumer' : 'template');
+    const customer = tenant.kind === 'external-id' || tenant.kind === 'b2c';
+    const key = core.keys.active(
+      user.tid === CONSUMER_TENANT_ID && !customer ? 'consumer' : 'template',
+    );
     body['id_token'] = core.keys.sign(
-      idTokenClaims(core, user, client.clientID, scopes, nonce),
+      idTokenClaims(core, user, client.clientID, scopes, nonce, tenant),
       key,
     );
   }

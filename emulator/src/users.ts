@@ -26,7 +26,7 @@ export const DEFAULT_APP_NAME = 'Sample app';
  * The app registration used when {@link EmulatorOptions.clients} is not given: a fixed client id and
  * secret and the usual loopback callback paths (any port matches on loopback hosts).
  */
-export const DEFAULT_CLIENT: EmulatorClient = Object.freeze({
+export const DEFAULT_CLIENT: EmulatorClient & { clientSecret: string } = Object.freeze({
   clientID: '3f8a1c52-7d0e-4b9a-a6c1-2e5f9b8d7c40',
   clientSecret: 'emulator-secret~0123456789abcdefghijklmnop',
   redirectUris: Object.freeze([

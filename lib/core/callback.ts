@@ -174,19 +174,24 @@ export async function tenantAllowed(
   const allowed = config.allowedTenants;
   if (allowed === undefined) return true;
   if (typeof allowed === 'function') return (await allowed(claims.tid, claims)) === true;
-  const tid = claims.tid.toLowerCase();
+  // A B2C token may carry no tid; no tenant is then on the list.
+  const tid = typeof claims.tid === 'string' ? claims.tid.toLowerCase() : '';
   return allowed.some((t) => t.toLowerCase() === tid);
 }
 
 /** The profile from verified ID-token claims alone (no Graph call). */
 export function claimsProfile(
-  config: Pick<ResolvedConfig, 'addUPNAsEmail'>,
+  config: Pick<ResolvedConfig, 'addUPNAsEmail' | 'authorityKind'>,
   claims: MicrosoftIdTokenClaims,
 ): MicrosoftProfile {
-  readClaims(claims);
+  readClaims(claims, config.authorityKind === 'workforce');
   return {
     provider: 'microsoft',
-    ...normalizeProfile({ claims, addUPNAsEmail: config.addUPNAsEmail }),
+    ...normalizeProfile({
+      claims,
+      addUPNAsEmail: config.addUPNAsEmail,
+      customer: config.authorityKind !== 'workforce',
+    }),
     _raw: JSON.stringify(claims),
     _json: claims,
   };
@@ -212,7 +217,7 @@ export function bindGraphUser(graphId: string, claims: MicrosoftIdTokenClaims | 
 
 /** The profile from Graph `/me` (and the photo, when asked for), merged with the claims if any. */
 export async function graphProfile(
-  config: Pick<ResolvedConfig, 'addUPNAsEmail' | 'photo'>,
+  config: Pick<ResolvedConfig, 'addUPNAsEmail' | 'photo' | 'authorityKind'>,
   graph: GraphEndpointClient,
   accessToken: string,
   claims: MicrosoftIdTokenClaims | undefined,
@@ -225,7 +230,12 @@ export async function graphProfile(
   const photoURL = photo === undefined ? undefined : await photo;
   const profile: MicrosoftProfile = {
     provider: 'microsoft',
-    ...normalizeProfile({ claims, graph: me.user, addUPNAsEmail: config.addUPNAsEmail }),
+    ...normalizeProfile({
+      claims,
+      graph: me.user,
+      addUPNAsEmail: config.addUPNAsEmail,
+      customer: config.authorityKind !== 'workforce',
+    }),
     _raw: me.raw,
     _json: me.json,
   };

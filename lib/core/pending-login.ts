@@ -28,6 +28,8 @@ export interface PendingLogin {
   acrs?: string[];
   /** When the login started, seconds since the epoch. */
   createdAt?: number;
+  /** The tenant this login named (GUID or domain) on a multi-tenant authority. */
+  tenant?: string;
 }
 
 /** True for a {@link PendingLogin} made by this library (as read back from a store). */
@@ -54,6 +56,7 @@ export interface StoredLogin {
   freshLogin?: true;
   acrs?: string[];
   createdAt?: number;
+  tenant?: string;
 }
 
 /** The {@link StoredLogin} of a pending login. */
@@ -65,6 +68,7 @@ export function toStoredLogin(pending: PendingLogin): StoredLogin {
   if (pending.freshLogin === true) stored.freshLogin = true;
   if (pending.acrs !== undefined) stored.acrs = pending.acrs;
   if (pending.createdAt !== undefined) stored.createdAt = pending.createdAt;
+  if (pending.tenant !== undefined) stored.tenant = pending.tenant;
   return stored;
 }
 
@@ -85,5 +89,6 @@ export function fromStoredLogin(
   if (s.freshLogin === true) pending.freshLogin = true;
   if (Array.isArray(s.acrs) && s.acrs.every((a) => typeof a === 'string')) pending.acrs = s.acrs;
   if (typeof s.createdAt === 'number') pending.createdAt = s.createdAt;
+  if (typeof s.tenant === 'string') pending.tenant = s.tenant;
   return pending;
 }

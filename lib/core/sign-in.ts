@@ -7,6 +7,9 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { IdTokenError, MicrosoftTenantNotAllowedError, StateError } from '../errors.js';
+import { DiscoveryCache, fetchDiscovery } from '../discovery.js';
+import type { AuthorityMetadata } from '../discovery.js';
+import { tenantKind as kindOfTenant } from '../endpoints.js';
 import { GraphClient } from '../graph-client.js';
 import type { GraphEndpointClient } from '../graph-client.js';
 import { JwksCache } from '../idtoken/jwks.js';
@@ -81,6 +84,14 @@ export interface AuthorizationRequestOptions extends Omit<
   appState?: unknown;
 }
 
+/** Options of {@link MicrosoftSignIn.refresh}. */
+export interface RefreshOptions {
+  /** Scopes to ask for. Default the configured ones. */
+  scope?: string | readonly string[];
+  /** The tenant (GUID or domain) the login named, on a multi-tenant authority. Default none. */
+  tenant?: string;
+}
+
 /** What starting a login gives: the URL to send the browser to and what to keep until the callback. */
 export interface AuthorizationRequest {
   /** Microsoft's authorize URL with every parameter of this login. */
@@ -144,9 +155,13 @@ export class MicrosoftSignIn {
   readonly #keys: SigningKeySource;
   readonly #idTokens: IdTokenVerifier;
   readonly #now: () => number;
+  /** Customer identity authorities: the discovery document, read once. */
+  readonly #discovery: DiscoveryCache | undefined;
+  /** Endpoints given as options, which win over discovered ones. */
+  readonly #explicit: { authorizationURL?: string | undefined; tokenURL?: string | undefined };
 
   /**
-   * @param options - see {@link SignInOptions}; `clientID`, `clientSecret` and `callbackURL` are required.
+   * @param options - see {@link SignInOptions}; `clientID`, `callbackURL` and one credential (`clientSecret`, `clientCertificate` or `clientAssertion`) are required.
    * @param dependencies - the clients to use instead of the real ones (tests).
    * @throws TypeError naming the option when an option is missing or invalid.
    */
@@ -155,12 +170,29 @@ export class MicrosoftSignIn {
     this.config = config;
     this.#now = dependencies.clock ?? Date.now;
     for (const warning of coreWarnings(config)) config.logger.warn(warning);
+    const { authorityKind } = config;
+    const discovery =
+      authorityKind === 'workforce'
+        ? undefined
+        : new DiscoveryCache(() =>
+            fetchDiscovery(
+              {
+                kind: authorityKind,
+                authority: config.authority,
+                tenant: config.tenant,
+                url: config.discoveryURL,
+              },
+              config.timeout,
+            ),
+          );
+    this.#discovery = discovery;
+    this.#explicit = { authorizationURL: options.authorizationURL, tokenURL: options.tokenURL };
     this.#tokens =
       dependencies.tokenClient ??
       new TokenClient({
         tokenURL: config.tokenURL,
         clientID: config.clientID,
-        clientSecret: config.clientSecret,
+        credential: config.credential,
         timeout: config.timeout,
         customHeaders: config.customHeaders,
         authMethod: config.tokenAuthMethod,
@@ -169,13 +201,14 @@ export class MicrosoftSignIn {
     this.#graph =
       dependencies.graphClient ??
       new GraphClient({ baseURL: config.graphBaseURL, timeout: config.timeout });
-    this.#keys =
-      dependencies.signingKeys ??
+    const jwks = (url: string): JwksCache =>
       new JwksCache({
-        url: config.jwksURL,
+        url,
         timeout: config.timeout,
         ...(dependencies.clock ? { now: dependencies.clock } : {}),
       });
+    this.#keys =
+      dependencies.signingKeys ?? (discovery ? lazyKeys(discovery, jwks) : jwks(config.jwksURL));
     this.#idTokens = new IdTokenVerifier({
       clientID: config.clientID,
       tenantKind: config.tenantKind,
@@ -183,9 +216,8 @@ export class MicrosoftSignIn {
       issuerBase: config.issuerBase,
       clockTolerance: config.clockTolerance,
       jwks: this.#keys,
-      ...(config.tenantKind === 'domain'
-        ? { discovery: { url: config.discoveryURL, timeout: config.timeout } }
-        : {}),
+      discovery: { url: config.discoveryURL, timeout: config.timeout },
+      ...(discovery ? { issuer: async () => (await discovery.get()).issuer } : {}),
       ...(dependencies.clock ? { now: dependencies.clock } : {}),
     });
   }
@@ -197,9 +229,81 @@ export class MicrosoftSignIn {
     return { authority, authorizationURL, tokenURL, jwksURL, logoutURL, graphBaseURL, issuerBase };
   }
 
-  /** The token endpoint client (the Passport adapter routes passport-oauth2's client through it). */
+  /**
+   * The token endpoint client (the Passport adapter routes passport-oauth2's client through it).
+   * For a customer identity authority it posts to the discovered token endpoint.
+   */
   get tokenClient(): TokenEndpointClient {
-    return this.#tokens;
+    return {
+      request: async (params, options = {}) =>
+        this.#tokens.request(params, {
+          tokenURL: options.tokenURL ?? (await this.#endpointsFor(undefined)).tokenURL,
+        }),
+    };
+  }
+
+  /**
+   * The endpoints of a login: the configured ones, a per-request tenant's, or (for a customer
+   * identity authority) those of its discovery document, read once.
+   */
+  async resolvedEndpoints(tenant?: string): Promise<StrategyEndpoints> {
+    return { ...this.endpoints, ...(await this.#endpointsFor(tenant)) };
+  }
+
+  async #endpointsFor(
+    tenant: string | undefined,
+  ): Promise<
+    Pick<StrategyEndpoints, 'authority' | 'authorizationURL' | 'tokenURL' | 'jwksURL' | 'logoutURL'>
+  > {
+    const c = this.config;
+    if (tenant !== undefined) {
+      const authority = this.#tenantAuthority(tenant);
+      return {
+        authority,
+        authorizationURL: `${authority}/oauth2/v2.0/authorize`,
+        tokenURL: `${authority}/oauth2/v2.0/token`,
+        jwksURL: `${authority}/discovery/v2.0/keys`,
+        logoutURL: `${authority}/oauth2/v2.0/logout`,
+      };
+    }
+    if (this.#discovery === undefined) return c;
+    const m: AuthorityMetadata = await this.#discovery.get();
+    const o = this.#explicit;
+    return {
+      authority: c.authority,
+      authorizationURL: o.authorizationURL ?? m.authorizationURL,
+      tokenURL: o.tokenURL ?? m.tokenURL,
+      jwksURL: m.jwksURL,
+      logoutURL: m.logoutURL ?? c.logoutURL,
+    };
+  }
+
+  /** The authority of a per-request tenant: the configured one with its tenant replaced. */
+  #tenantAuthority(tenant: string): string {
+    const { authority, tenant: base } = this.config;
+    return `${authority.slice(0, authority.length - base.length)}${tenant}`;
+  }
+
+  /**
+   * Checks a per-request tenant: only a GUID or a domain, only on a multi-tenant workforce
+   * authority (common, organizations).
+   */
+  #checkTenant(tenant: unknown, what: string): string | undefined {
+    if (tenant === undefined) return undefined;
+    const kind = typeof tenant === 'string' ? kindOfTenant(tenant) : undefined;
+    if (kind !== 'guid' && kind !== 'domain')
+      throw new TypeError(
+        `${what} option tenant must be a tenant id (GUID) or a domain such as contoso.onmicrosoft.com; got ${JSON.stringify(tenant)}`,
+      );
+    const base = this.config.tenantKind;
+    if (
+      this.config.authorityKind !== 'workforce' ||
+      (base !== 'common' && base !== 'organizations')
+    )
+      throw new TypeError(
+        `${what} option tenant needs a multi-tenant authority (common or organizations); this one is ${this.config.authority}`,
+      );
+    return tenant as string;
   }
 
   /**
@@ -208,7 +312,8 @@ export class MicrosoftSignIn {
    * @internal
    */
   get jwksFetchCount(): number {
-    return this.#keys instanceof JwksCache ? this.#keys.fetchCount : 0;
+    const keys = this.#keys as SigningKeySource & { fetchCount?: unknown };
+    return typeof keys.fetchCount === 'number' ? keys.fetchCount : 0;
   }
 
   /** The scopes of a login: the per-request ones, else the configured ones. */
@@ -234,10 +339,26 @@ export class MicrosoftSignIn {
     appState?: unknown;
     /** Freshness and authentication context asked for (see `stepUpRequestOf`). */
     stepUp?: StepUpRequest;
+    /** A per-request tenant (checked: GUID or domain, multi-tenant authority only). */
+    tenant?: string | undefined;
+    /** Who the per-request options were given to, for error messages. */
+    who?: string;
   }): PendingLogin {
+    const tenant = this.#checkTenant(
+      input.tenant,
+      input.who ?? 'MicrosoftSignIn.authorizationRequest',
+    );
     const openid = input.scope.includes('openid');
     const pending: PendingLogin = { '@microsoft': 1, redirectURI: input.redirectURI, openid };
-    if (!input.keep) return pending;
+    if (!input.keep) {
+      // Without a kept pending login the callback could not know the tenant: refuse, not guess.
+      if (tenant !== undefined)
+        throw new TypeError(
+          `${input.who ?? 'MicrosoftSignIn.authorizationRequest'} option tenant needs state: the tenant is kept with the pending login`,
+        );
+      return pending;
+    }
+    if (tenant !== undefined) pending.tenant = tenant;
     if (openid) pending.nonce = randomValue();
     if (this.config.pkce) pending.codeVerifier = createCodeVerifier();
     if (input.appState !== undefined) pending.appState = input.appState;
@@ -252,15 +373,19 @@ export class MicrosoftSignIn {
     return pending;
   }
 
-  /** The authorize URL of a pending login, with `state` and extra parameters. */
-  authorizationURL(
+  /**
+   * The authorize URL of a pending login, with `state` and extra parameters: the pending login's
+   * tenant's, or the discovered one for a customer identity authority.
+   */
+  async authorizationURL(
     pending: PendingLogin,
     scope: readonly string[],
     state: string | undefined,
     params: Record<string, string>,
-  ): string {
+  ): Promise<string> {
+    const endpoints = await this.#endpointsFor(pending.tenant);
     return authorizationURLFor(pending, {
-      authorizationURL: this.config.authorizationURL,
+      authorizationURL: endpoints.authorizationURL,
       clientID: this.config.clientID,
       scope,
       state,
@@ -274,16 +399,16 @@ export class MicrosoftSignIn {
    *
    * @throws TypeError for a per-request option Microsoft would reject.
    */
-  authorizationRequest(options: AuthorizationRequestOptions = {}): Promise<AuthorizationRequest> {
+  async authorizationRequest(
+    options: AuthorizationRequestOptions = {},
+  ): Promise<AuthorizationRequest> {
     const redirectURI = options.redirectURI ?? this.config.callbackURL;
     if (!/^https?:\/\//i.test(redirectURI)) {
-      return Promise.reject(
-        new TypeError(
-          `MicrosoftSignIn.authorizationRequest needs an absolute redirect URI; got "${redirectURI}" (pass redirectURI or an absolute callbackURL)`,
-        ),
+      throw new TypeError(
+        `MicrosoftSignIn.authorizationRequest needs an absolute redirect URI; got "${redirectURI}" (pass redirectURI or an absolute callbackURL)`,
       );
     }
-    try {
+    {
       const scope = this.scopeFor(
         options.scope,
         'MicrosoftSignIn.authorizationRequest option scope',
@@ -295,12 +420,11 @@ export class MicrosoftSignIn {
         keep: true,
         appState: options.appState,
         stepUp: stepUpRequestOf(options),
+        tenant: options.tenant,
       });
       pendingLogin.state = options.state ?? randomValue();
-      const url = this.authorizationURL(pendingLogin, scope, pendingLogin.state, params);
-      return Promise.resolve({ url, pendingLogin });
-    } catch (err) {
-      return Promise.reject(err);
+      const url = await this.authorizationURL(pendingLogin, scope, pendingLogin.state, params);
+      return { url, pendingLogin };
     }
   }
 
@@ -363,11 +487,14 @@ export class MicrosoftSignIn {
     };
     if (pendingLogin.codeVerifier !== undefined)
       tokenParams['code_verifier'] = pendingLogin.codeVerifier;
-    const tokens = await this.#tokens.request(tokenParams);
+    // The tenant comes from the pending login this app kept, never from the callback's query.
+    const tenant = this.#checkTenant(pendingLogin.tenant, 'MicrosoftSignIn.callback');
+    const { tokenURL } = await this.#endpointsFor(tenant);
+    const tokens = await this.#tokens.request(tokenParams, { tokenURL });
     const result: Omit<SignInResult, 'profile'> = { tokens };
     // allowedTenants and profileSource 'id_token' need a verified ID token, whatever the login asked.
     if (tokens.id_token !== undefined || pendingLogin.openid || this.#needsIdToken())
-      result.claims = await this.verifiedClaims(tokens.id_token, pendingLogin.nonce);
+      result.claims = await this.verifiedClaims(tokens.id_token, pendingLogin.nonce, tenant);
     const now = Math.floor(this.#now() / 1000);
     const stepUp = checkStepUp(result.claims, pendingLogin, now, this.config.clockTolerance);
     if (stepUp !== undefined) result.stepUp = stepUp;
@@ -384,8 +511,16 @@ export class MicrosoftSignIn {
   async verifiedClaims(
     idToken: string | undefined,
     nonce: string | undefined,
+    tenant?: string,
   ): Promise<MicrosoftIdTokenClaims> {
-    const claims = await this.#idTokens.verify(idToken, { nonce });
+    const perRequest =
+      tenant === undefined
+        ? undefined
+        : {
+            tenant,
+            discoveryURL: `${this.#tenantAuthority(tenant)}/v2.0/.well-known/openid-configuration`,
+          };
+    const claims = await this.#idTokens.verify(idToken, { nonce, tenant: perRequest });
     if (!(await tenantAllowed(this.config, claims)))
       throw new MicrosoftTenantNotAllowedError(claims.tid);
     return claims;
@@ -411,10 +546,7 @@ export class MicrosoftSignIn {
    * user.refreshToken = tokens.refreshToken ?? user.refreshToken;
    * ```
    */
-  async refresh(
-    refreshToken: string,
-    options: { scope?: string | readonly string[] } = {},
-  ): Promise<TokenSet> {
+  async refresh(refreshToken: string, options: RefreshOptions = {}): Promise<TokenSet> {
     if (typeof refreshToken !== 'string' || refreshToken === '')
       throw new TypeError('refresh() needs a refresh token');
     const scope = options.scope !== undefined ? parseScope(options.scope) : this.config.scope;
@@ -423,11 +555,12 @@ export class MicrosoftSignIn {
         'refresh() option scope must include openid: allowedTenants relies on the verified ID token',
       );
     }
-    const res = await this.#tokens.request({
-      grant_type: 'refresh_token',
-      refresh_token: refreshToken,
-      scope: scope.join(' '),
-    });
+    const tenant = this.#checkTenant(options.tenant, 'refresh()');
+    const { tokenURL } = await this.#endpointsFor(tenant);
+    const res = await this.#tokens.request(
+      { grant_type: 'refresh_token', refresh_token: refreshToken, scope: scope.join(' ') },
+      { tokenURL },
+    );
     const set: TokenSet = { accessToken: res.access_token };
     if (res.refresh_token !== undefined) set.refreshToken = res.refresh_token;
     if (typeof res.expires_in === 'number') set.expiresIn = res.expires_in;
@@ -436,7 +569,7 @@ export class MicrosoftSignIn {
     if (res.id_token !== undefined) {
       set.idToken = res.id_token;
       try {
-        set.claims = await this.verifiedClaims(res.id_token, undefined);
+        set.claims = await this.verifiedClaims(res.id_token, undefined, tenant);
       } catch (err) {
         if (err instanceof MicrosoftTenantNotAllowedError)
           throw new IdTokenError('tenant', err.message);
@@ -461,7 +594,8 @@ export class MicrosoftSignIn {
    * ```
    */
   logoutUrl(options: LogoutUrlOptions = {}): string {
-    const url = new URL(this.config.logoutURL);
+    // A customer authority's discovered end-session endpoint, once read (a login reads it).
+    const url = new URL(this.#discovery?.current?.logoutURL ?? this.config.logoutURL);
     if (options.postLogoutRedirectUri !== undefined)
       url.searchParams.set('post_logout_redirect_uri', options.postLogoutRedirectUri);
     if (options.logoutHint !== undefined) url.searchParams.set('logout_hint', options.logoutHint);
@@ -473,4 +607,22 @@ export class MicrosoftSignIn {
   #needsIdToken(): boolean {
     return this.config.allowedTenants !== undefined || this.config.profileSource === 'id_token';
   }
+}
+
+/** Signing keys of a discovered authority: the key set is created once `jwks_uri` is known. */
+function lazyKeys(
+  discovery: DiscoveryCache,
+  create: (url: string) => JwksCache,
+): SigningKeySource & { readonly fetchCount: number } {
+  let cache: JwksCache | undefined;
+  return {
+    get fetchCount() {
+      return cache?.fetchCount ?? 0;
+    },
+    async get(kid) {
+      const { jwksURL } = await discovery.get();
+      cache ??= create(jwksURL);
+      return cache.get(kid);
+    },
+  };
 }

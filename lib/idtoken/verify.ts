@@ -26,6 +26,11 @@ export interface IdTokenVerifierOptions {
    * timeout of that call.
    */
   discovery?: { url: string; timeout: number };
+  /**
+   * For a customer identity authority: its exact issuer (from its discovery document). The token's
+   * `iss` must equal it; Microsoft's workforce tenant rules do not apply.
+   */
+  issuer?: () => Promise<string>;
   /** Clock in ms, for tests. */
   now?: () => number;
 }
@@ -34,6 +39,11 @@ export interface IdTokenVerifierOptions {
 export interface VerifyExpectations {
   /** The nonce sent with the authorization request; `undefined` when none was sent. */
   nonce: string | undefined;
+  /**
+   * The tenant (GUID or domain) of a login that named one on a multi-tenant authority, with the
+   * discovery URL of that tenant: the token must come from it.
+   */
+  tenant?: { tenant: string; discoveryURL: string } | undefined;
 }
 
 const TENANT_TEMPLATE = /\{tenantid\}/gi;
@@ -41,8 +51,8 @@ const TENANT_TEMPLATE = /\{tenantid\}/gi;
 /** Verifies Microsoft identity platform v2.0 ID tokens for one strategy. */
 export class IdTokenVerifier {
   readonly #o: IdTokenVerifierOptions;
-  /** The domain tenant's issuer, once read (a failed read is forgotten, so a later login retries). */
-  #domainIssuer: Promise<string> | undefined;
+  /** Domain tenants' issuers by discovery URL, once read (a failed read is forgotten, so a later login retries). */
+  readonly #domainIssuers = new Map<string, Promise<string>>();
 
   constructor(options: IdTokenVerifierOptions) {
     this.#o = options;
@@ -68,7 +78,8 @@ export class IdTokenVerifier {
       now: this.#o.now ?? Date.now,
     });
     const claims = payload as MicrosoftIdTokenClaims;
-    await this.#checkIssuer(claims, key);
+    if (this.#o.issuer !== undefined) await this.#checkExactIssuer(claims);
+    else await this.#checkIssuer(claims, key, expect.tenant);
     if (expect.nonce !== undefined) {
       if (typeof claims.nonce !== 'string')
         throw new IdTokenError(
@@ -81,8 +92,37 @@ export class IdTokenVerifier {
     return claims;
   }
 
-  async #checkIssuer(claims: MicrosoftIdTokenClaims, key: SigningKey): Promise<void> {
-    const { tenantKind, issuerBase } = this.#o;
+  async #checkExactIssuer(claims: MicrosoftIdTokenClaims): Promise<void> {
+    let expected: string;
+    try {
+      expected = await (this.#o.issuer as () => Promise<string>)();
+    } catch (cause) {
+      if (cause instanceof IdTokenError) throw cause;
+      throw new IdTokenError(
+        'issuer',
+        `could not read the authority's issuer: ${(cause as Error).message}`,
+        { cause },
+      );
+    }
+    if (claims.iss !== expected)
+      throw new IdTokenError(
+        'issuer',
+        `iss ${JSON.stringify(claims.iss)} is not ${JSON.stringify(expected)}`,
+      );
+  }
+
+  async #checkIssuer(
+    claims: MicrosoftIdTokenClaims,
+    key: SigningKey,
+    perRequest: VerifyExpectations['tenant'],
+  ): Promise<void> {
+    const { issuerBase } = this.#o;
+    const tenantKind = perRequest
+      ? isGuid(perRequest.tenant)
+        ? 'guid'
+        : 'domain'
+      : this.#o.tenantKind;
+    const tenant = perRequest?.tenant ?? this.#o.tenant;
     const tid = claims.tid;
     const iss = claims.iss;
     if (typeof tid !== 'string' || !isGuid(tid))
@@ -100,10 +140,10 @@ export class IdTokenVerifier {
         'a work or school account signed in, but the authority is "consumers" (personal accounts only)',
       );
 
-    if (tenantKind === 'guid' && tid.toLowerCase() !== this.#o.tenant.toLowerCase()) {
+    if (tenantKind === 'guid' && tid.toLowerCase() !== tenant.toLowerCase()) {
       throw new IdTokenError(
         'issuer',
-        `the token was issued by tenant ${tid}, not the configured tenant ${this.#o.tenant}`,
+        `the token was issued by tenant ${tid}, not the ${perRequest ? "login's" : 'configured'} tenant ${tenant}`,
       );
     }
     // A single-tenant authority (a tenant id or consumers) has exactly one issuer, spelled as
@@ -112,7 +152,7 @@ export class IdTokenVerifier {
       tenantKind === 'consumers'
         ? CONSUMER_TENANT_ID
         : tenantKind === 'guid'
-          ? this.#o.tenant.toLowerCase()
+          ? tenant.toLowerCase()
           : tid;
     const expected = `${issuerBase}/${expectedTenant}/v2.0`;
     if (iss !== expected)
@@ -121,11 +161,14 @@ export class IdTokenVerifier {
         `iss ${JSON.stringify(iss)} is not ${JSON.stringify(expected)}`,
       );
     if (tenantKind === 'domain') {
-      const domainIssuer = await this.#resolveDomainIssuer();
+      const discovery = perRequest
+        ? { url: perRequest.discoveryURL, timeout: this.#o.discovery?.timeout ?? 10_000 }
+        : this.#o.discovery;
+      const domainIssuer = await this.#resolveDomainIssuer(tenant, discovery);
       if (domainIssuer !== iss)
         throw new IdTokenError(
           'issuer',
-          `iss ${JSON.stringify(iss)} is not the issuer of ${this.#o.tenant}`,
+          `iss ${JSON.stringify(iss)} is not the issuer of ${tenant}`,
         );
     }
     // Bind the signing key to its issuer: a key whose issuer is a concrete tenant validates only
@@ -141,44 +184,49 @@ export class IdTokenVerifier {
   }
 
   /** Reads the domain tenant's exact issuer from its discovery document, once. */
-  async #resolveDomainIssuer(): Promise<string> {
-    const discovery = this.#o.discovery;
+  async #resolveDomainIssuer(
+    tenant: string,
+    discovery: IdTokenVerifierOptions['discovery'],
+  ): Promise<string> {
     if (discovery === undefined)
-      throw new IdTokenError(
-        'issuer',
-        `no discovery document is configured for tenant ${this.#o.tenant}`,
-      );
-    this.#domainIssuer ??= (async () => {
-      const res = await send({
-        method: 'GET',
-        url: discovery.url,
-        endpoint: 'discovery',
-        headers: { accept: 'application/json' },
-        timeout: discovery.timeout,
-        maxBytes: 256 * 1024,
+      throw new IdTokenError('issuer', `no discovery document is configured for tenant ${tenant}`);
+    let pending = this.#domainIssuers.get(discovery.url);
+    if (pending === undefined) {
+      pending = (async () => {
+        const res = await send({
+          method: 'GET',
+          url: discovery.url,
+          endpoint: 'discovery',
+          headers: { accept: 'application/json' },
+          timeout: discovery.timeout,
+          maxBytes: 256 * 1024,
+        });
+        const issuer = record(parseJSON(res.body))?.['issuer'];
+        if (res.status !== 200 || typeof issuer !== 'string') {
+          throw new MicrosoftHttpError(
+            'invalid_response',
+            'discovery',
+            describeURL(discovery.url),
+            `Discovery document of ${tenant} has no issuer (HTTP ${res.status})`,
+            { status: res.status },
+          );
+        }
+        return issuer;
+      })();
+      if (this.#domainIssuers.size >= 256) this.#domainIssuers.clear();
+      this.#domainIssuers.set(discovery.url, pending);
+      const settled = pending;
+      settled.catch(() => {
+        if (this.#domainIssuers.get(discovery.url) === settled)
+          this.#domainIssuers.delete(discovery.url);
       });
-      const issuer = record(parseJSON(res.body))?.['issuer'];
-      if (res.status !== 200 || typeof issuer !== 'string') {
-        throw new MicrosoftHttpError(
-          'invalid_response',
-          'discovery',
-          describeURL(discovery.url),
-          `Discovery document of ${this.#o.tenant} has no issuer (HTTP ${res.status})`,
-          { status: res.status },
-        );
-      }
-      return issuer;
-    })();
-    const pending = this.#domainIssuer;
-    pending.catch(() => {
-      if (this.#domainIssuer === pending) this.#domainIssuer = undefined;
-    });
+    }
     try {
       return await pending;
     } catch (cause) {
       throw new IdTokenError(
         'issuer',
-        `could not read the issuer of tenant ${this.#o.tenant}: ${(cause as Error).message}`,
+        `could not read the issuer of tenant ${tenant}: ${(cause as Error).message}`,
         { cause },
       );
     }

@@ -7,10 +7,11 @@ import { describe, nonBlank } from './graph-user.js';
 
 /**
  * Checks a claims object well enough to build a profile from it: an object with a string `tid` and
- * a string `oid` or `sub`. Throws a {@link ProfileError} otherwise. Signature, issuer, audience and
+ * a string `oid` or `sub` (`tid` is optional for customer identity authorities, whose B2C tokens
+ * may lack it). Throws a {@link ProfileError} otherwise. Signature, issuer, audience and
  * times are checked by the ID-token verifier before this runs.
  */
-export function readClaims(json: unknown): MicrosoftIdTokenClaims {
+export function readClaims(json: unknown, requireTid = true): MicrosoftIdTokenClaims {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new ProfileError(
       'not_object',
@@ -19,7 +20,7 @@ export function readClaims(json: unknown): MicrosoftIdTokenClaims {
   }
   const o = json as Record<string, unknown>;
   const hasId = nonBlank(o['oid']) || nonBlank(o['sub']);
-  if (!hasId || !nonBlank(o['tid'])) {
+  if (!hasId || (requireTid && !nonBlank(o['tid']))) {
     throw new ProfileError('missing_id', 'ID token claims have no oid/sub or no tid');
   }
   return o as MicrosoftIdTokenClaims;

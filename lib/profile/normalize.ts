@@ -21,6 +21,11 @@ export interface NormalizeInput {
   graph?: GraphUser | undefined;
   /** Add a work account's UPN to `emails`. */
   addUPNAsEmail?: boolean | undefined;
+  /**
+   * The account signed in at a customer identity authority (External ID, B2C): `accountType` is
+   * `customer` and B2C's `emails` claim is read.
+   */
+  customer?: boolean | undefined;
 }
 
 const EMAIL_RE = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]+$/;
@@ -42,8 +47,13 @@ export function normalizeProfile(input: NormalizeInput): NormalizedProfile {
   const { claims, graph } = input;
   const tid = str(claims?.tid);
   const oid = str(claims?.oid);
-  const accountType: AccountType | undefined =
-    tid === undefined ? undefined : tid.toLowerCase() === CONSUMER_TENANT_ID ? 'personal' : 'work';
+  const accountType: AccountType | undefined = input.customer
+    ? 'customer'
+    : tid === undefined
+      ? undefined
+      : tid.toLowerCase() === CONSUMER_TENANT_ID
+        ? 'personal'
+        : 'work';
   const id = oid ?? str(claims?.sub) ?? graph?.id;
   if (id === undefined) throw new TypeError('normalizeProfile needs claims or a Graph user');
 
@@ -138,6 +148,11 @@ function collectEmails(
   // Microsoft vouches for a personal account's sign-in address, and for a work account's email
   // only when the optional claim xms_edov says the domain owner verified it.
   add(str(claims?.email), personal || domainOwnerVerified(claims?.xms_edov));
+  // Azure AD B2C puts the sign-in addresses in an `emails` array (not verified by this library).
+  const b2cEmails = input.customer
+    ? (claims as { emails?: unknown } | undefined)?.emails
+    : undefined;
+  if (Array.isArray(b2cEmails)) for (const e of b2cEmails) add(str(e), false);
   add(graph?.mail, false);
   if (personal) add(graph?.userPrincipalName, true);
   // A guest's #EXT# UPN is an internal name in the inviting tenant, never a mailbox.

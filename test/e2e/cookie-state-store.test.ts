@@ -366,7 +366,10 @@ describe('end-to-end sign-in with the cookie state store (no session middleware)
       const browser = new TestBrowser(a.url);
       const reply = await browser.get('/login?big=1');
       expect(reply.status).to.equal(500);
-      expect(JSON.parse(reply.body)).to.include({ name: 'MicrosoftStateError', code: 'cookie_too_large' });
+      expect(JSON.parse(reply.body)).to.include({
+        name: 'MicrosoftStateError',
+        code: 'cookie_too_large',
+      });
       expect(reply.setCookie).to.deep.equal([]);
     });
   });

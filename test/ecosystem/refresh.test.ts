@@ -21,7 +21,7 @@ import { requestNewAccessToken } from '../helpers/refresh.js';
 
 const CALLBACK_URL = 'http://127.0.0.1:3000/login/callback';
 
-const OTHER_CLIENT: EmulatorClient = {
+const OTHER_CLIENT: EmulatorClient & { clientSecret: string } = {
   clientID: '0b7e6d5c-4a39-4281-9f0e-1d2c3b4a5f60',
   clientSecret: 'other-app-secret~abcdefghijklmnopqrstuvwxyz',
   redirectUris: ['http://127.0.0.1/login/callback'],
@@ -34,7 +34,10 @@ interface SignedIn {
 }
 
 /** A strategy pointed at the emulator whose verify callback signs in the tokens and profile. */
-function emulatorStrategy(emulator: Emulator, client: EmulatorClient = DEFAULT_CLIENT): Strategy {
+function emulatorStrategy(
+  emulator: Emulator,
+  client: EmulatorClient & { clientSecret: string } = DEFAULT_CLIENT,
+): Strategy {
   return new Strategy(
     {
       clientID: client.clientID,

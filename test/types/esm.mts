@@ -28,7 +28,7 @@ void same;
 const strategy = new Strategy(base, (accessToken, refreshToken, profile, done) => {
   const email: string | undefined = profile.emails?.[0]?.value;
   const verified: boolean | undefined = profile.emails?.[0]?.verified;
-  const kind: 'personal' | 'work' | undefined = profile.accountType;
+  const kind: 'personal' | 'work' | 'customer' | undefined = profile.accountType;
   const tenant: string | undefined = profile.tenantId;
   const at: string = accessToken;
   const rt: string | undefined = refreshToken;
@@ -138,3 +138,27 @@ new Strategy({ ...base, store: new CookieStateStore(cookieOptions) }, storedVeri
 new CookieStateStore({ secret: 'a'.repeat(32), sameSite: 'strict' });
 // @ts-expect-error the secret is required
 new CookieStateStore({});
+
+// Client credentials: a certificate or a federated assertion instead of a secret.
+const credentialBase = { clientID: 'id', callbackURL: '/login/callback' };
+new Strategy(
+  { ...credentialBase, clientCertificate: { privateKey: 'pem', thumbprintSha256: 'ab' } },
+  storedVerify,
+);
+new Strategy(
+  {
+    ...credentialBase,
+    clientAssertion: () => Promise.resolve({ assertion: 'jwt', expiresAt: new Date() }),
+  },
+  storedVerify,
+);
+// @ts-expect-error clientAssertion is a function, not the assertion itself
+new Strategy({ ...credentialBase, clientAssertion: 'jwt' }, storedVerify);
+const es256 = { privateKey: 'pem', thumbprintSha256: 'ab', algorithm: 'ES256' } as const;
+// @ts-expect-error the certificate's algorithm is RS256 or PS256
+new Strategy({ ...credentialBase, clientCertificate: es256 }, storedVerify);
+// A customer identity authority with a B2C policy.
+new Strategy(
+  { ...base, authority: 'https://login.fabrikam.com/fab.onmicrosoft.com', policy: 'B2C_1_signin' },
+  storedVerify,
+);

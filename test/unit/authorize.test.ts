@@ -309,6 +309,41 @@ describe('unit: authorization request', () => {
       );
     }
 
+    it('rejects a per-request tenant that is neither a GUID nor a domain', async () => {
+      expect((await errorFor({ tenant: 'organizations' })).message).to.equal(
+        'passport.authenticate("microsoft") option tenant must be a tenant id (GUID) or a domain such as contoso.onmicrosoft.com; got "organizations"',
+      );
+    });
+
+    it('rejects a per-request tenant with a single-tenant authority', async () => {
+      const single = strategy({ tenant: 'contoso.onmicrosoft.com' });
+      const err = expectErrorOf(
+        await authenticate(single, fakeRequest(), { tenant: 'fabrikam.onmicrosoft.com' }),
+        TypeError,
+      );
+      expect(err.message).to.equal(
+        'passport.authenticate("microsoft") option tenant needs a multi-tenant authority (common or organizations); this one is https://login.microsoftonline.com/contoso.onmicrosoft.com',
+      );
+    });
+
+    it('rejects a per-request tenant without state', async () => {
+      const stateless = strategy({ state: false, pkce: false });
+      const err = expectErrorOf(
+        await authenticate(stateless, fakeRequest(), { tenant: 'contoso.onmicrosoft.com' }),
+        TypeError,
+      );
+      expect(err.message).to.equal(
+        'passport.authenticate("microsoft") option tenant needs state: the tenant is kept with the pending login',
+      );
+    });
+
+    it('sends a per-request tenant to its authorize endpoint and keeps it with the pending login', async () => {
+      const { url } = await redirectOf(strategy(), { tenant: 'contoso.onmicrosoft.com' });
+      expect(baseOf(url)).to.equal(
+        'https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize',
+      );
+    });
+
     it('rejects an unknown prompt', async () => {
       expect((await errorFor({ prompt: 'always' })).message).to.equal(
         'passport.authenticate("microsoft") option prompt must be login, none, consent or select_account; got "always"',
@@ -371,7 +406,6 @@ describe('unit: authorization request', () => {
         pkce: false,
         audience: 'x',
         resource: 'https://graph.microsoft.com',
-        tenant: 'organizations',
       } as MicrosoftAuthenticateOptions);
       expect(Object.keys(query).sort()).to.deep.equal([
         'client_id',

@@ -54,7 +54,7 @@ describe('unit: constructor validation', () => {
     it('rejects a missing clientSecret', () => {
       rejects(
         { clientID: CLIENT_ID, callbackURL: '/cb' },
-        'MicrosoftStrategy requires a clientSecret option',
+        'MicrosoftStrategy requires a clientSecret option (or clientCertificate or clientAssertion instead)',
       );
     });
 

@@ -1,3 +1,4 @@
+import { MicrosoftSignIn } from '../../lib/core/sign-in.js';
 import { expect } from 'chai';
 import { Strategy } from '../../lib/strategy.js';
 import type { StrategyOptions } from '../../lib/types.js';
@@ -112,16 +113,27 @@ describe('unit: endpoint resolution', () => {
       ).to.deep.equal(endpointsFor(`${GLOBAL}/contoso.onmicrosoft.com`, GLOBAL, GRAPH));
     });
 
-    it('keeps a path prefix in front of the tenant, and in the issuer base', () => {
+    it('keeps a path prefix on a loopback authority in front of the tenant, read from discovery', () => {
       expect(
-        strategy({ authority: 'https://login.example.test/identity/organizations' }).endpoints,
+        strategy({ authority: 'http://127.0.0.1:4010/identity/organizations' }).endpoints,
       ).to.deep.equal(
         endpointsFor(
-          'https://login.example.test/identity/organizations',
-          'https://login.example.test/identity',
+          'http://127.0.0.1:4010/identity/organizations',
+          'http://127.0.0.1:4010',
           GRAPH,
         ),
       );
+    });
+
+    it('treats an authority on a host other than Microsoft workforce login hosts as discovered', () => {
+      const signIn = new MicrosoftSignIn({
+        clientID: '3f8a1c52-7d0e-4b9a-a6c1-2e5f9b8d7c40',
+        clientSecret: 's',
+        callbackURL: 'https://app.example.com/cb',
+        authority: 'https://login.example.test/identity/organizations',
+      });
+      expect(signIn.config.authorityKind).to.equal('custom');
+      expect(signIn.config.tenantKind).to.equal('customer');
     });
 
     it('drops a trailing slash', () => {
