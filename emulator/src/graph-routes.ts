@@ -164,6 +164,10 @@ export function handleGraphMe(core: Core, ex: Exchange, version: string): void {
   const auth = authorize(core, ex, ctx);
   if (!auth) return;
   const full = graphUser(auth.user);
+  // In a customer tenant (External ID, B2C) every account is a directory object of that tenant:
+  // Graph's id is the object id the ID token carries as oid, as for work accounts.
+  const customer = auth.grant.tenant.kind === 'external-id' || auth.grant.tenant.kind === 'b2c';
+  if (customer) full['id'] = auth.user.oid;
   const select = (ex.url.searchParams.get('$select') ?? '')
     .split(',')
     .map((s) => s.trim())

@@ -90,7 +90,7 @@ describe('unit: customer identity authorities and a tenant per login', () => {
       [
         'a customer authority over http',
         { authority: 'http://fab.ciamlogin.com/fab.onmicrosoft.com' },
-        'MicrosoftSignIn option authority must use https, got "http://fab.ciamlogin.com/fab.onmicrosoft.com"',
+        'MicrosoftSignIn option authority must use https; http is accepted only for loopback hosts (localhost, 127.0.0.0/8, [::1]), got "http://fab.ciamlogin.com/fab.onmicrosoft.com"',
       ],
       [
         'a customer authority with no tenant',
