@@ -107,12 +107,14 @@ export class SessionStateStore implements StateStore {
     }
     const now = Date.now();
     // Consume before deciding, so a replayed callback finds nothing.
-    const { bag, size, entry } = this.#pruneAndTake(session[this.#key], now, handle);
+    const { bag, size, entry, key } = this.#pruneAndTake(session[this.#key], now, handle);
     if (size === 0) delete session[this.#key];
     else session[this.#key] = bag;
     // Concurrent requests each load their own copy of the session, so the entry alone cannot
     // tell the first callback from a parallel replay; the handle is claimed process-wide too.
-    if (entry === undefined || !this.#claim(handle, entry.t + this.#maxAgeMs, now)) {
+    // It is remembered as the session's property name, equal to `handle`: a compact string of
+    // its own, where `handle` may be a slice that keeps the whole callback URL alive.
+    if (entry === undefined || !this.#claim(key, entry.t + this.#maxAgeMs, now)) {
       callback(null, false, {
         message:
           typeof handle === 'string' && handle !== ''
@@ -168,17 +170,19 @@ export class SessionStateStore implements StateStore {
 
   /**
    * The unexpired, well-formed pending logins of a session value, without the one of `handle`
-   * (returned as `entry`), and how many are left.
+   * (returned as `entry`, with its property name as `key`), and how many are left.
    */
   #pruneAndTake(
     value: unknown,
     now: number,
     handle: string | undefined,
-  ): { bag: Bag; size: number; entry: PendingLogin | undefined } {
+  ): { bag: Bag; size: number; entry: PendingLogin | undefined; key: string } {
     const bag: Bag = Object.create(null) as Bag;
     let size = 0;
     let taken: PendingLogin | undefined;
-    if (value === null || typeof value !== 'object') return { bag, size, entry: taken };
+    let takenKey = '';
+    if (value === null || typeof value !== 'object')
+      return { bag, size, entry: taken, key: takenKey };
     const all = value as Record<string, unknown>;
     for (const key of Object.keys(all)) {
       const e = all[key] as Partial<PendingLogin> | null | undefined;
@@ -186,12 +190,14 @@ export class SessionStateStore implements StateStore {
       if (typeof e.t !== 'number' || now - e.t > this.#maxAgeMs) continue;
       if (e.v !== true && typeof e.v !== 'string') continue;
       const entry: PendingLogin = { v: e.v, s: e.s, t: e.t };
-      if (key === handle) taken = entry;
-      else {
+      if (key === handle) {
+        taken = entry;
+        takenKey = key;
+      } else {
         bag[key] = entry;
         size += 1;
       }
     }
-    return { bag, size, entry: taken };
+    return { bag, size, entry: taken, key: takenKey };
   }
 }
