@@ -7,13 +7,33 @@
  * Loads this strategy from the compiled build, like the bench (run `npm run build` first).
  * `tsx bench/callback-micro.ts [n] [contenders]`, e.g. `tsx bench/callback-micro.ts 2000 graph,passport-microsoft`.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Strategy as PassportStrategy } from 'passport';
 import { LoadClient, pool } from './client.js';
 import { Child } from './ipc.js';
 import { ACCOUNTS } from './shared.js';
 import type { Contender } from './shared.js';
+import type { PhaseMark, PhasesFile } from './app.js';
 import { strategyFor } from './strategies.js';
+
+// Under `node --cpu-prof --cpu-prof-dir=DIR`, the times each measured callback phase began and
+// ended go to DIR/phases.<pid>.json, so `profile-summary.ts --phase=callback` keeps them alone.
+const marks: PhaseMark[] = [];
+const profileDir = process.execArgv
+  .find((a) => a.startsWith('--cpu-prof-dir='))
+  ?.slice('--cpu-prof-dir='.length);
+if (profileDir !== undefined) {
+  process.on('exit', () => {
+    mkdirSync(profileDir, { recursive: true });
+    const contender = (process.argv[3]?.split(',')[0] ?? 'graph') as Contender;
+    const file: PhasesFile = { pid: process.pid, contender, marks };
+    writeFileSync(path.join(profileDir, `phases.${process.pid}.json`), JSON.stringify(file));
+  });
+}
+const mark = (phase: string, round: number): void => {
+  marks.push({ phase, round, at: Number(process.hrtime.bigint() / 1000n) });
+};
 
 type Outcome =
   | { action: 'redirect'; url: string }
@@ -90,12 +110,14 @@ async function main(): Promise<void> {
             callback: await signIn(client, start.url, ACCOUNTS[i % ACCOUNTS.length] ?? 'work'),
           };
         });
+        mark('callback', round - 1);
         const cpu = process.cpuUsage();
         const t0 = performance.now();
         const outcomes = await pool(n, 8, (i) =>
           run(strategy, fakeRequest(logins[i]?.callback ?? '', logins[i]?.session ?? {})),
         );
         const used = process.cpuUsage(cpu);
+        mark('idle', round - 1);
         const bad = outcomes.find((o) => o.action !== 'success');
         if (bad !== undefined) throw new Error(`${contender}: ${JSON.stringify(bad)}`);
         if (round > 0) {

@@ -30,14 +30,40 @@ export function originalURL(req: MicrosoftRequest, trustProxy: boolean): string 
   return `${protocol}://${host}${pathOf(req)}`;
 }
 
+const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:/i;
+
+/**
+ * Callback URLs resolved so far, by origin and configured path: a path-absolute callback URL
+ * (`/login/callback`) resolves against the request's origin alone, and an app answers on a few
+ * origins, so the `URL` parse stays off the per-login path. Bounded, since `Host` comes from the
+ * client.
+ */
+const resolved = new Map<string, string>();
+const MAX_RESOLVED = 64;
+
 /** The absolute callback URL: the configured one, resolved against the request when relative. */
 export function resolveCallbackURL(
   req: MicrosoftRequest,
   configured: string,
   trustProxy: boolean,
 ): string {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(configured)) return configured;
-  return new URL(configured, originalURL(req, trustProxy)).href;
+  if (ABSOLUTE_URL.test(configured)) return configured;
+  const path = pathOf(req);
+  const base = originalURL(req, trustProxy);
+  // Only a path-absolute reference (not `//host/...`) against a path-absolute request target
+  // depends on the origin alone.
+  if (!/^\/(?![/\\])/.test(configured) || path[0] !== '/') return new URL(configured, base).href;
+  const origin = base.slice(0, base.length - path.length);
+  const key = `${origin} ${configured}`;
+  let href = resolved.get(key);
+  if (href === undefined) {
+    href = new URL(configured, base).href;
+    // A Host the parser reads differently (empty, or with a path in it) is not kept.
+    if (!href.startsWith(`${origin}/`)) return href;
+    if (resolved.size >= MAX_RESOLVED) resolved.clear();
+    resolved.set(key, href);
+  }
+  return href;
 }
 
 /**

@@ -49,8 +49,10 @@ export class SessionStateStore implements StateStore {
   readonly #key: string;
   readonly #maxAgeMs: number;
   readonly #maxPending: number;
-  /** Handles consumed in this process, until their pending login would have expired. */
+  /** Handles consumed in this process (to when their pending login expires, in seconds). */
   readonly #used = new Map<string, number>();
+  /** Expiry of the oldest remembered handle, in whole seconds; `Infinity` when none is. */
+  #frontUntil = Infinity;
 
   constructor(options: SessionStateStoreOptions) {
     this.#key = options.key;
@@ -104,16 +106,15 @@ export class SessionStateStore implements StateStore {
       return;
     }
     const now = Date.now();
-    const bag = this.#prune(session[this.#key], now);
-    const entry =
-      typeof handle === 'string' && Object.hasOwn(bag, handle) ? bag[handle] : undefined;
     // Consume before deciding, so a replayed callback finds nothing.
-    if (entry !== undefined) delete bag[handle];
-    if (Object.keys(bag).length === 0) delete session[this.#key];
+    const { bag, size, entry, key } = this.#pruneAndTake(session[this.#key], now, handle);
+    if (size === 0) delete session[this.#key];
     else session[this.#key] = bag;
     // Concurrent requests each load their own copy of the session, so the entry alone cannot
     // tell the first callback from a parallel replay; the handle is claimed process-wide too.
-    if (entry === undefined || !this.#claim(handle, entry.t + this.#maxAgeMs, now)) {
+    // It is remembered as the session's property name, equal to `handle`: a compact string of
+    // its own, where `handle` may be a slice that keeps the whole callback URL alive.
+    if (entry === undefined || !this.#claim(key, entry.t + this.#maxAgeMs, now)) {
       callback(null, false, {
         message:
           typeof handle === 'string' && handle !== ''
@@ -138,27 +139,65 @@ export class SessionStateStore implements StateStore {
     });
   }
 
-  /** Remembers `handle` as used until `expires`; false when it already was. */
+  /** Remembers `handle` as used until `expires` (ms); false when it already was. */
   #claim(handle: string, expires: number, now: number): boolean {
-    for (const [old, until] of this.#used) {
-      if (until > now && this.#used.size < MAX_REMEMBERED) break;
-      this.#used.delete(old);
+    const used = this.#used;
+    // Forget from the front while it has expired or the map is full; the front's expiry is kept,
+    // so the common case (nothing to forget) walks nothing.
+    if (this.#frontUntil * 1000 <= now || used.size >= MAX_REMEMBERED) {
+      for (const [old, until] of used) {
+        if (until * 1000 > now && used.size < MAX_REMEMBERED) break;
+        used.delete(old);
+      }
+      this.#frontUntil = Infinity;
+      for (const until of used.values()) {
+        this.#frontUntil = until;
+        break;
+      }
     }
-    if (this.#used.has(handle)) return false;
-    this.#used.set(handle, expires);
+    if (used.has(handle)) return false;
+    // Whole seconds, rounded up: small integers take no heap of their own, and a handle is
+    // remembered at least as long as asked.
+    const until = Math.ceil(expires / 1000);
+    if (used.size === 0) this.#frontUntil = until;
+    used.set(handle, until);
     return true;
   }
 
   #prune(value: unknown, now: number): Bag {
+    return this.#pruneAndTake(value, now, undefined).bag;
+  }
+
+  /**
+   * The unexpired, well-formed pending logins of a session value, without the one of `handle`
+   * (returned as `entry`, with its property name as `key`), and how many are left.
+   */
+  #pruneAndTake(
+    value: unknown,
+    now: number,
+    handle: string | undefined,
+  ): { bag: Bag; size: number; entry: PendingLogin | undefined; key: string } {
     const bag: Bag = Object.create(null) as Bag;
-    if (value === null || typeof value !== 'object') return bag;
-    for (const [handle, entry] of Object.entries(value as Record<string, unknown>)) {
-      if (entry === null || typeof entry !== 'object') continue;
-      const e = entry as Partial<PendingLogin>;
+    let size = 0;
+    let taken: PendingLogin | undefined;
+    let takenKey = '';
+    if (value === null || typeof value !== 'object')
+      return { bag, size, entry: taken, key: takenKey };
+    const all = value as Record<string, unknown>;
+    for (const key of Object.keys(all)) {
+      const e = all[key] as Partial<PendingLogin> | null | undefined;
+      if (e === null || typeof e !== 'object') continue;
       if (typeof e.t !== 'number' || now - e.t > this.#maxAgeMs) continue;
       if (e.v !== true && typeof e.v !== 'string') continue;
-      bag[handle] = { v: e.v, s: e.s, t: e.t };
+      const entry: PendingLogin = { v: e.v, s: e.s, t: e.t };
+      if (key === handle) {
+        taken = entry;
+        takenKey = key;
+      } else {
+        bag[key] = entry;
+        size += 1;
+      }
     }
-    return bag;
+    return { bag, size, entry: taken, key: takenKey };
   }
 }

@@ -76,9 +76,35 @@ export function tokenErrorFromBody(body: unknown, status: number): MicrosoftToke
   return new MicrosoftTokenError(fields, status);
 }
 
-/** One value form-urlencoded (`application/x-www-form-urlencoded`, spaces as `+`). */
+/** Characters the form-urlencoded serializer leaves as they are. */
+const FORM_SAFE = /^[A-Za-z0-9*._-]*$/;
+/** What `encodeURIComponent` leaves that the form-urlencoded serializer encodes, and spaces. */
+const FORM_UNSAFE_IN_URI = /[!'()~]|%20/g;
+
+function formEscape(match: string): string {
+  return match === '%20' ? '+' : `%${match.charCodeAt(0).toString(16).toUpperCase()}`;
+}
+
+/**
+ * One value form-urlencoded (`application/x-www-form-urlencoded`, spaces as `+`), byte for byte
+ * what `URLSearchParams` writes, without building one for each value.
+ */
 function formEncode(value: string): string {
-  return new URLSearchParams({ v: value }).toString().slice(2);
+  if (FORM_SAFE.test(value)) return value;
+  try {
+    return encodeURIComponent(value).replace(FORM_UNSAFE_IN_URI, formEscape);
+  } catch {
+    // A lone surrogate: URLSearchParams writes it as U+FFFD.
+    return new URLSearchParams({ v: value }).toString().slice(2);
+  }
+}
+
+/** A form body of `fields`, in their order: `new URLSearchParams(fields).toString()`. */
+function formBody(fields: Record<string, string>): string {
+  let body = '';
+  for (const name of Object.keys(fields))
+    body += `${body === '' ? '' : '&'}${formEncode(name)}=${formEncode(String(fields[name]))}`;
+  return body;
 }
 
 /**
@@ -110,7 +136,8 @@ export class TokenClient implements TokenEndpointClient {
   ): Promise<TokenResponseParams> {
     const o = this.#options;
     const tokenURL = options.tokenURL ?? o.tokenURL;
-    const form = new URLSearchParams(params);
+    // An own copy, so setting the credentials keeps a key's place as URLSearchParams#set would.
+    const form: Record<string, string> = { ...params };
     const headers: OutgoingHttpHeaders = {
       ...o.customHeaders,
       'content-type': 'application/x-www-form-urlencoded',
@@ -119,19 +146,19 @@ export class TokenClient implements TokenEndpointClient {
     const fields = await o.credential.fields(tokenURL);
     const secret = fields['client_secret'];
     if (o.authMethod === 'client_secret_basic' && secret !== undefined) {
-      form.delete('client_id');
-      form.delete('client_secret');
+      delete form['client_id'];
+      delete form['client_secret'];
       headers['authorization'] = basicAuthorization(o.clientID, secret);
     } else {
-      form.set('client_id', o.clientID);
-      for (const [key, value] of Object.entries(fields)) form.set(key, value);
+      form['client_id'] = o.clientID;
+      for (const [key, value] of Object.entries(fields)) form[key] = value;
     }
     const res = await send({
       method: 'POST',
       url: tokenURL,
       endpoint: 'token',
       headers,
-      body: form.toString(),
+      body: formBody(form),
       timeout: o.timeout,
       maxBytes: MAX_TOKEN_BODY,
     });

@@ -55,12 +55,19 @@ export function firstString(value: unknown): string | undefined {
 /** Reads the callback fields; anything that is not a string is left out. */
 export function readCallbackParams(input: CallbackInput): CallbackParams {
   const out: CallbackParams = {};
+  if (input instanceof URLSearchParams) {
+    for (const field of FIELDS) {
+      const value = input.get(field);
+      if (value !== null) out[field] = value;
+    }
+    return out;
+  }
   for (const field of FIELDS) {
-    const value =
-      input instanceof URLSearchParams
-        ? (input.get(field) ?? undefined)
-        : firstString(input[field]);
-    if (value !== undefined) out[field] = value;
+    const value = input[field];
+    // Most fields are absent or plain strings; arrays (`?a=1&a=2`) go through firstString.
+    if (value === undefined) continue;
+    const first = typeof value === 'string' ? value : firstString(value);
+    if (first !== undefined) out[field] = first;
   }
   return out;
 }

@@ -233,6 +233,10 @@ export class IdTokenVerifier {
   }
 }
 
+/** {@link withinCloud}'s results so far; bounded, since key sets are fetched from the network. */
+const placedIssuers = new Map<string, string>();
+const MAX_PLACED_ISSUERS = 256;
+
 /**
  * A key's `issuer` member placed in the cloud its key set came from: the tenant part
  * (`/<tenant or {tenantid}>/v2.0`) is kept and put under `issuerBase`, since which cloud issued the
@@ -240,6 +244,18 @@ export class IdTokenVerifier {
  */
 function withinCloud(keyIssuer: string | undefined, issuerBase: string): string {
   if (keyIssuer === undefined) return `${issuerBase}/{tenantid}/v2.0`;
+  // The same few keys sign every login: their placed issuers are kept, keyed by the strings alone.
+  const key = `${issuerBase} ${keyIssuer}`;
+  let placed = placedIssuers.get(key);
+  if (placed === undefined) {
+    placed = placeInCloud(keyIssuer, issuerBase);
+    if (placedIssuers.size >= MAX_PLACED_ISSUERS) placedIssuers.clear();
+    placedIssuers.set(key, placed);
+  }
+  return placed;
+}
+
+function placeInCloud(keyIssuer: string, issuerBase: string): string {
   let path: string;
   try {
     path = new URL(keyIssuer).pathname;
