@@ -32,7 +32,7 @@ interface Response {
   body: string;
 }
 
-/** A login waiting for its callback: the browser's cookie and the URL Microsoft redirected to. */
+/** A login waiting for its callback: the browser's cookies and the URL Microsoft redirected to. */
 export interface PendingLogin {
   account: string;
   cookie: string;
@@ -47,9 +47,42 @@ export interface CallbackResult {
   detail?: string;
 }
 
-/** The `name=value` of the first cookie a response sets, if any. */
-function setCookie(res: Response): string | undefined {
-  return res.headers['set-cookie']?.[0]?.split(';')[0];
+/**
+ * The `Cookie` header a browser sends after `res`: `jar` (`a=1; b=2`) with every cookie `res` sets,
+ * in order, a cookie set again replacing its value and one set with `Max-Age=0` or a past `Expires`
+ * (a cleared cookie, such as a used pending login of the cookie store) dropped.
+ */
+function withSetCookies(jar: string, res: Response): string {
+  const lines = res.headers['set-cookie'];
+  if (lines === undefined || lines.length === 0) return jar;
+  const cookies = new Map<string, string>();
+  const add = (pair: string): string | undefined => {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) return undefined;
+    const name = pair.slice(0, eq).trim();
+    cookies.set(name, pair.slice(eq + 1).trim());
+    return name;
+  };
+  for (const pair of jar.split(';')) add(pair);
+  for (const line of lines) {
+    const [pair = '', ...attributes] = line.split(';');
+    const name = add(pair);
+    if (name === undefined) continue;
+    const cleared = attributes.some((attribute) => {
+      const eq = attribute.indexOf('=');
+      const key = attribute
+        .slice(0, eq < 0 ? undefined : eq)
+        .trim()
+        .toLowerCase();
+      const value = eq < 0 ? '' : attribute.slice(eq + 1).trim();
+      return (
+        (key === 'max-age' && Number(value) <= 0) ||
+        (key === 'expires' && Date.parse(value) <= Date.now())
+      );
+    });
+    if (cleared) cookies.delete(name);
+  }
+  return [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
 }
 
 /** Runs `fn(0..n-1)` with at most `concurrency` calls in flight (a closed loop). */
@@ -108,7 +141,7 @@ export class LoadClient {
     const authorize = login.headers.location;
     if (login.status !== 302 || authorize === undefined)
       throw new Error(`GET /login answered ${login.status}: ${login.body.slice(0, 200)}`);
-    const cookie = setCookie(login) ?? '';
+    const cookie = withSetCookies('', login);
     return { account, cookie, callbackURL: await this.signInPage(authorize, account) };
   }
 
@@ -133,7 +166,7 @@ export class LoadClient {
     return callbackURL;
   }
 
-  /** The callback (timed): must redirect to `/` and set the session cookie. */
+  /** The callback (timed), with every cookie GET /login set: must redirect to `/` and set the session cookie. */
   async callback(login: PendingLogin): Promise<CallbackResult> {
     const t0 = performance.now();
     const res = await this.#send(
@@ -143,7 +176,7 @@ export class LoadClient {
       login.cookie === '' ? {} : { cookie: login.cookie },
     );
     const ms = performance.now() - t0;
-    const cookie = setCookie(res) ?? login.cookie;
+    const cookie = withSetCookies(login.cookie, res);
     if (res.status !== 302 || res.headers.location !== '/')
       return { ms, ok: false, cookie, detail: `HTTP ${res.status} ${res.body.slice(0, 200)}` };
     return { ms, ok: true, cookie };

@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: this strategy ('graph' and 'id_token' profile sources) against passport-microsoft,
+ * `npm run bench`: this strategy ('graph' and 'id_token' profile sources, and 'graph' with the cookie
+ * state store instead of the session for the pending login) against passport-microsoft,
  * plain passport-oauth2 with a minimal Graph profile, openid-client's Passport strategy (token
  * exchange and verified ID token, no Graph), and a floor that only makes the two Microsoft
  * requests a login needs, all against the emulator on 127.0.0.1, each app in its own process.
@@ -146,6 +147,8 @@ interface Summary extends Metrics {
   p50VsPassportMicrosoft: number;
   cpuPerCallbackVsPassportMicrosoft: number;
   cpuPerCallbackVsOpenIdClient: number;
+  /** App CPU per login minus the 'graph' contender's (session store), ms: median of per-round differences. */
+  cpuPerLoginMinusGraph: number;
   /** Errors summed over the rounds. */
   errors: number;
 }
@@ -262,14 +265,16 @@ function summarize(batches: Batch[], concurrency: number, latencyMs: number): Su
     at.find((b) => b.round === round && b.contender === contender);
   return SELECTED.map((contender) => {
     const mine = at.filter((b) => b.contender === contender);
-    const ratio = (other: Contender, pick: (b: Batch) => number): number =>
+    const perRound = (other: Contender, compare: (a: Batch, b: Batch) => number): number =>
       median(
         rounds.map((r) => {
           const a = inRound(r, contender);
           const b = inRound(r, other);
-          return a && b ? pick(a) / pick(b) : NaN;
+          return a && b ? compare(a, b) : NaN;
         }),
       );
+    const ratio = (other: Contender, pick: (b: Batch) => number): number =>
+      perRound(other, (a, b) => pick(a) / pick(b));
     return {
       contender,
       concurrency,
@@ -290,6 +295,7 @@ function summarize(batches: Batch[], concurrency: number, latencyMs: number): Su
       p50VsPassportMicrosoft: ratio('passport-microsoft', (b) => b.p50),
       cpuPerCallbackVsPassportMicrosoft: ratio('passport-microsoft', (b) => b.cpuMsPerCallback),
       cpuPerCallbackVsOpenIdClient: ratio('openid-client', (b) => b.cpuMsPerCallback),
+      cpuPerLoginMinusGraph: perRound('graph', (a, b) => a.cpuMsPerLogin - b.cpuMsPerLogin),
       errors: mine.reduce((sum, b) => sum + b.errors, 0),
     };
   });
@@ -469,6 +475,32 @@ async function main(): Promise<void> {
       met: r <= limit,
     });
   };
+  /** A target on `mine`'s app CPU per login at most `limitMs` over 'graph''s, at one concurrency and latency. */
+  const cpuPerLoginOverGraphTarget = (
+    text: string,
+    concurrency: number,
+    latency: number,
+    mine: Contender,
+    limitMs: number,
+  ): void => {
+    const s = find(concurrency, latency, mine);
+    const g = find(concurrency, latency, 'graph');
+    const at = `@ ${latency} ms, concurrency ${concurrency}`;
+    if (s === undefined || g === undefined) {
+      targets.push({
+        target: `${text} ${at}`,
+        measured: `not run (needs ${mine} and graph)`,
+        met: null,
+      });
+      return;
+    }
+    const d = s.cpuPerLoginMinusGraph;
+    targets.push({
+      target: `${text} ${at}`,
+      measured: `${d >= 0 ? '+' : ''}${fixed(d, 3)} ms (median of per-round differences; medians ${fixed(s.cpuMsPerLogin, 3)} vs ${fixed(g.cpuMsPerLogin, 3)} ms)`,
+      met: Number.isFinite(d) ? d <= limitMs : false,
+    });
+  };
   for (const concurrency of CONCURRENCIES) {
     for (const latency of LATENCIES) {
       ratioTarget(
@@ -503,6 +535,13 @@ async function main(): Promise<void> {
         (s) => s.cpuMsPerCallback,
         0.75,
         3,
+      );
+      cpuPerLoginOverGraphTarget(
+        "cookie login store: app CPU per login ≤ 'graph' (session store) + 0.10 ms",
+        concurrency,
+        latency,
+        'cookie-store',
+        0.1,
       );
     }
     if (LATENCIES.includes(20)) {

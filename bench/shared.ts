@@ -8,6 +8,7 @@ import type { EmulatorClient } from 'microsoft-identity-emulator';
 /** The contenders, in the order of the first round. */
 export const CONTENDERS = [
   'graph',
+  'cookie-store',
   'id_token',
   'passport-microsoft',
   'passport-oauth2',
@@ -19,6 +20,7 @@ export type Contender = (typeof CONTENDERS)[number];
 /** Human-readable contender names for the table. */
 export const CONTENDER_LABELS: Record<Contender, string> = {
   graph: "this strategy, 'graph'",
+  'cookie-store': "this strategy, 'graph', cookie store",
   id_token: "this strategy, 'id_token'",
   'passport-microsoft': 'passport-microsoft',
   'passport-oauth2': 'passport-oauth2 + Graph /me',
@@ -45,7 +47,10 @@ export const ACCOUNTS = DEMO_USERS.filter((u) => u.kind !== 'guest').map((u) => 
 export function expectedUserId(contender: Contender, account: string): string {
   const user = DEMO_USERS.find((u) => u.key === account);
   if (user === undefined) throw new Error(`no demo user ${account}`);
-  return contender === 'graph' || contender === 'id_token' || contender === 'openid-client'
+  return contender === 'graph' ||
+    contender === 'cookie-store' ||
+    contender === 'id_token' ||
+    contender === 'openid-client'
     ? user.oid
     : user.graphId;
 }

@@ -8,6 +8,7 @@ import type { VerifyCallback } from 'passport-oauth2';
 import { Strategy as MicrosoftStrategy } from 'passport-microsoft';
 import * as oidc from 'openid-client';
 import { Strategy as OpenIdStrategy } from 'openid-client/passport';
+import type { CookieStateStore as CookieStateStoreClass } from '../lib/cookie-state-store.js';
 import type { Strategy as StrategyClass } from '../lib/strategy.js';
 import type { MicrosoftProfile } from '../lib/types.js';
 import { fromBuild } from './build.js';
@@ -15,7 +16,13 @@ import { BENCH_CLIENT, SCOPE } from './shared.js';
 import type { Contender } from './shared.js';
 
 // This strategy as published (see build.ts).
-const { Strategy } = fromBuild<{ Strategy: typeof StrategyClass }>('index.js');
+const { Strategy, CookieStateStore } = fromBuild<{
+  Strategy: typeof StrategyClass;
+  CookieStateStore: typeof CookieStateStoreClass;
+}>('index.js');
+
+/** The cookie store contender's secret (at least 32 characters). */
+const COOKIE_STORE_SECRET = 'bench-cookie-state-store-secret-0123456789';
 
 interface SessionUser {
   id: string;
@@ -71,6 +78,7 @@ export async function strategyFor(
     done(null, { id: profile.id } satisfies SessionUser);
   switch (which) {
     case 'graph':
+    case 'cookie-store':
     case 'id_token':
       return new Strategy(
         {
@@ -80,7 +88,12 @@ export async function strategyFor(
           authority,
           graphBaseURL: `${emulatorURL}/v1.0`,
           scope: [...SCOPE],
-          profileSource: which,
+          profileSource: which === 'id_token' ? 'id_token' : 'graph',
+          // The pending login (state, PKCE verifier, nonce) in a sealed cookie instead of the
+          // session; express-session still keeps the signed-in user.
+          ...(which === 'cookie-store'
+            ? { store: new CookieStateStore({ secret: COOKIE_STORE_SECRET }) }
+            : {}),
         },
         (_at: string, _rt: string | undefined, profile: MicrosoftProfile, done) =>
           done(null, { id: profile.id } satisfies SessionUser),

@@ -21,6 +21,7 @@ const ROOT = path.join(__dirname, '..', '..');
 const RUN_TIMEOUT_MS = 180_000;
 const CONTENDER_ROWS = [
   "this strategy, 'graph'",
+  "this strategy, 'graph', cookie store",
   "this strategy, 'id_token'",
   'passport-microsoft',
   'passport-oauth2 + Graph /me',
@@ -129,12 +130,18 @@ describe('npm run bench (smoke run at a tiny size)', function () {
 
   it('marks every target met or MISSED, in the printed table and in the JSON', () => {
     const rows = tableAfter(stdout, '## Targets');
-    // Per concurrency: three CPU targets per latency and two latency targets at 20 ms; then the
-    // request count, the cold burst and the heap.
-    const expected = CONCURRENCIES.length * (3 * LATENCIES.length + 2) + 3;
+    // Per concurrency: four CPU targets per latency (three per callback, the cookie store's per
+    // login) and two latency targets at 20 ms; then the request count, the cold burst and the heap.
+    const expected = CONCURRENCIES.length * (4 * LATENCIES.length + 2) + 3;
     expect(rows).to.have.length(expected);
     expect(json.targets).to.have.length(expected);
-    expect(rows.filter((r) => r.includes('concurrency 16'))).to.have.length(8);
+    expect(rows.filter((r) => r.includes('concurrency 16'))).to.have.length(10);
+    const cookieStore = rows.filter((r) => r.startsWith('| cookie login store: app CPU per login'));
+    expect(cookieStore).to.have.length(CONCURRENCIES.length * LATENCIES.length);
+    for (const row of cookieStore)
+      expect(row).to.match(
+        / ms \(median of per-round differences; medians \d+\.\d{3} vs \d+\.\d{3} ms\)/,
+      );
     rows.forEach((row, i) => {
       const result = row.split('|').at(-2)?.trim();
       expect(result, row).to.be.oneOf(['met', 'MISSED']);
@@ -143,7 +150,7 @@ describe('npm run bench (smoke run at a tiny size)', function () {
   });
 
   it('counts exactly one Microsoft request per login for id_token and openid-client and two for the others, in every batch', () => {
-    expect(json.summaries).to.have.length(CONCURRENCIES.length * LATENCIES.length * 6);
+    expect(json.summaries).to.have.length(CONCURRENCIES.length * LATENCIES.length * 7);
     for (const s of json.summaries) {
       expect(s.errors, s.contender).to.equal(0);
       const expected = requestsPerLogin(s.contender);
@@ -163,6 +170,7 @@ describe('npm run bench (smoke run at a tiny size)', function () {
     for (const concurrency of CONCURRENCIES) {
       expect(order(concurrency, 0)).to.deep.equal([
         'graph',
+        'cookie-store',
         'id_token',
         'passport-microsoft',
         'passport-oauth2',
@@ -170,6 +178,7 @@ describe('npm run bench (smoke run at a tiny size)', function () {
         'floor',
       ]);
       expect(order(concurrency, 1)).to.deep.equal([
+        'cookie-store',
         'id_token',
         'passport-microsoft',
         'passport-oauth2',
