@@ -4,7 +4,7 @@
  * instance that knows the secret can finish a login another instance started.
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { StateError } from './errors.js';
+import { MicrosoftStateError } from './errors.js';
 import type { MicrosoftRequest, StateStore, StateStoreMeta, StateTakeResult } from './types.js';
 
 /** Settings of a {@link CookieStateStore}. Only `secret` is required. */
@@ -144,13 +144,13 @@ function responseOf(req: MicrosoftRequest): CookieResponse {
     typeof res.getHeader !== 'function' ||
     typeof res.setHeader !== 'function'
   ) {
-    throw new StateError(
+    throw new MicrosoftStateError(
       'response_missing',
       'CookieStateStore keeps the pending login in a cookie, but req.res is missing: use Express (which sets req.res), or set req.res to the response before passport.authenticate',
     );
   }
   if (res.headersSent === true) {
-    throw new StateError(
+    throw new MicrosoftStateError(
       'response_missing',
       'CookieStateStore cannot set its cookie: the response headers were already sent',
     );
@@ -215,11 +215,11 @@ function isSealedLogin(value: unknown): value is SealedLogin {
  * on another instance still fails at Microsoft, which redeems an authorization code only once.
  * The pending login is serialized as JSON, so the application `state` passed to
  * `passport.authenticate` must be JSON and small: a cookie over
- * {@link CookieStateStore.MAX_COOKIE_BYTES} is refused with a {@link StateError}
+ * {@link CookieStateStore.MAX_COOKIE_BYTES} is refused with a {@link MicrosoftStateError}
  * `cookie_too_large`.
  *
  * The store reads `req.headers.cookie` and writes `Set-Cookie` on `req.res` (Express sets it);
- * without a response it calls back a {@link StateError} `response_missing`.
+ * without a response it calls back a {@link MicrosoftStateError} `response_missing`.
  *
  * @example
  * ```ts
@@ -310,7 +310,7 @@ export class CookieStateStore implements StateStore {
   /**
    * Seals a pending login into a new cookie (set on `req.res`) and calls back with its handle, sent
    * to Microsoft as `state`. Clears expired pending logins and, beyond `maxPending`, the oldest.
-   * Calls back a {@link StateError} when there is no response to set the cookie on
+   * Calls back a {@link MicrosoftStateError} when there is no response to set the cookie on
    * (`response_missing`) or the cookie would be too large (`cookie_too_large`).
    */
   store(
@@ -330,7 +330,7 @@ export class CookieStateStore implements StateStore {
       const value = this.#seal(JSON.stringify(login), name, meta);
       const size = Buffer.byteLength(`${name}=${value}`);
       if (size > CookieStateStore.MAX_COOKIE_BYTES) {
-        throw new StateError(
+        throw new MicrosoftStateError(
           'cookie_too_large',
           `CookieStateStore cannot keep this pending login: its cookie would be ${size} bytes, over the ${CookieStateStore.MAX_COOKIE_BYTES}-byte limit; keep the state passed to passport.authenticate small (an id, not a document)`,
         );
@@ -362,7 +362,7 @@ export class CookieStateStore implements StateStore {
    * Opens and consumes the pending login for `handle`: clears its cookie and calls back with `ok` =
    * the PKCE verifier (or `true`) and the saved state. A missing, tampered, expired, already used
    * or foreign cookie calls back `ok` = false and `{ message: 'Unable to verify authorization
-   * request state' }`. Calls back a {@link StateError} `response_missing` when there is no response
+   * request state' }`. Calls back a {@link MicrosoftStateError} `response_missing` when there is no response
    * to clear the cookie on.
    */
   verify(

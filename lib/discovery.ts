@@ -5,7 +5,7 @@
  */
 import type { AuthorityKind } from './endpoints.js';
 import { isGuid, isLoopbackHost } from './endpoints.js';
-import { IdTokenError, MicrosoftHttpError } from './errors.js';
+import { MicrosoftIdTokenError, MicrosoftHttpError } from './errors.js';
 import { describeURL, parseJSON, record, send } from './http.js';
 
 /** Largest discovery document accepted (Microsoft's are a few kB). */
@@ -63,7 +63,7 @@ const CIAM_ISSUER = /^https:\/\/([0-9a-f-]{36})\.ciamlogin\.com\/([0-9a-f-]{36})
 /** Refuses an issuer that does not have the shape of the authority's kind. */
 function checkIssuer(issuer: string, target: DiscoveryTarget): void {
   const refuse = (why: string): never => {
-    throw new IdTokenError(
+    throw new MicrosoftIdTokenError(
       'issuer',
       `the discovery document of ${target.authority} names issuer ${JSON.stringify(issuer)}, ${why}`,
     );
@@ -105,7 +105,7 @@ function checkIssuer(issuer: string, target: DiscoveryTarget): void {
 /**
  * Checks a parsed discovery document and returns what a login needs from it. Throws a
  * {@link MicrosoftHttpError} (`invalid_response`) for a malformed document and an
- * {@link IdTokenError} (`issuer`) for an issuer that does not fit the authority.
+ * {@link MicrosoftIdTokenError} (`issuer`) for an issuer that does not fit the authority.
  */
 export function readDiscovery(json: unknown, target: DiscoveryTarget): AuthorityMetadata {
   const where = describeURL(target.url);

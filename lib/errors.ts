@@ -332,7 +332,7 @@ export class MicrosoftHttpError extends Error {
   }
 }
 
-/** Codes of {@link IdTokenError}. */
+/** Codes of {@link MicrosoftIdTokenError}. */
 export const ID_TOKEN_ERROR_CODES = [
   'missing',
   'malformed',
@@ -351,7 +351,7 @@ export const ID_TOKEN_ERROR_CODES = [
   'acrs',
 ] as const;
 
-/** Code of an {@link IdTokenError}: one of {@link ID_TOKEN_ERROR_CODES}. */
+/** Code of an {@link MicrosoftIdTokenError}: one of {@link ID_TOKEN_ERROR_CODES}. */
 export type IdTokenErrorCode = (typeof ID_TOKEN_ERROR_CODES)[number];
 
 /** The ID token is missing or failed verification. Never turned into a login. */
@@ -375,7 +375,7 @@ export const IdTokenError = MicrosoftIdTokenError;
 /** @deprecated Renamed {@link MicrosoftIdTokenError}. */
 export type IdTokenError = MicrosoftIdTokenError;
 
-/** Codes of {@link ProfileError}. */
+/** Codes of {@link MicrosoftProfileError}. */
 export type ProfileErrorCode = 'not_json' | 'not_object' | 'missing_id' | 'subject_mismatch';
 
 /** A profile body (Graph `/me` or ID-token claims) could not be turned into a profile. */
@@ -397,7 +397,7 @@ export const ProfileError = MicrosoftProfileError;
 export type ProfileError = MicrosoftProfileError;
 
 /**
- * Codes of {@link StateError}: `session_missing` (no session middleware), `body_missing` (a
+ * Codes of {@link MicrosoftStateError}: `session_missing` (no session middleware), `body_missing` (a
  * `form_post` callback without a parsed body), `response_missing` (the cookie state store found no
  * response to set its cookie on), `cookie_too_large` (the pending login does not fit in a cookie),
  * `state_mismatch` and `code_missing` ({@link MicrosoftSignIn.callback}: the callback does not carry

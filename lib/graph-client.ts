@@ -1,9 +1,9 @@
 /**
  * Microsoft Graph calls: `/me` and the profile photo, with the access token in the Authorization
- * header (never the query string) and Graph's error JSON kept in a {@link GraphError}.
+ * header (never the query string) and Graph's error JSON kept in a {@link MicrosoftGraphError}.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { GraphError, MicrosoftHttpError } from './errors.js';
+import { MicrosoftGraphError, MicrosoftHttpError } from './errors.js';
 import { parseJSON, retryAfterSeconds, send } from './http.js';
 import { parseGraphUser } from './profile/graph-user.js';
 import type { GraphUser } from './profile/graph-user.js';
@@ -42,7 +42,7 @@ function graphError(
   headers: IncomingHttpHeaders,
   body: Buffer,
   url: string,
-): GraphError {
+): MicrosoftGraphError {
   const json = parseJSON(body);
   let graphCode: string | undefined;
   let message: string | undefined;
@@ -65,7 +65,7 @@ function graphError(
     }
   }
   const retryAfter = status === 429 || status === 503 ? retryAfterSeconds(headers) : undefined;
-  return new GraphError({ status, graphCode, message, requestId, retryAfter, url });
+  return new MicrosoftGraphError({ status, graphCode, message, requestId, retryAfter, url });
 }
 
 /** What the sign-in core needs of Microsoft Graph (inject a fake one in tests). */
@@ -84,7 +84,7 @@ export class GraphClient implements GraphEndpointClient {
     this.#o = options;
   }
 
-  /** `GET /me`. Rejects with a {@link GraphError}, {@link ProfileError} or {@link MicrosoftHttpError}. */
+  /** `GET /me`. Rejects with a {@link MicrosoftGraphError}, {@link MicrosoftProfileError} or {@link MicrosoftHttpError}. */
   async me(accessToken: string): Promise<GraphMe> {
     const url = `${this.#o.baseURL}/me`;
     const res = await send({

@@ -5,7 +5,11 @@
  */
 import { fromStoredLogin, toStoredLogin } from './core/pending-login.js';
 import type { PendingLogin } from './core/pending-login.js';
-import { IdTokenError, MicrosoftAuthorizationError, MicrosoftTokenError } from './errors.js';
+import {
+  MicrosoftIdTokenError,
+  MicrosoftAuthorizationError,
+  MicrosoftTokenError,
+} from './errors.js';
 import { record } from './http.js';
 import type { TokenEndpointClient } from './token-client.js';
 import type * as types from './types.js';
@@ -58,7 +62,7 @@ export async function takePendingLogin(
   if (pending) return pending;
   // A nonce was sent but the store did not hand back what was saved with it: fail closed.
   if (unkept.openid) {
-    throw new IdTokenError(
+    throw new MicrosoftIdTokenError(
       'nonce',
       'the state store did not return the saved login state, so the nonce sent to Microsoft cannot be checked',
     );

@@ -3,7 +3,7 @@
  * parameters, and what is the absolute callback URL when the option is relative.
  */
 import { firstString } from './core/callback.js';
-import { StateError } from './errors.js';
+import { MicrosoftStateError } from './errors.js';
 import { record } from './http.js';
 import type { MicrosoftRequest } from './types.js';
 
@@ -69,7 +69,7 @@ export function resolveCallbackURL(
 /**
  * Tells a login start from a callback: a callback carries `code` or `error` in the query, or in
  * the body for `response_mode=form_post`. A POST to the callback path whose body no middleware
- * parsed is a {@link StateError} (`body_missing`), since it would otherwise start a new login.
+ * parsed is a {@link MicrosoftStateError} (`body_missing`), since it would otherwise start a new login.
  */
 export function incomingStep(req: MicrosoftRequest, callbackURL: string): IncomingStep {
   const query = record(req.query) ?? {};
@@ -80,7 +80,7 @@ export function incomingStep(req: MicrosoftRequest, callbackURL: string): Incomi
     if (body !== undefined && (body['code'] !== undefined || body['error'] !== undefined))
       return { step: 'callback', params: body };
     if (req.body === undefined && pathOf(req).split('?')[0] === new URL(callbackURL).pathname)
-      throw new StateError(
+      throw new MicrosoftStateError(
         'body_missing',
         'A form_post callback arrived but req.body is not parsed: add express.urlencoded({ extended: false }) to the callback route',
       );

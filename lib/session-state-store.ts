@@ -3,7 +3,7 @@
  * Several logins may be pending at once (several tabs); each entry is single use and expires.
  */
 import { randomBytes } from 'node:crypto';
-import { StateError } from './errors.js';
+import { MicrosoftStateError } from './errors.js';
 import type { MicrosoftRequest, StateStore, StateStoreMeta, StateTakeResult } from './types.js';
 
 /** Settings of a {@link SessionStateStore}. */
@@ -33,7 +33,7 @@ const MAX_REMEMBERED = 10_000;
 function sessionOf(req: MicrosoftRequest): Record<string, unknown> {
   const session = (req as { session?: unknown }).session;
   if (session === null || typeof session !== 'object') {
-    throw new StateError(
+    throw new MicrosoftStateError(
       'session_missing',
       'Microsoft sign-in keeps its state in the session, but req.session is missing: add session middleware (e.g. express-session) before passport, or pass state: false',
     );

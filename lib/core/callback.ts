@@ -6,8 +6,8 @@ import { CONSUMER_TENANT_ID } from '../endpoints.js';
 import {
   INTERACTION_REQUIRED_ERRORS,
   MicrosoftAuthorizationError,
-  ProfileError,
-  StateError,
+  MicrosoftProfileError,
+  MicrosoftStateError,
   parseAadsts,
 } from '../errors.js';
 import type { AadstsDiagnostics } from '../errors.js';
@@ -85,14 +85,14 @@ export type ErrorCallbackParams = CallbackParams & { error: string };
 /**
  * The error fields of a callback, checked before anything keeps them: `error` must be an OAuth
  * error code (RFC 6749's character set, at most {@link MAX_ERROR_CODE_LENGTH} characters), else
- * a {@link StateError} `callback_malformed`; `error_description` is cut to
+ * a {@link MicrosoftStateError} `callback_malformed`; `error_description` is cut to
  * {@link MAX_ERROR_DESCRIPTION_LENGTH} characters; `error_uri` is kept only when it is an https
  * URL; `error_subcode` only when it has the character set of a code.
  */
 export function checkedErrorParams(params: ErrorCallbackParams): ErrorCallbackParams {
   const { error } = params;
   if (error.length > MAX_ERROR_CODE_LENGTH || !OAUTH_ERROR_CHARS.test(error)) {
-    throw new StateError(
+    throw new MicrosoftStateError(
       'callback_malformed',
       'The callback carries an error parameter that is not an OAuth error code',
     );
@@ -207,7 +207,7 @@ export function claimsProfile(
 /**
  * Binds the Graph user to the ID-token user: for a work/school account whose ID token carries
  * `oid`, Graph `/me` `id` is that object id, so a different one means the access token belongs to
- * someone else, and the sign-in is refused with a {@link ProfileError} `subject_mismatch`.
+ * someone else, and the sign-in is refused with a {@link MicrosoftProfileError} `subject_mismatch`.
  * Personal accounts are not bound (their Graph id is a different, 16-hex-digit id), nor is a
  * sign-in without an ID token or without `oid` (no `profile` scope).
  */
@@ -215,7 +215,7 @@ export function bindGraphUser(graphId: string, claims: MicrosoftIdTokenClaims | 
   if (claims === undefined || typeof claims.oid !== 'string' || claims.oid === '') return;
   if (typeof claims.tid !== 'string' || claims.tid.toLowerCase() === CONSUMER_TENANT_ID) return;
   if (graphId.toLowerCase() !== claims.oid.toLowerCase()) {
-    throw new ProfileError(
+    throw new MicrosoftProfileError(
       'subject_mismatch',
       'Microsoft Graph /me answered for a different user than the ID token (id is not the oid claim)',
     );

@@ -6,7 +6,11 @@
  * framework's route handlers can use it directly.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { IdTokenError, MicrosoftTenantNotAllowedError, StateError } from '../errors.js';
+import {
+  MicrosoftIdTokenError,
+  MicrosoftTenantNotAllowedError,
+  MicrosoftStateError,
+} from '../errors.js';
 import { DiscoveryCache, fetchDiscovery } from '../discovery.js';
 import type { AuthorityMetadata } from '../discovery.js';
 import { tenantKind as kindOfTenant } from '../endpoints.js';
@@ -434,14 +438,14 @@ export class MicrosoftSignIn {
    * audience, times, nonce), applies `allowedTenants`, and loads the profile (Graph `/me` merged
    * with the claims, or the claims alone with `profileSource: 'id_token'` or `skipGraph`).
    *
-   * Rejects with {@link StateError} (`state_mismatch`, `code_missing`, `callback_malformed`) when
+   * Rejects with {@link MicrosoftStateError} (`state_mismatch`, `code_missing`, `callback_malformed`) when
    * the callback does not belong to this login or carries a malformed error,
    * {@link MicrosoftAuthorizationError} when Microsoft sent an error (`interactionRequired` for the
-   * answers of a silent sign-in that needs the user), {@link IdTokenError} `auth_time` or `acrs`
+   * answers of a silent sign-in that needs the user), {@link MicrosoftIdTokenError} `auth_time` or `acrs`
    * when a step-up asked for (`maxAge`, `prompt: 'login'`, essential `acrs`) did not happen,
    * {@link MicrosoftTenantNotAllowedError} when `allowedTenants` refuses the tenant, and the typed
-   * error of the failing step otherwise ({@link MicrosoftTokenError}, {@link IdTokenError},
-   * {@link GraphError}, {@link MicrosoftHttpError}, {@link ProfileError}; `subject_mismatch` when
+   * error of the failing step otherwise ({@link MicrosoftTokenError}, {@link MicrosoftIdTokenError},
+   * {@link MicrosoftGraphError}, {@link MicrosoftHttpError}, {@link MicrosoftProfileError}; `subject_mismatch` when
    * Graph `/me` of a work or school account is not the ID token's user).
    */
   async callback(
@@ -469,7 +473,7 @@ export class MicrosoftSignIn {
     const params = readCallbackParams(input);
     if (pendingLogin.state !== undefined) {
       if (params.state === undefined || !sameString(params.state, pendingLogin.state)) {
-        throw new StateError(
+        throw new MicrosoftStateError(
           'state_mismatch',
           'Unable to verify authorization request state: the callback does not carry the state of this login',
         );
@@ -478,7 +482,7 @@ export class MicrosoftSignIn {
     if (params.error !== undefined)
       throw authorizationErrorOf(checkedErrorParams({ ...params, error: params.error }));
     if (params.code === undefined || params.code === '')
-      throw new StateError('code_missing', 'The callback carries no authorization code');
+      throw new MicrosoftStateError('code_missing', 'The callback carries no authorization code');
     const tokenParams: Record<string, string> = {
       ...extraTokenParams,
       grant_type: 'authorization_code',
@@ -572,7 +576,7 @@ export class MicrosoftSignIn {
         set.claims = await this.verifiedClaims(res.id_token, undefined, tenant);
       } catch (err) {
         if (err instanceof MicrosoftTenantNotAllowedError)
-          throw new IdTokenError('tenant', err.message);
+          throw new MicrosoftIdTokenError('tenant', err.message);
         throw err;
       }
     }

@@ -2,7 +2,7 @@
  * Step-up and freshness: what a login asked for (`maxAge`, `prompt: 'login'`, an essential `acrs`
  * claim) and the check that the verified ID token delivers it.
  */
-import { IdTokenError } from '../errors.js';
+import { MicrosoftIdTokenError } from '../errors.js';
 import type { MicrosoftAuthenticateOptions, MicrosoftIdTokenClaims } from '../types.js';
 import type { PendingLogin } from './pending-login.js';
 
@@ -75,7 +75,7 @@ export function asksForStepUp(pending: StepUpRequest): boolean {
  * `auth_time` no older than `maxAge` + `clockTolerance`; with `prompt: 'login'`, an `auth_time` no
  * earlier than the login's start − `clockTolerance`; with essential `acrs`, an `acrs` claim naming
  * one of them. Microsoft sends `auth_time` only when the app registration lists it as an optional
- * claim of the ID token. Throws an {@link IdTokenError} (`auth_time`, `acrs`); returns what was
+ * claim of the ID token. Throws an {@link MicrosoftIdTokenError} (`auth_time`, `acrs`); returns what was
  * delivered, or `undefined` when nothing was asked.
  */
 export function checkStepUp(
@@ -86,7 +86,7 @@ export function checkStepUp(
 ): StepUpResult | undefined {
   if (!asksForStepUp(pending)) return undefined;
   if (claims === undefined)
-    throw new IdTokenError(
+    throw new MicrosoftIdTokenError(
       'auth_time',
       'the login asked for maxAge, prompt=login or acrs, which need an ID token (the openid scope)',
     );
@@ -94,15 +94,18 @@ export function checkStepUp(
   if (pending.maxAge !== undefined || pending.freshLogin === true) {
     const authTime = claims['auth_time'];
     if (typeof authTime !== 'number' || !Number.isFinite(authTime))
-      throw new IdTokenError(
+      throw new MicrosoftIdTokenError(
         'auth_time',
         'the login asked for maxAge or prompt=login but the token has no auth_time (add auth_time as an optional claim of the ID token in the app registration)',
       );
     if (authTime > nowSeconds + clockTolerance)
-      throw new IdTokenError('auth_time', 'auth_time is in the future beyond the clock tolerance');
+      throw new MicrosoftIdTokenError(
+        'auth_time',
+        'auth_time is in the future beyond the clock tolerance',
+      );
     if (pending.maxAge !== undefined) {
       if (nowSeconds - authTime > pending.maxAge + clockTolerance)
-        throw new IdTokenError(
+        throw new MicrosoftIdTokenError(
           'auth_time',
           `the user authenticated ${nowSeconds - authTime} s ago, more than maxAge ${pending.maxAge} s`,
         );
@@ -111,7 +114,7 @@ export function checkStepUp(
     if (pending.freshLogin === true) {
       const started = pending.createdAt;
       if (started === undefined || authTime < started - clockTolerance)
-        throw new IdTokenError(
+        throw new MicrosoftIdTokenError(
           'auth_time',
           'prompt=login was asked for but auth_time predates this login (no fresh authentication)',
         );
@@ -123,7 +126,7 @@ export function checkStepUp(
     const acrs = claims['acrs'];
     const got = Array.isArray(acrs) ? acrs.filter((a): a is string => typeof a === 'string') : [];
     if (!pending.acrs.some((a) => got.includes(a)))
-      throw new IdTokenError(
+      throw new MicrosoftIdTokenError(
         'acrs',
         `the login asked for authentication context ${pending.acrs.join(' or ')} but the token's acrs claim does not carry it`,
       );

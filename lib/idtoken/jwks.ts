@@ -5,7 +5,7 @@
  */
 import { createPublicKey } from 'node:crypto';
 import type { JsonWebKey, KeyObject, webcrypto } from 'node:crypto';
-import { IdTokenError, MicrosoftHttpError } from '../errors.js';
+import { MicrosoftIdTokenError, MicrosoftHttpError } from '../errors.js';
 import { describeURL, parseJSON, send } from '../http.js';
 
 /** A signing key from the JWKS, with Microsoft's per-key `issuer`. */
@@ -93,7 +93,7 @@ export class JwksCache {
   /**
    * The key for `kid`, fetching the JWKS when the cache is empty, stale, or does not know the kid
    * (at most once per cooldown). Resolves `undefined` when the kid is unknown; rejects with an
-   * {@link IdTokenError} (`jwks_unavailable`) when no key set could ever be loaded. With `kid`
+   * {@link MicrosoftIdTokenError} (`jwks_unavailable`) when no key set could ever be loaded. With `kid`
    * undefined (a token without `kid`), the only key of the set when it holds exactly one.
    */
   async get(kid: string | undefined): Promise<SigningKey | undefined> {
@@ -162,7 +162,7 @@ export class JwksCache {
       }
       body = parseJSON(res.body);
     } catch (cause) {
-      throw new IdTokenError(
+      throw new MicrosoftIdTokenError(
         'jwks_unavailable',
         `could not load signing keys from ${describeURL(this.#url)}: ${(cause as Error).message}`,
         { cause },
@@ -170,7 +170,7 @@ export class JwksCache {
     }
     const keys = readKeys(body);
     if (keys === undefined) {
-      throw new IdTokenError(
+      throw new MicrosoftIdTokenError(
         'jwks_unavailable',
         `signing keys from ${describeURL(this.#url)} are not a JWKS with RSA keys`,
       );
@@ -223,7 +223,7 @@ function importKey(raw: RawKey): SigningKey {
 
 /**
  * Makes the key object of one JWKS key (once per kid, by the cache); a JWK that is no RSA public
- * key throws an {@link IdTokenError} (`jwks_unavailable`) and fails the login that needs it.
+ * key throws an {@link MicrosoftIdTokenError} (`jwks_unavailable`) and fails the login that needs it.
  */
 export function signingKeyFromJwk(kid: string, jwk: JsonWebKey, issuer?: string): SigningKey {
   let key: KeyObject;
@@ -231,7 +231,7 @@ export function signingKeyFromJwk(kid: string, jwk: JsonWebKey, issuer?: string)
     key = createPublicKey({ key: jwk, format: 'jwk' });
     if (key.asymmetricKeyType !== 'rsa') throw new TypeError('not an RSA key');
   } catch (cause) {
-    throw new IdTokenError(
+    throw new MicrosoftIdTokenError(
       'jwks_unavailable',
       `signing key ${JSON.stringify(kid)} of the JWKS is not a valid RSA public key`,
       { cause },

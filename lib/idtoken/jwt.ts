@@ -2,7 +2,7 @@
  * The JOSE layer of an ID token, checked synchronously with node:crypto: the compact JWS in
  * canonical base64url, a JSON-object header and payload, RS256 with a 2048-bit or larger RSA key,
  * and the registered claims (aud, exp, nbf, iat). It makes the same decisions, with the same
- * IdTokenError codes, as jose's `jwtVerify` with `algorithms: ['RS256']`, the audience, the clock
+ * MicrosoftIdTokenError codes, as jose's `jwtVerify` with `algorithms: ['RS256']`, the audience, the clock
  * tolerance and `requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat']` (a differential property
  * test keeps the two in step), and is stricter in three places: the audience must be exactly this
  * application, `iat` must not lie in the future, and a header that asks for extensions or names
@@ -10,7 +10,7 @@
  */
 import { KeyObject, verify as verifySignature } from 'node:crypto';
 import type { webcrypto } from 'node:crypto';
-import { IdTokenError } from '../errors.js';
+import { MicrosoftIdTokenError } from '../errors.js';
 
 /** A public key that can check an ID token's signature. */
 export interface VerificationKey {
@@ -113,7 +113,7 @@ function decodeObject(segment: string): Record<string, unknown> | undefined {
 /**
  * Verifies a compact JWS ID token: header, algorithm, `kid`, the key `keyFor` finds for it (for a
  * token without `kid`, `keyFor(undefined)`: the key set's only key, if it has exactly one), the
- * RS256 signature and the registered claims. Rejects with an {@link IdTokenError}; resolves with
+ * RS256 signature and the registered claims. Rejects with an {@link MicrosoftIdTokenError}; resolves with
  * the header, the payload and the key.
  */
 export async function verifyJwt<K extends VerificationKey>(
@@ -122,7 +122,7 @@ export async function verifyJwt<K extends VerificationKey>(
   options: JwtOptions,
 ): Promise<VerifiedJwt<K>> {
   if (!isCompactJws(token))
-    throw new IdTokenError(
+    throw new MicrosoftIdTokenError(
       'malformed',
       'not a compact JWS (three dot-separated parts in canonical base64url)',
     );
@@ -130,20 +130,20 @@ export async function verifyJwt<K extends VerificationKey>(
   const payloadEnd = token.indexOf('.', headerEnd + 1);
   const header: JwtHeader | undefined = decodeObject(token.slice(0, headerEnd));
   if (header === undefined)
-    throw new IdTokenError('malformed', 'the header is not base64url of a JSON object');
+    throw new MicrosoftIdTokenError('malformed', 'the header is not base64url of a JSON object');
   if (header.alg !== 'RS256')
-    throw new IdTokenError(
+    throw new MicrosoftIdTokenError(
       'algorithm',
       `alg ${JSON.stringify(header.alg)} is not accepted; Microsoft signs ID tokens with RS256`,
     );
   // Without a kid, the key set's only key is the key (several keys: refused).
   const kid = typeof header.kid === 'string' && header.kid !== '' ? header.kid : undefined;
   if (kid === undefined && header.kid !== undefined)
-    throw new IdTokenError('key_not_found', 'the header has an empty or non-string kid');
+    throw new MicrosoftIdTokenError('key_not_found', 'the header has an empty or non-string kid');
   const found = keyFor(kid);
   const key = found instanceof Promise ? await found : found;
   if (key === undefined)
-    throw new IdTokenError(
+    throw new MicrosoftIdTokenError(
       'key_not_found',
       kid === undefined
         ? "the header has no kid and the authority's JWKS holds more than one key"
@@ -151,17 +151,17 @@ export async function verifyJwt<K extends VerificationKey>(
     );
   for (const name of REFUSED_HEADER_PARAMETERS)
     if (Object.hasOwn(header, name))
-      throw new IdTokenError(
+      throw new MicrosoftIdTokenError(
         'malformed',
         `the header carries "${name}", which Microsoft ID tokens never use and this verifier does not honour`,
       );
   const keyName = kid === undefined ? "the JWKS's only key" : `key ${JSON.stringify(kid)}`;
   const keyObject = keyObjectOf(key.key);
   if (keyObject?.asymmetricKeyType !== 'rsa')
-    throw new IdTokenError('malformed', `the signing ${keyName} is not an RSA key`);
+    throw new MicrosoftIdTokenError('malformed', `the signing ${keyName} is not an RSA key`);
   const bits = key.modulusLength ?? keyObject.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < MIN_RSA_BITS)
-    throw new IdTokenError(
+    throw new MicrosoftIdTokenError(
       'malformed',
       `the signing ${keyName} has a ${bits}-bit modulus; RS256 needs ${MIN_RSA_BITS} bits or more`,
     );
@@ -178,44 +178,60 @@ export async function verifyJwt<K extends VerificationKey>(
     valid = false;
   }
   if (!valid)
-    throw new IdTokenError('signature', 'the signature does not verify with the signing key');
+    throw new MicrosoftIdTokenError(
+      'signature',
+      'the signature does not verify with the signing key',
+    );
 
   const payload = decodeObject(token.slice(headerEnd + 1, payloadEnd));
   if (payload === undefined)
-    throw new IdTokenError('malformed', 'the payload is not base64url of a JSON object');
+    throw new MicrosoftIdTokenError('malformed', 'the payload is not base64url of a JSON object');
   checkRegisteredClaims(payload, options);
   return { header, payload, key };
 }
 
 /** jose's registered-claim rules for an ID token, then this verifier's stricter audience and iat. */
 function checkRegisteredClaims(payload: Record<string, unknown>, options: JwtOptions): void {
-  if (!Object.hasOwn(payload, 'aud')) throw new IdTokenError('audience', AUDIENCE_MISMATCH);
+  if (!Object.hasOwn(payload, 'aud'))
+    throw new MicrosoftIdTokenError('audience', AUDIENCE_MISMATCH);
   for (const claim of REQUIRED_CLAIMS)
     if (!Object.hasOwn(payload, claim))
-      throw new IdTokenError('claims', `missing required "${claim}" claim`);
+      throw new MicrosoftIdTokenError('claims', `missing required "${claim}" claim`);
   const aud = payload['aud'];
   if (typeof aud === 'string' ? aud !== options.audience : !namesIn(aud, options.audience))
-    throw new IdTokenError('audience', AUDIENCE_MISMATCH);
+    throw new MicrosoftIdTokenError('audience', AUDIENCE_MISMATCH);
 
   const tolerance = options.clockTolerance;
   const now = Math.floor(options.now() / 1000);
   const iat = payload['iat'];
-  if (typeof iat !== 'number') throw new IdTokenError('claims', '"iat" claim must be a number');
+  if (typeof iat !== 'number')
+    throw new MicrosoftIdTokenError('claims', '"iat" claim must be a number');
   const nbf = payload['nbf'];
   if (nbf !== undefined) {
-    if (typeof nbf !== 'number') throw new IdTokenError('claims', '"nbf" claim must be a number');
+    if (typeof nbf !== 'number')
+      throw new MicrosoftIdTokenError('claims', '"nbf" claim must be a number');
     if (nbf > now + tolerance)
-      throw new IdTokenError('not_yet_valid', 'nbf is in the future beyond the clock tolerance');
+      throw new MicrosoftIdTokenError(
+        'not_yet_valid',
+        'nbf is in the future beyond the clock tolerance',
+      );
   }
   const exp = payload['exp'];
-  if (typeof exp !== 'number') throw new IdTokenError('claims', '"exp" claim must be a number');
+  if (typeof exp !== 'number')
+    throw new MicrosoftIdTokenError('claims', '"exp" claim must be a number');
   if (exp <= now - tolerance)
-    throw new IdTokenError('expired', 'the token has expired (exp beyond the clock tolerance)');
+    throw new MicrosoftIdTokenError(
+      'expired',
+      'the token has expired (exp beyond the clock tolerance)',
+    );
 
   // Microsoft ID tokens carry one audience: this app. An array naming other apps too is refused.
-  if (aud !== options.audience) throw new IdTokenError('audience', AUDIENCE_MISMATCH);
+  if (aud !== options.audience) throw new MicrosoftIdTokenError('audience', AUDIENCE_MISMATCH);
   if (iat > now + tolerance)
-    throw new IdTokenError('not_yet_valid', 'iat is in the future beyond the clock tolerance');
+    throw new MicrosoftIdTokenError(
+      'not_yet_valid',
+      'iat is in the future beyond the clock tolerance',
+    );
 }
 
 function namesIn(aud: unknown, audience: string): boolean {

@@ -4,7 +4,7 @@
  */
 import { CONSUMER_TENANT_ID, isGuid } from '../endpoints.js';
 import type { TenantKind } from '../endpoints.js';
-import { IdTokenError, MicrosoftHttpError } from '../errors.js';
+import { MicrosoftIdTokenError, MicrosoftHttpError } from '../errors.js';
 import { describeURL, parseJSON, record, send } from '../http.js';
 import type { MicrosoftIdTokenClaims } from '../types.js';
 import type { JwksCache, SigningKey } from './jwks.js';
@@ -59,12 +59,12 @@ export class IdTokenVerifier {
   }
 
   /**
-   * Verifies `token` and resolves with its claims; rejects with an {@link IdTokenError} whose
+   * Verifies `token` and resolves with its claims; rejects with an {@link MicrosoftIdTokenError} whose
    * `code` says which check failed.
    */
   async verify(token: unknown, expect: VerifyExpectations): Promise<MicrosoftIdTokenClaims> {
     if (typeof token !== 'string' || token === '')
-      throw new IdTokenError(
+      throw new MicrosoftIdTokenError(
         'missing',
         'the token response has no id_token although the openid scope was requested',
       );
@@ -82,12 +82,15 @@ export class IdTokenVerifier {
     else await this.#checkIssuer(claims, key, expect.tenant);
     if (expect.nonce !== undefined) {
       if (typeof claims.nonce !== 'string')
-        throw new IdTokenError(
+        throw new MicrosoftIdTokenError(
           'nonce',
           'the token has no nonce but the authorization request sent one',
         );
       if (claims.nonce !== expect.nonce)
-        throw new IdTokenError('nonce', 'the nonce does not match the one sent with this login');
+        throw new MicrosoftIdTokenError(
+          'nonce',
+          'the nonce does not match the one sent with this login',
+        );
     }
     return claims;
   }
@@ -97,15 +100,15 @@ export class IdTokenVerifier {
     try {
       expected = await (this.#o.issuer as () => Promise<string>)();
     } catch (cause) {
-      if (cause instanceof IdTokenError) throw cause;
-      throw new IdTokenError(
+      if (cause instanceof MicrosoftIdTokenError) throw cause;
+      throw new MicrosoftIdTokenError(
         'issuer',
         `could not read the authority's issuer: ${(cause as Error).message}`,
         { cause },
       );
     }
     if (claims.iss !== expected)
-      throw new IdTokenError(
+      throw new MicrosoftIdTokenError(
         'issuer',
         `iss ${JSON.stringify(claims.iss)} is not ${JSON.stringify(expected)}`,
       );
@@ -126,22 +129,22 @@ export class IdTokenVerifier {
     const tid = claims.tid;
     const iss = claims.iss;
     if (typeof tid !== 'string' || !isGuid(tid))
-      throw new IdTokenError('issuer', 'tid is missing or not a GUID');
-    if (typeof iss !== 'string') throw new IdTokenError('issuer', 'iss is missing');
+      throw new MicrosoftIdTokenError('issuer', 'tid is missing or not a GUID');
+    if (typeof iss !== 'string') throw new MicrosoftIdTokenError('issuer', 'iss is missing');
     const personal = tid.toLowerCase() === CONSUMER_TENANT_ID;
     if (tenantKind === 'organizations' && personal)
-      throw new IdTokenError(
+      throw new MicrosoftIdTokenError(
         'tenant',
         'a personal Microsoft account signed in, but the authority is "organizations" (work and school accounts only)',
       );
     if (tenantKind === 'consumers' && !personal)
-      throw new IdTokenError(
+      throw new MicrosoftIdTokenError(
         'tenant',
         'a work or school account signed in, but the authority is "consumers" (personal accounts only)',
       );
 
     if (tenantKind === 'guid' && tid.toLowerCase() !== tenant.toLowerCase()) {
-      throw new IdTokenError(
+      throw new MicrosoftIdTokenError(
         'issuer',
         `the token was issued by tenant ${tid}, not the ${perRequest ? "login's" : 'configured'} tenant ${tenant}`,
       );
@@ -156,7 +159,7 @@ export class IdTokenVerifier {
           : tid;
     const expected = `${issuerBase}/${expectedTenant}/v2.0`;
     if (iss !== expected)
-      throw new IdTokenError(
+      throw new MicrosoftIdTokenError(
         'issuer',
         `iss ${JSON.stringify(iss)} is not ${JSON.stringify(expected)}`,
       );
@@ -166,7 +169,7 @@ export class IdTokenVerifier {
         : this.#o.discovery;
       const domainIssuer = await this.#resolveDomainIssuer(tenant, discovery);
       if (domainIssuer !== iss)
-        throw new IdTokenError(
+        throw new MicrosoftIdTokenError(
           'issuer',
           `iss ${JSON.stringify(iss)} is not the issuer of ${tenant}`,
         );
@@ -176,7 +179,7 @@ export class IdTokenVerifier {
     // binding is compared within the cloud the key set was fetched from (its issuer base).
     const keyIssuer = withinCloud(key.issuer, issuerBase);
     if (keyIssuer.replace(TENANT_TEMPLATE, tid) !== iss) {
-      throw new IdTokenError(
+      throw new MicrosoftIdTokenError(
         'issuer',
         `the signing key ${key.kid} is bound to issuer ${JSON.stringify(keyIssuer)}, which does not cover ${JSON.stringify(iss)}`,
       );
@@ -189,7 +192,10 @@ export class IdTokenVerifier {
     discovery: IdTokenVerifierOptions['discovery'],
   ): Promise<string> {
     if (discovery === undefined)
-      throw new IdTokenError('issuer', `no discovery document is configured for tenant ${tenant}`);
+      throw new MicrosoftIdTokenError(
+        'issuer',
+        `no discovery document is configured for tenant ${tenant}`,
+      );
     let pending = this.#domainIssuers.get(discovery.url);
     if (pending === undefined) {
       pending = (async () => {
@@ -224,7 +230,7 @@ export class IdTokenVerifier {
     try {
       return await pending;
     } catch (cause) {
-      throw new IdTokenError(
+      throw new MicrosoftIdTokenError(
         'issuer',
         `could not read the issuer of tenant ${tenant}: ${(cause as Error).message}`,
         { cause },

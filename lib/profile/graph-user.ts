@@ -1,7 +1,7 @@
 /**
  * Reads a Microsoft Graph `/me` body (`unknown` JSON) into a checked {@link GraphUser}.
  */
-import { ProfileError } from '../errors.js';
+import { MicrosoftProfileError } from '../errors.js';
 
 /** The Graph `/me` fields the profile uses, checked. Absent or wrongly typed fields are left out. */
 export interface GraphUser {
@@ -42,14 +42,14 @@ const STRING_FIELDS = [
 ] as const;
 
 /**
- * Checks a parsed Graph `/me` body. Throws a {@link ProfileError} when it is not an object or has no
+ * Checks a parsed Graph `/me` body. Throws a {@link MicrosoftProfileError} when it is not an object or has no
  * string `id`; optional fields that are missing, empty, `null` or not strings are left out: for
  * example `{ id: 'fde926f844473904', displayName: 'Avery Quinn', mail: null }` gives
  * `{ id: 'fde926f844473904', displayName: 'Avery Quinn' }`.
  */
 export function readGraphUser(json: unknown): GraphUser {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-    throw new ProfileError(
+    throw new MicrosoftProfileError(
       'not_object',
       `Microsoft Graph /me returned ${describe(json)} instead of a user object`,
     );
@@ -57,7 +57,10 @@ export function readGraphUser(json: unknown): GraphUser {
   const o = json as Record<string, unknown>;
   const id = o['id'];
   if (!nonBlank(id)) {
-    throw new ProfileError('missing_id', 'Microsoft Graph /me returned a user without an id');
+    throw new MicrosoftProfileError(
+      'missing_id',
+      'Microsoft Graph /me returned a user without an id',
+    );
   }
   const user: GraphUser = { id };
   for (const key of STRING_FIELDS) {
@@ -73,14 +76,14 @@ export function readGraphUser(json: unknown): GraphUser {
 }
 
 /**
- * Parses a Graph `/me` response text. Throws a {@link ProfileError} (`not_json`) when it is not JSON.
+ * Parses a Graph `/me` response text. Throws a {@link MicrosoftProfileError} (`not_json`) when it is not JSON.
  */
 export function parseGraphUser(text: string): { user: GraphUser; json: Record<string, unknown> } {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw new ProfileError(
+    throw new MicrosoftProfileError(
       'not_json',
       `Microsoft Graph /me returned a body that is not JSON (${text.length} bytes)`,
       { cause },
