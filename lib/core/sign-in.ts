@@ -356,9 +356,24 @@ export class MicrosoftSignIn {
     const pending: PendingLogin = { '@microsoft': 1, redirectURI: input.redirectURI, openid };
     if (!input.keep) {
       // Without a kept pending login the callback could not know the tenant: refuse, not guess.
+      const who = input.who ?? 'MicrosoftSignIn.authorizationRequest';
       if (tenant !== undefined)
         throw new TypeError(
-          `${input.who ?? 'MicrosoftSignIn.authorizationRequest'} option tenant needs state: the tenant is kept with the pending login`,
+          `${who} option tenant needs state: the tenant is kept with the pending login`,
+        );
+      // Likewise a freshness or authentication-context requirement would be sent but never checked.
+      const { maxAge, freshLogin, acrs } = input.stepUp ?? {};
+      const unchecked =
+        maxAge !== undefined
+          ? 'maxAge'
+          : freshLogin
+            ? "prompt 'login'"
+            : acrs
+              ? 'claims (acrs)'
+              : '';
+      if (unchecked !== '')
+        throw new TypeError(
+          `${who} option ${unchecked} needs state: the requirement is kept with the pending login, and without it the callback could not enforce it`,
         );
       return pending;
     }

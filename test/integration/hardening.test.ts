@@ -149,6 +149,36 @@ describe('unit: hardening of the strategy', () => {
     });
   });
 
+  describe('step-up without state (point 2)', () => {
+    it('refuses maxAge, prompt login and essential acrs with state: false, naming the option, since nothing could check them', async () => {
+      const s = strategy({ state: false, scope: ['openid', 'User.Read'] });
+      const asks: Array<[Record<string, unknown>, string]> = [
+        [{ maxAge: 60 }, 'option maxAge needs state'],
+        [{ prompt: 'login' }, "option prompt 'login' needs state"],
+        [
+          { claims: JSON.stringify({ id_token: { acrs: { essential: true, value: 'c1' } } }) },
+          'option claims (acrs) needs state',
+        ],
+      ];
+      for (const [options, message] of asks) {
+        const outcome = await authenticate(
+          s,
+          fakeRequest({ url: '/auth/microsoft', session: {} }),
+          options,
+        );
+        const err = expectErrorOf(outcome, TypeError);
+        expect(err.message).to.equal(
+          `passport.authenticate("microsoft") ${message}: the requirement is kept with the pending login, and without it the callback could not enforce it`,
+        );
+      }
+      // Without a requirement, state: false still starts a login.
+      const plain = await authenticate(s, fakeRequest({ url: '/auth/microsoft', session: {} }), {
+        prompt: 'consent',
+      });
+      expect(plain.action).to.equal('redirect');
+    });
+  });
+
   describe('access_denied subcode (point 11)', () => {
     it('access_denied with error_subcode=cancel puts subcode into the fail info', async () => {
       const s = strategy();
