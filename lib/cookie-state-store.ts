@@ -5,6 +5,7 @@
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { MicrosoftStateError } from './errors.js';
+import { UsedHandles, takeThroughVerify } from './used-handles.js';
 import type { MicrosoftRequest, StateStore, StateStoreMeta, StateTakeResult } from './types.js';
 
 /** Settings of a {@link CookieStateStore}. Only `secret` is required. */
@@ -92,7 +93,6 @@ const HANDLE = /^[A-Za-z0-9_-]{32}$/;
 /** A cookie name (an RFC 6265 token). */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Consumed handles remembered per store, to refuse a replay that reaches the same process. */
-const MAX_REMEMBERED = 10_000;
 /** Cookies with this store's prefix read from one request, at most. */
 const MAX_COOKIES_READ = 64;
 
@@ -248,7 +248,7 @@ export class CookieStateStore implements StateStore {
   readonly #domain: string | undefined;
   readonly #secure: boolean | undefined;
   readonly #sameSite: 'Lax' | 'None';
-  readonly #used = new Map<string, number>();
+  readonly #used = new UsedHandles();
 
   /**
    * @param options - see {@link CookieStateStoreOptions}; `secret` is required.
@@ -382,7 +382,7 @@ export class CookieStateStore implements StateStore {
           appendSetCookie(res, this.#cookie(name, '', 0, this.#isSecure(req)));
           const now = Date.now();
           const found = this.#open(name, values, meta);
-          if (found !== undefined && found.e > now && this.#consume(handle, found.e, now))
+          if (found !== undefined && found.e > now && this.#used.claim(handle, found.e, now))
             login = found;
         }
       }
@@ -400,22 +400,7 @@ export class CookieStateStore implements StateStore {
    * exactly one gets the pending login.
    */
   take(req: MicrosoftRequest, handle: string, meta: StateStoreMeta): Promise<StateTakeResult> {
-    return new Promise((resolve, reject) => {
-      this.verify(req, handle, meta, (err, ok, state) =>
-        err ? reject(err) : resolve({ ok: ok ?? false, state }),
-      );
-    });
-  }
-
-  /** Remembers `handle` as used; false when it already was. */
-  #consume(handle: string, expires: number, now: number): boolean {
-    for (const [old, until] of this.#used) {
-      if (until > now && this.#used.size < MAX_REMEMBERED) break;
-      this.#used.delete(old);
-    }
-    if (this.#used.has(handle)) return false;
-    this.#used.set(handle, expires);
-    return true;
+    return takeThroughVerify(this, req, handle, meta);
   }
 
   #isSecure(req: MicrosoftRequest): boolean {

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { MicrosoftStateError } from './errors.js';
+import { UsedHandles, takeThroughVerify } from './used-handles.js';
 import type { MicrosoftRequest, StateStore, StateStoreMeta, StateTakeResult } from './types.js';
 
 /** Settings of a {@link SessionStateStore}. */
@@ -27,9 +28,6 @@ interface PendingLogin {
 
 type Bag = Record<string, PendingLogin>;
 
-/** Consumed handles remembered per store, at most (each for the lifetime of a pending login). */
-const MAX_REMEMBERED = 10_000;
-
 function sessionOf(req: MicrosoftRequest): Record<string, unknown> {
   const session = (req as { session?: unknown }).session;
   if (session === null || typeof session !== 'object') {
@@ -49,10 +47,8 @@ export class SessionStateStore implements StateStore {
   readonly #key: string;
   readonly #maxAgeMs: number;
   readonly #maxPending: number;
-  /** Handles consumed in this process (to when their pending login expires, in seconds). */
-  readonly #used = new Map<string, number>();
-  /** Expiry of the oldest remembered handle, in whole seconds; `Infinity` when none is. */
-  #frontUntil = Infinity;
+  /** Handles consumed in this process, so a replayed callback finds its handle used. */
+  readonly #used = new UsedHandles();
 
   constructor(options: SessionStateStoreOptions) {
     this.#key = options.key;
@@ -114,7 +110,7 @@ export class SessionStateStore implements StateStore {
     // tell the first callback from a parallel replay; the handle is claimed process-wide too.
     // It is remembered as the session's property name, equal to `handle`: a compact string of
     // its own, where `handle` may be a slice that keeps the whole callback URL alive.
-    if (entry === undefined || !this.#claim(key, entry.t + this.#maxAgeMs, now)) {
+    if (entry === undefined || !this.#used.claim(key, entry.t + this.#maxAgeMs, now)) {
       callback(null, false, {
         message:
           typeof handle === 'string' && handle !== ''
@@ -132,36 +128,7 @@ export class SessionStateStore implements StateStore {
    * processes sharing sessions need a store whose `take` is atomic in the shared database.
    */
   take(req: MicrosoftRequest, handle: string, meta: StateStoreMeta): Promise<StateTakeResult> {
-    return new Promise((resolve, reject) => {
-      this.verify(req, handle, meta, (err, ok, state) =>
-        err ? reject(err) : resolve({ ok: ok ?? false, state }),
-      );
-    });
-  }
-
-  /** Remembers `handle` as used until `expires` (ms); false when it already was. */
-  #claim(handle: string, expires: number, now: number): boolean {
-    const used = this.#used;
-    // Forget from the front while it has expired or the map is full; the front's expiry is kept,
-    // so the common case (nothing to forget) walks nothing.
-    if (this.#frontUntil * 1000 <= now || used.size >= MAX_REMEMBERED) {
-      for (const [old, until] of used) {
-        if (until * 1000 > now && used.size < MAX_REMEMBERED) break;
-        used.delete(old);
-      }
-      this.#frontUntil = Infinity;
-      for (const until of used.values()) {
-        this.#frontUntil = until;
-        break;
-      }
-    }
-    if (used.has(handle)) return false;
-    // Whole seconds, rounded up: small integers take no heap of their own, and a handle is
-    // remembered at least as long as asked.
-    const until = Math.ceil(expires / 1000);
-    if (used.size === 0) this.#frontUntil = until;
-    used.set(handle, until);
-    return true;
+    return takeThroughVerify(this, req, handle, meta);
   }
 
   #prune(value: unknown, now: number): Bag {
