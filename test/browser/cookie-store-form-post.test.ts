@@ -4,20 +4,18 @@
  * SameSite=None; Secure, Microsoft (the emulator on 127.0.0.1, another site) posts the result back,
  * and the browser must send the cookie with that cross-site POST for the login to succeed.
  */
-import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import express from 'express';
 import passport from 'passport';
-import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 import { DEFAULT_CLIENT, startEmulator } from 'microsoft-identity-emulator';
 import type { Emulator } from 'microsoft-identity-emulator';
 import { CookieStateStore } from '../../lib/cookie-state-store.js';
 import { Strategy } from '../../lib/strategy.js';
+import { launchChromium, requireChromium } from '../helpers/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SECRET = 'a-cookie-secret-of-at-least-32-characters!';
 
 describe('browser: form_post login with the cookie state store and no session', function () {
@@ -27,12 +25,7 @@ describe('browser: form_post login with the cookie state store and no session', 
   let browser: Browser | undefined;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      const message = `${CHROMIUM} not found: install it with "apt-get update && apt-get install -y chromium" (.ci/run does)`;
-      if (process.env['CI']) throw new Error(message);
-      console.warn(`      skipped: ${message}`);
-      this.skip();
-    }
+    requireChromium(this);
     emulator = await startEmulator();
     const app = express();
     const pp = new passport.Passport();
@@ -64,17 +57,7 @@ describe('browser: form_post login with the cookie state store and no session', 
       },
     );
     app.get('/failed', (_req, res) => res.status(403).type('text').send('sign-in failed'));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-      timeout: 20_000,
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

@@ -17,19 +17,18 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { expect } from 'chai';
-import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startEmulator } from '../helpers/emulator.js';
 import type { Emulator } from '../helpers/emulator.js';
 import { readmeExample, ROOT } from './markdown.js';
+import { launchChromium, requireChromium } from '../helpers/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const STEP_TIMEOUT = 10_000;
 
 /** A port nobody listens on right now. */
@@ -79,12 +78,7 @@ describe('the README example, run as written, signs a user in through the emulat
   let base = '';
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      const message = `${CHROMIUM} not found: install it with "apt-get update && apt-get install -y chromium" (.ci/run does)`;
-      if (process.env['CI']) throw new Error(message);
-      console.warn(`      skipped: ${message}`);
-      this.skip();
-    }
+    requireChromium(this);
     const example = readmeExample(readFileSync(path.join(ROOT, 'README.md'), 'utf8'));
 
     mkdirSync(path.join(ROOT, 'test', 'artifacts'), { recursive: true });
@@ -107,18 +101,7 @@ describe('the README example, run as written, signs a user in through the emulat
     app = started.child;
     output = started.output;
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-      timeout: 20_000,
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

@@ -4,17 +4,16 @@
  * and the cancel path. At 1280×900 it regenerates the documentation's screenshots,
  * docs/account-picker.png and docs/it-works.png, and writes the others to test/artifacts/.
  */
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startEmulator } from 'microsoft-identity-emulator';
 import type { Emulator } from 'microsoft-identity-emulator';
 import { startApp } from './helpers.js';
 import type { RunningApp } from './helpers.js';
+import { launchChromium, requireChromium } from '../helpers/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.resolve(__dirname, '../artifacts');
 const DOCS = path.resolve(__dirname, '../../docs');
 export const SCREENSHOT = path.join(DOCS, 'it-works.png');
@@ -32,29 +31,13 @@ describe('sample app in a browser', function () {
   let base = '';
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      const message = `${CHROMIUM} not found: install it with "apt-get update && apt-get install -y chromium" (.ci/run does)`;
-      if (process.env['CI']) throw new Error(message);
-      console.warn(`      skipped: ${message}`);
-      this.skip();
-    }
+    requireChromium(this);
     emulator = await startEmulator();
     // Browsers reach the app as http://localhost:<port> (like `npm start`); the emulator stays on
     // 127.0.0.1, so Microsoft is another site, as in real life.
     app = await startApp(emulator, { localhost: true });
     base = app.baseURL;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-      timeout: 20_000,
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
