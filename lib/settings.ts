@@ -170,14 +170,19 @@ export function resolveConfig(
 ): ResolvedConfig {
   try {
     checkOptions(options, CORE_OPTIONS);
-    const endpoints = resolveEndpoints(options);
-    return { ...endpoints, ...resolveSettings(options, endpoints.authorityKind) };
+    return resolveChecked(options);
   } catch (err) {
     // Option errors name the class the options were given to.
     if (who !== 'MicrosoftStrategy' && err instanceof TypeError)
       throw new TypeError(err.message.replace(/^MicrosoftStrategy /, `${who} `), { cause: err });
     throw err;
   }
+}
+
+/** Endpoints and settings of options already checked value by value. */
+function resolveChecked(options: StrategyOptionsBase): ResolvedConfig {
+  const endpoints = resolveEndpoints(options);
+  return { ...endpoints, ...resolveSettings(options, endpoints.authorityKind) };
 }
 
 const ALL_OPTIONS = Object.keys(OPTION_TABLE) as OptionName[];
@@ -187,18 +192,15 @@ export function resolveStrategyConfig(
   options: StrategyOptionsBase & { passReqToCallback?: boolean },
 ): ResolvedStrategyConfig {
   checkOptions(options, ALL_OPTIONS);
-  const endpoints = resolveEndpoints(options);
-  const settings = resolveSettings(options, endpoints.authorityKind);
+  const core = resolveChecked(options);
   const state = options.state ?? true;
-  if (settings.pkce && !state)
+  if (core.pkce && !state)
     throw optionError('option pkce needs state: the PKCE verifier is kept with the state');
   if (options.store !== undefined && !state) throw optionError('option store needs state: true');
   const sessionKey =
-    options.sessionKey ??
-    `microsoft:${new URL(endpoints.authorizationURL).host}:${settings.clientID}`;
+    options.sessionKey ?? `microsoft:${new URL(core.authorizationURL).host}:${core.clientID}`;
   return {
-    ...endpoints,
-    ...settings,
+    ...core,
     name: options.name ?? 'microsoft',
     state,
     sessionKey,

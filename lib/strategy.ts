@@ -97,6 +97,7 @@ export class Strategy extends OAuth2Base {
     this._verify = verify as (...args: unknown[]) => void;
     this._verifyWithParams = verify.length === (config.passReqToCallback ? 6 : 5);
     this._signIn = new MicrosoftSignIn(coreOptions(options), {
+      resolvedConfig: config,
       parseTokenError: (body, status) => this.parseErrorResponse(body, status),
     });
     for (const warning of passportWarnings(config)) config.logger.warn(warning);

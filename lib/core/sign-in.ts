@@ -73,6 +73,13 @@ export interface SignInDependencies {
   clock?: () => number;
   /** Turns a token-endpoint error body into an error (used by the default token client). */
   parseTokenError?: (body: string, status: number) => Error | null;
+  /**
+   * The options, already checked and resolved: the Passport adapter resolves them once for both
+   * layers instead of having the core read them again.
+   *
+   * @internal
+   */
+  resolvedConfig?: ResolvedConfig;
 }
 
 /** Per-login options of {@link MicrosoftSignIn.authorizationRequest}. */
@@ -170,7 +177,7 @@ export class MicrosoftSignIn {
    * @throws TypeError naming the option when an option is missing or invalid.
    */
   constructor(options: SignInOptions, dependencies: SignInDependencies = {}) {
-    const config = resolveConfig(options, 'MicrosoftSignIn');
+    const config = dependencies.resolvedConfig ?? resolveConfig(options, 'MicrosoftSignIn');
     this.config = config;
     this.#now = dependencies.clock ?? Date.now;
     for (const warning of coreWarnings(config)) config.logger.warn(warning);
