@@ -1,5 +1,5 @@
 /**
- * Step-up through the Passport strategy (issue 13 point 2, issue 15 point 5): per-request
+ * Step-up through the Passport strategy: per-request
  * `maxAge`, `prompt: 'login'` and `claims` are kept with the pending login (session store and
  * cookie store), enforced on the callback, and reported as `info.stepUp`.
  */
