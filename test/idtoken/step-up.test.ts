@@ -4,8 +4,8 @@
  * cookie store), enforced on the callback, and reported as `info.stepUp`.
  */
 import { expect } from 'chai';
-import { CookieStateStore } from '../../lib/cookie-state-store.js';
-import { Strategy } from '../../lib/strategy.js';
+import { CookieStateStore } from '../../lib/state/cookie-state-store.js';
+import { Strategy } from '../../lib/passport/strategy.js';
 import type {
   MicrosoftAuthenticateOptions,
   MicrosoftRequest,

@@ -10,8 +10,8 @@ import type { MicrosoftLogger } from '../../lib/log.js';
 import { normalizeProfile } from '../../lib/profile/normalize.js';
 import { readClaims } from '../../lib/profile/claims.js';
 import { readGraphUser } from '../../lib/profile/graph-user.js';
-import { Strategy } from '../../lib/strategy.js';
-import { basicAuthorization } from '../../lib/token-client.js';
+import { Strategy } from '../../lib/passport/strategy.js';
+import { basicAuthorization } from '../../lib/clients/token.js';
 import type {
   MicrosoftRequest,
   StateStore,
