@@ -181,7 +181,7 @@ export class IdTokenVerifier {
     if (keyIssuer.replace(TENANT_TEMPLATE, tid) !== iss) {
       throw new MicrosoftIdTokenError(
         'issuer',
-        `the signing key ${key.kid} is bound to issuer ${JSON.stringify(keyIssuer)}, which does not cover ${JSON.stringify(iss)}`,
+        `the signing key ${key.kid ?? 'without kid'} is bound to issuer ${JSON.stringify(keyIssuer)}, which does not cover ${JSON.stringify(iss)}`,
       );
     }
   }
