@@ -5,6 +5,8 @@
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { MicrosoftStateError } from './errors.js';
+import { EMIT_WARNING_LOGGER } from './log.js';
+import type { MicrosoftLogger } from './log.js';
 import { UsedHandles, takeThroughVerify } from './used-handles.js';
 import type { MicrosoftRequest, StateStore, StateStoreMeta, StateTakeResult } from './types.js';
 
@@ -49,6 +51,11 @@ export interface CookieStateStoreOptions {
    * the cross-site POST from Microsoft carries them. Default `false`.
    */
   formPost?: boolean;
+  /**
+   * Where the store writes its warning (an object with `warn`, such as `console` or a pino logger):
+   * once, if its memory of used state handles fills with live ones. Default `process.emitWarning`.
+   */
+  logger?: MicrosoftLogger;
 }
 
 /** What one cookie carries (JSON, then encrypted). */
@@ -81,6 +88,7 @@ const OPTIONS = new Set([
   'secure',
   'sameSite',
   'formPost',
+  'logger',
 ]);
 const MIN_SECRET_LENGTH = 32;
 const VERSION = 1;
@@ -92,7 +100,6 @@ const HKDF_INFO = 'AES-256-GCM key for pending logins, v1';
 const HANDLE = /^[A-Za-z0-9_-]{32}$/;
 /** A cookie name (an RFC 6265 token). */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** Consumed handles remembered per store, to refuse a replay that reaches the same process. */
 /** Cookies with this store's prefix read from one request, at most. */
 const MAX_COOKIES_READ = 64;
 
@@ -248,7 +255,7 @@ export class CookieStateStore implements StateStore {
   readonly #domain: string | undefined;
   readonly #secure: boolean | undefined;
   readonly #sameSite: 'Lax' | 'None';
-  readonly #used = new UsedHandles();
+  readonly #used: UsedHandles;
 
   /**
    * @param options - see {@link CookieStateStoreOptions}; `secret` is required.
@@ -262,6 +269,10 @@ export class CookieStateStore implements StateStore {
     for (const name of Object.keys(o))
       if (!OPTIONS.has(name)) throw new TypeError(`CookieStateStore got an unknown option ${name}`);
     this.#keys = deriveKeys(o['secret']);
+    const logger = o['logger'] ?? EMIT_WARNING_LOGGER;
+    if (typeof (logger as Partial<MicrosoftLogger> | null)?.warn !== 'function')
+      throw optionError('logger must be an object with a warn(message) method');
+    this.#used = new UsedHandles({ logger: logger as MicrosoftLogger });
 
     const cookieName = o['cookieName'] ?? 'mslogin';
     if (typeof cookieName !== 'string' || !TOKEN.test(cookieName))

@@ -207,6 +207,8 @@ export function resolveStrategyConfig(
     proxy: options.proxy ?? false,
     passReqToCallback: options.passReqToCallback ?? false,
     skipUserProfile: options.skipUserProfile ?? false,
-    store: options.store ?? (state ? new SessionStateStore({ key: sessionKey }) : undefined),
+    store:
+      options.store ??
+      (state ? new SessionStateStore({ key: sessionKey, logger: core.logger }) : undefined),
   };
 }

@@ -616,6 +616,27 @@ describe('unit: cookie state store', () => {
       failed(check(store, jar, handle, META, copy));
     });
 
+    it('10,000 junk callbacks no longer make a captured callback usable again', function () {
+      this.timeout(120_000);
+      const warnings: string[] = [];
+      const store = new CookieStateStore({
+        secret: SECRET,
+        logger: { warn: (message) => warnings.push(message) },
+      });
+      const victim = new Jar();
+      const { handle } = save(store, victim, 'v', null);
+      const captured = victim.header();
+      expect(check(store, victim, handle).ok).to.equal('v');
+      // Each junk callback: a fresh /login cookie, then its callback (which Microsoft would refuse).
+      for (let i = 0; i < 10_000; i++) {
+        const junk = new Jar();
+        const login = save(store, junk, 'junk', null);
+        expect(check(store, junk, login.handle).ok).to.equal('junk');
+      }
+      failed(check(store, victim, handle, META, captured));
+      expect(warnings).to.deep.equal([]);
+    });
+
     it('cannot stop a re-sent cookie at another instance (the stateless limit; Microsoft redeems the code only once)', () => {
       const a = new CookieStateStore({ secret: SECRET });
       const b = new CookieStateStore({ secret: SECRET });
