@@ -1,5 +1,5 @@
 /**
- * Key sets whose keys have no kid, and keys of types the verifier cannot use (issue 21 point 7),
+ * Key sets whose keys have no kid, and keys of types the verifier cannot use,
  * in the shape of the OpenID Foundation's RP tests: the OP publishes one RSA signing key next to EC
  * and OKP keys (rp-id_token-kid-absent-single-jwks), or several RSA keys
  * (rp-id_token-kid-absent-multiple-jwks), and keys of unknown types must not break the set.
@@ -53,7 +53,7 @@ function unusableEntries(): unknown[] {
   ];
 }
 
-describe('Key sets whose keys have no kid, next to keys of other types (issue 21 point 7)', () => {
+describe('Key sets whose keys have no kid, next to keys of other types', () => {
   let fx: IdpFixture;
   let jwksServer: http.Server;
   let jwksURL: string;

@@ -1,5 +1,5 @@
 /**
- * The JWT reader is strict about JSON (issue 21 point 4): a header or payload that repeats a member
+ * The JWT reader is strict about JSON: a header or payload that repeats a member
  * name, or holds a number that is not finite, is `malformed` even when correctly signed.
  */
 import { expect } from 'chai';
@@ -32,7 +32,7 @@ function verify(token: string): Promise<unknown> {
   });
 }
 
-describe('JWT reader: strict JSON (issue 21 point 4)', () => {
+describe('JWT reader: strict JSON', () => {
   it('accepts the same token written without repeats (the control)', async () => {
     const verified = await verify(signed(HEADER, `{${CLAIMS},"exp":${NOW + 3600}}`));
     expect(verified).to.have.nested.property('payload.exp', NOW + 3600);
