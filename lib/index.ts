@@ -7,27 +7,27 @@
  *
  * @packageDocumentation
  */
-import { CookieStateStore } from './cookie-state-store.js';
+import { CookieStateStore } from './state/cookie-state-store.js';
 import { MicrosoftSignIn } from './core/sign-in.js';
-import { CLOUDS, CONSUMER_TENANT_ID, isGuid, isTenant } from './endpoints.js';
+import { CLOUDS, CONSUMER_TENANT_ID, isGuid, isTenant } from './config/endpoints.js';
 import * as errors from './errors.js';
 import { safeLogValue } from './log.js';
-import { DEFAULT_SCOPE, parseScope } from './options.js';
-import { Strategy as StrategyClass } from './strategy.js';
-import type * as cookies from './cookie-state-store.js';
-import type * as credentials from './client-credentials.js';
+import { DEFAULT_SCOPE, parseScope } from './config/options.js';
+import { Strategy as StrategyClass } from './passport/strategy.js';
+import type * as cookies from './state/cookie-state-store.js';
 import type * as core from './core/sign-in.js';
 import type * as pending from './core/pending-login.js';
 import type * as types from './types.js';
 import type * as log from './log.js';
-import type * as endpoints from './endpoints.js';
-import type * as settings from './settings.js';
+import type * as endpoints from './config/endpoints.js';
+import type * as settings from './config/settings.js';
 import type * as stepUp from './core/step-up.js';
 import type * as callback from './core/callback.js';
-import type * as tokenClient from './token-client.js';
-import type * as graphClient from './graph-client.js';
+import type * as clientCredentials from './clients/client-credentials.js';
+import type * as tokenClient from './clients/token.js';
+import type * as graphClient from './clients/graph.js';
 import type * as graphUser from './profile/graph-user.js';
-import type * as jwks from './idtoken/jwks.js';
+import type * as jwks from './tokens/jwks.js';
 
 const Strategy = Object.assign(StrategyClass, {
   Strategy: StrategyClass,
@@ -98,9 +98,9 @@ declare namespace Strategy {
   export type AccountType = types.AccountType;
   export type MicrosoftLogger = log.MicrosoftLogger;
   export type StateTakeResult = types.StateTakeResult;
-  export type ClientCertificate = credentials.ClientCertificate;
-  export type ClientAssertionCallback = credentials.ClientAssertionCallback;
-  export type ClientAssertionWithExpiry = credentials.ClientAssertionWithExpiry;
+  export type ClientCertificate = types.ClientCertificate;
+  export type ClientAssertionCallback = types.ClientAssertionCallback;
+  export type ClientAssertionWithExpiry = types.ClientAssertionWithExpiry;
   // The rest of what the ES module entry exports, so a CommonJS project can import the same types.
   export type AadstsDiagnostics = errors.AadstsDiagnostics;
   export type AuthorizationErrorFields = errors.AuthorizationErrorFields;
@@ -135,7 +135,7 @@ declare namespace Strategy {
   export type StepUpResult = stepUp.StepUpResult;
   export type CallbackInput = callback.CallbackInput;
   export type CallbackParams = callback.CallbackParams;
-  export type ClientCredential = credentials.ClientCredential;
+  export type ClientCredential = clientCredentials.ClientCredential;
   export type TokenEndpointClient = tokenClient.TokenEndpointClient;
   export type TokenRequestOptions = tokenClient.TokenRequestOptions;
   export type GraphEndpointClient = graphClient.GraphEndpointClient;

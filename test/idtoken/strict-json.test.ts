@@ -4,9 +4,9 @@
  */
 import { expect } from 'chai';
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { signingKeyFromJwk } from '../../lib/idtoken/jwks.js';
-import { verifyJwt } from '../../lib/idtoken/jwt.js';
-import { parseStrictJson } from '../../lib/idtoken/strict-json.js';
+import { signingKeyFromJwk } from '../../lib/tokens/jwks.js';
+import { verifyJwt } from '../../lib/tokens/jwt.js';
+import { parseStrictJson } from '../../lib/tokens/strict-json.js';
 import { expectIdTokenError } from '../helpers/errors.js';
 
 const CLIENT = '6cb04018-a3f5-46a7-b995-940c78f5aef3';

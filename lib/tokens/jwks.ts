@@ -5,7 +5,7 @@
  * only (see `readKeys`).
  */
 import { MicrosoftIdTokenError, MicrosoftHttpError } from '../errors.js';
-import { describeURL, parseJSON, send } from '../http.js';
+import { describeURL, parseJSON, send } from '../clients/http.js';
 import { readKeys, signingKeyFromJwk } from './jwk.js';
 import type { RawKey, SigningKey } from './jwk.js';
 

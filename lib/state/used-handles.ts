@@ -3,9 +3,9 @@
  * until its pending login would have expired, so a replayed callback finds its handle used. Shared
  * by the session and cookie stores, with the promise form of `verify` their `take` is.
  */
-import { EMIT_WARNING_LOGGER } from './log.js';
-import type { MicrosoftLogger } from './log.js';
-import type { MicrosoftRequest, StateStore, StateStoreMeta, StateTakeResult } from './types.js';
+import { EMIT_WARNING_LOGGER } from '../log.js';
+import type { MicrosoftLogger } from '../log.js';
+import type { MicrosoftRequest, StateStore, StateStoreMeta, StateTakeResult } from '../types.js';
 
 /**
  * Consumed handles remembered per store, at most. A remembered handle costs about 80 bytes of heap
