@@ -91,6 +91,10 @@ const OPTIONS = new Set([
   'logger',
 ]);
 const MIN_SECRET_LENGTH = 32;
+/** Fewest different characters a secret must have (random base64 of 32 bytes has about 30). */
+const MIN_SECRET_VARIETY = 8;
+/** How to make a secret, as the errors suggest it. */
+const MAKE_SECRET = 'use a random value, for example the output of `openssl rand -base64 32`';
 const VERSION = 1;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -115,10 +119,26 @@ function deriveKeys(secret: unknown): Buffer[] {
   return (list as string[]).map((s) => {
     if (s.length < MIN_SECRET_LENGTH)
       throw optionError(
-        `secret must be at least ${MIN_SECRET_LENGTH} characters long (use a random value such as crypto.randomBytes(32).toString('base64url'))`,
+        `secret must be at least ${MIN_SECRET_LENGTH} characters long; ${MAKE_SECRET}`,
+      );
+    if (lowVariety(s))
+      throw optionError(
+        `secret has too little variety to be a random value (fewer than ${MIN_SECRET_VARIETY} different characters, or one short piece repeated); ${MAKE_SECRET}`,
       );
     return Buffer.from(hkdfSync('sha256', s, HKDF_SALT, HKDF_INFO, 32));
   });
+}
+
+/**
+ * A secret no random generator would make: fewer than {@link MIN_SECRET_VARIETY} different
+ * characters (`'a'.repeat(32)`), or a piece of up to 16 characters repeated (`'0123456789'` three
+ * times and more).
+ */
+function lowVariety(secret: string): boolean {
+  if (new Set(secret).size < MIN_SECRET_VARIETY) return true;
+  for (let period = 1; period <= 16 && period * 2 <= secret.length; period++)
+    if (secret.slice(period) === secret.slice(0, -period)) return true;
+  return false;
 }
 
 function positiveInteger(options: Partial<Record<string, unknown>>, name: string, def: number) {

@@ -174,6 +174,27 @@ describe('unit: cookie state store', () => {
       );
     });
 
+    it('refuses a secret with low variety, saying how to make one (openssl rand -base64 32)', () => {
+      for (const secret of [
+        'a'.repeat(32),
+        'ab'.repeat(20),
+        '0123456789'.repeat(4),
+        'passwordpassword'.repeat(2),
+        [SECRET, 'x'.repeat(40)],
+      ])
+        expect(make({ secret }), String(secret)).to.throw(
+          TypeError,
+          'CookieStateStore option secret has too little variety to be a random value (fewer than 8 different characters, or one short piece repeated); use a random value, for example the output of `openssl rand -base64 32`',
+        );
+      // What openssl rand -base64 32 and randomBytes(32).toString('base64url') give is accepted.
+      for (const secret of [
+        randomBytes(32).toString('base64'),
+        randomBytes(32).toString('base64url'),
+        randomBytes(16).toString('hex'),
+      ])
+        expect(make({ secret }), secret).to.not.throw();
+    });
+
     it('refuses a secret that is not a string or a non-empty array of strings', () => {
       for (const secret of [42, [], [SECRET, 7], Buffer.from(SECRET), null])
         expect(make({ secret }), String(secret)).to.throw(
