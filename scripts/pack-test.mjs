@@ -368,6 +368,7 @@ try {
         } catch (err) {
           throw new Error(
             `@types/node ${typesNode[tag].version}, ${mode}: ${String(err.stdout ?? err)}`,
+            { cause: err },
           );
         }
         return `@types/node ${typesNode[tag].version} ${mode}: ${Object.keys(files).join(', ')}`;
