@@ -5,22 +5,10 @@
  * starts. The only inputs are the environment variables the example itself reads: PORT and
  * MICROSOFT_EMULATOR_URL (the emulator listens on a free port here, not on 4010).
  *
- * How `passport-microsoft-account` resolves from app.ts. The folder is
- * test/artifacts/readme-example-XXXXXX/, inside the repository, so express, express-session,
- * passport and tsx resolve from the repository's node_modules as they would from an app's. The
- * package itself is installed the way npm would: its package.json (with the `exports` map) and a
- * dist/ compiled from lib/ for this run, in the folder's own node_modules. That is the code a user
- * gets, with no dependence on the repository's dist/ being built or fresh. The folder has a
- * package.json of its own, so Node's package self-reference (a file inside this repository
- * importing `passport-microsoft-account` gets the repository's dist/) does not apply, and it has a
- * tsconfig.json of its own, so tsx does not pick up the repository's settings: like an empty folder.
+ * The folder and the install are test/docs/run-example.ts's (shared with the other examples).
  */
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -28,44 +16,9 @@ import { startEmulator } from '../helpers/emulator.js';
 import type { Emulator } from '../helpers/emulator.js';
 import { readmeExample, ROOT } from './markdown.js';
 import { launchChromium, requireChromium } from '../helpers/chromium.js';
+import { exampleFolder, freePort, installPackage, startExample, stop } from './run-example.js';
 
 const STEP_TIMEOUT = 10_000;
-
-/** A port nobody listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Runs a command to its end; rejects with its output when it fails. */
-function run(command: string, args: string[], cwd: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${args.join(' ')} failed (${code}):\n${output}`)),
-    );
-  });
-}
-
-/** Installs the package from this repository's sources into `folder`/node_modules. */
-async function installPackage(folder: string): Promise<void> {
-  const target = path.join(folder, 'node_modules', 'passport-microsoft-account');
-  mkdirSync(target, { recursive: true });
-  copyFileSync(path.join(ROOT, 'package.json'), path.join(target, 'package.json'));
-  const tsc = require.resolve('typescript/bin/tsc');
-  const outDir = path.join(target, 'dist');
-  await run(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir], ROOT);
-}
 
 describe('the README example, run as written, signs a user in through the emulator', function () {
   this.timeout(90_000);
@@ -81,13 +34,7 @@ describe('the README example, run as written, signs a user in through the emulat
     requireChromium(this);
     const example = readmeExample(readFileSync(path.join(ROOT, 'README.md'), 'utf8'));
 
-    mkdirSync(path.join(ROOT, 'test', 'artifacts'), { recursive: true });
-    folder = mkdtempSync(path.join(ROOT, 'test', 'artifacts', 'readme-example-'));
-    writeFileSync(
-      path.join(folder, 'package.json'),
-      '{ "name": "readme-example", "private": true }\n',
-    );
-    writeFileSync(path.join(folder, 'tsconfig.json'), '{}\n');
+    folder = exampleFolder('readme-example');
     writeFileSync(path.join(folder, 'app.ts'), example.code);
     await installPackage(folder);
 
@@ -204,51 +151,3 @@ describe('the README example, run as written, signs a user in through the emulat
     }
   });
 });
-
-/**
- * Starts app.ts in `folder` with `node --import tsx` and the given variables on top of this
- * process's environment, minus anything the example reads (real credentials, a session secret, a
- * port) and the coverage settings. Resolves once GET / answers.
- */
-async function startExample(
-  folder: string,
-  variables: Record<string, string>,
-): Promise<{ child: ChildProcess; output: () => string }> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!/^(MICROSOFT_|NODE_V8_COVERAGE$|SESSION_SECRET$|PORT$)/.test(name)) env[name] = value;
-  }
-  Object.assign(env, variables);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'app.ts'], {
-    cwd: folder,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = `http://localhost:${variables['PORT'] ?? ''}/`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null)
-      throw new Error(`the example exited (${child.exitCode}):\n${output}`);
-    try {
-      if ((await fetch(url)).ok) return { child, output: () => output };
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop(child);
-      throw new Error(`the example did not answer at ${url} within 30 s:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** Stops a started example and waits until it has exited. */
-async function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
