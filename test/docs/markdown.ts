@@ -153,8 +153,9 @@ export function packageOf(specifier: string): string | undefined {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
-/** The packages a program imports or requires (type-only imports included). */
+/** The packages a program imports or requires at run time (type-only imports left out). */
 export function importedPackages(code: string): string[] {
+  code = code.replace(/^import type [^;]*;/gm, ''); // types come from @types/ packages
   const specifiers = [
     ...code.matchAll(/\bfrom\s+['"]([^'"]+)['"]/g),
     ...code.matchAll(/\bimport\s+['"]([^'"]+)['"]/g),
