@@ -184,13 +184,13 @@ export function installedPackages(shell: string): string[] {
   return names;
 }
 
-/** The lines of the section (between headings) around line `index` (0-based). */
-function sectionAround(lines: readonly string[], index: number): string[] {
+/** The bounds [start, end) of the section (the lines between two headings) around line `index`. */
+function sectionAround(lines: readonly string[], index: number): [number, number] {
   let start = index;
   while (start > 0 && !/^#{1,6}\s/.test(lines[start - 1] ?? '')) start--;
   let end = index;
   while (end < lines.length && !/^#{1,6}\s/.test(lines[end] ?? '')) end++;
-  return lines.slice(start, end);
+  return [start, end];
 }
 
 /** The fenced blocks of a language in some lines, with the line before each (its introduction). */
@@ -213,8 +213,11 @@ export function runnableExamplesIn(source: string, markdown: string): RunnableEx
   return extractBlocks(markdown).flatMap((block) => {
     const header = RUNNABLE_HEADER.exec(block.code.split('\n')[0] ?? '');
     if (!header) return [];
-    const section = sectionAround(lines, block.line - 1);
-    const shell = fencedIn(section, 'sh').map((b) => b.body);
+    const [start, end] = sectionAround(lines, block.line - 1);
+    const section = lines.slice(start, end);
+    // The install lines may be in the next section ("Start from an empty folder").
+    const [, nextEnd] = sectionAround(lines, Math.min(end + 1, lines.length - 1));
+    const shell = fencedIn(lines.slice(start, nextEnd), 'sh').map((b) => b.body);
     const tsconfig = fencedIn(section, 'json').find((b) => /`tsconfig\.json`:?$/.test(b.intro));
     const rest = header[3] ?? '';
     return [
