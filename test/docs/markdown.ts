@@ -184,12 +184,27 @@ export function installedPackages(shell: string): string[] {
   return names;
 }
 
+/** Whether each line is a heading (lines inside fenced code never are: `# comment` in sh). */
+export function headingLines(lines: readonly string[]): boolean[] {
+  let fence: string | undefined;
+  return lines.map((line) => {
+    const marker = /^\s*(`{3,}|~{3,})/.exec(line)?.[1];
+    if (marker !== undefined) {
+      if (fence === undefined) fence = marker;
+      else if (line.trim() === fence) fence = undefined;
+      return false;
+    }
+    return fence === undefined && /^#{1,6}\s/.test(line);
+  });
+}
+
 /** The bounds [start, end) of the section (the lines between two headings) around line `index`. */
 function sectionAround(lines: readonly string[], index: number): [number, number] {
+  const heading = headingLines(lines);
   let start = index;
-  while (start > 0 && !/^#{1,6}\s/.test(lines[start - 1] ?? '')) start--;
+  while (start > 0 && !heading[start - 1]) start--;
   let end = index;
-  while (end < lines.length && !/^#{1,6}\s/.test(lines[end] ?? '')) end++;
+  while (end < lines.length && !heading[end]) end++;
   return [start, end];
 }
 

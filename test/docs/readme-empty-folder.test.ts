@@ -20,7 +20,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { launchChromium, requireChromium } from '../helpers/chromium.js';
-import { installedPackages, readmeExample, ROOT } from './markdown.js';
+import { headingLines, installedPackages, readmeExample, ROOT } from './markdown.js';
 import { exampleEnv, exampleFolder, freePort, run, startExample, stop } from './run-example.js';
 
 /** The ```sh blocks of one section (by its heading) of a Markdown text. */
@@ -28,8 +28,9 @@ function shellOf(markdown: string, heading: string): string {
   const lines = markdown.split('\n');
   const start = lines.findIndex((line) => new RegExp(`^#{1,6} ${heading}$`).test(line));
   expect(start, `a "${heading}" heading`).to.be.above(-1);
+  const heading = headingLines(lines);
   let end = start + 1;
-  while (end < lines.length && !/^#{1,6}\s/.test(lines[end] ?? '')) end++;
+  while (end < lines.length && !heading[end]) end++;
   const section = lines.slice(start + 1, end).join('\n');
   return [...section.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((m) => m[1] ?? '').join('');
 }
