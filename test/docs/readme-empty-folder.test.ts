@@ -28,9 +28,9 @@ function shellOf(markdown: string, heading: string): string {
   const lines = markdown.split('\n');
   const start = lines.findIndex((line) => new RegExp(`^#{1,6} ${heading}$`).test(line));
   expect(start, `a "${heading}" heading`).to.be.above(-1);
-  const heading = headingLines(lines);
+  const isHeading = headingLines(lines);
   let end = start + 1;
-  while (end < lines.length && !heading[end]) end++;
+  while (end < lines.length && !isHeading[end]) end++;
   const section = lines.slice(start + 1, end).join('\n');
   return [...section.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((m) => m[1] ?? '').join('');
 }
