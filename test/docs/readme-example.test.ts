@@ -125,6 +125,39 @@ describe('the README example, run as written, signs a user in through the emulat
     expect(await page.textContent('body')).to.include('Sign-in was cancelled or refused.');
   });
 
+  it("a wrong client secret shows the error's code, message and Microsoft's trace ID, no stack trace", async () => {
+    // What Microsoft answers when the secret's ID is used instead of its Value.
+    emulator?.setFault(
+      'token',
+      {
+        type: 'respond',
+        status: 401,
+        json: {
+          error: 'invalid_client',
+          error_description:
+            'AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.',
+          error_codes: [7000215],
+          trace_id: '0b7d2c6e-1f3a-4c5d-9e8f-7a6b5c4d3e2f',
+          correlation_id: '5e4d3c2b-1a09-4f8e-8d7c-6b5a4f3e2d1c',
+        },
+      },
+      { times: 1 },
+    );
+    const page = await openHome();
+    await goToMicrosoft(page);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().startsWith(`${base}/login/callback`)),
+      page.click('li[data-account="work"] button'),
+    ]);
+    expect(response.status()).to.equal(500);
+    expect(await page.textContent('h1')).to.equal('invalid_client');
+    const body = (await page.textContent('body')) ?? '';
+    expect(body).to.include('AADSTS7000215: Invalid client secret provided.');
+    expect(body).to.include('Microsoft trace ID: 0b7d2c6e-1f3a-4c5d-9e8f-7a6b5c4d3e2f');
+    expect(body).to.not.match(/\bat \S+ \(|node_modules|\.ts:\d+/);
+    expect(output()).to.include('sign-in error: invalid_client');
+  });
+
   it('with MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET set, sends users to Microsoft itself', async () => {
     if (!folder) throw new Error('no folder');
     const port = await freePort();
