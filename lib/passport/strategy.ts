@@ -20,7 +20,7 @@ import {
   shouldSkipProfile,
   takePendingLogin,
 } from './bridge.js';
-import type { OAuth2Client } from './bridge.js';
+import type { OAuth2Client, StateFailure } from './bridge.js';
 import { incomingStep, resolveCallbackURL } from './request.js';
 import { coreOptions } from '../config/options.js';
 import { passportWarnings, resolveStrategyConfig } from '../config/settings.js';
@@ -137,14 +137,18 @@ export class Strategy extends OAuth2Base {
     if (params.error === undefined) return this._finish(req, options, params, callbackURL);
     // An error callback must answer a pending login of this browser, as a success must.
     const pending = await this._take(req, params.state ?? '', callbackURL);
-    if (typeof pending === 'string') return this.fail({ message: pending }, 403);
+    if ('failure' in pending) return this.fail(pending.failure, 403);
     const outcome = errorCallbackOutcome(checkedErrorParams({ ...params, error: params.error }));
     if ('fail' in outcome) this.fail(outcome.fail, outcome.status);
     else this.error(outcome.error);
   }
 
-  /** The pending login of `state`, or the store's failure message. */
-  private _take(req: Request, state: string, redirectURI: string): Promise<PendingLogin | string> {
+  /** The pending login of `state`, or the store's failure. */
+  private _take(
+    req: Request,
+    state: string,
+    redirectURI: string,
+  ): Promise<PendingLogin | StateFailure> {
     const { scope, store } = this._config;
     const unkept = this._signIn.createPendingLogin({ redirectURI, scope, keep: false });
     return takePendingLogin(store, req, state, this._meta(redirectURI), unkept);
@@ -176,7 +180,7 @@ export class Strategy extends OAuth2Base {
     if (code === undefined || code === '')
       return this.fail({ message: 'The callback carries an empty authorization code' }, 400);
     const pending = await this._take(req, state, redirectURI);
-    if (typeof pending === 'string') return this.fail({ message: pending }, 403);
+    if ('failure' in pending) return this.fail(pending.failure, 403);
     const extra = this.tokenParams(options);
     const { tokens, claims, stepUp } = await this._signIn.redeem({ code }, pending, extra);
     const profile = await this._profile(tokens.access_token, claims);

@@ -5,8 +5,15 @@
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { MicrosoftStateError } from '../errors.js';
+import { stateFailure } from './failure.js';
 import { UsedHandles, takeThroughVerify } from './used-handles.js';
-import type { MicrosoftRequest, StateStore, StateStoreMeta, StateTakeResult } from '../types.js';
+import type {
+  MicrosoftRequest,
+  StateFailureReason,
+  StateStore,
+  StateStoreMeta,
+  StateTakeResult,
+} from '../types.js';
 
 /** Settings of a {@link CookieStateStore}. Only `secret` is required. */
 export interface CookieStateStoreOptions {
@@ -70,7 +77,6 @@ interface CookieResponse {
   setHeader(name: string, value: string[]): unknown;
 }
 
-const FAILURE = { message: 'Unable to verify authorization request state' } as const;
 const OPTIONS = new Set([
   'secret',
   'cookieName',
@@ -362,7 +368,8 @@ export class CookieStateStore implements StateStore {
    * Opens and consumes the pending login for `handle`: clears its cookie and calls back with `ok` =
    * the PKCE verifier (or `true`) and the saved state. A missing, tampered, expired, already used
    * or foreign cookie calls back `ok` = false and `{ message: 'Unable to verify authorization
-   * request state' }`. Calls back a {@link MicrosoftStateError} `response_missing` when there is no response
+   * request state: …', reason }` ({@link StateFailureReason}: `cookie_missing` when the login's
+   * cookie did not come back). Calls back a {@link MicrosoftStateError} `response_missing` when there is no response
    * to clear the cookie on.
    */
   verify(
@@ -372,25 +379,27 @@ export class CookieStateStore implements StateStore {
     callback: (err: Error | null, ok?: string | boolean, state?: unknown) => void,
   ): void {
     let login: SealedLogin | undefined;
+    let reason: StateFailureReason = handle ? 'no_pending_login' : 'state_missing';
     try {
       const res = responseOf(req);
       if (typeof handle === 'string' && HANDLE.test(handle)) {
         const name = `${this.#prefix}${handle}`;
         const values = cookiesWithPrefix(req.headers.cookie, this.#prefix).get(name);
-        if (values !== undefined) {
+        if (values === undefined) reason = 'cookie_missing';
+        else {
           // Clear before deciding, so the browser drops it whatever the outcome.
           appendSetCookie(res, this.#cookie(name, '', 0, this.#isSecure(req)));
           const now = Date.now();
           const found = this.#open(name, values, meta);
-          if (found !== undefined && found.e > now && this.#used.claim(handle, found.e, now))
-            login = found;
+          if (found !== undefined && found.e <= now) reason = 'expired';
+          else if (found !== undefined && this.#used.claim(handle, found.e, now)) login = found;
         }
       }
     } catch (err) {
       callback(err instanceof Error ? err : new Error(String(err)));
       return;
     }
-    if (login === undefined) callback(null, false, { ...FAILURE });
+    if (login === undefined) callback(null, false, stateFailure(reason));
     else callback(null, login.v, login.s);
   }
 

@@ -99,7 +99,7 @@ describe('unit: hardening of the strategy', () => {
       );
       expect(outcome.status).to.equal(403);
       const challenge = outcome.challenge as { message: string };
-      expect(challenge).to.have.all.keys('message');
+      expect(challenge).to.have.all.keys('message', 'reason');
       expect(challenge.message).to.match(FAILURE);
       expect(JSON.stringify(outcome)).to.not.include('locked').and.not.include('evil');
     });
