@@ -21,7 +21,7 @@ import {
   takePendingLogin,
 } from './bridge.js';
 import type { OAuth2Client, StateFailure } from './bridge.js';
-import { incomingStep, resolveCallbackURL } from './request.js';
+import { hostMismatchWarning, incomingStep, resolveCallbackURL } from './request.js';
 import { coreOptions } from '../config/options.js';
 import { passportWarnings, resolveStrategyConfig } from '../config/settings.js';
 import type { ResolvedStrategyConfig } from '../config/settings.js';
@@ -66,6 +66,8 @@ export class Strategy extends OAuth2Base {
   private readonly _verify: (...args: unknown[]) => void;
   /** Whether the verify callback takes the token response `params` (decided by its arity). */
   private readonly _verifyWithParams: boolean;
+  /** What was warned about once: shared with the per-request copies Passport makes. */
+  private readonly _warned = { host: false };
 
   /**
    * @param options - see {@link StrategyOptions}; `clientID`, `callbackURL` and one credential (`clientSecret`, `clientCertificate` or `clientAssertion`) are required.
@@ -162,7 +164,12 @@ export class Strategy extends OAuth2Base {
   private async _start(req: Request, options: Options, redirectURI: string): Promise<void> {
     const scope = this._signIn.scopeFor(options.scope, `${WHO} option scope`);
     const params = this.authorizationParams(options);
-    const { store } = this._config;
+    const { store, proxy, logger } = this._config;
+    const mismatch = store && !this._warned.host && hostMismatchWarning(req, redirectURI, proxy);
+    if (mismatch) {
+      this._warned.host = true;
+      logger.warn(mismatch);
+    }
     const stepUp = stepUpRequestOf(options);
     const login = { redirectURI, scope, keep: !!store, stepUp, tenant: options.tenant, who: WHO };
     const pending = this._signIn.createPendingLogin({ ...login, appState: options.state });
