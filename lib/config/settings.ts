@@ -172,9 +172,10 @@ export function resolveConfig(
     checkOptions(options, CORE_OPTIONS);
     return resolveChecked(options);
   } catch (err) {
-    // Option errors name the class the options were given to.
+    // Option errors name the class the options were given to, the cause included (no `cause`:
+    // it would print the other class's name under the user's).
     if (who !== 'MicrosoftStrategy' && err instanceof TypeError)
-      throw new TypeError(err.message.replace(/^MicrosoftStrategy /, `${who} `), { cause: err });
+      throw new TypeError(err.message.replace(/^MicrosoftStrategy /, `${who} `));
     throw err;
   }
 }
