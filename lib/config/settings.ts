@@ -176,7 +176,8 @@ export function resolveConfig(
     // new error with this one as its `cause` would print the other class's name too).
     if (who !== 'MicrosoftStrategy' && err instanceof TypeError) {
       err.message = err.message.replace(/^MicrosoftStrategy /, `${who} `);
-      err.stack = err.stack?.replace(/^TypeError: MicrosoftStrategy /, `TypeError: ${who} `);
+      if (err.stack)
+        err.stack = err.stack.replace(/^TypeError: MicrosoftStrategy /, `TypeError: ${who} `);
     }
     throw err;
   }
