@@ -98,6 +98,7 @@ declare namespace Strategy {
   export type AccountType = types.AccountType;
   export type MicrosoftLogger = log.MicrosoftLogger;
   export type StateTakeResult = types.StateTakeResult;
+  export type StateFailureReason = types.StateFailureReason;
   export type ClientCertificate = types.ClientCertificate;
   export type ClientAssertionCallback = types.ClientAssertionCallback;
   export type ClientAssertionWithExpiry = types.ClientAssertionWithExpiry;

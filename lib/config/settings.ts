@@ -177,9 +177,13 @@ export function resolveConfig(
     checkOptions(options, CORE_OPTIONS);
     return resolveChecked(options);
   } catch (err) {
-    // Option errors name the class the options were given to.
-    if (who !== 'MicrosoftStrategy' && err instanceof TypeError)
-      throw new TypeError(err.message.replace(/^MicrosoftStrategy /, `${who} `), { cause: err });
+    // Option errors name the class the options were given to, in the message and the stack (a
+    // new error with this one as its `cause` would print the other class's name too).
+    if (who !== 'MicrosoftStrategy' && err instanceof TypeError) {
+      err.message = err.message.replace(/^MicrosoftStrategy /, `${who} `);
+      if (err.stack)
+        err.stack = err.stack.replace(/^TypeError: MicrosoftStrategy /, `TypeError: ${who} `);
+    }
     throw err;
   }
 }

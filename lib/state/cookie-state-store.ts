@@ -7,8 +7,15 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
 import { MicrosoftStateError } from '../errors.js';
 import { EMIT_WARNING_LOGGER } from '../log.js';
 import type { MicrosoftLogger } from '../log.js';
+import { stateFailure } from './failure.js';
 import { UsedHandles, takeThroughVerify } from './used-handles.js';
-import type { MicrosoftRequest, StateStore, StateStoreMeta, StateTakeResult } from '../types.js';
+import type {
+  MicrosoftRequest,
+  StateFailureReason,
+  StateStore,
+  StateStoreMeta,
+  StateTakeResult,
+} from '../types.js';
 
 /** Settings of a {@link CookieStateStore}. Only `secret` is required. */
 export interface CookieStateStoreOptions {
@@ -79,7 +86,6 @@ interface CookieResponse {
   setHeader(name: string, value: string[]): unknown;
 }
 
-const FAILURE = { message: 'Unable to verify authorization request state' } as const;
 const OPTIONS = new Set([
   'secret',
   'cookieName',
@@ -437,7 +443,8 @@ export class CookieStateStore implements StateStore {
    * Opens and consumes the pending login for `handle`: clears its cookie and calls back with `ok` =
    * the PKCE verifier (or `true`) and the saved state. A missing, tampered, expired, already used
    * or foreign cookie calls back `ok` = false and `{ message: 'Unable to verify authorization
-   * request state' }`. Calls back a {@link MicrosoftStateError} `response_missing` when there is no response
+   * request state: …', reason }` ({@link StateFailureReason}: `cookie_missing` when the login's
+   * cookie did not come back). Calls back a {@link MicrosoftStateError} `response_missing` when there is no response
    * to clear the cookie on.
    */
   verify(
@@ -447,10 +454,12 @@ export class CookieStateStore implements StateStore {
     callback: (err: Error | null, ok?: string | boolean, state?: unknown) => void,
   ): void {
     let login: SealedLogin | undefined;
+    let reason: StateFailureReason = handle ? 'no_pending_login' : 'state_missing';
     try {
       const res = responseOf(req);
       if (typeof handle === 'string' && HANDLE.test(handle)) {
         // By exact name, the current one first: junk cookies cannot push it out of reach.
+        reason = 'cookie_missing';
         for (const prefix of this.#prefixes(meta)) {
           const name = `${prefix}${handle}`;
           const values = cookieValues(req.headers.cookie, name);
@@ -459,8 +468,10 @@ export class CookieStateStore implements StateStore {
           appendSetCookie(res, this.#cookie(name, '', 0, this.#isSecure(req)));
           const now = Date.now();
           const found = this.#open(name, handle, values, meta);
-          if (found !== undefined && found.e > now && this.#used.claim(handle, found.e, now))
-            login = found;
+          if (found === undefined) reason = 'no_pending_login';
+          else if (found.e <= now) reason = 'expired';
+          else if (this.#used.claim(handle, found.e, now)) login = found;
+          else reason = 'no_pending_login';
           break;
         }
       }
@@ -468,7 +479,7 @@ export class CookieStateStore implements StateStore {
       callback(err instanceof Error ? err : new Error(String(err)));
       return;
     }
-    if (login === undefined) callback(null, false, { ...FAILURE });
+    if (login === undefined) callback(null, false, stateFailure(reason));
     else callback(null, login.v, login.s);
   }
 

@@ -100,7 +100,7 @@ describe('unit: hardening of the strategy', () => {
       );
       expect(outcome.status).to.equal(403);
       const challenge = outcome.challenge as { message: string };
-      expect(challenge).to.have.all.keys('message');
+      expect(challenge).to.have.all.keys('message', 'reason');
       expect(challenge.message).to.match(FAILURE);
       expect(JSON.stringify(outcome)).to.not.include('locked').and.not.include('evil');
     });
@@ -335,6 +335,49 @@ describe('unit: hardening of the strategy', () => {
           expect(() => new Strategy({ ...base, [option]: url(host) }, verify), host).to.not.throw();
       });
     }
+
+    describe('a login started on another host than callbackURL', () => {
+      async function start(s: Strategy, host: string, forwarded?: string): Promise<void> {
+        const headers: Record<string, string> = { host };
+        if (forwarded !== undefined) headers['x-forwarded-host'] = forwarded;
+        const req = fakeRequest({ url: '/auth/microsoft', session: {}, headers });
+        expect((await authenticate(s, req)).action).to.equal('redirect');
+      }
+      const CALLBACK = 'http://localhost:3000/login/callback';
+
+      it('warns once through the logger that the session cookie will not come back', async () => {
+        const logger = recordingLogger();
+        const s = strategy({ logger, callbackURL: CALLBACK });
+        await start(s, '127.0.0.1:3000');
+        await start(s, '127.0.0.1:3000');
+        expect(logger.lines).to.deep.equal([
+          `MicrosoftStrategy: a login started on host 127.0.0.1:3000, but callbackURL is on localhost:3000: the browser keeps cookies per host, so the session cookie will not come back with Microsoft's callback and the sign-in will fail ("Unable to verify authorization request state"). Open the app at localhost:3000, or set callbackURL to the host users open (docs/errors.md). Logged once.`,
+        ]);
+      });
+
+      it('does not warn when the hosts match (case-insensitively), nor for a relative callbackURL', async () => {
+        const logger = recordingLogger();
+        await start(strategy({ logger, callbackURL: CALLBACK }), 'LocalHost:3000');
+        await start(strategy({ logger, callbackURL: '/login/callback' }), '127.0.0.1:3000');
+        expect(logger.lines).to.deep.equal([]);
+      });
+
+      it('reads the forwarded host behind a trusted proxy, and escapes what the client sent', async () => {
+        const logger = recordingLogger();
+        const proxied = strategy({ logger, callbackURL: CALLBACK, proxy: true });
+        await start(proxied, 'internal:8080', 'localhost:3000');
+        expect(logger.lines).to.deep.equal([]);
+        await start(proxied, 'internal:8080', 'evil\r\n[INFO] x');
+        expect(logger.lines).to.have.length(1);
+        expect(logger.lines[0]).to.include('on host evil\\r\\n[INFO] x,').and.not.include('\r');
+      });
+
+      it('does not warn without a state store (state: false)', async () => {
+        const logger = recordingLogger();
+        await start(strategy({ logger, callbackURL: CALLBACK, state: false }), '127.0.0.1:3000');
+        expect(logger.lines).to.deep.equal([]);
+      });
+    });
 
     it('a loopback authority with NODE_ENV=production warns once through the logger', () => {
       setNodeEnv('production');

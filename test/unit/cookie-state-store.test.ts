@@ -10,6 +10,7 @@ import { Strategy } from '../../lib/passport/strategy.js';
 import type { MicrosoftRequest, StateStoreMeta } from '../../lib/types.js';
 import { authenticate, expectFail, expectRedirect, fakeRequest } from '../helpers/passport.js';
 import type { FakeRequestInit } from '../helpers/passport.js';
+import { STATE_FAILURE } from '../helpers/state-failures.js';
 
 const SECRET = 'a-test-secret-of-at-least-32-characters';
 const OTHER_SECRET = 'another-secret-of-at-least-32-characters';
@@ -25,7 +26,7 @@ const META_HTTPS: StateStoreMeta = {
   ...META,
   callbackURL: 'https://app.example.com/login/callback',
 };
-const FAILURE = { message: 'Unable to verify authorization request state' };
+const REFUSED = STATE_FAILURE;
 
 /** A cookie jar playing the browser: applies Set-Cookie lines, sends the Cookie header back. */
 class Jar {
@@ -105,11 +106,11 @@ function check(
   return { ...result, lines: jar.take(res) };
 }
 
-function failed(result: Checked): void {
+function failed(result: Checked, reason: keyof typeof REFUSED = 'no_pending_login'): void {
   expect({ err: result.err, ok: result.ok, state: result.state }).to.deep.equal({
     err: null,
     ok: false,
-    state: FAILURE,
+    state: REFUSED[reason],
   });
 }
 
@@ -322,7 +323,7 @@ describe('unit: cookie state store', () => {
         `mslogin.${handle}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax`,
       ]);
       expect(jar.cookies.size).to.equal(0);
-      failed(check(store, jar, handle));
+      failed(check(store, jar, handle), 'cookie_missing');
       // The same cookie sent again (a replay, not the browser) is refused by this process too.
       failed(check(store, jar, handle, META, sent));
     });
@@ -471,7 +472,7 @@ describe('unit: cookie state store', () => {
       expect(check(store, jar, fresh).ok).to.equal('v1');
       clock.tick(1);
       const expired = check(store, jar, stale);
-      failed(expired);
+      failed(expired, 'expired');
       expect(expired.lines).to.deep.equal([
         `mslogin.${stale}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax`,
       ]);
@@ -521,7 +522,7 @@ describe('unit: cookie state store', () => {
 
     it('a callback without its cookie', () => {
       const result = check(store, new Jar(), handle);
-      failed(result);
+      failed(result, 'cookie_missing');
       expect(result.lines).to.deep.equal([]);
     });
 
@@ -544,11 +545,13 @@ describe('unit: cookie state store', () => {
 
     it('a cookie made for another client ID or authorize endpoint', () => {
       failed(check(store, jar, handle, { ...META, clientID: 'other-client' }));
+      // The first refusal cleared the cookie.
       failed(
         check(store, jar, handle, {
           ...META,
           authorizationURL: 'https://login.microsoftonline.com/consumers/oauth2/v2.0/authorize',
         }),
+        'cookie_missing',
       );
     });
 
@@ -594,8 +597,9 @@ describe('unit: cookie state store', () => {
 
     it('malformed Cookie headers and handles', () => {
       for (const header of ['', ';;;', '=x', 'mslogin.', `mslogin.${handle}`, 'a=b; =; c'])
-        failed(check(store, jar, handle, META, header));
-      for (const h of ['', 'short', '__proto__', 'x'.repeat(10_000), `${handle}x`])
+        failed(check(store, jar, handle, META, header), 'cookie_missing');
+      failed(check(store, jar, ''), 'state_missing');
+      for (const h of ['short', '__proto__', 'x'.repeat(10_000), `${handle}x`])
         failed(check(store, jar, h));
       failed(check(store, jar, 42 as unknown as string));
     });
@@ -765,7 +769,11 @@ describe('unit: cookie state store', () => {
         '';
       const { req } = exchange(undefined, { url: `/login/callback?code=c&state=${handle}` });
       const outcome = expectFail(await authenticate(s, req));
-      expect(outcome).to.deep.equal({ action: 'fail', challenge: FAILURE, status: 403 });
+      expect(outcome).to.deep.equal({
+        action: 'fail',
+        challenge: REFUSED.cookie_missing,
+        status: 403,
+      });
     });
 
     it('clears the cookie of a login Microsoft answered with an error', async () => {
@@ -911,7 +919,7 @@ describe('unit: cookie state store', () => {
     const again = exchange(cookie);
     expect(await store.take(again.req, handle, META)).to.deep.equal({
       ok: false,
-      state: { message: 'Unable to verify authorization request state' },
+      state: REFUSED.no_pending_login,
     });
   });
 });
