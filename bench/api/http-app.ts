@@ -8,6 +8,7 @@ import express from 'express';
 import passport from 'passport';
 import type { Strategy as PassportStrategy } from 'passport';
 import { serve } from '../ipc.js';
+import { HTTP_CONTENDERS } from './shared.js';
 import type { ApiSetup, HttpContender } from './shared.js';
 import { loadOurs, oursOptions, passportAzureAdStrategy } from './validators.js';
 
@@ -19,6 +20,7 @@ export interface ApiAppStats {
 
 function main(): void {
   const contender = process.env['BENCH_API_CONTENDER'] as HttpContender;
+  if (!HTTP_CONTENDERS.includes(contender)) throw new Error(`unknown API app ${contender}`);
   const setup = JSON.parse(process.env['BENCH_API_SETUP'] ?? '{}') as ApiSetup;
   let strategy: PassportStrategy;
   let name: string;
@@ -27,10 +29,10 @@ function main(): void {
     if ('skip' in ours) throw new Error(ours.skip);
     strategy = new ours.module.MicrosoftBearerStrategy(oursOptions(setup));
     name = 'microsoft-bearer';
-  } else if (contender === 'passport-azure-ad') {
+  } else {
     strategy = passportAzureAdStrategy(setup);
     name = 'oauth-bearer';
-  } else throw new Error(`unknown API app ${String(contender)}`);
+  }
   passport.use(name, strategy);
 
   const app = express();

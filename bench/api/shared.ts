@@ -59,6 +59,8 @@ export interface ApiSetup {
   tenantId: string;
   /** A file with the tokens as a JSON array of strings. */
   tokensFile: string;
+  /** The bound of this package's verified-token cache (its `cacheSize`), when not its default. */
+  cacheSize?: number;
 }
 
 /** The self-signed certificate of the HTTPS front, trusted by the workers through NODE_EXTRA_CA_CERTS. */

@@ -80,12 +80,16 @@ export function loadOurs(): { module: Required<OursModule> } | { skip: string } 
 
 /** The options "ours" gets: the API, its tenant (the emulator's authority) and its scope. */
 export function oursOptions(setup: ApiSetup): Record<string, unknown> {
-  return { clientID: API_CLIENT_ID, authority: setup.authority, scopes: [API_SCOPE] };
+  return {
+    clientID: API_CLIENT_ID,
+    authority: setup.authority,
+    scopes: [API_SCOPE],
+    ...(setup.cacheSize === undefined ? {} : { cacheSize: setup.cacheSize }),
+  };
 }
 
 /** passport-azure-ad's BearerStrategy for the same API (its metadata only over https). */
 export function passportAzureAdStrategy(setup: ApiSetup): PassportStrategy {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { BearerStrategy } = require('passport-azure-ad') as typeof import('passport-azure-ad');
   return new BearerStrategy(
     {
@@ -98,7 +102,7 @@ export function passportAzureAdStrategy(setup: ApiSetup): PassportStrategy {
       loggingNoPII: true,
     },
     (token, done) => done(null, token.oid),
-  ) as unknown as PassportStrategy;
+  );
 }
 
 /** Sets up `contender` against `setup`; `sample` is one of the tokens it will see. */
@@ -158,9 +162,8 @@ export async function prepare(
     case 'passport-azure-ad':
       return { validate: viaPassport(passportAzureAdStrategy(setup), { session: false }) };
     case 'passport-jwt': {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { Strategy, ExtractJwt } = require('passport-jwt') as typeof import('passport-jwt');
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+
       const { passportJwtSecret } = require('jwks-rsa') as typeof import('jwks-rsa');
       const strategy = new Strategy(
         {
@@ -177,7 +180,7 @@ export async function prepare(
         (payload: { oid?: string }, done: (err: unknown, user?: unknown) => void) =>
           done(null, payload.oid),
       );
-      return { validate: viaPassport(strategy as unknown as PassportStrategy) };
+      return { validate: viaPassport(strategy) };
     }
     case 'express-oauth2-jwt-bearer': {
       const { auth } = await import('express-oauth2-jwt-bearer');
@@ -194,7 +197,8 @@ export async function prepare(
             void middleware(req as never, {} as never, (err?: unknown) => {
               if (err === undefined)
                 resolve((req['auth'] as { payload: { oid?: string } }).payload.oid);
-              else reject(err instanceof Error ? err : new Error(String(err)));
+              else
+                reject(err instanceof Error ? err : new Error('express-oauth2-jwt-bearer refused'));
             });
           }),
       };
