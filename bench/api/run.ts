@@ -26,7 +26,7 @@ import type { ApiTarget } from './report.js';
 import { API_CONTENDERS, HTTP_CONTENDERS, TLS_CERT, TLS_KEY, makeTokens } from './shared.js';
 import type { ApiContender, ApiSetup, HttpContender, TokenMode } from './shared.js';
 import { loadOurs } from './validators.js';
-import type { HeapReading, Measured } from './worker.js';
+import type { HeapReading, MeasuredPair } from './worker.js';
 
 const HERE = __dirname;
 
@@ -48,8 +48,8 @@ export function apiSettings() {
     /** Validations per batch with distinct tokens (each token once). */
     distinct: Number(setting('api-n', 'BENCH_API_N', '3000')),
     /** Validations per batch with the repeated token. */
-    repeated: Number(setting('api-repeat', 'BENCH_API_REPEAT', '20000')),
-    warm: Number(setting('api-warm', 'BENCH_API_WARM', '300')),
+    repeated: Number(setting('api-repeat', 'BENCH_API_REPEAT', '200000')),
+    warm: Number(setting('api-warm', 'BENCH_API_WARM', '1000')),
     /** A batch stops after this long even if it has not done its validations. */
     budgetMs: Number(setting('api-budget-ms', 'BENCH_API_BUDGET_MS', '1500')),
     httpRequests: Number(setting('api-http-n', 'BENCH_API_HTTP_N', '2000')),
@@ -72,7 +72,7 @@ export function apiSettings() {
 export type ApiSettings = ReturnType<typeof apiSettings>;
 
 /** One contender's batch in one round and mode. */
-export interface ApiBatch extends Measured {
+export interface ApiBatch extends MeasuredPair {
   contender: ApiContender;
   round: number;
   mode: TokenMode;
@@ -203,7 +203,7 @@ export async function runApiBench(settings = apiSettings()): Promise<string> {
             continue;
           }
           for (const mode of ['distinct', 'repeated'] as const) {
-            const m = await child.call<Measured>('measure', {
+            const m = await child.call<MeasuredPair>('measure', {
               mode,
               warm: settings.warm,
               n: mode === 'distinct' ? settings.distinct : settings.repeated,
@@ -211,7 +211,7 @@ export async function runApiBench(settings = apiSettings()): Promise<string> {
             });
             batches.push({ contender, round, mode, ...m });
             log(
-              `  round ${round + 1} ${contender.padEnd(26)} ${mode.padEnd(8)} ${((m.validations * 1e6) / m.cpuMicros).toFixed(0)} validations/s per core, p50 ${m.p50.toFixed(1)} µs, p99 ${m.p99.toFixed(1)} µs (${m.validations})`,
+              `  round ${round + 1} ${contender.padEnd(26)} ${mode.padEnd(8)} ${((m.validations * 1e6) / m.cpuMicros).toFixed(0)} validations/s per core (floor ${((m.floor.validations * 1e6) / m.floor.cpuMicros).toFixed(0)}), p50 ${m.p50.toFixed(1)} µs, p99 ${m.p99.toFixed(1)} µs (${m.validations})`,
             );
           }
         } finally {

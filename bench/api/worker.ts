@@ -11,7 +11,7 @@ import type { ApiContender, ApiSetup, TokenMode } from './shared.js';
 import { prepare } from './validators.js';
 import type { Validate } from './validators.js';
 
-/** What `measure` answers. */
+/** Validations of one kind: how many, their CPU and their latencies. */
 export interface Measured {
   validations: number;
   cpuMicros: number;
@@ -19,6 +19,15 @@ export interface Measured {
   /** Microseconds per validation. */
   p50: number;
   p99: number;
+}
+
+/**
+ * What `measure` answers: the contender's validations, and the floor's (the RS256 signature alone)
+ * on the same tokens, interleaved with them in chunks in the same process, so that the ratio to the
+ * floor compares work done under the same conditions (a shared machine's load moves both alike).
+ */
+export interface MeasuredPair extends Measured {
+  floor: Measured;
 }
 
 /** What `heap` answers: heap used after forced GC, MB. */
@@ -29,6 +38,9 @@ export interface HeapReading {
 
 let tokens: string[] = [];
 let validate: Validate | undefined;
+let floor: Validate | undefined;
+/** Validations per chunk: the contender's chunk follows the floor's on the same tokens. */
+const CHUNK = 128;
 
 function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return NaN;
@@ -49,6 +61,9 @@ async function onPrepare(arg: unknown): Promise<{ skip?: string }> {
   const prepared = await prepare(contender, setup, tokens[0] ?? '');
   if ('skip' in prepared) return { skip: prepared.skip };
   validate = prepared.validate;
+  const floorPrepared = await prepare('floor', setup, tokens[0] ?? '');
+  if ('skip' in floorPrepared) throw new Error('the floor cannot skip');
+  floor = floorPrepared.validate;
   await validate(tokens[0] ?? '');
   const refused = await validate(tampered(tokens[1] ?? '')).then(
     () => false,
@@ -58,12 +73,49 @@ async function onPrepare(arg: unknown): Promise<{ skip?: string }> {
   return {};
 }
 
+/** Accumulates the latencies and the CPU of one side of a measurement. */
+class Side {
+  readonly latencies: Float64Array;
+  count = 0;
+  cpuMicros = 0;
+  wallMs = 0;
+
+  constructor(n: number) {
+    this.latencies = new Float64Array(n);
+  }
+
+  /** Validates `tokens` one at a time with `run`, recording each. */
+  async chunk(run: Validate, chunk: string[]): Promise<void> {
+    const cpu = process.cpuUsage();
+    const t0 = performance.now();
+    for (const token of chunk) {
+      const start = performance.now();
+      await run(token);
+      this.latencies[this.count++] = performance.now() - start;
+    }
+    this.wallMs += performance.now() - t0;
+    const used = process.cpuUsage(cpu);
+    this.cpuMicros += used.user + used.system;
+  }
+
+  result(): Measured {
+    const sorted = this.latencies.subarray(0, this.count).sort();
+    return {
+      validations: this.count,
+      cpuMicros: this.cpuMicros,
+      wallMs: this.wallMs,
+      p50: percentile(sorted, 50) * 1000,
+      p99: percentile(sorted, 99) * 1000,
+    };
+  }
+}
+
 /**
- * `n` validations one at a time (stopping early after `budgetMs`), after `warm` of the same kind:
- * distinct tokens take each token once (the warm-up the first `warm`), a repeated token is the
- * first token every time.
+ * `n` validations one at a time (stopping early after `budgetMs`), after `warm` of the same kind,
+ * in chunks each preceded by the floor's chunk on the same tokens: distinct tokens take each token
+ * once (the warm-up the first `warm`), a repeated token is the first token every time.
  */
-async function onMeasure(arg: unknown): Promise<Measured> {
+async function onMeasure(arg: unknown): Promise<MeasuredPair> {
   const { mode, warm, n, budgetMs } = arg as {
     mode: TokenMode;
     warm: number;
@@ -71,38 +123,29 @@ async function onMeasure(arg: unknown): Promise<Measured> {
     budgetMs: number;
   };
   const run = validate;
-  if (run === undefined) throw new Error('measure before prepare');
-  const pick =
-    mode === 'repeated'
-      ? () => tokens[0] ?? ''
-      : (i: number) => tokens[warm + i] ?? tokens[(warm + i) % tokens.length] ?? '';
+  const base = floor;
+  if (run === undefined || base === undefined) throw new Error('measure before prepare');
   if (mode === 'distinct' && warm + n > tokens.length)
     throw new Error(`distinct: ${warm + n} tokens needed, ${tokens.length} made`);
-  for (let i = 0; i < warm; i++)
-    await run(mode === 'repeated' ? (tokens[0] ?? '') : (tokens[i] ?? ''));
+  const slice = (from: number, count: number): string[] =>
+    mode === 'repeated'
+      ? new Array<string>(count).fill(tokens[0] ?? '')
+      : tokens.slice(from, from + count);
+  const warmUp = slice(0, warm);
+  for (const token of warmUp) await base(token);
+  for (const token of warmUp) await run(token);
+  // Let the collector and its background threads finish before the CPU is read.
   global.gc?.();
-  const latencies = new Float64Array(n);
-  const cpu = process.cpuUsage();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const mine = new Side(n);
+  const theirs = new Side(n);
   const t0 = performance.now();
-  let done = 0;
-  while (done < n) {
-    const token = pick(done);
-    const start = performance.now();
-    await run(token);
-    latencies[done] = performance.now() - start;
-    done += 1;
-    if ((done & 255) === 0 && performance.now() - t0 > budgetMs) break;
+  for (let done = 0; done < n && performance.now() - t0 < budgetMs; done += CHUNK) {
+    const chunk = slice(warm + done, Math.min(CHUNK, n - done));
+    await theirs.chunk(base, chunk);
+    await mine.chunk(run, chunk);
   }
-  const wallMs = performance.now() - t0;
-  const used = process.cpuUsage(cpu);
-  const sorted = latencies.subarray(0, done).sort();
-  return {
-    validations: done,
-    cpuMicros: used.user + used.system,
-    wallMs,
-    p50: percentile(sorted, 50) * 1000,
-    p99: percentile(sorted, 99) * 1000,
-  };
+  return { ...mine.result(), floor: theirs.result() };
 }
 
 /** Distinct tokens through the contender: the heap after `bound` of them and after `multiple` × `bound`. */
