@@ -1,0 +1,158 @@
+/**
+ * The command line of `microsoft-identity-emulator`: flags and environment variables to
+ * {@link EmulatorOptions}. Flags win over environment variables.
+ */
+import { readFileSync } from 'node:fs';
+import type { EmulatorHttpsOptions, EmulatorOptions } from './emulator-types.js';
+
+/** A bad flag, environment variable or configuration file; `field` names what is wrong. */
+export class EmulatorConfigError extends TypeError {
+  override readonly name = 'EmulatorConfigError';
+  /** Stable code of every configuration error. */
+  readonly code = 'EMULATOR_CONFIG_INVALID';
+  constructor(
+    /** The flag, variable or configuration field, e.g. `--port` or `clients[0].redirectUris[1]`. */
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+/** What the command line asks for. */
+export interface CliSettings {
+  options: EmulatorOptions;
+  /** The `--https-ca` file, printed as `NODE_EXTRA_CA_CERTS` when the certificate is the user's. */
+  caFile: string | undefined;
+  help: boolean;
+}
+
+/** Flags taking a value (`--flag value` or `--flag=value`); repeatable ones collect every value. */
+const VALUE_FLAGS = new Set([
+  '--port',
+  '--host',
+  '--ca-dir',
+  '--https-cert',
+  '--https-key',
+  '--https-ca',
+]);
+const REPEATABLE = new Set<string>();
+const SWITCHES = new Set(['--https', '--unsafe-bind', '--help', '-h']);
+
+/** The flags of `argv` (without node and the script), by name. */
+function parseArgv(argv: readonly string[]): Map<string, string[]> {
+  const flags = new Map<string, string[]>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') && eq !== -1 ? arg.slice(0, eq) : arg;
+    if (SWITCHES.has(name) && eq === -1) {
+      flags.set(name, ['']);
+      continue;
+    }
+    if (!VALUE_FLAGS.has(name) && !REPEATABLE.has(name))
+      throw new EmulatorConfigError(arg, 'unknown argument (see --help)');
+    let value: string | undefined;
+    if (eq !== -1) value = arg.slice(eq + 1);
+    else {
+      value = argv[i + 1];
+      i++;
+    }
+    if (value === undefined || (eq === -1 && value.startsWith('--')))
+      throw new EmulatorConfigError(name, 'needs a value');
+    const seen = flags.get(name);
+    if (seen !== undefined && !REPEATABLE.has(name))
+      throw new EmulatorConfigError(name, 'given more than once');
+    flags.set(name, [...(seen ?? []), value]);
+  }
+  return flags;
+}
+
+/** One value: the flag's, else the environment variable's (empty counts as unset). */
+function single(
+  flags: Map<string, string[]>,
+  env: NodeJS.ProcessEnv,
+  flag: string,
+  variable?: string,
+): { value: string; from: string } | undefined {
+  const given = flags.get(flag)?.[0];
+  if (given !== undefined) return { value: given, from: flag };
+  const fromEnv = variable === undefined ? undefined : env[variable];
+  return fromEnv === undefined || fromEnv === ''
+    ? undefined
+    : { value: fromEnv, from: variable ?? flag };
+}
+
+function readText(file: string, field: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new EmulatorConfigError(
+      field,
+      `cannot read '${file}' (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+    );
+  }
+}
+
+function truthy(value: string | undefined): boolean {
+  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
+}
+
+/** The HTTPS options of the command line, `undefined` for plain HTTP. */
+function httpsOptions(
+  flags: Map<string, string[]>,
+  env: NodeJS.ProcessEnv,
+): { https: EmulatorHttpsOptions | undefined; caFile: string | undefined } {
+  const certFile = single(flags, env, '--https-cert', 'EMULATOR_HTTPS_CERT');
+  const keyFile = single(flags, env, '--https-key', 'EMULATOR_HTTPS_KEY');
+  const caFile = single(flags, env, '--https-ca', 'EMULATOR_HTTPS_CA');
+  const caDir = single(flags, env, '--ca-dir', 'EMULATOR_CA_DIR');
+  const on = flags.has('--https') || truthy(env['EMULATOR_HTTPS']) || certFile !== undefined;
+  if (!on) return { https: undefined, caFile: undefined };
+  const https: EmulatorHttpsOptions = {};
+  if (certFile !== undefined || keyFile !== undefined) {
+    if (certFile === undefined || keyFile === undefined)
+      throw new EmulatorConfigError(
+        certFile === undefined ? '--https-cert' : '--https-key',
+        'needed with --https-key and --https-cert (both or neither)',
+      );
+    https.certificate = readText(certFile.value, certFile.from);
+    https.key = readText(keyFile.value, keyFile.from);
+    if (caFile !== undefined) https.caCertificate = readText(caFile.value, caFile.from);
+  } else if (caDir !== undefined) https.caDirectory = caDir.value;
+  return { https, caFile: caFile?.value };
+}
+
+/** Reads the command line (`argv` without node and the script) and the environment. */
+export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): CliSettings {
+  const flags = parseArgv(argv);
+  const help = flags.has('--help') || flags.has('-h');
+  const port = single(flags, env, '--port', 'PORT');
+  const portNumber = port === undefined ? 4010 : Number(port.value);
+  if (!/^\d+$/.test(port?.value ?? '0') || portNumber > 65535)
+    throw new EmulatorConfigError(port?.from ?? '--port', `invalid port '${port?.value ?? ''}'`);
+  const options: EmulatorOptions = {
+    port: portNumber,
+    host: single(flags, env, '--host', 'HOST')?.value ?? '127.0.0.1',
+  };
+  if (flags.has('--unsafe-bind')) options.unsafeBind = true;
+  const { https, caFile } = httpsOptions(flags, env);
+  if (https !== undefined) options.https = https;
+  return { options, caFile, help };
+}
+
+/** The `--help` text. */
+export const USAGE = `Usage: microsoft-identity-emulator [options]
+
+  --port <n>             port (env PORT; default 4010, 0 = a free port)
+  --host <address>       address to listen on (env HOST; default 127.0.0.1, loopback only)
+  --unsafe-bind          allow a non-loopback --host (it signs anybody in without a password)
+  --https                serve HTTPS with a certificate from a local CA (env EMULATOR_HTTPS=1)
+  --ca-dir <dir>         folder of the local CA, reused across runs (env EMULATOR_CA_DIR;
+                         default: microsoft-identity-emulator in the OS cache folder)
+  --https-cert <file>    serve this certificate (PEM) instead (env EMULATOR_HTTPS_CERT)
+  --https-key <file>     its private key (PEM) (env EMULATOR_HTTPS_KEY)
+  --https-ca <file>      the CA certificate that issued it, for NODE_EXTRA_CA_CERTS (env EMULATOR_HTTPS_CA)
+  -h, --help             this text
+
+EMULATOR_LOG=0 turns the request log off.`;
