@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { EmulatorHttpsOptions, EmulatorOptions } from './emulator-types.js';
+import { checkedAllowedHost, checkedPublicOrigin } from './hosts.js';
 
 /** A bad flag, environment variable or configuration file; `field` names what is wrong. */
 export class EmulatorConfigError extends TypeError {
@@ -35,8 +36,9 @@ const VALUE_FLAGS = new Set([
   '--https-cert',
   '--https-key',
   '--https-ca',
+  '--public-origin',
 ]);
-const REPEATABLE = new Set<string>();
+const REPEATABLE = new Set<string>(['--allowed-host']);
 const SWITCHES = new Set(['--https', '--unsafe-bind', '--help', '-h']);
 
 /** The flags of `argv` (without node and the script), by name. */
@@ -94,6 +96,20 @@ function readText(file: string, field: string): string {
   }
 }
 
+/** A comma- or space-separated list of an environment variable. */
+function list(value: string | undefined): string[] {
+  return (value ?? '').split(/[\s,]+/).filter(Boolean);
+}
+
+/** `check(value)`, its TypeError turned into an error naming the flag or variable. */
+function checked<T>(given: { value: string; from: string }, check: (value: string) => T): T {
+  try {
+    return check(given.value);
+  } catch (err) {
+    throw new EmulatorConfigError(given.from, err instanceof Error ? err.message : String(err));
+  }
+}
+
 function truthy(value: string | undefined): boolean {
   return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
 }
@@ -138,6 +154,14 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   if (flags.has('--unsafe-bind')) options.unsafeBind = true;
   const { https, caFile } = httpsOptions(flags, env);
   if (https !== undefined) options.https = https;
+  const publicOrigin = single(flags, env, '--public-origin', 'EMULATOR_PUBLIC_ORIGIN');
+  if (publicOrigin !== undefined) options.publicOrigin = checked(publicOrigin, checkedPublicOrigin);
+  const allowedHosts = flags.get('--allowed-host') ?? list(env['EMULATOR_ALLOWED_HOSTS']);
+  const hostsFrom = flags.has('--allowed-host') ? '--allowed-host' : 'EMULATOR_ALLOWED_HOSTS';
+  if (allowedHosts.length > 0)
+    options.allowedHosts = allowedHosts.map((h) =>
+      checked({ value: h, from: hostsFrom }, checkedAllowedHost),
+    );
   return { options, caFile, help };
 }
 
@@ -153,6 +177,10 @@ export const USAGE = `Usage: microsoft-identity-emulator [options]
   --https-cert <file>    serve this certificate (PEM) instead (env EMULATOR_HTTPS_CERT)
   --https-key <file>     its private key (PEM) (env EMULATOR_HTTPS_KEY)
   --https-ca <file>      the CA certificate that issued it, for NODE_EXTRA_CA_CERTS (env EMULATOR_HTTPS_CA)
+  --public-origin <url>  the origin clients see (a reverse proxy, a container name), named by
+                         issuers, discovery and pages (env EMULATOR_PUBLIC_ORIGIN)
+  --allowed-host <name>  another Host to answer, name or name:port; repeatable
+                         (env EMULATOR_ALLOWED_HOSTS, comma-separated)
   -h, --help             this text
 
 EMULATOR_LOG=0 turns the request log off.`;
