@@ -2,10 +2,10 @@
  * ID-token verification: RS256 signature with a key from the authority's JWKS, audience, times,
  * nonce, and Microsoft's issuer rules for single-tenant and multi-tenant authorities.
  */
-import { CONSUMER_TENANT_ID, isGuid } from '../endpoints.js';
-import type { TenantKind } from '../endpoints.js';
+import { CONSUMER_TENANT_ID, isGuid } from '../config/endpoints.js';
+import type { TenantKind } from '../config/endpoints.js';
 import { MicrosoftIdTokenError, MicrosoftHttpError } from '../errors.js';
-import { describeURL, parseJSON, record, send } from '../http.js';
+import { describeURL, parseJSON, record, send } from '../clients/http.js';
 import type { MicrosoftIdTokenClaims } from '../types.js';
 import type { JwksCache, SigningKey } from './jwks.js';
 import { verifyJwt } from './jwt.js';
