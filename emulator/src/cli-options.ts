@@ -5,20 +5,11 @@
 import { readFileSync } from 'node:fs';
 import type { EmulatorHttpsOptions, EmulatorOptions } from './emulator-types.js';
 import { checkedAllowedHost, checkedPublicOrigin } from './hosts.js';
+import { EmulatorConfigError } from './cli-errors.js';
+import { checkedRedirectUris, readConfigFile } from './config-file.js';
+import { DEFAULT_CLIENT } from './users.js';
 
-/** A bad flag, environment variable or configuration file; `field` names what is wrong. */
-export class EmulatorConfigError extends TypeError {
-  override readonly name = 'EmulatorConfigError';
-  /** Stable code of every configuration error. */
-  readonly code = 'EMULATOR_CONFIG_INVALID';
-  constructor(
-    /** The flag, variable or configuration field, e.g. `--port` or `clients[0].redirectUris[1]`. */
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${field}: ${message}`);
-  }
-}
+export { EmulatorConfigError } from './cli-errors.js';
 
 /** What the command line asks for. */
 export interface CliSettings {
@@ -37,8 +28,11 @@ const VALUE_FLAGS = new Set([
   '--https-key',
   '--https-ca',
   '--public-origin',
+  '--config',
+  '--client-id',
+  '--client-secret',
 ]);
-const REPEATABLE = new Set<string>(['--allowed-host']);
+const REPEATABLE = new Set<string>(['--allowed-host', '--redirect-uri']);
 const SWITCHES = new Set(['--https', '--unsafe-bind', '--help', '-h']);
 
 /** The flags of `argv` (without node and the script), by name. */
@@ -139,6 +133,33 @@ function httpsOptions(
   return { https, caFile: caFile?.value };
 }
 
+/**
+ * `--config` and the first client's flags: `--client-id`, `--client-secret` and `--redirect-uri`
+ * shape the first client of the file, or the demo client.
+ */
+function applyClientSettings(
+  options: EmulatorOptions,
+  flags: Map<string, string[]>,
+  env: NodeJS.ProcessEnv,
+): void {
+  const config = single(flags, env, '--config', 'EMULATOR_CONFIG');
+  if (config !== undefined) Object.assign(options, readConfigFile(config.value));
+  const clientID = single(flags, env, '--client-id', 'EMULATOR_CLIENT_ID');
+  const secret = single(flags, env, '--client-secret', 'EMULATOR_CLIENT_SECRET');
+  const uriFrom = flags.has('--redirect-uri') ? '--redirect-uri' : 'EMULATOR_REDIRECT_URIS';
+  const uris = checkedRedirectUris(
+    flags.get('--redirect-uri') ?? list(env['EMULATOR_REDIRECT_URIS']),
+    uriFrom,
+  );
+  if (clientID === undefined && secret === undefined && uris.length === 0) return;
+  const [first, ...rest] = options.clients ?? [DEFAULT_CLIENT];
+  const base = first ?? DEFAULT_CLIENT;
+  const shaped = { ...base, redirectUris: [...base.redirectUris, ...uris] };
+  if (clientID !== undefined) Object.assign(shaped, { clientID: clientID.value });
+  if (secret !== undefined) shaped.clientSecret = secret.value;
+  options.clients = [shaped, ...rest];
+}
+
 /** Reads the command line (`argv` without node and the script) and the environment. */
 export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): CliSettings {
   const flags = parseArgv(argv);
@@ -162,6 +183,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     options.allowedHosts = allowedHosts.map((h) =>
       checked({ value: h, from: hostsFrom }, checkedAllowedHost),
     );
+  applyClientSettings(options, flags, env);
   return { options, caFile, help };
 }
 
@@ -181,6 +203,11 @@ export const USAGE = `Usage: microsoft-identity-emulator [options]
                          issuers, discovery and pages (env EMULATOR_PUBLIC_ORIGIN)
   --allowed-host <name>  another Host to answer, name or name:port; repeatable
                          (env EMULATOR_ALLOWED_HOSTS, comma-separated)
+  --redirect-uri <uri>   another redirect URI of the first client; repeatable
+                         (env EMULATOR_REDIRECT_URIS, comma-separated)
+  --client-id <id>       the first client's id (env EMULATOR_CLIENT_ID)
+  --client-secret <s>    the first client's secret (env EMULATOR_CLIENT_SECRET)
+  --config <file.json>   clients, users and tenants (env EMULATOR_CONFIG); see the README
   -h, --help             this text
 
 EMULATOR_LOG=0 turns the request log off.`;

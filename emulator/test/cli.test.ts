@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -150,6 +150,51 @@ describe('emulator: the microsoft-identity-emulator bin', function () {
     } finally {
       child.kill('SIGKILL');
       rmSync(caDir, { recursive: true, force: true });
+    }
+  });
+
+  it('--redirect-uri shows in the banner; a bad --config exits 1 naming the field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'emu-cli-config-'));
+    try {
+      const config = join(dir, 'emulator.json');
+      writeFileSync(
+        config,
+        JSON.stringify({ clients: [{ clientID: 'x', redirectUris: ['nope'] }] }),
+      );
+      const refused = spawn(process.execPath, [bin, '--config', config], {
+        env: { ...process.env, PORT: '0', EMULATOR_LOG: '0' },
+      });
+      let stderr = '';
+      refused.stderr.on('data', (c: Buffer) => {
+        stderr += c.toString('utf8');
+      });
+      expect(await new Promise<number | null>((resolve) => refused.once('exit', resolve))).to.equal(
+        1,
+      );
+      expect(stderr.trim()).to.equal(
+        "clients[0].redirectUris[0]: must be an absolute URL, got 'nope'",
+      );
+      const child = spawn(
+        process.execPath,
+        [
+          bin,
+          '--port',
+          '0',
+          '--redirect-uri',
+          'https://app.example.test/api/auth/callback/microsoft-entra-id',
+        ],
+        { env: { ...process.env, EMULATOR_LOG: '0' } },
+      );
+      try {
+        await waitFor(
+          child,
+          /redirect URIs: .*https:\/\/app\.example\.test\/api\/auth\/callback\/microsoft-entra-id/,
+        );
+      } finally {
+        child.kill('SIGKILL');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
