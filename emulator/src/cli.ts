@@ -4,7 +4,7 @@
  * starts the emulator as its flags and environment say (`--help`), prints the lines to copy (URL,
  * client, `NODE_EXTRA_CA_CERTS`) and the demo accounts, and closes on SIGINT/SIGTERM.
  */
-import { startEmulator } from './index.js';
+import { DEMO_TENANT_ID, startEmulator } from './index.js';
 import type { Emulator } from './index.js';
 import { USAGE, parseCommandLine } from './cli-options.js';
 
@@ -31,6 +31,17 @@ export function banner(emulator: Emulator, caFile: string | undefined): string {
   if (caPath !== undefined) {
     lines.push('  Node.js clients trust its certificate with (read at process start):');
     lines.push(`    NODE_EXTRA_CA_CERTS=${caPath}`);
+  }
+  const host = new URL(emulator.url).host;
+  lines.push(
+    `  MSAL:                 authority ${emulator.authority()}, knownAuthorities ['${host}']`,
+  );
+  if (client) {
+    lines.push('  Auth.js (.env; a tenant issuer, since common has a templated one):');
+    lines.push(`    AUTH_MICROSOFT_ENTRA_ID_ID=${client.clientID}`);
+    if (client.clientSecret !== undefined)
+      lines.push(`    AUTH_MICROSOFT_ENTRA_ID_SECRET=${client.clientSecret}`);
+    lines.push(`    AUTH_MICROSOFT_ENTRA_ID_ISSUER=${emulator.issuer(DEMO_TENANT_ID)}`);
   }
   lines.push('  demo accounts:');
   for (const user of emulator.users) {

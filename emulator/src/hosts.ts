@@ -62,6 +62,8 @@ export class HostCheck {
   private readonly exact = new Set<string>();
   private readonly anyPort = new Set<string>();
   private readonly wildcard: boolean;
+  private readonly publicHost: string;
+  private readonly publicWithPort: string;
 
   constructor(listenURL: string, publicOrigin: string, allowedHosts: readonly string[]) {
     const bound = new URL(listenURL);
@@ -71,13 +73,24 @@ export class HostCheck {
       for (const name of ['localhost', '127.0.0.1', '[::1]'])
         this.exact.add(`${name}:${bound.port}`);
     const pub = new URL(publicOrigin);
+    this.publicHost = pub.host;
+    this.publicWithPort =
+      pub.port === '' ? `${pub.host}:${pub.protocol === 'https:' ? 443 : 80}` : pub.host;
     this.exact.add(pub.host);
     // Some clients write the default port out.
-    if (pub.port === '') this.exact.add(`${pub.host}:${pub.protocol === 'https:' ? 443 : 80}`);
+    this.exact.add(this.publicWithPort);
     for (const allowed of allowedHosts) {
       if (hostnameOf(allowed) === allowed) this.anyPort.add(allowed);
       else this.exact.add(allowed);
     }
+  }
+
+  /** The hosts clients may name (the public one first): instance discovery's aliases. */
+  aliases(): string[] {
+    return [
+      this.publicHost,
+      ...[...this.exact].filter((h) => h !== this.publicHost && h !== this.publicWithPort),
+    ];
   }
 
   /** The names listed in the 421 answer. */

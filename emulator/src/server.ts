@@ -18,7 +18,13 @@ import {
 import { BodyTooLargeError, readBody, sendHtml } from './http-helpers.js';
 import { FAVICON_SVG } from './images.js';
 import { KeyStore, signingKeyOf } from './signing-keys.js';
-import { handleDiscovery, handleErrorLookup, handleJwks, handleLogout } from './metadata.js';
+import {
+  handleDiscovery,
+  handleErrorLookup,
+  handleInstanceDiscovery,
+  handleJwks,
+  handleLogout,
+} from './metadata.js';
 import { notFoundPage } from './pages.js';
 import { handleToken } from './token-endpoint.js';
 import { checkClientCredentials } from './client-assertions.js';
@@ -413,6 +419,11 @@ export class EmulatorServer implements Emulator, Core {
       fourth === 'openid-configuration'
     )
       return { route: 'discovery', handler: (e) => handleDiscovery(this, e, first) };
+    if (first !== undefined && s.length === 3 && second === 'discovery' && third === 'instance')
+      return {
+        route: undefined,
+        handler: (e) => handleInstanceDiscovery(this, e, first, this.hostCheck.aliases()),
+      };
     if ((first === 'v1.0' || first === 'beta') && second === 'me') {
       const version = first;
       if (s.length === 2)
