@@ -8,7 +8,7 @@ import type { Core, Exchange, TokenGrant } from './context.js';
 import { graphErrorBody } from './error-bodies.js';
 import { header, sendJson } from './http-helpers.js';
 import { canReadMe } from './scopes.js';
-import { pairwiseSub } from './token-endpoint.js';
+import { pairwiseSub } from './id-token.js';
 import type { EmulatorUser } from './emulator-types.js';
 
 /** Photo sizes Microsoft 365 serves. */

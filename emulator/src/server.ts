@@ -20,14 +20,17 @@ import { FAVICON_SVG } from './images.js';
 import { KeyStore, signingKeyOf } from './signing-keys.js';
 import {
   handleDiscovery,
+  handleDiscoveryV1,
   handleErrorLookup,
   handleInstanceDiscovery,
   handleJwks,
+  handleJwksV1,
   handleLogout,
 } from './metadata.js';
 import { notFoundPage } from './pages.js';
 import { handleToken } from './token-endpoint.js';
 import { checkClientCredentials } from './client-assertions.js';
+import { exposeApi } from './api-registry.js';
 import { resolveTenant } from './tenants.js';
 import { EMULATOR_ROUTES } from './emulator-types.js';
 import type {
@@ -47,12 +50,15 @@ import type {
   PublishKeyOptions,
   SignIdTokenOptions,
 } from './emulator-types.js';
-import { DEFAULT_CLIENT, DEMO_USERS } from './users.js';
+import { DEFAULT_CLIENT, DEMO_API, DEMO_DAEMON_CLIENT, DEMO_USERS } from './users.js';
 import { B2C_TENANT_DOMAIN, EXTERNAL_ID_TENANT_DOMAIN } from './tenants.js';
 import { setMaxListeners } from 'node:events';
 import { HostCheck, checkedAllowedHost, checkedPublicOrigin, isLoopbackAddress } from './hosts.js';
 import { tlsMaterial } from './tls-setup.js';
 import type { TlsMaterial } from './tls-setup.js';
+
+/** The registrations of an emulator started without `clients`. */
+const DEFAULT_CLIENTS = [DEFAULT_CLIENT, DEMO_API, DEMO_DAEMON_CLIENT];
 
 type Handler = (ex: Exchange) => Promise<void> | void;
 
@@ -121,9 +127,9 @@ function normalizeClient(client: EmulatorClientOptions): EmulatorClient {
     (client.clientSecret ? 1 : 0) +
     (client.certificates?.length ?? 0) +
     (client.federatedCredentials?.length ?? 0);
-  if (!clientID || credentials === 0)
+  if (!clientID || (credentials === 0 && client.publicClient !== true))
     throw new TypeError(
-      'emulator clients need a clientID and a clientSecret, certificates or federatedCredentials',
+      'emulator clients need a clientID and a clientSecret, certificates or federatedCredentials (or publicClient: true)',
     );
   const registered: EmulatorClient = { clientID, redirectUris: [...client.redirectUris] };
   if (client.clientSecret) registered.clientSecret = client.clientSecret;
@@ -131,6 +137,7 @@ function normalizeClient(client: EmulatorClientOptions): EmulatorClient {
   if (client.federatedCredentials)
     registered.federatedCredentials = client.federatedCredentials.map((f) => ({ ...f }));
   if (client.name !== undefined) registered.name = client.name;
+  exposeApi(registered, client);
   checkClientCredentials(registered);
   return registered;
 }
@@ -203,7 +210,7 @@ export class EmulatorServer implements Emulator, Core {
   static async start(options: EmulatorOptions = {}): Promise<EmulatorServer> {
     validateOptions(options);
     // Before the keys and the socket, so a bad registration fails without leaving a port open.
-    const clients = (options.clients ?? [DEFAULT_CLIENT]).map(normalizeClient);
+    const clients = (options.clients ?? DEFAULT_CLIENTS).map(normalizeClient);
     const publicOrigin =
       options.publicOrigin === undefined ? undefined : checkedPublicOrigin(options.publicOrigin);
     const allowedHosts = (options.allowedHosts ?? []).map(checkedAllowedHost);
@@ -424,6 +431,15 @@ export class EmulatorServer implements Emulator, Core {
         route: undefined,
         handler: (e) => handleInstanceDiscovery(this, e, first, this.hostCheck.aliases()),
       };
+    if (first !== undefined && s.length === 3 && second === 'discovery' && third === 'keys')
+      return { route: 'jwks', handler: (e) => handleJwksV1(this, e, first) };
+    if (
+      first !== undefined &&
+      s.length === 3 &&
+      second === '.well-known' &&
+      third === 'openid-configuration'
+    )
+      return { route: 'discovery', handler: (e) => handleDiscoveryV1(this, e, first) };
     if ((first === 'v1.0' || first === 'beta') && second === 'me') {
       const version = first;
       if (s.length === 2)

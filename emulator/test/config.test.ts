@@ -7,7 +7,14 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { completeLogin, DEFAULT_CLIENT, DEMO_TENANT_ID, startEmulator } from '../src/index.js';
+import {
+  completeLogin,
+  DEFAULT_CLIENT,
+  DEMO_API,
+  DEMO_DAEMON_CLIENT,
+  DEMO_TENANT_ID,
+  startEmulator,
+} from '../src/index.js';
 import { EmulatorConfigError, parseCommandLine } from '../src/cli-options.js';
 import { configOptions } from '../src/config-file.js';
 import { authorizeUrl, jwtPayload, loginTokens } from './helpers.js';
@@ -189,6 +196,12 @@ describe('emulator: configuration from the command line', function () {
     }).options.clients?.[0];
     expect(env).to.include({ clientID: 'my-app', clientSecret: 'shh' });
     expect(env?.redirectUris.slice(-2)).to.deep.equal(['https://a.test/cb', 'https://b.test/cb']);
+    // The other default registrations stay.
+    expect(
+      parseCommandLine(['--client-id', 'x'], {}).options.clients?.map(
+        (c) => 'clientID' in c && c.clientID,
+      ),
+    ).to.deep.equal(['x', DEMO_API.clientID, DEMO_DAEMON_CLIENT.clientID]);
     const path = file({
       clients: [
         { clientID: 'first', clientSecret: 'a', redirectUris: [] },
