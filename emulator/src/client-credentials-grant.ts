@@ -57,8 +57,8 @@ export function clientCredentialsGrant(
         resourceName: resource.owner.name ?? resource.owner.clientID,
       },
     });
+  const expiresIn = core.drawAccessTokenLifetime();
   const token = apiAppToken(core, { caller, tenant, tid: tenant.tid, resource, roles });
-  const expiresIn = core.accessTokenLifetimeSeconds;
   return {
     token_type: 'Bearer',
     expires_in: expiresIn,
