@@ -36,6 +36,11 @@ export interface JwksCacheOptions {
   maxAgeMs?: number;
   /** Clock, for tests. */
   now?: () => number;
+  /**
+   * Called after a refetch with the kids that left the set or whose key changed (a verified-token
+   * cache drops what those keys verified).
+   */
+  onKeysGone?: (kids: readonly string[]) => void;
 }
 
 interface RawKey {
@@ -53,6 +58,7 @@ export class JwksCache {
   readonly #cooldownMs: number;
   readonly #maxAgeMs: number;
   readonly #now: () => number;
+  readonly #onKeysGone: ((kids: readonly string[]) => void) | undefined;
   #raw = new Map<string, RawKey>();
   #imported = new Map<string, SigningKey>();
   #fetchedAt = -Infinity;
@@ -68,6 +74,7 @@ export class JwksCache {
     this.#cooldownMs = options.cooldownMs ?? 5 * 60_000;
     this.#maxAgeMs = options.maxAgeMs ?? 24 * 60 * 60_000;
     this.#now = options.now ?? Date.now;
+    this.#onKeysGone = options.onKeysGone;
   }
 
   /** How many JWKS fetches this cache has started. */
@@ -177,20 +184,21 @@ export class JwksCache {
     }
     const next = new Map<string, RawKey>();
     for (const k of keys) next.set(k.kid, k);
-    // Keep imported keys whose JWK and issuer binding did not change.
-    for (const kid of this.#imported.keys()) {
-      const before = this.#raw.get(kid);
+    // Keys that left the set or changed (JWK or issuer binding); imported keys of the others stay.
+    const gone: string[] = [];
+    for (const [kid, before] of this.#raw) {
       const after = next.get(kid);
       if (
-        !before ||
         !after ||
         before.issuer !== after.issuer ||
         JSON.stringify(before.jwk) !== JSON.stringify(after.jwk)
       )
-        this.#imported.delete(kid);
+        gone.push(kid);
     }
+    for (const kid of gone) this.#imported.delete(kid);
     this.#raw = next;
     this.#fetchedAt = this.#now();
+    if (gone.length > 0) this.#onKeysGone?.(gone);
   }
 }
 

@@ -1,0 +1,285 @@
+/**
+ * The access-token verifier of an API: Microsoft's rules for v1 and v2 access tokens (issuers,
+ * key sets, the signing key's issuer binding, Graph tokens, B2C and External ID), the JOSE checks
+ * shared with ID tokens, a cache of verified tokens, and the API's policy on every call. Framework
+ * free; {@link MicrosoftBearerStrategy} is its Passport adapter.
+ */
+import { DiscoveryCache, fetchDiscovery } from '../../discovery.js';
+import { isLoopbackHost } from '../../endpoints.js';
+import { MicrosoftAccessTokenError } from '../../errors.js';
+import {
+  IssuerDocuments,
+  checkExactIssuer,
+  checkKeyIssuer,
+  checkTokenTenant,
+} from '../../idtoken/issuer.js';
+import type { IssuerFailure } from '../../idtoken/issuer.js';
+import { JwksCache } from '../../idtoken/jwks.js';
+import type { SigningKey } from '../../idtoken/jwks.js';
+import {
+  checkRegisteredClaims,
+  checkSignature,
+  decodePayload,
+  keyNotFound,
+  signingKeyId,
+  splitJwt,
+} from '../../idtoken/jwt.js';
+import type { JwtFailure } from '../../idtoken/jwt.js';
+import { VerifiedTokenCache, tokenHash } from './cache.js';
+import { readAccessToken, refuseGraphToken, tokenVersion } from './claims.js';
+import type { MicrosoftAccessToken } from './claims.js';
+import { checkRequirements, resolveVerifierOptions } from './options.js';
+import type { MicrosoftAccessTokenVerifierOptions, ResolvedVerifierConfig } from './options.js';
+import { applyPolicy } from './policy.js';
+import type { AccessTokenRequirements } from './policy.js';
+
+/** What a verifier may be given instead of what it would make itself. */
+export interface AccessTokenVerifierDependencies {
+  /** Clock in ms (tests). */
+  clock?: () => number;
+  /** @internal Options already resolved (the Passport adapter resolves them under its own name). */
+  resolvedConfig?: ResolvedVerifierConfig;
+}
+
+const fail: JwtFailure & IssuerFailure = (code, message) =>
+  new MicrosoftAccessTokenError(code, message);
+const WHO = 'MicrosoftAccessTokenVerifier';
+
+/** Microsoft's key and metadata errors as the verifier's own. */
+function unavailable(code: 'jwks_unavailable' | 'metadata_unavailable', cause: unknown): Error {
+  if (cause instanceof MicrosoftAccessTokenError) return cause;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return new MicrosoftAccessTokenError(code, message, { cause });
+}
+
+/**
+ * Verifies the access tokens Microsoft issues for one API (v1 and v2, user and app-only) and
+ * applies the API's policy: tenants, client applications, scopes and app permissions.
+ *
+ * @example
+ * ```ts
+ * import { MicrosoftAccessTokenVerifier } from 'passport-microsoft-account';
+ *
+ * const verifier = new MicrosoftAccessTokenVerifier({
+ *   clientID: '6cb04018-a3f5-46a7-b995-940c78f5aef3',
+ *   tenant: 'b9419818-09af-49c2-b0c3-653adc1f376e',
+ *   scopes: ['Notes.Read'],
+ * });
+ * async function caller(authorization: string) {
+ *   const token = await verifier.verify(authorization.replace(/^Bearer /i, ''));
+ *   return `${token.kind} ${token.id} of tenant ${token.tenantId}`;
+ * }
+ * ```
+ */
+export class MicrosoftAccessTokenVerifier {
+  readonly #c: ResolvedVerifierConfig;
+  readonly #now: () => number;
+  readonly #cache: VerifiedTokenCache<SigningKey>;
+  readonly #issuers: IssuerDocuments;
+  /** v2 keys (every token of a customer authority); for those made once discovery answers. */
+  #v2: JwksCache | undefined;
+  /** v1 keys of a workforce authority. */
+  readonly #v1: JwksCache | undefined;
+  readonly #discovery: DiscoveryCache | undefined;
+  readonly #checked = new WeakSet<object>();
+
+  /**
+   * @param options - see {@link MicrosoftAccessTokenVerifierOptions}; `clientID` and `tenant` or `authority` are required.
+   * @param dependencies - a clock for tests.
+   * @throws TypeError naming the option when an option is missing or invalid.
+   */
+  constructor(
+    options: MicrosoftAccessTokenVerifierOptions,
+    dependencies: AccessTokenVerifierDependencies = {},
+  ) {
+    const c = dependencies.resolvedConfig ?? resolveVerifierOptions(options, WHO);
+    this.#c = c;
+    this.#now = dependencies.clock ?? Date.now;
+    this.#cache = new VerifiedTokenCache(c.cacheSize);
+    this.#issuers = new IssuerDocuments(c.timeout);
+    const e = c.endpoints;
+    if (e.authorityKind === 'workforce') {
+      this.#v2 = this.#keySet(e.jwksURL);
+      this.#v1 = this.#keySet(`${e.authority}/discovery/keys`);
+    } else {
+      const target = {
+        kind: e.authorityKind,
+        authority: e.authority,
+        tenant: e.tenant,
+        url: e.discoveryURL,
+      };
+      this.#discovery = new DiscoveryCache(() => fetchDiscovery(target, c.timeout));
+    }
+    if (isLoopbackHost(new URL(e.authority).hostname) && process.env['NODE_ENV'] === 'production')
+      c.logger.warn(
+        `${WHO} takes tokens of a loopback authority (${e.authority}) while NODE_ENV is production: tokens come from a local emulator or test double, not from Microsoft`,
+      );
+  }
+
+  #keySet(url: string): JwksCache {
+    const set: JwksCache = new JwksCache({
+      url,
+      timeout: this.#c.timeout,
+      now: () => this.#now(),
+      onKeysGone: (kids) => this.#cache.dropKeys(set, kids),
+    });
+    return set;
+  }
+
+  /** Key-set requests made so far (v1 and v2). */
+  get keySetFetchCount(): number {
+    return (this.#v2?.fetchCount ?? 0) + (this.#v1?.fetchCount ?? 0);
+  }
+
+  /**
+   * Verifies an access token and applies the policy, with `requirements` (scopes, app
+   * permissions) replacing the defaults for this call. Resolves with the frozen
+   * {@link MicrosoftAccessToken}; rejects with a {@link MicrosoftAccessTokenError} whose `code`
+   * says which check failed. A token verified before (same token, same key, still in time) is not
+   * verified again, but the policy is applied on every call.
+   */
+  verify(token: string, requirements?: AccessTokenRequirements): Promise<MicrosoftAccessToken> {
+    try {
+      if (requirements !== undefined && !this.#checked.has(requirements)) {
+        checkRequirements(requirements, `${WHO}.verify()`);
+        this.#checked.add(requirements);
+      }
+      if (typeof token !== 'string' || token === '')
+        throw new MicrosoftAccessTokenError('malformed', 'no token');
+      const key = tokenHash(token);
+      const c = this.#c;
+      const hit = this.#cache.get(key, Math.floor(this.#now() / 1000), c.clockTolerance);
+      const out =
+        hit !== undefined
+          ? applyPolicy(hit, c.policy, requirements)
+          : this.#miss(token, key, requirements);
+      return out instanceof Promise ? out : Promise.resolve(out);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  #miss(token: string, hashKey: string, call: AccessTokenRequirements | undefined): Result {
+    const jwt = splitJwt(token, fail);
+    const payload = decodePayload(jwt);
+    refuseGraphToken(jwt.header, payload, this.#c.clientID);
+    const kid = signingKeyId(jwt, fail);
+    const v1 = payload?.['ver'] === '1.0' && this.#v1 !== undefined;
+    const keys = v1 ? this.#v1 : this.#v2;
+    const key = keys !== undefined && kid !== undefined ? keys.peek(kid) : undefined;
+    const next = (k: SigningKey, set: JwksCache): Result => {
+      checkSignature(jwt, kid, k, fail);
+      return this.#verified(payload, k, set, hashKey, call);
+    };
+    if (keys !== undefined && key !== undefined) return next(key, keys);
+    return this.#keyFor(v1, kid).then(([k, set]) => next(k, set));
+  }
+
+  async #keyFor(v1: boolean, kid: string | undefined): Promise<[SigningKey, JwksCache]> {
+    let keys = v1 ? this.#v1 : this.#v2;
+    if (keys === undefined) {
+      let jwksURL: string;
+      try {
+        jwksURL = (await (this.#discovery as DiscoveryCache).get()).jwksURL;
+      } catch (cause) {
+        throw unavailable('metadata_unavailable', cause);
+      }
+      keys = this.#v2 ??= this.#keySet(jwksURL);
+    }
+    let key: SigningKey | undefined;
+    try {
+      key = await keys.get(kid);
+    } catch (cause) {
+      throw unavailable('jwks_unavailable', cause);
+    }
+    if (key === undefined) throw keyNotFound(kid, fail);
+    return [key, keys];
+  }
+
+  /** After the signature: the registered claims, the version, the issuer, then the policy. */
+  #verified(
+    payload: Record<string, unknown> | undefined,
+    key: SigningKey,
+    keys: JwksCache,
+    hashKey: string,
+    call: AccessTokenRequirements | undefined,
+  ): Result {
+    if (payload === undefined)
+      throw fail('malformed', 'the payload is not base64url of a JSON object');
+    const c = this.#c;
+    checkRegisteredClaims(payload, {
+      audience: c.audience,
+      audienceMismatch: `aud is not one of this API's audiences (${c.audience.join(', ')}), compared exactly`,
+      clockTolerance: c.clockTolerance,
+      now: this.#now,
+      fail,
+    });
+    const version = tokenVersion(payload);
+    const accept = (expected: string): Result => {
+      checkExactIssuer(payload['iss'], expected, fail);
+      const e = c.endpoints;
+      const tid = payload['tid'] as string;
+      if (e.authorityKind === 'workforce' && key.issuer !== undefined)
+        checkKeyIssuer(key, e.issuerBase, tid, `${e.issuerBase}/${tid}/v2.0`, fail);
+      const token = readAccessToken(payload, version);
+      this.#cache.set(hashKey, {
+        token,
+        exp: payload['exp'] as number,
+        iat: payload['iat'] as number,
+        nbf: payload['nbf'] as number | undefined,
+        kid: key.kid,
+        key,
+        keys,
+      });
+      return applyPolicy(token, c.policy, call);
+    };
+    const expected = this.#expectedIssuer(version, payload);
+    return typeof expected === 'string' ? accept(expected) : expected.then(accept);
+  }
+
+  /**
+   * The issuer the token must have: a customer authority's discovered issuer (whatever `ver`
+   * says); for workforce v2 tokens `<issuer base>/<tenant>/v2.0` (and a domain's discovered
+   * issuer); for v1 tokens the issuer of the authority's v1 metadata with `{tenantid}` replaced.
+   */
+  #expectedIssuer(version: 1 | 2, payload: Record<string, unknown>): string | Promise<string> {
+    const e = this.#c.endpoints;
+    if (this.#discovery !== undefined) {
+      const known = this.#discovery.current?.issuer;
+      return (
+        known ??
+        this.#discovery.get().then(
+          (m) => m.issuer,
+          (cause: unknown) => {
+            throw unavailable('metadata_unavailable', cause);
+          },
+        )
+      );
+    }
+    const tid = payload['tid'];
+    const issuerTenant = checkTokenTenant(
+      tid,
+      { tenantKind: e.tenantKind, tenant: e.tenant },
+      fail,
+    );
+    if (version === 2) {
+      const expected = `${e.issuerBase}/${issuerTenant}/v2.0`;
+      if (e.tenantKind !== 'domain') return expected;
+      checkExactIssuer(payload['iss'], expected, fail);
+      return this.#issuerOf(e.discoveryURL, (issuer) => issuer);
+    }
+    return this.#issuerOf(`${e.authority}/.well-known/openid-configuration`, (issuer) =>
+      issuer.replace(/\{tenantid\}/gi, tid as string),
+    );
+  }
+
+  #issuerOf(url: string, finish: (issuer: string) => string): string | Promise<string> {
+    const known = this.#issuers.peek(url);
+    if (known !== undefined) return finish(known);
+    return this.#issuers.get(url).then(finish, (cause: unknown) => {
+      throw unavailable('metadata_unavailable', cause);
+    });
+  }
+}
+
+type Result = MicrosoftAccessToken | Promise<MicrosoftAccessToken>;
