@@ -8,6 +8,8 @@
  * @packageDocumentation
  */
 import { CookieStateStore } from './cookie-state-store.js';
+import { MicrosoftAccessTokenVerifier } from './core/access-token/verifier.js';
+import { MicrosoftBearerStrategy } from './passport/bearer-strategy.js';
 import { MicrosoftSignIn } from './core/sign-in.js';
 import { CLOUDS, CONSUMER_TENANT_ID, isGuid, isTenant } from './endpoints.js';
 import * as errors from './errors.js';
@@ -20,12 +22,19 @@ import type * as core from './core/sign-in.js';
 import type * as pending from './core/pending-login.js';
 import type * as types from './types.js';
 import type * as log from './log.js';
+import type * as accessToken from './core/access-token/claims.js';
+import type * as accessTokenOptions from './core/access-token/options.js';
+import type * as accessTokenPolicy from './core/access-token/policy.js';
+import type * as accessTokenVerifier from './core/access-token/verifier.js';
+import type * as bearer from './passport/bearer-strategy.js';
 
 const Strategy = Object.assign(StrategyClass, {
   Strategy: StrategyClass,
   default: StrategyClass,
   ...errors,
   MicrosoftSignIn,
+  MicrosoftAccessTokenVerifier,
+  MicrosoftBearerStrategy,
   CookieStateStore,
   CLOUDS,
   CONSUMER_TENANT_ID,
@@ -93,6 +102,24 @@ declare namespace Strategy {
   export type ClientCertificate = credentials.ClientCertificate;
   export type ClientAssertionCallback = credentials.ClientAssertionCallback;
   export type ClientAssertionWithExpiry = credentials.ClientAssertionWithExpiry;
+  export type MicrosoftAccessTokenVerifier = accessTokenVerifier.MicrosoftAccessTokenVerifier;
+  export type AccessTokenVerifierDependencies = accessTokenVerifier.AccessTokenVerifierDependencies;
+  export type MicrosoftAccessTokenVerifierOptions =
+    accessTokenOptions.MicrosoftAccessTokenVerifierOptions;
+  export type MicrosoftAccessToken = accessToken.MicrosoftAccessToken;
+  export type MicrosoftAccessTokenClaims = accessToken.MicrosoftAccessTokenClaims;
+  export type AccessTokenRequirements = accessTokenPolicy.AccessTokenRequirements;
+  export type AccessTokenAllowedTenants = accessTokenPolicy.AccessTokenAllowedTenants;
+  export type MicrosoftAccessTokenError = errors.MicrosoftAccessTokenError;
+  export type AccessTokenErrorCode = errors.AccessTokenErrorCode;
+  export type MicrosoftBearerStrategy = bearer.MicrosoftBearerStrategy;
+  export type MicrosoftBearerStrategyOptions = bearer.MicrosoftBearerStrategyOptions;
+  export type MicrosoftBearerStrategyOptionsWithRequest =
+    bearer.MicrosoftBearerStrategyOptionsWithRequest;
+  export type MicrosoftBearerAuthenticateOptions = bearer.MicrosoftBearerAuthenticateOptions;
+  export type BearerVerifyFunction = bearer.BearerVerifyFunction;
+  export type BearerVerifyFunctionWithRequest = bearer.BearerVerifyFunctionWithRequest;
+  export type BearerVerifyCallback = bearer.BearerVerifyCallback;
 }
 
 export = Strategy;
