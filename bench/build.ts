@@ -9,7 +9,7 @@ import path from 'node:path';
 
 const BUILD = path.resolve(process.env['BENCH_DIST'] ?? path.join(__dirname, '..', 'dist'));
 
-/** `require` of `relative` (e.g. `index.js`, `idtoken/verify.js`) in the build folder. */
+/** `require` of `relative` (e.g. `index.js`, `tokens/id-token.js`) in the build folder. */
 export function fromBuild<T>(relative: string): T {
   const file = path.join(BUILD, relative);
   if (!existsSync(file)) {

@@ -11,14 +11,14 @@ import { createPublicKey, verify as verifySync, webcrypto } from 'node:crypto';
 import type { JsonWebKey } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_CLIENT, DEMO_USERS, startEmulator } from 'microsoft-identity-emulator';
-import type { JwksCache as JwksCacheClass } from '../lib/idtoken/jwks.js';
-import type { IdTokenVerifier as IdTokenVerifierClass } from '../lib/idtoken/verify.js';
+import type { JwksCache as JwksCacheClass } from '../lib/tokens/jwks.js';
+import type { IdTokenVerifier as IdTokenVerifierClass } from '../lib/tokens/id-token.js';
 import { fromBuild } from './build.js';
 
 // The verifier as published (see build.ts).
-const { JwksCache } = fromBuild<{ JwksCache: typeof JwksCacheClass }>('idtoken/jwks.js');
+const { JwksCache } = fromBuild<{ JwksCache: typeof JwksCacheClass }>('tokens/jwks.js');
 const { IdTokenVerifier } = fromBuild<{ IdTokenVerifier: typeof IdTokenVerifierClass }>(
-  'idtoken/verify.js',
+  'tokens/id-token.js',
 );
 
 const IDLE_MS = 10;

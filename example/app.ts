@@ -20,7 +20,7 @@ import {
   StateError,
 } from '../lib/errors.js';
 import { safeLogValue } from '../lib/log.js';
-import { Strategy } from '../lib/strategy.js';
+import { Strategy } from '../lib/passport/strategy.js';
 import type {
   MicrosoftAuthenticateOptions,
   MicrosoftProfile,

@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { Strategy } from './strategy.js';
+import { Strategy } from './passport/strategy.js';
 
 export default Strategy;
 export { Strategy };
@@ -43,14 +43,14 @@ export type {
   ProfileErrorCode,
   StateErrorCode,
 } from './errors.js';
-export { CLOUDS, CONSUMER_TENANT_ID, isGuid, isTenant } from './endpoints.js';
-export type { CloudEndpoints } from './endpoints.js';
-export { DEFAULT_SCOPE, parseScope } from './options.js';
+export { CLOUDS, CONSUMER_TENANT_ID, isGuid, isTenant } from './config/endpoints.js';
+export type { CloudEndpoints } from './config/endpoints.js';
+export { DEFAULT_SCOPE, parseScope } from './config/options.js';
 export { safeLogValue } from './log.js';
 export type { MicrosoftLogger } from './log.js';
 export { MicrosoftSignIn } from './core/sign-in.js';
-export { CookieStateStore } from './cookie-state-store.js';
-export type { CookieStateStoreOptions } from './cookie-state-store.js';
+export { CookieStateStore } from './state/cookie-state-store.js';
+export type { CookieStateStoreOptions } from './state/cookie-state-store.js';
 export type {
   AuthorizationRequest,
   AuthorizationRequestOptions,
@@ -61,20 +61,15 @@ export type {
   SigningKeySource,
 } from './core/sign-in.js';
 export type { PendingLogin } from './core/pending-login.js';
-export type { ResolvedConfig, ResolvedSettings } from './settings.js';
-export type { AuthorityKind, ResolvedEndpoints, TenantKind } from './endpoints.js';
+export type { ResolvedConfig, ResolvedSettings } from './config/settings.js';
+export type { AuthorityKind, ResolvedEndpoints, TenantKind } from './config/endpoints.js';
 export type { StepUpRequest, StepUpResult } from './core/step-up.js';
 export type { CallbackInput, CallbackParams } from './core/callback.js';
-export type { TokenEndpointClient, TokenRequestOptions } from './token-client.js';
-export type {
-  ClientAssertionCallback,
-  ClientAssertionWithExpiry,
-  ClientCertificate,
-  ClientCredential,
-} from './client-credentials.js';
-export type { GraphEndpointClient, GraphMe } from './graph-client.js';
+export type { TokenEndpointClient, TokenRequestOptions } from './clients/token.js';
+export type { ClientCredential } from './clients/client-credentials.js';
+export type { GraphEndpointClient, GraphMe } from './clients/graph.js';
 export type { GraphUser } from './profile/graph-user.js';
-export type { SigningKey } from './idtoken/jwks.js';
+export type { SigningKey } from './tokens/jwks.js';
 export type * from './types.js';
 export { MicrosoftAccessTokenVerifier } from './core/access-token/verifier.js';
 export type { AccessTokenVerifierDependencies } from './core/access-token/verifier.js';

@@ -7,17 +7,16 @@
  *
  * @packageDocumentation
  */
-import { CookieStateStore } from './cookie-state-store.js';
+import { CookieStateStore } from './state/cookie-state-store.js';
 import { MicrosoftAccessTokenVerifier } from './core/access-token/verifier.js';
 import { MicrosoftBearerStrategy } from './passport/bearer-strategy.js';
 import { MicrosoftSignIn } from './core/sign-in.js';
-import { CLOUDS, CONSUMER_TENANT_ID, isGuid, isTenant } from './endpoints.js';
+import { CLOUDS, CONSUMER_TENANT_ID, isGuid, isTenant } from './config/endpoints.js';
 import * as errors from './errors.js';
 import { safeLogValue } from './log.js';
-import { DEFAULT_SCOPE, parseScope } from './options.js';
-import { Strategy as StrategyClass } from './strategy.js';
-import type * as cookies from './cookie-state-store.js';
-import type * as credentials from './client-credentials.js';
+import { DEFAULT_SCOPE, parseScope } from './config/options.js';
+import { Strategy as StrategyClass } from './passport/strategy.js';
+import type * as cookies from './state/cookie-state-store.js';
 import type * as core from './core/sign-in.js';
 import type * as pending from './core/pending-login.js';
 import type * as types from './types.js';
@@ -99,9 +98,9 @@ declare namespace Strategy {
   export type AccountType = types.AccountType;
   export type MicrosoftLogger = log.MicrosoftLogger;
   export type StateTakeResult = types.StateTakeResult;
-  export type ClientCertificate = credentials.ClientCertificate;
-  export type ClientAssertionCallback = credentials.ClientAssertionCallback;
-  export type ClientAssertionWithExpiry = credentials.ClientAssertionWithExpiry;
+  export type ClientCertificate = types.ClientCertificate;
+  export type ClientAssertionCallback = types.ClientAssertionCallback;
+  export type ClientAssertionWithExpiry = types.ClientAssertionWithExpiry;
   export type MicrosoftAccessTokenVerifier = accessTokenVerifier.MicrosoftAccessTokenVerifier;
   export type AccessTokenVerifierDependencies = accessTokenVerifier.AccessTokenVerifierDependencies;
   export type MicrosoftAccessTokenVerifierOptions =

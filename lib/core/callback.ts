@@ -2,7 +2,7 @@
  * The callback step: reading the parameters Microsoft sent back, the tenant allow-list, and the
  * profile (from Graph `/me`, or from the verified ID-token claims).
  */
-import { CONSUMER_TENANT_ID } from '../endpoints.js';
+import { CONSUMER_TENANT_ID } from '../config/endpoints.js';
 import {
   INTERACTION_REQUIRED_ERRORS,
   MicrosoftAuthorizationError,
@@ -11,10 +11,10 @@ import {
   parseAadsts,
 } from '../errors.js';
 import type { AadstsDiagnostics } from '../errors.js';
-import type { GraphEndpointClient } from '../graph-client.js';
+import type { GraphEndpointClient } from '../clients/graph.js';
 import { readClaims } from '../profile/claims.js';
 import { normalizeProfile } from '../profile/normalize.js';
-import type { ResolvedConfig } from '../settings.js';
+import type { ResolvedConfig } from '../config/settings.js';
 import type { FailureInfo, MicrosoftIdTokenClaims, MicrosoftProfile } from '../types.js';
 
 /** The parameters of a callback: a query string, a parsed query or form body, or a URL. */

@@ -11,19 +11,19 @@ import {
   MicrosoftTenantNotAllowedError,
   MicrosoftStateError,
 } from '../errors.js';
-import { DiscoveryCache, fetchDiscovery } from '../discovery.js';
-import type { AuthorityMetadata } from '../discovery.js';
-import { tenantKind as kindOfTenant } from '../endpoints.js';
-import { GraphClient } from '../graph-client.js';
-import type { GraphEndpointClient } from '../graph-client.js';
-import { JwksCache } from '../idtoken/jwks.js';
-import type { SigningKey } from '../idtoken/jwks.js';
-import { IdTokenVerifier } from '../idtoken/verify.js';
-import { parseScope } from '../options.js';
-import { coreWarnings, resolveConfig } from '../settings.js';
-import type { ResolvedConfig } from '../settings.js';
-import { TokenClient } from '../token-client.js';
-import type { TokenEndpointClient } from '../token-client.js';
+import { DiscoveryCache, fetchDiscovery } from '../clients/discovery.js';
+import type { AuthorityMetadata } from '../clients/discovery.js';
+import { tenantKind as kindOfTenant } from '../config/endpoints.js';
+import { GraphClient } from '../clients/graph.js';
+import type { GraphEndpointClient } from '../clients/graph.js';
+import { JwksCache } from '../tokens/jwks.js';
+import type { SigningKey } from '../tokens/jwks.js';
+import { IdTokenVerifier } from '../tokens/id-token.js';
+import { parseScope } from '../config/options.js';
+import { coreWarnings, resolveConfig } from '../config/settings.js';
+import type { ResolvedConfig } from '../config/settings.js';
+import { TokenClient } from '../clients/token.js';
+import type { TokenEndpointClient } from '../clients/token.js';
 import type {
   MicrosoftAuthenticateOptions,
   MicrosoftIdTokenClaims,

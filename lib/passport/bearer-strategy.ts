@@ -9,8 +9,8 @@ import type { MicrosoftAccessTokenVerifierOptions } from '../core/access-token/o
 import type { AccessTokenRequirements } from '../core/access-token/policy.js';
 import { MicrosoftAccessTokenVerifier } from '../core/access-token/verifier.js';
 import { MicrosoftAccessTokenError } from '../errors.js';
-import { OPTION_TABLE } from '../options.js';
-import type { OptionSpec } from '../options.js';
+import { OPTION_TABLE } from '../config/options.js';
+import type { OptionSpec } from '../config/options.js';
 import type { MicrosoftRequest } from '../types.js';
 import { announceChallenge, bearerChallenge, findToken } from './bearer-request.js';
 import type { ChallengeFields, TokenPlaces } from './bearer-request.js';

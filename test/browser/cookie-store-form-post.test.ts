@@ -12,8 +12,8 @@ import passport from 'passport';
 import type { Browser } from 'playwright-core';
 import { DEFAULT_CLIENT, startEmulator } from 'microsoft-identity-emulator';
 import type { Emulator } from 'microsoft-identity-emulator';
-import { CookieStateStore } from '../../lib/cookie-state-store.js';
-import { Strategy } from '../../lib/strategy.js';
+import { CookieStateStore } from '../../lib/state/cookie-state-store.js';
+import { Strategy } from '../../lib/passport/strategy.js';
 import { launchChromium, requireChromium } from '../helpers/chromium.js';
 
 const SECRET = 'a-cookie-secret-of-at-least-32-characters!';

@@ -14,7 +14,7 @@ const SOURCE_DIRS = [path.join(ROOT, 'lib'), path.join(ROOT, 'emulator', 'src')]
 const OUT_DIR = path.join(__dirname, '.tsdoc-blocks');
 
 interface Example {
-  /** Where the block is, e.g. `lib/strategy.ts:154` or `emulator/src/index.ts:41`. */
+  /** Where the block is, e.g. `lib/passport/strategy.ts:154` or `emulator/src/index.ts:41`. */
   where: string;
   file: string;
   code: string;

@@ -7,7 +7,7 @@ import http from 'node:http';
 import express from 'express';
 import session from 'express-session';
 import { Passport } from 'passport';
-import { Strategy } from '../../lib/strategy.js';
+import { Strategy } from '../../lib/passport/strategy.js';
 import type { AuthenticateOptions } from 'passport';
 import type { MicrosoftProfile, StrategyOptions } from '../../lib/types.js';
 

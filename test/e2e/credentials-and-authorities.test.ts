@@ -17,11 +17,11 @@ import {
 import type { Emulator } from 'microsoft-identity-emulator';
 import { MicrosoftSignIn } from '../../lib/core/sign-in.js';
 import type { AuthorizationRequestOptions } from '../../lib/core/sign-in.js';
-import { readDiscovery } from '../../lib/discovery.js';
+import { readDiscovery } from '../../lib/clients/discovery.js';
 import { IdTokenError, MicrosoftHttpError, MicrosoftTokenError } from '../../lib/errors.js';
 import type { SignInOptions } from '../../lib/types.js';
 import { authenticate, expectRedirect, fakeRequest } from '../helpers/passport.js';
-import { Strategy } from '../../lib/strategy.js';
+import { Strategy } from '../../lib/passport/strategy.js';
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`../fixtures/credentials/${name}`, `file://${__filename}`), 'utf8');

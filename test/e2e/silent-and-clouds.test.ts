@@ -1,13 +1,13 @@
 /**
- * Against the emulator, end to end: silent sign-in (`prompt: 'none'`, issue 15 point 4), a US Gov
- * cloud login whose key set names the US Gov login host (issue 13 point 16), and the emulator's
- * own guards (loopback binds only, DNS rebinding: issue 13 point 7).
+ * Against the emulator, end to end: silent sign-in (`prompt: 'none'`), a US Gov cloud login
+ * whose key set names the US Gov login host, and the emulator's own guards (loopback binds only,
+ * DNS rebinding).
  */
 import { expect } from 'chai';
 import http from 'node:http';
 import { DEFAULT_CLIENT, DEMO_TENANT_ID, startEmulator } from 'microsoft-identity-emulator';
 import type { Emulator } from 'microsoft-identity-emulator';
-import { Strategy } from '../../lib/strategy.js';
+import { Strategy } from '../../lib/passport/strategy.js';
 import type { MicrosoftProfile, StrategyOptions } from '../../lib/types.js';
 import { demoUser, loginThroughEmulator } from '../helpers/emulator.js';
 import { rejectionOf } from '../helpers/errors.js';

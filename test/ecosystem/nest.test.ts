@@ -15,7 +15,7 @@ import { expect } from 'chai';
 import passport from 'passport';
 import { DEFAULT_CLIENT, DEMO_TENANT_ID, startEmulator } from 'microsoft-identity-emulator';
 import type { Emulator } from 'microsoft-identity-emulator';
-import { Strategy } from '../../lib/strategy.js';
+import { Strategy } from '../../lib/passport/strategy.js';
 import type { MicrosoftProfile, MicrosoftRequest, StrategyOptions } from '../../lib/types.js';
 import { callbackFromEmulator, demoUser, loginThroughEmulator } from '../helpers/emulator.js';
 import { rejectionOf } from '../helpers/errors.js';

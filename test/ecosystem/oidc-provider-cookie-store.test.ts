@@ -12,8 +12,8 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import express from 'express';
 import { Passport } from 'passport';
-import { CookieStateStore } from '../../lib/cookie-state-store.js';
-import { Strategy } from '../../lib/strategy.js';
+import { CookieStateStore } from '../../lib/state/cookie-state-store.js';
+import { Strategy } from '../../lib/passport/strategy.js';
 import type { MicrosoftProfile } from '../../lib/types.js';
 
 const CLIENT_ID = 'interop-cookie-client';

@@ -9,9 +9,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { expect } from 'chai';
-import { resolveCredential } from '../../lib/client-credentials.js';
+import { resolveCredential } from '../../lib/clients/client-credentials.js';
 import { MicrosoftTokenError } from '../../lib/errors.js';
-import { TokenClient } from '../../lib/token-client.js';
+import { TokenClient } from '../../lib/clients/token.js';
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`../fixtures/credentials/${name}`, `file://${__filename}`), 'utf8');

@@ -12,7 +12,7 @@ import {
 } from 'microsoft-identity-emulator';
 import type { Emulator, EmulatorClient } from 'microsoft-identity-emulator';
 import { MicrosoftTokenError } from '../../lib/errors.js';
-import { Strategy } from '../../lib/strategy.js';
+import { Strategy } from '../../lib/passport/strategy.js';
 import type { MicrosoftProfile, VerifyCallback } from '../../lib/types.js';
 import { demoUser, loginThroughEmulator } from '../helpers/emulator.js';
 import { rejectionOf } from '../helpers/errors.js';

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Store } from 'express-session';
 import { DEFAULT_CLIENT } from 'microsoft-identity-emulator';
 import type { Emulator } from 'microsoft-identity-emulator';
-import type { Strategy } from '../../lib/strategy.js';
+import type { Strategy } from '../../lib/passport/strategy.js';
 import { createApp } from '../../example/app.js';
 import type { AppConfig } from '../../example/config.js';
 

@@ -6,11 +6,11 @@ import { createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import net from 'node:net';
 import sinon from 'sinon';
-import type { GraphEndpointClient, GraphMe } from '../../lib/graph-client.js';
-import type { SigningKey } from '../../lib/idtoken/jwks.js';
+import type { GraphEndpointClient, GraphMe } from '../../lib/clients/graph.js';
+import type { SigningKey } from '../../lib/tokens/jwks.js';
 import { readGraphUser } from '../../lib/profile/graph-user.js';
 import type { SigningKeySource } from '../../lib/core/sign-in.js';
-import type { TokenEndpointClient } from '../../lib/token-client.js';
+import type { TokenEndpointClient } from '../../lib/clients/token.js';
 import type { TokenResponseParams } from '../../lib/types.js';
 
 export const CLIENT_ID = '6731de76-14a6-49ae-97bc-6eba6914391e';

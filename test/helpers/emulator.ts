@@ -3,7 +3,7 @@
  * page (`completeLogin`) and the callback leg, sharing one session.
  */
 import { completeLogin, DEMO_USERS } from 'microsoft-identity-emulator';
-import type { Strategy } from '../../lib/strategy.js';
+import type { Strategy } from '../../lib/passport/strategy.js';
 import type { MicrosoftAuthenticateOptions } from '../../lib/types.js';
 import { authenticate, expectRedirect, fakeRequest } from './passport.js';
 import type { Outcome } from './passport.js';

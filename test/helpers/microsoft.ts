@@ -2,7 +2,7 @@
  * Shared values and steps for strategy tests: client credentials, canned Microsoft payloads, a
  * strategy wired to a fake server, and the two legs of a login through the Passport harness.
  */
-import type { Strategy } from '../../lib/strategy.js';
+import type { Strategy } from '../../lib/passport/strategy.js';
 import type { MicrosoftProfile, StrategyOptions, VerifyCallback } from '../../lib/types.js';
 import { startFakeServer } from './fake-server.js';
 import type { FakeServer, Route } from './fake-server.js';

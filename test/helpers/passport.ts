@@ -4,7 +4,7 @@
  */
 import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
-import type { Strategy } from '../../lib/strategy.js';
+import type { Strategy } from '../../lib/passport/strategy.js';
 import type { FailureInfo } from '../../lib/types.js';
 import type { MicrosoftAuthenticateOptions, MicrosoftRequest } from '../../lib/types.js';
 

@@ -13,9 +13,9 @@ import type {
   EmulatorSigningKey,
   EmulatorTokenAnswer,
 } from 'microsoft-identity-emulator';
-import { tenantKind } from '../../lib/endpoints.js';
-import { JwksCache } from '../../lib/idtoken/jwks.js';
-import { IdTokenVerifier } from '../../lib/idtoken/verify.js';
+import { tenantKind } from '../../lib/config/endpoints.js';
+import { JwksCache } from '../../lib/tokens/jwks.js';
+import { IdTokenVerifier } from '../../lib/tokens/id-token.js';
 
 export const CONSUMER_TID = '9188040d-6c67-4c5b-b112-36a304b66dad';
 /** The work tenant the ID-token tests sign in to. */

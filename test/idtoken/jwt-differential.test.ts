@@ -24,9 +24,9 @@ import fc from 'fast-check';
 import * as jose from 'jose';
 import { IdTokenError } from '../../lib/errors.js';
 import type { IdTokenErrorCode } from '../../lib/errors.js';
-import { signingKeyFromJwk } from '../../lib/idtoken/jwks.js';
-import type { SigningKey } from '../../lib/idtoken/jwks.js';
-import { verifyJwt } from '../../lib/idtoken/jwt.js';
+import { signingKeyFromJwk } from '../../lib/tokens/jwks.js';
+import type { SigningKey } from '../../lib/tokens/jwks.js';
+import { verifyJwt } from '../../lib/tokens/jwt.js';
 
 const RUNS = Number(process.env['RUNS'] ?? (process.env['FUZZ'] === '1' ? 200_000 : 10_000));
 const SEED = process.env['SEED'] === undefined ? undefined : Number(process.env['SEED']);

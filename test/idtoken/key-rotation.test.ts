@@ -3,8 +3,8 @@
  * shared fetch for concurrent verifications on a cold cache.
  */
 import { expect } from 'chai';
-import type { JwksCache } from '../../lib/idtoken/jwks.js';
-import type { IdTokenVerifier } from '../../lib/idtoken/verify.js';
+import type { JwksCache } from '../../lib/tokens/jwks.js';
+import type { IdTokenVerifier } from '../../lib/tokens/id-token.js';
 import { expectIdTokenError } from '../helpers/errors.js';
 import { CLIENT_ID, CONSUMER_TID, WORK_TID, epoch, startFixture } from './fixture-server.js';
 import type { FixtureKey, IdpFixture } from './fixture-server.js';

@@ -29,10 +29,9 @@ function importGraph(entries: string[]): Map<string, string[]> {
 describe('ID tokens: the runtime path', () => {
   it('never imports jose or lib/jose.ts from the library entry points', () => {
     const graph = importGraph([path.join(LIB, 'index.ts'), path.join(LIB, 'index.mts')]);
-    expect(
-      graph.has(path.join(LIB, 'idtoken', 'jwt.ts')),
-      'the walk reaches the verifier',
-    ).to.equal(true);
+    expect(graph.has(path.join(LIB, 'tokens', 'jwt.ts')), 'the walk reaches the verifier').to.equal(
+      true,
+    );
     const offenders = [...graph]
       .filter(([, specifiers]) =>
         specifiers.some((s) => s === 'jose' || s.startsWith('jose/') || s.endsWith('/jose.js')),

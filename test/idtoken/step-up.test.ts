@@ -1,11 +1,11 @@
 /**
- * Step-up through the Passport strategy (issue 13 point 2, issue 15 point 5): per-request
+ * Step-up through the Passport strategy: per-request
  * `maxAge`, `prompt: 'login'` and `claims` are kept with the pending login (session store and
  * cookie store), enforced on the callback, and reported as `info.stepUp`.
  */
 import { expect } from 'chai';
-import { CookieStateStore } from '../../lib/cookie-state-store.js';
-import { Strategy } from '../../lib/strategy.js';
+import { CookieStateStore } from '../../lib/state/cookie-state-store.js';
+import { Strategy } from '../../lib/passport/strategy.js';
 import type {
   MicrosoftAuthenticateOptions,
   MicrosoftRequest,

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import { Strategy } from '../../lib/strategy.js';
+import { Strategy } from '../../lib/passport/strategy.js';
 import type { MicrosoftProfile, StrategyOptions } from '../../lib/types.js';
 import { expectIdTokenErrorOutcome, rejectionOf } from '../helpers/errors.js';
 import { sessionKeyOf } from '../helpers/microsoft.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import OAuth2Strategy = require('passport-oauth2');
 import { IdTokenError, MicrosoftAuthorizationError, StateError } from '../../lib/errors.js';
-import { Strategy } from '../../lib/strategy.js';
+import { Strategy } from '../../lib/passport/strategy.js';
 import type {
   MicrosoftProfile,
   MicrosoftRequest,

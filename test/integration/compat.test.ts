@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import Entry = require('../../lib/index.js');
-import * as endpoints from '../../lib/endpoints.js';
-import * as options from '../../lib/options.js';
+import * as endpoints from '../../lib/config/endpoints.js';
+import * as options from '../../lib/config/options.js';
 import { MicrosoftSignIn } from '../../lib/core/sign-in.js';
 import * as errors from '../../lib/errors.js';
-import { Strategy } from '../../lib/strategy.js';
+import { Strategy } from '../../lib/passport/strategy.js';
 import type { MicrosoftProfile, VerifyCallback } from '../../lib/types.js';
 import type { FakeServer } from '../helpers/fake-server.js';
 import {

@@ -7,9 +7,9 @@ import {
   ProfileError,
   parseAadsts,
 } from '../../lib/errors.js';
-import { retryAfterSeconds, describeURL } from '../../lib/http.js';
-import { Strategy } from '../../lib/strategy.js';
-import { tokenErrorFromBody } from '../../lib/token-client.js';
+import { retryAfterSeconds, describeURL } from '../../lib/clients/http.js';
+import { Strategy } from '../../lib/passport/strategy.js';
+import { tokenErrorFromBody } from '../../lib/clients/token.js';
 import type { StrategyOptions } from '../../lib/types.js';
 import { closedPortURL } from '../helpers/fake-server.js';
 import type { CannedResponse, FakeServer } from '../helpers/fake-server.js';

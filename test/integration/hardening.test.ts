@@ -1,6 +1,5 @@
 /**
- * Hardening of the Passport strategy from the outside review (issue 13) and silent sign-in
- * (issue 15): error callbacks matched to a pending login, risky configuration refused or warned
+ * Hardening of the Passport strategy and silent sign-in: error callbacks matched to a pending login, risky configuration refused or warned
  * about, the token endpoint's client authentication, and the profile's guest rules.
  */
 import { expect } from 'chai';
@@ -11,8 +10,8 @@ import type { MicrosoftLogger } from '../../lib/log.js';
 import { normalizeProfile } from '../../lib/profile/normalize.js';
 import { readClaims } from '../../lib/profile/claims.js';
 import { readGraphUser } from '../../lib/profile/graph-user.js';
-import { Strategy } from '../../lib/strategy.js';
-import { basicAuthorization } from '../../lib/token-client.js';
+import { Strategy } from '../../lib/passport/strategy.js';
+import { basicAuthorization } from '../../lib/clients/token.js';
 import type {
   MicrosoftRequest,
   StateStore,
@@ -85,7 +84,7 @@ describe('unit: hardening of the strategy', () => {
     return authenticate(s, fakeRequest({ url: `${CALLBACK_PATH}?${query.toString()}`, session }));
   }
 
-  describe('error callbacks need their pending login (point 1)', () => {
+  describe('error callbacks need their pending login', () => {
     it('an error callback without a session: 403 state failure, keeping neither description nor URI', async () => {
       const outcome = expectFail(
         await errorCallback(
@@ -149,7 +148,7 @@ describe('unit: hardening of the strategy', () => {
     });
   });
 
-  describe('step-up without state (point 2)', () => {
+  describe('step-up options refused without state', () => {
     it('refuses maxAge, prompt login and essential acrs with state: false, naming the option, since nothing could check them', async () => {
       const s = strategy({ state: false, scope: ['openid', 'User.Read'] });
       const asks: Array<[Record<string, unknown>, string]> = [
@@ -179,7 +178,7 @@ describe('unit: hardening of the strategy', () => {
     });
   });
 
-  describe('access_denied subcode (point 11)', () => {
+  describe("access_denied keeps Microsoft's error_subcode", () => {
     it('access_denied with error_subcode=cancel puts subcode into the fail info', async () => {
       const s = strategy();
       const started = await startLogin(s);
@@ -198,7 +197,7 @@ describe('unit: hardening of the strategy', () => {
     });
   });
 
-  describe('silent sign-in (issue 15 point 4)', () => {
+  describe('silent sign-in answers end in fail, never error', () => {
     for (const code of [
       'login_required',
       'interaction_required',
@@ -228,7 +227,7 @@ describe('unit: hardening of the strategy', () => {
     }
   });
 
-  describe('token errors with a claims challenge (point 10)', () => {
+  describe('token errors with a claims challenge', () => {
     it('AADSTS50076 keeps suberror and claims on MicrosoftTokenError', async () => {
       const claims = '{"access_token":{"capolids":{"essential":true,"values":["c1"]}}}';
       server.route(TOKEN_ROUTE, {
@@ -255,7 +254,7 @@ describe('unit: hardening of the strategy', () => {
     });
   });
 
-  describe('tokenAuthMethod (point 18)', () => {
+  describe('tokenAuthMethod: client authentication at the token endpoint', () => {
     it('client_secret_basic: the token request carries HTTP Basic and no secret in the body', async () => {
       expectSuccess(await login(strategy({ tokenAuthMethod: 'client_secret_basic' })));
       const [token] = server.requestsTo(TOKEN_ROUTE);
@@ -295,7 +294,7 @@ describe('unit: hardening of the strategy', () => {
     });
   });
 
-  describe('risky configuration (points 4 and 5)', () => {
+  describe('risky configuration refused or warned about', () => {
     it('clockTolerance above 600 s is a TypeError; 600 is accepted', () => {
       expect(() => strategy({ clockTolerance: 601 })).to.throw(
         TypeError,
@@ -383,7 +382,7 @@ describe('unit: hardening of the strategy', () => {
     });
   });
 
-  describe('an atomic take (point 3)', () => {
+  describe("a store's atomic take", () => {
     it('the strategy prefers a store’s take over verify', async () => {
       const saved = new Map<string, unknown>();
       const store: StateStore & { takes: number } = {
@@ -417,7 +416,7 @@ describe('unit: hardening of the strategy', () => {
     });
   });
 
-  describe('profile guest rules (points 13 and 14)', () => {
+  describe('profile guest rules', () => {
     it('addUPNAsEmail never adds an #EXT# UPN as an email', () => {
       const claims = readClaims(fixture('claims-guest'));
       const graph = readGraphUser(fixture('guest'));
@@ -468,7 +467,7 @@ describe('unit: hardening of the strategy', () => {
     });
   });
 
-  describe('safeLogValue (point 1)', () => {
+  describe('safeLogValue escapes values for log lines', () => {
     it('escapes control characters, line separators and bidi overrides, and caps the length', () => {
       expect(safeLogValue('a\r\nb\tc\u0000d\u001b[31m')).to.equal(
         'a\\r\\nb\\tc\\u0000d\\u001b[31m',

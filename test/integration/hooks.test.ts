@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Strategy } from '../../lib/strategy.js';
+import { Strategy } from '../../lib/passport/strategy.js';
 import type {
   MicrosoftAuthenticateOptions,
   MicrosoftProfile,

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MicrosoftHttpError } from '../../lib/errors.js';
-import { send } from '../../lib/http.js';
+import { send } from '../../lib/clients/http.js';
 import { rejectionOf } from '../helpers/errors.js';
 
 const TIMEOUT = 150;

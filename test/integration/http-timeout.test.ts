@@ -3,7 +3,7 @@
  * "give up at once".
  */
 import { expect } from 'chai';
-import { Strategy } from '../../lib/strategy.js';
+import { Strategy } from '../../lib/passport/strategy.js';
 import { startFakeServer } from '../helpers/fake-server.js';
 import type { FakeServer } from '../helpers/fake-server.js';
 

@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Passport } from 'passport';
 import request from 'supertest';
-import { Strategy } from '../../lib/strategy.js';
+import { Strategy } from '../../lib/passport/strategy.js';
 import type { StrategyOptions } from '../../lib/types.js';
 import type { FakeServer } from '../helpers/fake-server.js';
 import {

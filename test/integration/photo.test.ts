@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { GraphError, MicrosoftHttpError } from '../../lib/errors.js';
-import { MAX_PHOTO_BYTES } from '../../lib/graph-client.js';
-import { Strategy } from '../../lib/strategy.js';
+import { MAX_PHOTO_BYTES } from '../../lib/clients/graph.js';
+import { Strategy } from '../../lib/passport/strategy.js';
 import type { MicrosoftProfile, StrategyOptions } from '../../lib/types.js';
 import type { CannedResponse, FakeServer } from '../helpers/fake-server.js';
 import {

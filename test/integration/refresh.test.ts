@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { MicrosoftTokenError } from '../../lib/errors.js';
-import { Strategy } from '../../lib/strategy.js';
+import { Strategy } from '../../lib/passport/strategy.js';
 import refresh from 'passport-oauth2-refresh';
 import type { StrategyOptions } from '../../lib/types.js';
 import { rejectionOf } from '../helpers/errors.js';

@@ -12,7 +12,7 @@ import session from 'express-session';
 import passport from 'passport';
 import { completeLogin, DEFAULT_CLIENT } from 'microsoft-identity-emulator';
 import type { EmulatorClient } from 'microsoft-identity-emulator';
-import { Strategy } from '../../lib/strategy.js';
+import { Strategy } from '../../lib/passport/strategy.js';
 import type { MicrosoftProfile, StrategyOptions } from '../../lib/types.js';
 
 /** What the verify callback stores in the session. */

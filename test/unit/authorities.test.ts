@@ -6,11 +6,11 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { MicrosoftSignIn } from '../../lib/core/sign-in.js';
-import { readDiscovery } from '../../lib/discovery.js';
-import type { DiscoveryTarget } from '../../lib/discovery.js';
-import { authorityKind } from '../../lib/endpoints.js';
+import { readDiscovery } from '../../lib/clients/discovery.js';
+import type { DiscoveryTarget } from '../../lib/clients/discovery.js';
+import { authorityKind } from '../../lib/config/endpoints.js';
 import { IdTokenError, MicrosoftHttpError } from '../../lib/errors.js';
-import type { TokenEndpointClient, TokenRequestOptions } from '../../lib/token-client.js';
+import type { TokenEndpointClient, TokenRequestOptions } from '../../lib/clients/token.js';
 import type { SignInOptions } from '../../lib/types.js';
 import {
   CLIENT_ID,

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { StateError } from '../../lib/errors.js';
-import { Strategy } from '../../lib/strategy.js';
+import { Strategy } from '../../lib/passport/strategy.js';
 import type {
   MicrosoftAuthenticateOptions,
   StateStore,

@@ -18,10 +18,10 @@ import {
   JWT_BEARER_ASSERTION,
   resolveCredential,
   thumbprintBytes,
-} from '../../lib/client-credentials.js';
-import type { CredentialOptions } from '../../lib/client-credentials.js';
+} from '../../lib/clients/client-credentials.js';
+import type { CredentialOptions } from '../../lib/clients/client-credentials.js';
 import { MicrosoftSignIn } from '../../lib/core/sign-in.js';
-import { Strategy } from '../../lib/strategy.js';
+import { Strategy } from '../../lib/passport/strategy.js';
 import type { SignInOptions } from '../../lib/types.js';
 
 const fixture = (name: string): string =>

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { CONSUMER_TENANT_ID, isGuid, tenantKind } from '../../lib/endpoints.js';
-import { Strategy } from '../../lib/strategy.js';
+import { CONSUMER_TENANT_ID, isGuid, tenantKind } from '../../lib/config/endpoints.js';
+import { Strategy } from '../../lib/passport/strategy.js';
 import type { StateStore, StrategyOptions } from '../../lib/types.js';
 import { deepFreeze } from '../helpers/freeze.js';
 import { CLIENT_ID, CLIENT_SECRET } from '../helpers/microsoft.js';

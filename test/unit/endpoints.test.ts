@@ -1,6 +1,6 @@
 import { MicrosoftSignIn } from '../../lib/core/sign-in.js';
 import { expect } from 'chai';
-import { Strategy } from '../../lib/strategy.js';
+import { Strategy } from '../../lib/passport/strategy.js';
 import type { StrategyOptions } from '../../lib/types.js';
 import { CLIENT_ID, CLIENT_SECRET } from '../helpers/microsoft.js';
 

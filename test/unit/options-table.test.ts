@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { CLOUDS } from '../../lib/endpoints.js';
-import { CLOUD_NAMES, CORE_OPTIONS, OPTION_TABLE } from '../../lib/options.js';
-import type { OptionName } from '../../lib/options.js';
+import { CLOUDS } from '../../lib/config/endpoints.js';
+import { CLOUD_NAMES, CORE_OPTIONS, OPTION_TABLE } from '../../lib/config/options.js';
+import type { OptionName } from '../../lib/config/options.js';
 
 const GUIDE = path.resolve(__dirname, '..', '..', 'docs', 'options.md');
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { StateError } from '../../lib/errors.js';
-import { SessionStateStore } from '../../lib/session-state-store.js';
+import { SessionStateStore } from '../../lib/state/session-state-store.js';
 import type { StateStoreMeta } from '../../lib/types.js';
 import { fakeRequest } from '../helpers/passport.js';
 

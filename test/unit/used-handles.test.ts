@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { MAX_REMEMBERED, UsedHandles } from '../../lib/used-handles.js';
+import { MAX_REMEMBERED, UsedHandles } from '../../lib/state/used-handles.js';
 
 describe('unit: one-time state handles (UsedHandles)', () => {
   const T0 = Date.UTC(2026, 0, 15, 10, 0, 0);

@@ -3,12 +3,12 @@
  * for the names both share (from its option table), and resolved into the authority's endpoints
  * and the API's policy.
  */
-import { resolveEndpoints } from '../../endpoints.js';
-import type { ResolvedEndpoints } from '../../endpoints.js';
+import { resolveEndpoints } from '../../config/endpoints.js';
+import type { ResolvedEndpoints } from '../../config/endpoints.js';
 import { EMIT_WARNING_LOGGER } from '../../log.js';
 import type { MicrosoftLogger } from '../../log.js';
-import { OPTION_TABLE } from '../../options.js';
-import type { OptionSpec } from '../../options.js';
+import { OPTION_TABLE } from '../../config/options.js';
+import type { OptionSpec } from '../../config/options.js';
 import type { MicrosoftCloud, StrategyOptionsBase } from '../../types.js';
 import type { AccessTokenAllowedTenants, AccessTokenPolicy } from './policy.js';
 

@@ -4,18 +4,18 @@
  * shared with ID tokens, a cache of verified tokens, and the API's policy on every call. Framework
  * free; {@link MicrosoftBearerStrategy} is its Passport adapter.
  */
-import { DiscoveryCache, fetchDiscovery } from '../../discovery.js';
-import { isLoopbackHost } from '../../endpoints.js';
+import { DiscoveryCache, fetchDiscovery } from '../../clients/discovery.js';
+import { isLoopbackHost } from '../../config/endpoints.js';
 import { MicrosoftAccessTokenError } from '../../errors.js';
 import {
   IssuerDocuments,
   checkExactIssuer,
   checkKeyIssuer,
   checkTokenTenant,
-} from '../../idtoken/issuer.js';
-import type { IssuerFailure } from '../../idtoken/issuer.js';
-import { JwksCache } from '../../idtoken/jwks.js';
-import type { SigningKey } from '../../idtoken/jwks.js';
+} from '../../tokens/issuer.js';
+import type { IssuerFailure } from '../../tokens/issuer.js';
+import { JwksCache } from '../../tokens/jwks.js';
+import type { SigningKey } from '../../tokens/jwks.js';
 import {
   checkRegisteredClaims,
   checkSignature,
@@ -23,8 +23,8 @@ import {
   keyNotFound,
   signingKeyId,
   splitJwt,
-} from '../../idtoken/jwt.js';
-import type { JwtFailure } from '../../idtoken/jwt.js';
+} from '../../tokens/jwt.js';
+import type { JwtFailure } from '../../tokens/jwt.js';
 import { VerifiedTokenCache, tokenHash } from './cache.js';
 import { readAccessToken, refuseGraphToken, tokenVersion } from './claims.js';
 import type { MicrosoftAccessToken } from './claims.js';

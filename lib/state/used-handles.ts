@@ -3,7 +3,7 @@
  * until its pending login would have expired, so a replayed callback finds its handle used. Shared
  * by the session and cookie stores, with the promise form of `verify` their `take` is.
  */
-import type { MicrosoftRequest, StateStore, StateStoreMeta, StateTakeResult } from './types.js';
+import type { MicrosoftRequest, StateStore, StateStoreMeta, StateTakeResult } from '../types.js';
 
 /** Consumed handles remembered per store, at most (each for the lifetime of a pending login). */
 export const MAX_REMEMBERED = 10_000;

@@ -3,7 +3,7 @@
  * authorize, token, key-set, logout, discovery and Graph URLs of one application.
  */
 import { optionError } from './options.js';
-import type { MicrosoftCloud, StrategyOptionsBase } from './types.js';
+import type { MicrosoftCloud, StrategyOptionsBase } from '../types.js';
 
 /** Tenant id of personal Microsoft accounts (the `consumers` tenant). */
 export const CONSUMER_TENANT_ID = '9188040d-6c67-4c5b-b112-36a304b66dad';

@@ -4,7 +4,7 @@
  * interface, so an option that is typed but not listed (or listed but not typed) does not compile,
  * and docs/options.md is tested against it.
  */
-import type { PassportOnlyOption, StrategyOptionsBase } from './types.js';
+import type { PassportOnlyOption, StrategyOptionsBase } from '../types.js';
 
 /** Every option name, including `passReqToCallback` (which selects the verify convention). */
 export type OptionName = keyof StrategyOptionsBase | 'passReqToCallback';
@@ -36,7 +36,7 @@ export const DEFAULT_SCOPE: readonly string[] = Object.freeze([
   'User.Read',
 ]);
 
-/** Names of the national clouds (`CLOUDS` in endpoints.ts has their hosts). */
+/** Names of the national clouds (`CLOUDS` in config/endpoints.ts has their hosts). */
 export const CLOUD_NAMES: readonly string[] = ['global', 'usgov', 'usgov-dod', 'china'];
 
 /** Sizes of Graph's profile photo that the `photo` option accepts. */

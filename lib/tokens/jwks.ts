@@ -6,7 +6,7 @@
 import { createPublicKey } from 'node:crypto';
 import type { JsonWebKey, KeyObject, webcrypto } from 'node:crypto';
 import { MicrosoftIdTokenError, MicrosoftHttpError } from '../errors.js';
-import { describeURL, parseJSON, send } from '../http.js';
+import { describeURL, parseJSON, send } from '../clients/http.js';
 
 /** A signing key from the JWKS, with Microsoft's per-key `issuer`. */
 export interface SigningKey {

@@ -4,10 +4,10 @@
  * `<issuer base>/<tid>/v2.0`, the signing key's `issuer` member (the `{tenantid}` template) placed
  * in the cloud the key set came from, and an issuer read from a discovery document, once.
  */
-import { CONSUMER_TENANT_ID, isGuid } from '../endpoints.js';
-import type { TenantKind } from '../endpoints.js';
+import { CONSUMER_TENANT_ID, isGuid } from '../config/endpoints.js';
+import type { TenantKind } from '../config/endpoints.js';
 import { MicrosoftHttpError } from '../errors.js';
-import { describeURL, parseJSON, record, send } from '../http.js';
+import { describeURL, parseJSON, record, send } from '../clients/http.js';
 
 /** Makes the error of a failed issuer or tenant check (the token type's error class). */
 export type IssuerFailure = (code: 'issuer' | 'tenant', message: string) => Error;

@@ -5,8 +5,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import { MicrosoftHttpError } from './errors.js';
-import type { MicrosoftEndpoint } from './errors.js';
+import { MicrosoftHttpError } from '../errors.js';
+import type { MicrosoftEndpoint } from '../errors.js';
 
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });

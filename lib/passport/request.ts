@@ -2,10 +2,10 @@
  * Reading the incoming request: is it the start of a login or Microsoft's callback, with which
  * parameters, and what is the absolute callback URL when the option is relative.
  */
-import { firstString } from './core/callback.js';
-import { MicrosoftStateError } from './errors.js';
-import { record } from './http.js';
-import type { MicrosoftRequest } from './types.js';
+import { firstString } from '../core/callback.js';
+import { MicrosoftStateError } from '../errors.js';
+import { record } from '../clients/http.js';
+import type { MicrosoftRequest } from '../types.js';
 
 /** What a request to the strategy is. */
 export type IncomingStep =

@@ -3,10 +3,10 @@
  * header (never the query string) and Graph's error JSON kept in a {@link MicrosoftGraphError}.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { MicrosoftGraphError, MicrosoftHttpError } from './errors.js';
+import { MicrosoftGraphError, MicrosoftHttpError } from '../errors.js';
 import { parseJSON, retryAfterSeconds, send } from './http.js';
-import { parseGraphUser } from './profile/graph-user.js';
-import type { GraphUser } from './profile/graph-user.js';
+import { parseGraphUser } from '../profile/graph-user.js';
+import type { GraphUser } from '../profile/graph-user.js';
 
 /** Largest `/me` body accepted. */
 const MAX_ME_BODY = 1024 * 1024;

@@ -6,10 +6,10 @@
  */
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { ClientCredential } from './client-credentials.js';
-import { MicrosoftHttpError, MicrosoftTokenError } from './errors.js';
-import type { TokenErrorBody } from './errors.js';
+import { MicrosoftHttpError, MicrosoftTokenError } from '../errors.js';
+import type { TokenErrorBody } from '../errors.js';
 import { describeURL, parseJSON, send } from './http.js';
-import type { TokenResponseParams } from './types.js';
+import type { TokenResponseParams } from '../types.js';
 
 /** Largest token response accepted (Microsoft's are a few kB). */
 const MAX_TOKEN_BODY = 256 * 1024;

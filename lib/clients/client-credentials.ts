@@ -6,7 +6,12 @@
 import { X509Certificate, createPrivateKey, randomUUID, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { constants } from 'node:crypto';
-import { optionError } from './options.js';
+import { optionError } from '../config/options.js';
+import type {
+  ClientAssertionCallback,
+  ClientAssertionWithExpiry,
+  ClientCertificate,
+} from '../types.js';
 
 /** `client_assertion_type` of a JWT client assertion (RFC 7523). */
 export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -15,38 +20,6 @@ export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type
 export const ASSERTION_LIFETIME_SECONDS = 600;
 /** An assertion is reused until this many seconds before it expires. */
 export const ASSERTION_REUSE_MARGIN_SECONDS = 120;
-
-/**
- * A certificate registered on the app (Certificates & secrets): its private key and the SHA-256
- * thumbprint of the certificate, or the certificate itself to compute it from.
- */
-export interface ClientCertificate {
-  /** RSA private key: a PEM string (PKCS#8 or PKCS#1) or a `KeyObject`. */
-  privateKey: string | KeyObject;
-  /** SHA-256 thumbprint of the certificate, hex (colons allowed) or base64url. Give this or `certificate`. */
-  thumbprintSha256?: string;
-  /** The certificate as PEM; its SHA-256 thumbprint is computed with `X509Certificate`. */
-  certificate?: string;
-  /** Signature algorithm of the assertion. Default `'PS256'`. */
-  algorithm?: 'RS256' | 'PS256';
-}
-
-/** A federated assertion, with the time (ms since the epoch, or a Date) it stops being valid. */
-export interface ClientAssertionWithExpiry {
-  /** The JWT to send as `client_assertion`. */
-  assertion: string;
-  /** When the assertion expires; it is reused until a minute before. */
-  expiresAt: number | Date;
-}
-
-/**
- * Returns the federated assertion for a token request: a JWT string (asked for again on every
- * token request) or `{ assertion, expiresAt }` (reused until shortly before `expiresAt`). It is
- * given the token endpoint, the assertion's intended audience.
- */
-export type ClientAssertionCallback = (context: {
-  tokenURL: string;
-}) => string | ClientAssertionWithExpiry | Promise<string | ClientAssertionWithExpiry>;
 
 /** The client-authentication fields of one token request. */
 export interface ClientCredential {

@@ -3,9 +3,9 @@
  * Several logins may be pending at once (several tabs); each entry is single use and expires.
  */
 import { randomBytes } from 'node:crypto';
-import { MicrosoftStateError } from './errors.js';
+import { MicrosoftStateError } from '../errors.js';
 import { UsedHandles, takeThroughVerify } from './used-handles.js';
-import type { MicrosoftRequest, StateStore, StateStoreMeta, StateTakeResult } from './types.js';
+import type { MicrosoftRequest, StateStore, StateStoreMeta, StateTakeResult } from '../types.js';
 
 /** Settings of a {@link SessionStateStore}. */
 export interface SessionStateStoreOptions {

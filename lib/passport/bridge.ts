@@ -3,16 +3,16 @@
  * login), the verify callback, `skipUserProfile`, and passport-oauth2's OAuth2 client grants.
  * Nothing here imports Passport; the strategy passes its pieces in.
  */
-import { fromStoredLogin, toStoredLogin } from './core/pending-login.js';
-import type { PendingLogin } from './core/pending-login.js';
+import { fromStoredLogin, toStoredLogin } from '../core/pending-login.js';
+import type { PendingLogin } from '../core/pending-login.js';
 import {
   MicrosoftIdTokenError,
   MicrosoftAuthorizationError,
   MicrosoftTokenError,
-} from './errors.js';
-import { record } from './http.js';
-import type { TokenEndpointClient } from './token-client.js';
-import type * as types from './types.js';
+} from '../errors.js';
+import { record } from '../clients/http.js';
+import type { TokenEndpointClient } from '../clients/token.js';
+import type * as types from '../types.js';
 
 /** Saves a pending login in the store; resolves with the handle to send as `state`. */
 export function savePendingLogin(

@@ -4,14 +4,14 @@
  * (`authorizationParams`, `tokenParams`, `parseErrorResponse`, `userProfile`, `skipUserProfile`).
  */
 import OAuth2Strategy = require('passport-oauth2');
-import { authorizeParams } from './core/authorize.js';
-import { checkedErrorParams, errorCallbackOutcome, readCallbackParams } from './core/callback.js';
-import type { CallbackParams } from './core/callback.js';
-import type { PendingLogin } from './core/pending-login.js';
-import { MicrosoftSignIn } from './core/sign-in.js';
-import { stepUpRequestOf } from './core/step-up.js';
-import type { RefreshOptions } from './core/sign-in.js';
-import { MicrosoftTenantNotAllowedError } from './errors.js';
+import { authorizeParams } from '../core/authorize.js';
+import { checkedErrorParams, errorCallbackOutcome, readCallbackParams } from '../core/callback.js';
+import type { CallbackParams } from '../core/callback.js';
+import type { PendingLogin } from '../core/pending-login.js';
+import { MicrosoftSignIn } from '../core/sign-in.js';
+import { stepUpRequestOf } from '../core/step-up.js';
+import type { RefreshOptions } from '../core/sign-in.js';
+import { MicrosoftTenantNotAllowedError } from '../errors.js';
 import {
   callVerify,
   linkErrorPrototypes,
@@ -19,14 +19,14 @@ import {
   savePendingLogin,
   shouldSkipProfile,
   takePendingLogin,
-} from './passport-bridge.js';
-import type { OAuth2Client } from './passport-bridge.js';
+} from './bridge.js';
+import type { OAuth2Client } from './bridge.js';
 import { incomingStep, resolveCallbackURL } from './request.js';
-import { coreOptions } from './options.js';
-import { passportWarnings, resolveStrategyConfig } from './settings.js';
-import type { ResolvedStrategyConfig } from './settings.js';
-import { tokenErrorFromBody } from './token-client.js';
-import type * as types from './types.js';
+import { coreOptions } from '../config/options.js';
+import { passportWarnings, resolveStrategyConfig } from '../config/settings.js';
+import type { ResolvedStrategyConfig } from '../config/settings.js';
+import { tokenErrorFromBody } from '../clients/token.js';
+import type * as types from '../types.js';
 
 type Request = types.MicrosoftRequest;
 type Opts = types.StrategyOptions;

@@ -4,9 +4,9 @@
  * instance that knows the secret can finish a login another instance started.
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { MicrosoftStateError } from './errors.js';
+import { MicrosoftStateError } from '../errors.js';
 import { UsedHandles, takeThroughVerify } from './used-handles.js';
-import type { MicrosoftRequest, StateStore, StateStoreMeta, StateTakeResult } from './types.js';
+import type { MicrosoftRequest, StateStore, StateStoreMeta, StateTakeResult } from '../types.js';
 
 /** Settings of a {@link CookieStateStore}. Only `secret` is required. */
 export interface CookieStateStoreOptions {

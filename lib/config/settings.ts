@@ -3,12 +3,12 @@
  * resolved once from its options, and `resolveConfig`, which checks the options and puts the
  * endpoints and the settings together.
  */
-import { resolveCredential } from './client-credentials.js';
-import type { ClientCredential } from './client-credentials.js';
+import { resolveCredential } from '../clients/client-credentials.js';
+import type { ClientCredential } from '../clients/client-credentials.js';
 import { isLoopbackHost, resolveEndpoints } from './endpoints.js';
 import type { AuthorityKind, ResolvedEndpoints } from './endpoints.js';
-import { EMIT_WARNING_LOGGER } from './log.js';
-import type { MicrosoftLogger } from './log.js';
+import { EMIT_WARNING_LOGGER } from '../log.js';
+import type { MicrosoftLogger } from '../log.js';
 
 /** Default scopes with an Azure AD B2C authority: an ID token and a refresh token. */
 export const B2C_SCOPE: readonly string[] = Object.freeze(['openid', 'offline_access']);
@@ -21,8 +21,8 @@ import {
   parseScope,
 } from './options.js';
 import type { OptionName } from './options.js';
-import { SessionStateStore } from './session-state-store.js';
-import type { AllowedTenants, StateStore, StrategyOptionsBase } from './types.js';
+import { SessionStateStore } from '../state/session-state-store.js';
+import type { AllowedTenants, StateStore, StrategyOptionsBase } from '../types.js';
 
 /** How one application signs users in, beyond its endpoints. */
 export interface ResolvedSettings {
