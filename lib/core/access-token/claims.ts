@@ -105,6 +105,9 @@ export function refuseGraphToken(
     );
 }
 
+/** The empty list of a token without scopes or roles. */
+const NONE: readonly string[] = Object.freeze([]);
+
 function claimError(message: string): MicrosoftAccessTokenError {
   return new MicrosoftAccessTokenError('claims', message);
 }
@@ -152,7 +155,7 @@ export function readAccessToken(
     !(Array.isArray(rolesClaim) && rolesClaim.every((r) => typeof r === 'string'))
   )
     throw claimError('"roles" claim must be an array of strings');
-  const roles = (rolesClaim as string[] | undefined) ?? [];
+  const roles = (rolesClaim as string[] | undefined) ?? NONE;
   const idtyp = optionalString(claims, 'idtyp');
   if (idtyp !== undefined && idtyp !== 'app' && idtyp !== 'user')
     throw claimError(`"idtyp" is ${JSON.stringify(idtyp)}; Microsoft writes "app" or "user"`);
@@ -177,9 +180,8 @@ export function readAccessToken(
     id,
     tenantId,
     clientAppId,
-    scopes: Object.freeze(
-      kind === 'app' || scp === undefined ? [] : scp.split(' ').filter(Boolean),
-    ),
+    scopes:
+      kind === 'app' || scp === undefined ? NONE : Object.freeze(scp.split(' ').filter(Boolean)),
     roles,
     version,
     ...(name === undefined ? {} : { name }),
