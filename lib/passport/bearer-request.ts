@@ -115,6 +115,8 @@ export function announceChallenge(req: MicrosoftRequest, status: number, challen
   const res = (req as { res?: unknown }).res as ServerResponse | undefined;
   if (res === undefined || typeof res.writeHead !== 'function') return;
   const own = Object.hasOwn(res, 'writeHead');
+  // Kept unbound to be put back as it was; it is called with the response as `this`.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const original = res.writeHead;
   const patched = function (this: ServerResponse, code: number, ...rest: unknown[]) {
     if (res.writeHead === patched) {

@@ -185,7 +185,7 @@ export class MicrosoftBearerStrategy {
   private _requirementsOf(
     options: MicrosoftBearerAuthenticateOptions | undefined,
   ): AccessTokenRequirements | undefined {
-    if (options === undefined || options === null) return undefined;
+    if (options === undefined) return undefined;
     if (this._requirements.has(options)) return this._requirements.get(options);
     const { scopes, appPermissions } = options;
     const requirements =
@@ -200,7 +200,7 @@ export class MicrosoftBearerStrategy {
   }
 
   private _verified(req: MicrosoftRequest, token: MicrosoftAccessToken): void {
-    if (this._verify === undefined) return this.success(token as Express.User, token);
+    if (this._verify === undefined) return this.success(token, token);
     const done: BearerVerifyCallback = (err, user, info) => {
       if (err) return this.error(err);
       if (!user) {

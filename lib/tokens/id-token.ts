@@ -134,7 +134,7 @@ export class IdTokenVerifier {
       { tenantKind, tenant, whose },
       idTokenFailure,
     );
-    const tid = claims.tid as string;
+    const tid = claims.tid;
     const iss = claims.iss;
     if (typeof iss !== 'string') throw new MicrosoftIdTokenError('issuer', 'iss is missing');
     // A single-tenant authority (a tenant id or consumers) has exactly one issuer; multi-tenant

@@ -32,7 +32,9 @@ class AlwaysStrategy {
 }
 
 interface AppSetup {
-  options?: Partial<MicrosoftBearerStrategyOptions>;
+  options?: {
+    [K in keyof MicrosoftBearerStrategyOptions]?: MicrosoftBearerStrategyOptions[K] | undefined;
+  };
   verify?: (
     token: MicrosoftAccessToken,
     done: (err: unknown, user?: Express.User | false, info?: object | string) => void,
@@ -63,7 +65,7 @@ describe('MicrosoftBearerStrategy: RFC 6750 through Passport', () => {
       authority: `${f.url}/${TID}`,
       appPermissions: ['Notes.Read.All'],
       ...setup.options,
-    };
+    } as MicrosoftBearerStrategyOptions;
     p.use(
       setup.verify
         ? new MicrosoftBearerStrategy(options, setup.verify)

@@ -34,14 +34,19 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 describe('MicrosoftAccessTokenVerifier: the cache of verified tokens', () => {
   let f: AuthorityFixture;
   let clock = NOW_MS;
-  const make = (options: Partial<MicrosoftAccessTokenVerifierOptions> = {}) =>
+  const make = (
+    options: {
+      [K in keyof MicrosoftAccessTokenVerifierOptions]?:
+        MicrosoftAccessTokenVerifierOptions[K] | undefined;
+    } = {},
+  ) =>
     new MicrosoftAccessTokenVerifier(
       {
         clientID: API_ID,
         authority: `${f.url}/${TID}`,
         appPermissions: ['Notes.Read.All'],
         ...options,
-      },
+      } as MicrosoftAccessTokenVerifierOptions,
       { clock: () => clock },
     );
 

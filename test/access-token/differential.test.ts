@@ -134,7 +134,7 @@ function microsoftRules(
   const id = str(p, 'oid') ?? p['sub'];
   if (typeof id !== 'string') throw new Refusal('claims');
   const scopes = kind === 'app' || scp === undefined ? [] : scp.split(' ').filter(Boolean);
-  const granted = (roles as string[] | undefined) ?? [];
+  const granted = roles ?? [];
   if (scopes.length === 0 && granted.length === 0) throw new Refusal('insufficient_scope');
   if (kind === 'user' && !scopes.some((s) => SCOPES.includes(s)))
     throw new Refusal('insufficient_scope');
@@ -328,7 +328,7 @@ function build(c: Case, f: AuthorityFixture): string {
         : f.keys[c.signer];
   const input = `${b64url({ typ: 'JWT', alg: 'RS256', kid: key.kid, ...c.header })}.${b64url(c.claims)}`;
   const signature = sign('RSA-SHA256', Buffer.from(input), key.privateKey);
-  if (c.flip !== undefined) signature[c.flip % signature.length] ^= 0x01;
+  if (c.flip !== undefined) signature.writeUInt8((signature[c.flip] ?? 0) ^ 0x01, c.flip);
   return `${input}.${signature.toString('base64url')}`;
 }
 
@@ -349,7 +349,7 @@ describe('Access tokens: the verifier against jose (differential)', function () 
     ] as const)
       for (const k of keys) {
         const cryptoKey = (await jose.importJWK(
-          k.publicKey.export({ format: 'jwk' }) as jose.JWK,
+          k.publicKey.export({ format: 'jwk' }),
           'RS256',
         )) as jose.CryptoKey;
         set.set(

@@ -152,17 +152,17 @@ export class AuthorityFixture {
 
 /** Starts an authority on 127.0.0.1 (an ephemeral port). */
 export async function startAuthority(): Promise<AuthorityFixture> {
-  let fixture: AuthorityFixture | undefined;
+  const holder: { fixture?: AuthorityFixture } = {};
   const server = http.createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const { status, json } = (fixture as AuthorityFixture).answer(path);
+    const { status, json } = (holder.fixture as AuthorityFixture).answer(path);
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(json));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  fixture = new AuthorityFixture(server, `http://127.0.0.1:${port}`);
-  return fixture;
+  holder.fixture = new AuthorityFixture(server, `http://127.0.0.1:${port}`);
+  return holder.fixture;
 }
 
 /** Claims of a v2 user token for the API, from the fixture's tenant. */

@@ -40,14 +40,19 @@ async function refusal(promise: Promise<unknown>): Promise<MicrosoftAccessTokenE
 describe('MicrosoftAccessTokenVerifier: Microsoft access-token rules', () => {
   let f: AuthorityFixture;
   let clock = NOW_MS;
-  const make = (options: Partial<MicrosoftAccessTokenVerifierOptions> = {}) =>
+  const make = (
+    options: {
+      [K in keyof MicrosoftAccessTokenVerifierOptions]?:
+        MicrosoftAccessTokenVerifierOptions[K] | undefined;
+    } = {},
+  ) =>
     new MicrosoftAccessTokenVerifier(
       {
         clientID: API_ID,
         authority: `${f.url}/${TID}`,
         appPermissions: ['Notes.Read.All'],
         ...options,
-      },
+      } as MicrosoftAccessTokenVerifierOptions,
       { clock: () => clock },
     );
 

@@ -155,7 +155,7 @@ export function readAccessToken(
     !(Array.isArray(rolesClaim) && rolesClaim.every((r) => typeof r === 'string'))
   )
     throw claimError('"roles" claim must be an array of strings');
-  const roles = (rolesClaim as string[] | undefined) ?? NONE;
+  const roles = rolesClaim ?? NONE;
   const idtyp = optionalString(claims, 'idtyp');
   if (idtyp !== undefined && idtyp !== 'app' && idtyp !== 'user')
     throw claimError(`"idtyp" is ${JSON.stringify(idtyp)}; Microsoft writes "app" or "user"`);

@@ -155,7 +155,7 @@ export class MicrosoftAccessTokenVerifier {
           : this.#miss(token, key, requirements);
       return out instanceof Promise ? out : Promise.resolve(out);
     } catch (err) {
-      return Promise.reject(err as Error);
+      return Promise.reject(err);
     }
   }
 
