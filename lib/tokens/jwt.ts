@@ -12,6 +12,7 @@
  * token (a Graph token, the token version) before it picks a key, and stay synchronous once the
  * key is at hand; {@link verifyJwt} runs them in order for ID tokens.
  */
+import { isUtf8 } from 'node:buffer';
 import { KeyObject, verify as verifySignature } from 'node:crypto';
 import type { webcrypto } from 'node:crypto';
 import { MicrosoftIdTokenError } from '../errors.js';
@@ -88,7 +89,6 @@ const MIN_RSA_BITS = 2048;
 /** Audience matching is exact (case-sensitive), as Microsoft writes the client id into `aud`. */
 const AUDIENCE_MISMATCH =
   "aud is not exactly this application's client id (compared case-sensitively: write the clientID option exactly as the portal shows it)";
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** Key objects of the WebCrypto keys a key source handed over. */
 const keyObjects = new WeakMap<webcrypto.CryptoKey, KeyObject>();
 const idTokenFailure: JwtFailure = (code, message) => new MicrosoftIdTokenError(code, message);
@@ -130,11 +130,17 @@ export function isCompactJws(token: string): boolean {
   }
 }
 
-/** A JSON object from a canonical base64url segment (strict UTF-8), or `undefined`. */
+/**
+ * A JSON object from a canonical base64url segment (strict UTF-8, a leading byte-order mark
+ * dropped as the WHATWG decoder drops it), or `undefined`.
+ */
 function decodeObject(segment: string): Record<string, unknown> | undefined {
+  const bytes = Buffer.from(segment, 'base64url');
+  if (!isUtf8(bytes)) return undefined;
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   let value: unknown;
   try {
-    value = JSON.parse(utf8.decode(Buffer.from(segment, 'base64url')));
+    value = JSON.parse(bytes.toString('utf8', bom));
   } catch {
     return undefined;
   }

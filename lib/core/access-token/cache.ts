@@ -31,19 +31,28 @@ export function tokenHash(token: string): string {
   return hash('sha256', token, 'base64');
 }
 
-/** Verified tokens by the hash of the token. */
+/**
+ * Verified tokens by the hash of the token, in two generations: new entries go to the current one;
+ * when it holds half the bound it becomes the previous one and the older entries leave together.
+ * A hit in the previous generation moves up. Keeps the per-token cost to a map lookup and insert
+ * (a map evicting one entry at a time pays for skipping its deleted slots).
+ */
 export class VerifiedTokenCache<K> {
-  readonly #max: number;
-  readonly #entries = new Map<string, CacheEntry<K>>();
+  readonly #half: number;
+  readonly #keepPrevious: boolean;
+  #current = new Map<string, CacheEntry<K>>();
+  #previous = new Map<string, CacheEntry<K>>();
 
   /** @param max - most entries kept (0: none). */
   constructor(max: number) {
-    this.#max = max;
+    this.#half = Math.max(1, Math.floor(max / 2));
+    this.#keepPrevious = max >= 2;
+    if (max === 0) this.#half = 0;
   }
 
   /** Entries held now. */
   get size(): number {
-    return this.#entries.size;
+    return this.#current.size + this.#previous.size;
   }
 
   /**
@@ -51,33 +60,43 @@ export class VerifiedTokenCache<K> {
    * that verified it is still the key set's; otherwise `undefined` (and a stale entry is dropped).
    */
   get(key: string, nowSeconds: number, tolerance: number): MicrosoftAccessToken | undefined {
-    const entry = this.#entries.get(key);
-    if (entry === undefined) return undefined;
-    if (
+    let entry = this.#current.get(key);
+    if (entry === undefined) {
+      entry = this.#previous.get(key);
+      if (entry === undefined) return undefined;
+      this.#previous.delete(key);
+      if (!this.#fresh(entry, nowSeconds, tolerance)) return undefined;
+      this.set(key, entry);
+      return entry.token;
+    }
+    if (this.#fresh(entry, nowSeconds, tolerance)) return entry.token;
+    this.#current.delete(key);
+    return undefined;
+  }
+
+  #fresh(entry: CacheEntry<K>, nowSeconds: number, tolerance: number): boolean {
+    return !(
       entry.exp <= nowSeconds - tolerance ||
       entry.iat > nowSeconds + tolerance ||
       (entry.nbf !== undefined && entry.nbf > nowSeconds + tolerance) ||
       entry.keys.peek(entry.kid) !== entry.key
-    ) {
-      this.#entries.delete(key);
-      return undefined;
-    }
-    return entry.token;
+    );
   }
 
-  /** Keeps a verified token; the oldest entry leaves when the cache is full. */
+  /** Keeps a verified token. */
   set(key: string, entry: CacheEntry<K>): void {
-    if (this.#max === 0) return;
-    if (this.#entries.size >= this.#max && !this.#entries.has(key)) {
-      const oldest = this.#entries.keys().next();
-      if (oldest.done !== true) this.#entries.delete(oldest.value);
+    if (this.#half === 0) return;
+    if (this.#current.size >= this.#half) {
+      this.#previous = this.#keepPrevious ? this.#current : new Map();
+      this.#current = new Map();
     }
-    this.#entries.set(key, entry);
+    this.#current.set(key, entry);
   }
 
   /** Drops every entry verified by one of `kids` of the key set `keys`. */
   dropKeys(keys: KeyHolder<K>, kids: readonly string[]): void {
-    for (const [key, entry] of this.#entries)
-      if (entry.keys === keys && kids.includes(entry.kid)) this.#entries.delete(key);
+    for (const generation of [this.#current, this.#previous])
+      for (const [key, entry] of generation)
+        if (entry.keys === keys && kids.includes(entry.kid)) generation.delete(key);
   }
 }

@@ -134,10 +134,12 @@ function tenantOfIssuer(iss: string): string | undefined {
 }
 
 /** Deep-freezes parsed JSON (objects and arrays). */
-function deepFreeze(value: unknown): void {
-  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+function deepFreeze(value: object): void {
   Object.freeze(value);
-  for (const member of Object.values(value)) deepFreeze(member);
+  for (const name in value) {
+    const member = (value as Record<string, unknown>)[name];
+    if (member !== null && typeof member === 'object') deepFreeze(member);
+  }
 }
 
 /**
@@ -175,7 +177,7 @@ export function readAccessToken(
       ? optionalString(claims, 'preferred_username')
       : (optionalString(claims, 'upn') ?? optionalString(claims, 'unique_name'));
   deepFreeze(claims);
-  const token: MicrosoftAccessToken = {
+  const token: { -readonly [K in keyof MicrosoftAccessToken]: MicrosoftAccessToken[K] } = {
     kind,
     id,
     tenantId,
@@ -184,9 +186,9 @@ export function readAccessToken(
       kind === 'app' || scp === undefined ? NONE : Object.freeze(scp.split(' ').filter(Boolean)),
     roles,
     version,
-    ...(name === undefined ? {} : { name }),
-    ...(username === undefined ? {} : { username }),
     claims: claims as unknown as MicrosoftAccessTokenClaims,
   };
+  if (name !== undefined) token.name = name;
+  if (username !== undefined) token.username = username;
   return Object.freeze(token);
 }

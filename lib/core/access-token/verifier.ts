@@ -7,13 +7,6 @@
 import { DiscoveryCache, fetchDiscovery } from '../../clients/discovery.js';
 import { isLoopbackHost } from '../../config/endpoints.js';
 import { MicrosoftAccessTokenError } from '../../errors.js';
-import {
-  IssuerDocuments,
-  checkExactIssuer,
-  checkKeyIssuer,
-  checkTokenTenant,
-} from '../../tokens/issuer.js';
-import type { IssuerFailure } from '../../tokens/issuer.js';
 import { JwksCache } from '../../tokens/jwks.js';
 import type { SigningKey } from '../../tokens/jwks.js';
 import {
@@ -24,12 +17,13 @@ import {
   signingKeyId,
   splitJwt,
 } from '../../tokens/jwt.js';
-import type { JwtFailure } from '../../tokens/jwt.js';
+import type { JwtFailure, JwtOptions, SplitJwt } from '../../tokens/jwt.js';
 import { VerifiedTokenCache, tokenHash } from './cache.js';
 import { readAccessToken, refuseGraphToken, tokenVersion } from './claims.js';
 import type { MicrosoftAccessToken } from './claims.js';
 import { checkRequirements, resolveVerifierOptions } from './options.js';
 import type { MicrosoftAccessTokenVerifierOptions, ResolvedVerifierConfig } from './options.js';
+import { AccessTokenIssuers, unavailable } from './issuers.js';
 import { applyPolicy } from './policy.js';
 import type { AccessTokenRequirements } from './policy.js';
 
@@ -41,16 +35,8 @@ export interface AccessTokenVerifierDependencies {
   resolvedConfig?: ResolvedVerifierConfig;
 }
 
-const fail: JwtFailure & IssuerFailure = (code, message) =>
-  new MicrosoftAccessTokenError(code, message);
+const fail: JwtFailure = (code, message) => new MicrosoftAccessTokenError(code, message);
 const WHO = 'MicrosoftAccessTokenVerifier';
-
-/** Microsoft's key and metadata errors as the verifier's own. */
-function unavailable(code: 'jwks_unavailable' | 'metadata_unavailable', cause: unknown): Error {
-  if (cause instanceof MicrosoftAccessTokenError) return cause;
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return new MicrosoftAccessTokenError(code, message, { cause });
-}
 
 /**
  * Verifies the access tokens Microsoft issues for one API (v1 and v2, user and app-only) and
@@ -75,7 +61,9 @@ export class MicrosoftAccessTokenVerifier {
   readonly #c: ResolvedVerifierConfig;
   readonly #now: () => number;
   readonly #cache: VerifiedTokenCache<SigningKey>;
-  readonly #issuers: IssuerDocuments;
+  readonly #issuers: AccessTokenIssuers;
+  /** The registered-claim rules (audience, tolerance, clock), made once. */
+  readonly #claimRules: JwtOptions;
   /** v2 keys (every token of a customer authority); for those made once discovery answers. */
   #v2: JwksCache | undefined;
   /** v1 keys of a workforce authority. */
@@ -96,7 +84,6 @@ export class MicrosoftAccessTokenVerifier {
     this.#c = c;
     this.#now = dependencies.clock ?? Date.now;
     this.#cache = new VerifiedTokenCache(c.cacheSize);
-    this.#issuers = new IssuerDocuments(c.timeout);
     const e = c.endpoints;
     if (e.authorityKind === 'workforce') {
       this.#v2 = this.#keySet(e.jwksURL);
@@ -110,6 +97,14 @@ export class MicrosoftAccessTokenVerifier {
       };
       this.#discovery = new DiscoveryCache(() => fetchDiscovery(target, c.timeout));
     }
+    this.#issuers = new AccessTokenIssuers(e, this.#discovery, c.timeout);
+    this.#claimRules = {
+      audience: c.audience,
+      audienceMismatch: `aud is not one of this API's audiences (${c.audience.join(', ')}), compared exactly`,
+      clockTolerance: c.clockTolerance,
+      now: this.#now,
+      fail,
+    };
     if (isLoopbackHost(new URL(e.authority).hostname) && process.env['NODE_ENV'] === 'production')
       c.logger.warn(
         `${WHO} takes tokens of a loopback authority (${e.authority}) while NODE_ENV is production: tokens come from a local emulator or test double, not from Microsoft`,
@@ -164,18 +159,23 @@ export class MicrosoftAccessTokenVerifier {
     const payload = decodePayload(jwt);
     refuseGraphToken(jwt.header, payload, this.#c.clientID);
     const kid = signingKeyId(jwt, fail);
-    const v1 = payload?.['ver'] === '1.0' && this.#v1 !== undefined;
+    const v1 = this.#v1 !== undefined && payload?.['ver'] === '1.0';
     const keys = v1 ? this.#v1 : this.#v2;
     const key = keys !== undefined && kid !== undefined ? keys.peek(kid) : undefined;
-    const next = (k: SigningKey, set: JwksCache): Result => {
-      checkSignature(jwt, kid, k, fail);
-      return this.#verified(payload, k, set, hashKey, call);
-    };
-    if (keys !== undefined && key !== undefined) return next(key, keys);
-    return this.#keyFor(v1, kid).then(([k, set]) => next(k, set));
+    if (keys === undefined || key === undefined)
+      return this.#missAsync(jwt, payload, kid, v1, hashKey, call);
+    checkSignature(jwt, kid, key, fail);
+    return this.#verified(payload, key, keys, hashKey, call);
   }
 
-  async #keyFor(v1: boolean, kid: string | undefined): Promise<[SigningKey, JwksCache]> {
+  async #missAsync(
+    jwt: SplitJwt,
+    payload: Record<string, unknown> | undefined,
+    kid: string | undefined,
+    v1: boolean,
+    hashKey: string,
+    call: AccessTokenRequirements | undefined,
+  ): Promise<MicrosoftAccessToken> {
     let keys = v1 ? this.#v1 : this.#v2;
     if (keys === undefined) {
       let jwksURL: string;
@@ -193,7 +193,8 @@ export class MicrosoftAccessTokenVerifier {
       throw unavailable('jwks_unavailable', cause);
     }
     if (key === undefined) throw keyNotFound(kid, fail);
-    return [key, keys];
+    checkSignature(jwt, kid, key, fail);
+    return this.#verified(payload, key, keys, hashKey, call);
   }
 
   /** After the signature: the registered claims, the version, the issuer, then the policy. */
@@ -206,79 +207,37 @@ export class MicrosoftAccessTokenVerifier {
   ): Result {
     if (payload === undefined)
       throw fail('malformed', 'the payload is not base64url of a JSON object');
-    const c = this.#c;
-    checkRegisteredClaims(payload, {
-      audience: c.audience,
-      audienceMismatch: `aud is not one of this API's audiences (${c.audience.join(', ')}), compared exactly`,
-      clockTolerance: c.clockTolerance,
-      now: this.#now,
-      fail,
-    });
+    checkRegisteredClaims(payload, this.#claimRules);
     const version = tokenVersion(payload);
-    const accept = (expected: string): Result => {
-      checkExactIssuer(payload['iss'], expected, fail);
-      const e = c.endpoints;
-      const tid = payload['tid'] as string;
-      if (e.authorityKind === 'workforce' && key.issuer !== undefined)
-        checkKeyIssuer(key, e.issuerBase, tid, `${e.issuerBase}/${tid}/v2.0`, fail);
-      const token = readAccessToken(payload, version);
-      this.#cache.set(hashKey, {
-        token,
-        exp: payload['exp'] as number,
-        iat: payload['iat'] as number,
-        nbf: payload['nbf'] as number | undefined,
-        kid: key.kid,
-        key,
-        keys,
-      });
-      return applyPolicy(token, c.policy, call);
-    };
-    const expected = this.#expectedIssuer(version, payload);
-    return typeof expected === 'string' ? accept(expected) : expected.then(accept);
-  }
-
-  /**
-   * The issuer the token must have: a customer authority's discovered issuer (whatever `ver`
-   * says); for workforce v2 tokens `<issuer base>/<tenant>/v2.0` (and a domain's discovered
-   * issuer); for v1 tokens the issuer of the authority's v1 metadata with `{tenantid}` replaced.
-   */
-  #expectedIssuer(version: 1 | 2, payload: Record<string, unknown>): string | Promise<string> {
-    const e = this.#c.endpoints;
-    if (this.#discovery !== undefined) {
-      const known = this.#discovery.current?.issuer;
-      return (
-        known ??
-        this.#discovery.get().then(
-          (m) => m.issuer,
-          (cause: unknown) => {
-            throw unavailable('metadata_unavailable', cause);
-          },
-        )
-      );
-    }
-    const tid = payload['tid'];
-    const issuerTenant = checkTokenTenant(
-      tid,
-      { tenantKind: e.tenantKind, tenant: e.tenant },
-      fail,
-    );
-    if (version === 2) {
-      const expected = `${e.issuerBase}/${issuerTenant}/v2.0`;
-      if (e.tenantKind !== 'domain') return expected;
-      checkExactIssuer(payload['iss'], expected, fail);
-      return this.#issuerOf(e.discoveryURL, (issuer) => issuer);
-    }
-    return this.#issuerOf(`${e.authority}/.well-known/openid-configuration`, (issuer) =>
-      issuer.replace(/\{tenantid\}/gi, tid as string),
+    const expected = this.#issuers.expected(version, payload);
+    if (typeof expected === 'string')
+      return this.#accept(payload, version, expected, key, keys, hashKey, call);
+    return expected.then((issuer) =>
+      this.#accept(payload, version, issuer, key, keys, hashKey, call),
     );
   }
 
-  #issuerOf(url: string, finish: (issuer: string) => string): string | Promise<string> {
-    const known = this.#issuers.peek(url);
-    if (known !== undefined) return finish(known);
-    return this.#issuers.get(url).then(finish, (cause: unknown) => {
-      throw unavailable('metadata_unavailable', cause);
+  #accept(
+    payload: Record<string, unknown>,
+    version: 1 | 2,
+    expected: string,
+    key: SigningKey,
+    keys: JwksCache,
+    hashKey: string,
+    call: AccessTokenRequirements | undefined,
+  ): Result {
+    this.#issuers.check(payload, expected, key);
+    const token = readAccessToken(payload, version);
+    this.#cache.set(hashKey, {
+      token,
+      exp: payload['exp'] as number,
+      iat: payload['iat'] as number,
+      nbf: payload['nbf'] as number | undefined,
+      kid: key.kid,
+      key,
+      keys,
     });
+    return applyPolicy(token, this.#c.policy, call);
   }
 }
 
