@@ -87,7 +87,7 @@ export class VerifiedTokenCache<K> {
   set(key: string, entry: CacheEntry<K>): void {
     if (this.#half === 0) return;
     if (this.#current.size >= this.#half) {
-      this.#previous = this.#keepPrevious ? this.#current : new Map();
+      this.#previous = this.#keepPrevious ? this.#current : new Map<string, CacheEntry<K>>();
       this.#current = new Map();
     }
     this.#current.set(key, entry);
