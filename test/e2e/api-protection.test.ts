@@ -4,7 +4,6 @@
  * (v2 and v1 APIs), a token for the API from a refresh token, app-only tokens from client
  * credentials (secret and certificate), and a Graph token sent by mistake.
  */
-import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import express from 'express';
 import passport from 'passport';
@@ -14,20 +13,14 @@ import {
   DEMO_API,
   DEMO_DAEMON_CLIENT,
   DEMO_TENANT_ID,
-  completeLogin,
   startEmulator,
 } from 'microsoft-identity-emulator';
 import type { Emulator } from 'microsoft-identity-emulator';
-import { resolveCredential } from '../../lib/clients/client-credentials.js';
-import { TokenClient } from '../../lib/clients/token.js';
-import { MicrosoftSignIn } from '../../lib/core/sign-in.js';
+import { appTokens, credentialFixture, userTokens } from '../helpers/api-tokens.js';
 import { MicrosoftBearerStrategy } from '../../lib/passport/bearer-strategy.js';
 import type { MicrosoftBearerStrategyOptions } from '../../lib/passport/bearer-strategy.js';
 import type { MicrosoftAccessToken } from '../../lib/core/access-token/claims.js';
 
-const fixture = (name: string): string =>
-  readFileSync(new URL(`../fixtures/credentials/${name}`, `file://${__filename}`), 'utf8');
-const CALLBACK = 'http://127.0.0.1/login/callback';
 const API_SCOPE = `${DEMO_API.api.applicationIdUri}/Tasks.Read`;
 const V1_API = {
   clientID: '0d4e6f80-1a2b-4c3d-8e9f-a0b1c2d3e4f5',
@@ -43,7 +36,7 @@ const V1_API = {
 };
 const CERT_DAEMON = {
   clientID: '7b1d2c3e-4f50-4a61-8b72-9c83d4e5f607',
-  certificates: [fixture('app-cert.pem')],
+  certificates: [credentialFixture('app-cert.pem')],
   redirectUris: [],
   appRoles: {
     [DEMO_API.api.applicationIdUri]: ['Tasks.Read.All'],
@@ -57,48 +50,21 @@ describe('API protection against the emulator (e2e)', function () {
   let authority: string;
   let app: express.Express;
 
-  /** A web app signing the work user in for `scope`; resolves with the token response. */
-  async function userTokens(scope: string[]) {
-    const signIn = new MicrosoftSignIn({
-      clientID: DEFAULT_CLIENT.clientID,
-      clientSecret: DEFAULT_CLIENT.clientSecret,
-      callbackURL: CALLBACK,
-      authority,
-      scope: ['openid', 'profile', 'offline_access', ...scope],
-      profileSource: 'id_token',
-    });
-    const { url, pendingLogin } = await signIn.authorizationRequest();
-    const answer = await completeLogin(url, 'work');
-    if (answer.kind !== 'redirect') throw new Error(`expected a redirect, got ${answer.kind}`);
-    const { tokens } = await signIn.callback(new URL(answer.location).searchParams, pendingLogin);
-    return { tokens, signIn };
-  }
-
   /** An app-only token from client credentials with the daemon's secret or the certificate. */
   async function appToken(resource: string, by: 'secret' | 'certificate'): Promise<string> {
-    const credential =
+    const res = await appTokens(
+      authority,
+      resource,
       by === 'secret'
-        ? resolveCredential({
-            clientID: DEMO_DAEMON_CLIENT.clientID,
-            clientSecret: DEMO_DAEMON_CLIENT.clientSecret,
-          })
-        : resolveCredential({
+        ? { clientID: DEMO_DAEMON_CLIENT.clientID, clientSecret: DEMO_DAEMON_CLIENT.clientSecret }
+        : {
             clientID: CERT_DAEMON.clientID,
             clientCertificate: {
-              privateKey: fixture('app-key.pem'),
-              certificate: fixture('app-cert.pem'),
+              privateKey: credentialFixture('app-key.pem'),
+              certificate: credentialFixture('app-cert.pem'),
             },
-          });
-    const client = new TokenClient({
-      tokenURL: `${authority}/oauth2/v2.0/token`,
-      clientID: by === 'secret' ? DEMO_DAEMON_CLIENT.clientID : CERT_DAEMON.clientID,
-      credential,
-      timeout: 10_000,
-    });
-    const res = await client.request({
-      grant_type: 'client_credentials',
-      scope: `${resource}/.default`,
-    });
+          },
+    );
     expect(res).not.to.have.property('refresh_token');
     return res.access_token;
   }
@@ -154,7 +120,7 @@ describe('API protection against the emulator (e2e)', function () {
   after(() => emulator.close());
 
   it('takes a v2 user token from the code flow for the API scope', async () => {
-    const { tokens } = await userTokens([API_SCOPE]);
+    const { tokens } = await userTokens(authority, [API_SCOPE]);
     const res = await request(app)
       .get('/tasks')
       .set('Authorization', `Bearer ${tokens.access_token}`);
@@ -169,7 +135,7 @@ describe('API protection against the emulator (e2e)', function () {
   });
 
   it('takes a v1 user token of an API that accepts v1 tokens (issuer from the v1 metadata)', async () => {
-    const { tokens } = await userTokens([`${V1_API.api.applicationIdUri}/Legacy.Read`]);
+    const { tokens } = await userTokens(authority, [`${V1_API.api.applicationIdUri}/Legacy.Read`]);
     const res = await request(app)
       .get('/legacy')
       .set('Authorization', `Bearer ${tokens.access_token}`);
@@ -182,7 +148,7 @@ describe('API protection against the emulator (e2e)', function () {
   });
 
   it('takes a token for the API redeemed from the login refresh token', async () => {
-    const { tokens, signIn } = await userTokens(['User.Read']);
+    const { tokens, signIn } = await userTokens(authority, ['User.Read']);
     const refreshed = await signIn.refresh(tokens.refresh_token ?? '', { scope: [API_SCOPE] });
     const res = await request(app)
       .get('/tasks')
@@ -192,7 +158,7 @@ describe('API protection against the emulator (e2e)', function () {
   });
 
   it('answers 403 insufficient_scope with scope= when the route needs a scope the token lacks', async () => {
-    const { tokens } = await userTokens([API_SCOPE]);
+    const { tokens } = await userTokens(authority, [API_SCOPE]);
     const res = await request(app)
       .post('/tasks')
       .set('Authorization', `Bearer ${tokens.access_token}`);
@@ -234,7 +200,7 @@ describe('API protection against the emulator (e2e)', function () {
   });
 
   it('refuses a Microsoft Graph token sent by mistake with graph_token (401)', async () => {
-    const { tokens } = await userTokens(['User.Read']);
+    const { tokens } = await userTokens(authority, ['User.Read']);
     const res = await request(app)
       .get('/tasks')
       .set('Authorization', `Bearer ${tokens.access_token}`);
@@ -246,7 +212,7 @@ describe('API protection against the emulator (e2e)', function () {
   });
 
   it('refuses a token for another API (audience)', async () => {
-    const { tokens } = await userTokens([`${V1_API.api.applicationIdUri}/Legacy.Read`]);
+    const { tokens } = await userTokens(authority, [`${V1_API.api.applicationIdUri}/Legacy.Read`]);
     const res = await request(app)
       .get('/tasks')
       .set('Authorization', `Bearer ${tokens.access_token}`);
