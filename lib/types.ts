@@ -340,8 +340,17 @@ export interface StrategyOptionsBase {
    * request, e.g. the Azure workload identity token file. See docs/credentials.md. Default none.
    */
   clientAssertion?: ClientAssertionCallback;
-  /** Redirect URI registered under the Web platform; relative URLs resolve against the request. Required. */
+  /**
+   * Redirect URI registered under the Web platform: an http or https URL. A path resolves against
+   * the request's Host header (a warning says so); with `NODE_ENV=production` it must be an
+   * absolute https URL unless `allowInsecureCallbackURL` is set. Required.
+   */
   callbackURL: string;
+  /**
+   * Accept a relative or plain-http `callbackURL` while `NODE_ENV` is `production` (for example
+   * an internal http deployment, or a proxy you trust to set Host). Default `false`.
+   */
+  allowInsecureCallbackURL?: boolean;
   /** Strategy name for `passport.authenticate`. Default `microsoft`. */
   name?: string;
   /** Who can sign in. Default `common`. */

@@ -23,6 +23,7 @@ import {
 import type { OAuth2Client, StateFailure } from './bridge.js';
 import { hostMismatchWarning, incomingStep, resolveCallbackURL } from './request.js';
 import { coreOptions } from '../config/options.js';
+import { checkCallbackURLScheme, checkProductionCallbackURL } from '../config/callback-url.js';
 import { passportWarnings, resolveStrategyConfig } from '../config/settings.js';
 import type { ResolvedStrategyConfig } from '../config/settings.js';
 import { tokenErrorFromBody } from '../clients/token.js';
@@ -131,7 +132,11 @@ export class Strategy extends OAuth2Base {
   }
 
   private async _authenticate(req: Request, options: Options): Promise<void> {
-    const { callbackURL: configured, proxy } = this._config;
+    const { callbackURL: configured, proxy, allowInsecureCallbackURL } = this._config;
+    if (options.callbackURL !== undefined) {
+      checkCallbackURLScheme(options.callbackURL);
+      checkProductionCallbackURL(options.callbackURL, allowInsecureCallbackURL);
+    }
     const callbackURL = resolveCallbackURL(req, options.callbackURL ?? configured, proxy);
     const incoming = incomingStep(req, callbackURL);
     if (incoming.step === 'start') return this._start(req, options, callbackURL);

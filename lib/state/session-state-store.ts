@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { MicrosoftStateError } from '../errors.js';
+import type { MicrosoftLogger } from '../log.js';
 import { hasCookies, stateFailure } from './failure.js';
 import { UsedHandles, takeThroughVerify } from './used-handles.js';
 import type {
@@ -22,6 +23,8 @@ export interface SessionStateStoreOptions {
   maxAgeMs?: number;
   /** Most pending logins kept per session; the oldest is dropped. Default 8. */
   maxPending?: number;
+  /** Where the one warning of a full memory of used handles goes. Default `process.emitWarning`. */
+  logger?: MicrosoftLogger;
 }
 
 interface PendingLogin {
@@ -55,10 +58,11 @@ export class SessionStateStore implements StateStore {
   readonly #maxAgeMs: number;
   readonly #maxPending: number;
   /** Handles consumed in this process, so a replayed callback finds its handle used. */
-  readonly #used = new UsedHandles();
+  readonly #used: UsedHandles;
 
   constructor(options: SessionStateStoreOptions) {
     this.#key = options.key;
+    this.#used = new UsedHandles(options.logger ? { logger: options.logger } : {});
     this.#maxAgeMs = options.maxAgeMs ?? 10 * 60_000;
     this.#maxPending = options.maxPending ?? 8;
   }
