@@ -24,17 +24,24 @@ export const DEFAULT_APP_NAME = 'Sample app';
 
 /**
  * The app registration used when {@link EmulatorOptions.clients} is not given: a fixed client id and
- * secret and the usual loopback callback paths (any port matches on loopback hosts).
+ * secret and the usual loopback callback paths (any port matches on loopback hosts): this
+ * package's examples', Auth.js' (`/api/auth/callback/microsoft-entra-id`) and MSAL samples'
+ * (`/redirect`, `/auth/redirect`).
  */
 export const DEFAULT_CLIENT: EmulatorClient & { clientSecret: string } = Object.freeze({
   clientID: '3f8a1c52-7d0e-4b9a-a6c1-2e5f9b8d7c40',
   clientSecret: 'emulator-secret~0123456789abcdefghijklmnop',
-  redirectUris: Object.freeze([
-    'http://localhost/login/callback',
-    'http://127.0.0.1/login/callback',
-    'http://localhost/auth/microsoft/callback',
-    'http://127.0.0.1/auth/microsoft/callback',
-  ]) as string[],
+  redirectUris: Object.freeze(
+    [
+      '/login/callback',
+      '/auth/microsoft/callback',
+      // Auth.js' Microsoft Entra ID provider.
+      '/api/auth/callback/microsoft-entra-id',
+      // MSAL samples.
+      '/redirect',
+      '/auth/redirect',
+    ].flatMap((path) => [`http://localhost${path}`, `http://127.0.0.1${path}`]),
+  ) as string[],
   name: DEFAULT_APP_NAME,
 });
 
