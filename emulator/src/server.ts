@@ -6,7 +6,16 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { handleAuthorize } from './authorize.js';
-import type { AuthorizeRequest, CodeGrant, Core, Exchange, TokenGrant } from './context.js';
+import type {
+  AuthorizeRequest,
+  CodeGrant,
+  Core,
+  DeviceGrant,
+  Exchange,
+  TokenGrant,
+} from './context.js';
+import { handleDeviceCode } from './device-code.js';
+import { handleDeviceLogin } from './device-login.js';
 import { applyFault, sleep } from './faults.js';
 import type { ActiveFault } from './faults.js';
 import {
@@ -50,7 +59,13 @@ import type {
   PublishKeyOptions,
   SignIdTokenOptions,
 } from './emulator-types.js';
-import { DEFAULT_CLIENT, DEMO_API, DEMO_DAEMON_CLIENT, DEMO_USERS } from './users.js';
+import {
+  DEFAULT_CLIENT,
+  DEMO_API,
+  DEMO_DAEMON_CLIENT,
+  DEMO_PUBLIC_CLIENT,
+  DEMO_USERS,
+} from './users.js';
 import { B2C_TENANT_DOMAIN, EXTERNAL_ID_TENANT_DOMAIN } from './tenants.js';
 import { setMaxListeners } from 'node:events';
 import { HostCheck, checkedAllowedHost, checkedPublicOrigin, isLoopbackAddress } from './hosts.js';
@@ -58,7 +73,7 @@ import { tlsMaterial } from './tls-setup.js';
 import type { TlsMaterial } from './tls-setup.js';
 
 /** The registrations of an emulator started without `clients`. */
-const DEFAULT_CLIENTS = [DEFAULT_CLIENT, DEMO_API, DEMO_DAEMON_CLIENT];
+const DEFAULT_CLIENTS = [DEFAULT_CLIENT, DEMO_API, DEMO_DAEMON_CLIENT, DEMO_PUBLIC_CLIENT];
 
 type Handler = (ex: Exchange) => Promise<void> | void;
 
@@ -158,6 +173,7 @@ export class EmulatorServer implements Emulator, Core {
   readonly codes = new Map<string, CodeGrant>();
   readonly accessTokens = new Map<string, TokenGrant>();
   readonly refreshTokens = new Map<string, TokenGrant>();
+  readonly deviceCodes = new Map<string, DeviceGrant>();
   readonly tokenAnswers = new Map<string, EmulatorTokenAnswer>();
   tenants: EmulatorTenant[];
   readonly anyTenantId: boolean;
@@ -409,6 +425,8 @@ export class EmulatorServer implements Emulator, Core {
       if (fourth === 'token')
         return { route: 'token', handler: (e) => handleToken(this, e, first) };
       if (fourth === 'logout') return { route: 'logout', handler: (e) => handleLogout(this, e) };
+      if (fourth === 'devicecode')
+        return { route: 'devicecode', handler: (e) => handleDeviceCode(this, e, first) };
     }
     if (
       first !== undefined &&
@@ -453,6 +471,8 @@ export class EmulatorServer implements Emulator, Core {
       return { route: undefined, handler: (e) => handleGraphUnknown(e, s[s.length - 1] ?? first) };
     if (first === 'oidc' && second === 'userinfo' && s.length === 2)
       return { route: undefined, handler: (e) => handleUserinfo(this, e) };
+    if (first === 'devicelogin' && s.length === 1)
+      return { route: undefined, handler: (e) => handleDeviceLogin(this, e) };
     if (first === 'error' && s.length === 1 && method === 'GET')
       return { route: undefined, handler: (e) => handleErrorLookup(e) };
     if (first === 'favicon.ico' && s.length === 1 && (method === 'GET' || method === 'HEAD'))
@@ -520,6 +540,8 @@ export class EmulatorServer implements Emulator, Core {
       if (grant.expiresAt < tokenGrace) this.accessTokens.delete(token);
     for (const [token, grant] of this.refreshTokens)
       if (grant.expiresAt < tokenGrace) this.refreshTokens.delete(token);
+    for (const [code, grant] of this.deviceCodes)
+      if (grant.expiresAt < tokenGrace) this.deviceCodes.delete(code);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
