@@ -59,21 +59,12 @@ import type {
   PublishKeyOptions,
   SignIdTokenOptions,
 } from './emulator-types.js';
-import {
-  DEFAULT_CLIENT,
-  DEMO_API,
-  DEMO_DAEMON_CLIENT,
-  DEMO_PUBLIC_CLIENT,
-  DEMO_USERS,
-} from './users.js';
+import { DEMO_CLIENTS, DEMO_USERS } from './users.js';
 import { B2C_TENANT_DOMAIN, EXTERNAL_ID_TENANT_DOMAIN } from './tenants.js';
 import { setMaxListeners } from 'node:events';
 import { HostCheck, checkedAllowedHost, checkedPublicOrigin, isLoopbackAddress } from './hosts.js';
 import { tlsMaterial } from './tls-setup.js';
 import type { TlsMaterial } from './tls-setup.js';
-
-/** The registrations of an emulator started without `clients`. */
-const DEFAULT_CLIENTS = [DEFAULT_CLIENT, DEMO_API, DEMO_DAEMON_CLIENT, DEMO_PUBLIC_CLIENT];
 
 type Handler = (ex: Exchange) => Promise<void> | void;
 
@@ -226,7 +217,7 @@ export class EmulatorServer implements Emulator, Core {
   static async start(options: EmulatorOptions = {}): Promise<EmulatorServer> {
     validateOptions(options);
     // Before the keys and the socket, so a bad registration fails without leaving a port open.
-    const clients = (options.clients ?? DEFAULT_CLIENTS).map(normalizeClient);
+    const clients = (options.clients ?? DEMO_CLIENTS).map(normalizeClient);
     const publicOrigin =
       options.publicOrigin === undefined ? undefined : checkedPublicOrigin(options.publicOrigin);
     const allowedHosts = (options.allowedHosts ?? []).map(checkedAllowedHost);

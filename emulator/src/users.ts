@@ -98,6 +98,14 @@ export const DEMO_PUBLIC_CLIENT: EmulatorClient & { publicClient: true } = Objec
   publicClient: true as const,
 });
 
+/** The registrations of an emulator started without `clients`, in this order. */
+export const DEMO_CLIENTS: readonly EmulatorClient[] = Object.freeze([
+  DEFAULT_CLIENT,
+  DEMO_API,
+  DEMO_DAEMON_CLIENT,
+  DEMO_PUBLIC_CLIENT,
+]);
+
 /** A demo account's photo: its initials on a disc of the palette's colour `index` (PNG, 96×96). */
 function demoPhoto(displayName: string, index: number): { contentType: string; data: Buffer } {
   const colour = AVATAR_COLOURS[index % AVATAR_COLOURS.length] ?? [0, 120, 212];
