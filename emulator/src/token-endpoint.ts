@@ -50,7 +50,8 @@ function grantTokens(core: Core, ex: Exchange, tenantSegment: string): TokenResp
     return { status: 200, body: clientCredentialsGrant(core, form, caller, tenant) };
   if (grantType === JWT_BEARER_GRANT)
     return { status: 200, body: onBehalfOfGrant(core, form, caller, tenant) };
-  if (grantType === DEVICE_CODE_GRANT)
+  // MSAL sends the short name `device_code`, which Microsoft accepts too.
+  if (grantType === DEVICE_CODE_GRANT || grantType === 'device_code')
     return { status: 200, body: deviceCodeGrant(core, form, caller, tenant) };
   throw aadsts(70003, { values: { grantType } });
 }
