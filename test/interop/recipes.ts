@@ -52,14 +52,25 @@ function slug(title: string): string {
  * Runs the recipe under `title` against `emulator` (an https one: its CA goes in
  * `NODE_EXTRA_CA_CERTS`) and resolves with its standard output.
  */
-export async function runRecipe(
+export function runRecipe(
   title: string,
   emulator: Emulator,
   env: Record<string, string> = {},
 ): Promise<string> {
+  return runModule(title, recipeCode(title), emulator, env);
+}
+
+/** Runs `code` (an ES module) as {@link runRecipe} runs a recipe; `name` names it in errors. */
+export async function runModule(
+  name: string,
+  code: string,
+  emulator: Emulator,
+  env: Record<string, string> = {},
+): Promise<string> {
+  const title = name;
   mkdirSync(OUT_DIR, { recursive: true });
   const file = path.join(OUT_DIR, `${slug(title)}.mts`);
-  writeFileSync(file, recipeCode(title));
+  writeFileSync(file, code);
   // The child's V8 coverage goes to a folder of its own: c8 cannot map the modules tsx loads
   // for an ES-module entry (Node passes the parent's NODE_V8_COVERAGE on unless env sets it).
   const coverage = mkdtempSync(path.join(os.tmpdir(), 'interop-coverage-'));
