@@ -19,13 +19,13 @@ const OUT_DIR = path.join(__dirname, '.recipes');
 /** Generous: a child process loading tsx and a client library on a loaded 2-core machine. */
 export const RECIPE_TIMEOUT_MS = 120_000;
 
-/** The first ```ts block under the heading `title` of emulator/README.md. */
-export function recipeCode(title: string): string {
+/** The first ```ts (or ```js) block under the heading `title` of emulator/README.md. */
+export function recipeCode(title: string): { code: string; language: 'ts' | 'js' } {
   const block = extractBlocks(readFileSync(README, 'utf8')).find(
-    (b) => b.language === 'ts' && (b.title === title || b.title === `${title} (#1)`),
+    (b) => b.title === title || b.title === `${title} (#1)`,
   );
-  if (block === undefined) throw new Error(`emulator/README.md has no ts block under "${title}"`);
-  return block.code;
+  if (block === undefined) throw new Error(`emulator/README.md has no code block under "${title}"`);
+  return { code: block.code, language: block.language };
 }
 
 /** The first ```json block under the heading `title` of emulator/README.md, parsed. */
@@ -57,7 +57,8 @@ export function runRecipe(
   emulator: Emulator,
   env: Record<string, string> = {},
 ): Promise<string> {
-  return runModule(title, recipeCode(title), emulator, env);
+  const { code, language } = recipeCode(title);
+  return runModule(title, code, emulator, env, language);
 }
 
 /** Runs `code` (an ES module) as {@link runRecipe} runs a recipe; `name` names it in errors. */
@@ -66,10 +67,11 @@ export async function runModule(
   code: string,
   emulator: Emulator,
   env: Record<string, string> = {},
+  language: 'ts' | 'js' = 'js',
 ): Promise<string> {
   const title = name;
   mkdirSync(OUT_DIR, { recursive: true });
-  const file = path.join(OUT_DIR, `${slug(title)}.mts`);
+  const file = path.join(OUT_DIR, `${slug(title)}.${language === 'ts' ? 'mts' : 'mjs'}`);
   writeFileSync(file, code);
   // The child's V8 coverage goes to a folder of its own: c8 cannot map the modules tsx loads
   // for an ES-module entry (Node passes the parent's NODE_V8_COVERAGE on unless env sets it).
