@@ -25,9 +25,9 @@ describe('interop: @azure/identity', function () {
       path.join(ca.dir, 'certs', 'daemon-cert.pem'),
     );
     // The --config file of the MSAL daemon recipe registers the certificate daemon.
-    const config = recipeJson('MSAL Node: daemon with a secret or a certificate');
-    const { clients } = configOptions(config, ca.dir);
-    emulator = await startEmulator({ https: { caDirectory: ca.dir }, clients });
+    const file = recipeJson('MSAL Node: daemon with a secret or a certificate');
+    const config = configOptions(file, ca.dir);
+    emulator = await startEmulator({ https: { caDirectory: ca.dir }, ...config });
   });
   after(async () => {
     await emulator.close();

@@ -29,8 +29,8 @@ describe('interop: @azure/msal-node', function () {
       path.join(CREDENTIALS, 'app-cert.pem'),
       path.join(ca.dir, 'certs', 'daemon-cert.pem'),
     );
-    const { clients } = configOptions(recipeJson(DAEMON), ca.dir);
-    emulator = await startEmulator({ https: { caDirectory: ca.dir }, clients });
+    const config = configOptions(recipeJson(DAEMON), ca.dir);
+    emulator = await startEmulator({ https: { caDirectory: ca.dir }, ...config });
   });
   after(async () => {
     await emulator.close();

@@ -93,6 +93,7 @@ export async function runModule(
     const failed = err as { stdout?: string; stderr?: string; message: string };
     throw new Error(
       `recipe "${title}" failed: ${failed.message}\n--- stdout\n${failed.stdout ?? ''}\n--- stderr\n${failed.stderr ?? ''}`,
+      { cause: err },
     );
   } finally {
     rmSync(coverage, { recursive: true, force: true });
