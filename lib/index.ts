@@ -19,6 +19,15 @@ import type * as core from './core/sign-in.js';
 import type * as pending from './core/pending-login.js';
 import type * as types from './types.js';
 import type * as log from './log.js';
+import type * as endpoints from './config/endpoints.js';
+import type * as settings from './config/settings.js';
+import type * as stepUp from './core/step-up.js';
+import type * as callback from './core/callback.js';
+import type * as clientCredentials from './clients/client-credentials.js';
+import type * as tokenClient from './clients/token.js';
+import type * as graphClient from './clients/graph.js';
+import type * as graphUser from './profile/graph-user.js';
+import type * as jwks from './tokens/jwks.js';
 
 const Strategy = Object.assign(StrategyClass, {
   Strategy: StrategyClass,
@@ -89,9 +98,50 @@ declare namespace Strategy {
   export type AccountType = types.AccountType;
   export type MicrosoftLogger = log.MicrosoftLogger;
   export type StateTakeResult = types.StateTakeResult;
+  export type StateFailureReason = types.StateFailureReason;
   export type ClientCertificate = types.ClientCertificate;
   export type ClientAssertionCallback = types.ClientAssertionCallback;
   export type ClientAssertionWithExpiry = types.ClientAssertionWithExpiry;
+  // The rest of what the ES module entry exports, so a CommonJS project can import the same types.
+  export type AadstsDiagnostics = errors.AadstsDiagnostics;
+  export type AuthorizationErrorFields = errors.AuthorizationErrorFields;
+  export type GraphErrorFields = errors.GraphErrorFields;
+  export type MicrosoftEndpoint = errors.MicrosoftEndpoint;
+  export type OAuth2ErrorBase = errors.OAuth2ErrorBase;
+  export type OAuth2ErrorBaseConstructor = errors.OAuth2ErrorBaseConstructor;
+  export type ProfileErrorCode = errors.ProfileErrorCode;
+  export type StateErrorCode = errors.StateErrorCode;
+  export type TokenErrorBody = errors.TokenErrorBody;
+  export type AllowedTenants = types.AllowedTenants;
+  export type FailureInfo = types.FailureInfo;
+  export type LogoutUrlOptions = types.LogoutUrlOptions;
+  export type MicrosoftPrompt = types.MicrosoftPrompt;
+  export type MicrosoftRequest = types.MicrosoftRequest;
+  export type MicrosoftTenant = types.MicrosoftTenant;
+  export type OAuth2StrategyBase = types.OAuth2StrategyBase;
+  export type OAuth2StrategyBaseConstructor = types.OAuth2StrategyBaseConstructor;
+  export type PassportOnlyOption = types.PassportOnlyOption;
+  export type StrategyEndpoints = types.StrategyEndpoints;
+  export type StrategyOptionsBase = types.StrategyOptionsBase;
+  export type AuthorityKind = endpoints.AuthorityKind;
+  export type CloudEndpoints = endpoints.CloudEndpoints;
+  export type ResolvedEndpoints = endpoints.ResolvedEndpoints;
+  export type TenantKind = endpoints.TenantKind;
+  export type ResolvedConfig = settings.ResolvedConfig;
+  export type ResolvedSettings = settings.ResolvedSettings;
+  export type CallbackOptions = core.CallbackOptions;
+  export type SigningKeySource = core.SigningKeySource;
+  export type SigningKey = jwks.SigningKey;
+  export type StepUpRequest = stepUp.StepUpRequest;
+  export type StepUpResult = stepUp.StepUpResult;
+  export type CallbackInput = callback.CallbackInput;
+  export type CallbackParams = callback.CallbackParams;
+  export type ClientCredential = clientCredentials.ClientCredential;
+  export type TokenEndpointClient = tokenClient.TokenEndpointClient;
+  export type TokenRequestOptions = tokenClient.TokenRequestOptions;
+  export type GraphEndpointClient = graphClient.GraphEndpointClient;
+  export type GraphMe = graphClient.GraphMe;
+  export type GraphUser = graphUser.GraphUser;
 }
 
 export = Strategy;

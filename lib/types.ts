@@ -340,8 +340,17 @@ export interface StrategyOptionsBase {
    * request, e.g. the Azure workload identity token file. See docs/credentials.md. Default none.
    */
   clientAssertion?: ClientAssertionCallback;
-  /** Redirect URI registered under the Web platform; relative URLs resolve against the request. Required. */
+  /**
+   * Redirect URI registered under the Web platform: an http or https URL. A path resolves against
+   * the request's Host header (a warning says so); with `NODE_ENV=production` it must be an
+   * absolute https URL unless `allowInsecureCallbackURL` is set. Required.
+   */
   callbackURL: string;
+  /**
+   * Accept a relative or plain-http `callbackURL` while `NODE_ENV` is `production` (for example
+   * an internal http deployment, or a proxy you trust to set Host). Default `false`.
+   */
+  allowInsecureCallbackURL?: boolean;
   /** Strategy name for `passport.authenticate`. Default `microsoft`. */
   name?: string;
   /** Who can sign in. Default `common`. */
@@ -519,6 +528,18 @@ export interface FailureInfo {
   message: string;
   [field: string]: unknown;
 }
+
+/**
+ * The `reason` of the 403 fail info when a callback finds no pending login (a state failure):
+ * - `state_missing`: the callback carries no `state`;
+ * - `cookie_missing`: the browser sent back no cookie (the session cookie, or `CookieStateStore`'s
+ *   cookie): `SameSite` with `form_post`, a `Secure` cookie over http, another host name;
+ * - `expired`: the pending login is older than its lifetime (10 minutes by default);
+ * - `no_pending_login`: none matches the `state`: already used (a replayed callback), started in
+ *   another browser or session, or forged.
+ */
+export type StateFailureReason =
+  'state_missing' | 'cookie_missing' | 'expired' | 'no_pending_login';
 
 /**
  * The part of passport-oauth2's `OAuth2Strategy` (and of the actions Passport adds at request time)

@@ -1,11 +1,9 @@
 /**
- * Access tokens the emulator signs as JWTs: user and app-only tokens for registered APIs (v1 or
- * v2 claim sets, as the API's accepted version says) and Microsoft Graph tokens of work accounts
- * (v1, with a `nonce` member in the header like Microsoft's).
+ * Access tokens the emulator signs as JWTs for registered APIs: user and app-only tokens, with
+ * the v1 or v2 claim set the API's accepted version says (Graph's are in `graph-tokens.ts`).
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Core } from './context.js';
-import { GRAPH_APP_ID } from './api-registry.js';
 import type { ApiResource } from './api-registry.js';
 import { pairwiseSub } from './id-token.js';
 import { issuerOf } from './metadata.js';
@@ -28,19 +26,21 @@ export interface Caller {
   acr: '0' | '1' | '2';
 }
 
-interface Times {
+/** A token's times, in seconds. */
+export interface Times {
   iat: number;
   nbf: number;
   exp: number;
 }
 
-function times(core: Core): Times {
+/** `iat`, `nbf` and `exp` of a token issued now. */
+export function times(core: Core): Times {
   const now = Math.floor(core.now() / 1000);
   return { iat: now, nbf: now, exp: now + core.accessTokenLifetimeSeconds };
 }
 
 /** Opaque internal claims Microsoft adds (`aio`, `rh`, `uti`). */
-function opaque(): Record<string, string> {
+export function opaque(): Record<string, string> {
   return {
     aio: randomBytes(40).toString('base64url'),
     rh: `1.A${randomBytes(42).toString('base64url')}.`,
@@ -49,7 +49,7 @@ function opaque(): Record<string, string> {
 }
 
 /** Signs with the tenant's key: the consumer-bound key for personal accounts, else the active templated key (v1 tokens also carry `x5t`). */
-function signToken(
+export function signToken(
   core: Core,
   claims: Record<string, unknown>,
   consumer: boolean,
@@ -209,47 +209,4 @@ export function apiAppToken(core: Core, r: AppTokenRequest): string {
     },
     false,
   );
-}
-
-/**
- * A Microsoft Graph access token of a work or school account: a v1 JWT (`aud` Graph's app id,
- * `scp` the Graph scopes) whose header carries a `nonce` member, as Microsoft's Graph tokens do.
- */
-export function graphUserToken(
-  core: Core,
-  caller: Caller,
-  user: EmulatorUser,
-  tid: string,
-  scopes: readonly string[],
-): string {
-  const { aio, rh, uti } = opaque();
-  const claims: Record<string, unknown> = {
-    aud: GRAPH_APP_ID,
-    iss: v1Issuer(core.url, tid),
-    ...times(core),
-    acct: 0,
-    acr: '1',
-    aio,
-    amr: ['pwd'],
-    app_displayname: caller.client.name ?? caller.client.clientID,
-    appid: caller.client.clientID,
-    appidacr: caller.acr,
-  };
-  if (user.surname !== undefined) claims['family_name'] = user.surname;
-  if (user.givenName !== undefined) claims['given_name'] = user.givenName;
-  if (user.idp !== undefined) claims['idp'] = user.idp;
-  Object.assign(claims, {
-    idtyp: 'user',
-    name: user.displayName,
-    oid: user.oid,
-    rh,
-    scp: scopes.join(' '),
-    sub: pairwiseSub(GRAPH_APP_ID, user.oid),
-    tid,
-    unique_name: user.preferredUsername,
-    uti,
-    ver: '1.0',
-  });
-  if (user.kind !== 'guest') claims['upn'] = user.preferredUsername;
-  return signToken(core, claims, false, { nonce: randomUUID().replace(/-/g, '') });
 }

@@ -36,7 +36,8 @@ export type ScopeResource =
   | { kind: 'other'; identifier: string; name: string };
 
 const OIDC = new Set(['openid', 'profile', 'email', 'offline_access']);
-const GRAPH_IDS = ['https://graph.microsoft.com', GRAPH_APP_ID];
+/** Graph's identifiers in scopes (lower case). */
+export const GRAPH_IDS: readonly string[] = ['https://graph.microsoft.com', GRAPH_APP_ID];
 
 function isStringArray(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((v) => typeof v === 'string' && v !== '');

@@ -1,13 +1,15 @@
 /**
  * `grant_type=client_credentials`: an app-only access token for `scope=<resource>/.default`,
- * whose `roles` are the app roles granted to the client on that API. No ID token, no refresh
- * token.
+ * whose `roles` are the app roles granted to the client on that API (or on Microsoft Graph, whose
+ * tokens are issued without `roles` when none are granted, as at Microsoft). No ID token, no
+ * refresh token.
  */
 import type { Core } from './context.js';
 import { aadsts } from './aadsts.js';
 import { apiAppToken } from './access-tokens.js';
+import { graphAppToken } from './graph-tokens.js';
 import type { Caller } from './access-tokens.js';
-import { findApi } from './api-registry.js';
+import { GRAPH_IDS, findApi } from './api-registry.js';
 import type { ApiResource } from './api-registry.js';
 import type { TenantPath } from './tenants.js';
 
@@ -21,8 +23,8 @@ function grantedRoles(caller: Caller, resource: ApiResource): string[] {
   return resource.api.appRoles.filter((role) => roles.includes(role));
 }
 
-/** The one resource of a client-credentials `scope` (`<resource>/.default`). */
-function resourceOf(core: Core, scope: string | null, tenant: TenantPath): ApiResource {
+/** The one resource of a client-credentials `scope` (`<resource>/.default`): an API, or Graph. */
+function resourceOf(core: Core, scope: string | null, tenant: TenantPath): ApiResource | 'graph' {
   const scopes = (scope ?? '').split(' ').filter(Boolean);
   if (scopes.length === 0) throw aadsts(900144, { values: { parameter: 'scope' } });
   const plain = scopes.find((s) => !s.toLowerCase().endsWith('/.default'));
@@ -30,6 +32,7 @@ function resourceOf(core: Core, scope: string | null, tenant: TenantPath): ApiRe
   const identifiers = new Set(scopes.map((s) => s.slice(0, -'/.default'.length).toLowerCase()));
   if (identifiers.size > 1) throw aadsts(28000, { values: { scope: scopes.join(' ') } });
   const identifier = (scopes[0] ?? '').slice(0, -'/.default'.length);
+  if (GRAPH_IDS.includes(identifier.toLowerCase())) return 'graph';
   const resource = findApi(core.clients, identifier);
   if (resource === undefined)
     throw aadsts(500011, { values: { resource: identifier, tenant: tenant.segment } });
@@ -47,6 +50,20 @@ export function clientCredentialsGrant(
   // App-only tokens are for one tenant: `common`, `organizations` and `consumers` name none.
   if (tenant.tid === null || tenant.kind === 'consumers') throw aadsts(50059);
   const resource = resourceOf(core, form.get('scope'), tenant);
+  const expiresIn = core.accessTokenLifetimeSeconds;
+  const answer = (token: string): Record<string, unknown> => ({
+    token_type: 'Bearer',
+    expires_in: expiresIn,
+    ext_expires_in: expiresIn,
+    access_token: token,
+  });
+  if (resource === 'graph') {
+    const granted = caller.client.appRoles ?? {};
+    const roles = Object.entries(granted)
+      .filter(([id]) => GRAPH_IDS.includes(id.toLowerCase()))
+      .flatMap(([, list]) => list);
+    return answer(graphAppToken(core, caller, tenant.tid, [...new Set(roles)]));
+  }
   const roles = grantedRoles(caller, resource);
   if (roles.length === 0)
     throw aadsts(501051, {
@@ -57,12 +74,5 @@ export function clientCredentialsGrant(
         resourceName: resource.owner.name ?? resource.owner.clientID,
       },
     });
-  const token = apiAppToken(core, { caller, tenant, tid: tenant.tid, resource, roles });
-  const expiresIn = core.accessTokenLifetimeSeconds;
-  return {
-    token_type: 'Bearer',
-    expires_in: expiresIn,
-    ext_expires_in: expiresIn,
-    access_token: token,
-  };
+  return answer(apiAppToken(core, { caller, tenant, tid: tenant.tid, resource, roles }));
 }

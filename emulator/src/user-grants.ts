@@ -7,7 +7,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { CodeGrant, Core, TokenGrant } from './context.js';
 import { aadsts } from './aadsts.js';
-import { apiUserToken, graphUserToken } from './access-tokens.js';
+import { apiUserToken } from './access-tokens.js';
+import { graphUserToken } from './graph-tokens.js';
 import type { Caller } from './access-tokens.js';
 import { apiOfUserScopes, scopeResource } from './api-registry.js';
 import { secretsEqual } from './client-auth.js';

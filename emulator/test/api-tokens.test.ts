@@ -9,6 +9,8 @@ import {
   DEMO_API,
   DEMO_TENANT_ID,
   DEMO_USERS,
+  EXTERNAL_ID_TENANT_ID,
+  completeLogin,
   startEmulator,
 } from '../src/index.js';
 import type { Emulator, EmulatorClientOptions } from '../src/index.js';
@@ -210,6 +212,44 @@ describe('emulator: access tokens for a registered API', function () {
     expect(jwtPayload(String(back['access_token']))['aud']).to.equal(
       '00000003-0000-0000-c000-000000000000',
     );
+  });
+
+  it('customer tenants: External ID v2 tokens and B2C ver 1.0 tokens, both with the discovered issuer', async () => {
+    for (const authority of [emulator.externalIdAuthority(), emulator.b2cAuthority()]) {
+      const url = new URL(`${authority}/oauth2/v2.0/authorize`);
+      url.search = new URLSearchParams({
+        client_id: CLIENT_ID,
+        response_type: 'code',
+        redirect_uri: REDIRECT,
+        scope: `openid ${API_SCOPE}`,
+      }).toString();
+      const answer = await completeLogin(url.href, 'work');
+      if (answer.kind !== 'redirect') throw new Error(answer.kind);
+      const code = new URL(answer.location).searchParams.get('code') ?? '';
+      const res = await postForm(`${authority}/oauth2/v2.0/token`, {
+        grant_type: 'authorization_code',
+        client_id: CLIENT_ID,
+        client_secret: SECRET,
+        code,
+        redirect_uri: REDIRECT,
+      });
+      expect(res.status, res.text).to.equal(200);
+      const doc = json(await raw(`${authority}/v2.0/.well-known/openid-configuration`));
+      const { claims } = await verify(
+        String(json(res)['access_token']),
+        String(doc['jwks_uri']),
+        String(doc['issuer']),
+        DEMO_API.clientID,
+      );
+      expect(claims['scp'], authority).to.equal('Tasks.Read');
+      expect(claims['azp'], authority).to.equal(CLIENT_ID);
+      if (authority === emulator.externalIdAuthority())
+        expect(claims).to.include({ ver: '2.0', tid: EXTERNAL_ID_TENANT_ID });
+      else {
+        expect(claims).to.include({ ver: '1.0', tfp: 'B2C_1_signupsignin' });
+        expect(claims).to.not.have.property('tid');
+      }
+    }
   });
 
   it('Graph refuses an API token (401): it is not a Graph token', async () => {

@@ -22,7 +22,7 @@ import {
   startEmulator,
 } from '../src/index.js';
 import type { Emulator, EmulatorClientOptions } from '../src/index.js';
-import { json, jwtPayload, postForm, raw } from './helpers.js';
+import { json, jwtHeader, jwtPayload, postForm, raw } from './helpers.js';
 import type { RawResponse } from './helpers.js';
 import type { JSONWebKeySet } from 'jose' with { 'resolution-mode': 'import' };
 
@@ -59,6 +59,7 @@ const CERT_DAEMON = {
   appRoles: {
     [API_URI]: ['Tasks.Read.All', 'Not.Defined.By.The.Api'],
     [V1_API.clientID]: ['Reports.Read.All'],
+    'https://graph.microsoft.com': ['User.Read.All'],
   },
 };
 const UNGRANTED = {
@@ -234,6 +235,30 @@ describe('emulator: client credentials (app-only tokens)', function () {
     });
     expect(claims['roles']).to.deep.equal(['Reports.Read.All']);
     expect(claims).to.not.have.property('azp');
+  });
+
+  it('Graph: an app-only v1 JWT with a nonce header, roles only when Graph permissions are granted', async () => {
+    const plain = await withSecret('https://graph.microsoft.com/.default');
+    expect(plain.status, plain.text).to.equal(200);
+    const token = String(json(plain)['access_token']);
+    expect(jwtHeader(token)['nonce']).to.be.a('string');
+    const claims = jwtPayload(token);
+    expect(claims).to.include({
+      aud: 'https://graph.microsoft.com',
+      iss: `${emulator.url}/${DEMO_TENANT_ID}/`,
+      appid: DEMO_DAEMON_CLIENT.clientID,
+      idtyp: 'app',
+      ver: '1.0',
+    });
+    expect(claims).to.not.have.property('roles');
+    const granted = await withAssertion(
+      assertion('certificate'),
+      '00000003-0000-0000-c000-000000000000/.default',
+    );
+    expect(granted.status, granted.text).to.equal(200);
+    expect(jwtPayload(String(json(granted)['access_token']))['roles']).to.deep.equal([
+      'User.Read.All',
+    ]);
   });
 
   it('AADSTS500011 for an unknown resource, 1002012 without /.default, 28000 for two resources, 900144 without scope', async () => {

@@ -5,6 +5,7 @@
  * and docs/options.md is tested against it.
  */
 import type { PassportOnlyOption, StrategyOptionsBase } from '../types.js';
+import { checkCallbackURLScheme } from './callback-url.js';
 
 /** Every option name, including `passReqToCallback` (which selects the verify convention). */
 export type OptionName = keyof StrategyOptionsBase | 'passReqToCallback';
@@ -101,7 +102,15 @@ export const OPTION_TABLE = {
         throw optionError('option clientAssertion must be a function returning the assertion');
     },
   },
-  callbackURL: { layer: 'core', default: 'required', check: required },
+  callbackURL: {
+    layer: 'core',
+    default: 'required',
+    check: (v, name) => {
+      required(v, name);
+      checkCallbackURLScheme(v as string);
+    },
+  },
+  allowInsecureCallbackURL: { layer: 'core', default: 'false', check: boolean },
   name: { layer: 'passport', default: "'microsoft'", check: nonEmptyString },
   tenant: {
     layer: 'core',
@@ -267,6 +276,10 @@ export const OPTION_TABLE = {
         (!Array.isArray(v) || !v.every((t) => typeof t === 'string' && t !== ''))
       )
         throw optionError('option allowedTenants must be an array of tenant ids or a function');
+      if (Array.isArray(v) && v.length === 0)
+        throw optionError(
+          'option allowedTenants is an empty list, which would refuse every tenant (everyone); leave it out to admit every tenant the authority admits, or list the tenant ids to admit',
+        );
     },
   },
   profileSource: {

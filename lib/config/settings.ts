@@ -5,6 +5,7 @@
  */
 import { resolveCredential } from '../clients/client-credentials.js';
 import type { ClientCredential } from '../clients/client-credentials.js';
+import { callbackURLWarnings, checkProductionCallbackURL } from './callback-url.js';
 import { isLoopbackHost, resolveEndpoints } from './endpoints.js';
 import type { AuthorityKind, ResolvedEndpoints } from './endpoints.js';
 import { EMIT_WARNING_LOGGER } from '../log.js';
@@ -34,6 +35,8 @@ export interface ResolvedSettings {
   credential: ClientCredential;
   /** Redirect URI as configured (may be relative for the strategy). */
   callbackURL: string;
+  /** A relative or http `callbackURL` (also one given per request) is accepted in production. */
+  allowInsecureCallbackURL: boolean;
   /** Scopes of a login unless a request names its own. */
   scope: string[];
   /** Whether logins use PKCE (S256). */
@@ -90,6 +93,8 @@ export function resolveSettings(
       'option scope must name at least one scope (Microsoft rejects a request without one)',
     );
   }
+  const allowInsecureCallbackURL = options.allowInsecureCallbackURL ?? false;
+  checkProductionCallbackURL(options.callbackURL, allowInsecureCallbackURL);
   const photoOption = options.photo ?? false;
   const photo = photoOption === true ? 'default' : photoOption;
   const profileSource = options.profileSource ?? (b2c ? 'id_token' : 'graph');
@@ -111,6 +116,7 @@ export function resolveSettings(
     clientSecret: options.clientSecret,
     credential: resolveCredential(options, () => Date.now()),
     callbackURL: options.callbackURL,
+    allowInsecureCallbackURL,
     scope,
     pkce: options.pkce ?? options.state ?? true,
     timeout: options.timeout ?? 10_000,
@@ -150,16 +156,15 @@ export function coreWarnings(config: ResolvedConfig): string[] {
 
 /**
  * Warnings about a risky configuration of the Passport adapter, logged once when it is
- * constructed: a relative `callbackURL` with `proxy: true`, which builds the redirect URI from
- * the Host and X-Forwarded-Host headers.
+ * constructed: a relative `callbackURL`, which builds the redirect URI from the Host (and with
+ * `proxy: true` the X-Forwarded-Host) header, and `state: false`.
  */
 export function passportWarnings(config: ResolvedStrategyConfig): string[] {
-  const warnings: string[] = [];
-  if (config.proxy && !/^[a-z][a-z0-9+.-]*:/i.test(config.callbackURL)) {
+  const warnings = callbackURLWarnings(config.callbackURL, config.proxy);
+  if (!config.state)
     warnings.push(
-      `Microsoft sign-in has a relative callbackURL ("${config.callbackURL}") with proxy: true, so the redirect URI is built from the Host and X-Forwarded-Host request headers, which a client can set; use an absolute callbackURL (e.g. "https://app.example.com${config.callbackURL.startsWith('/') ? '' : '/'}${config.callbackURL}")`,
+      'Microsoft sign-in has state: false, which turns off the state check (CSRF protection), PKCE and the nonce: a callback is accepted without proof that this browser started the login, and an authorization code or ID token made for another login is not caught. Leave state on (the default) unless another layer does this',
     );
-  }
   return warnings;
 }
 
@@ -172,9 +177,13 @@ export function resolveConfig(
     checkOptions(options, CORE_OPTIONS);
     return resolveChecked(options);
   } catch (err) {
-    // Option errors name the class the options were given to.
-    if (who !== 'MicrosoftStrategy' && err instanceof TypeError)
-      throw new TypeError(err.message.replace(/^MicrosoftStrategy /, `${who} `), { cause: err });
+    // Option errors name the class the options were given to, in the message and the stack (a
+    // new error with this one as its `cause` would print the other class's name too).
+    if (who !== 'MicrosoftStrategy' && err instanceof TypeError) {
+      err.message = err.message.replace(/^MicrosoftStrategy /, `${who} `);
+      if (err.stack)
+        err.stack = err.stack.replace(/^TypeError: MicrosoftStrategy /, `TypeError: ${who} `);
+    }
     throw err;
   }
 }
@@ -207,6 +216,8 @@ export function resolveStrategyConfig(
     proxy: options.proxy ?? false,
     passReqToCallback: options.passReqToCallback ?? false,
     skipUserProfile: options.skipUserProfile ?? false,
-    store: options.store ?? (state ? new SessionStateStore({ key: sessionKey }) : undefined),
+    store:
+      options.store ??
+      (state ? new SessionStateStore({ key: sessionKey, logger: core.logger }) : undefined),
   };
 }

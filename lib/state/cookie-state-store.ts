@@ -5,8 +5,17 @@
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { MicrosoftStateError } from '../errors.js';
+import { EMIT_WARNING_LOGGER } from '../log.js';
+import type { MicrosoftLogger } from '../log.js';
+import { stateFailure } from './failure.js';
 import { UsedHandles, takeThroughVerify } from './used-handles.js';
-import type { MicrosoftRequest, StateStore, StateStoreMeta, StateTakeResult } from '../types.js';
+import type {
+  MicrosoftRequest,
+  StateFailureReason,
+  StateStore,
+  StateStoreMeta,
+  StateTakeResult,
+} from '../types.js';
 
 /** Settings of a {@link CookieStateStore}. Only `secret` is required. */
 export interface CookieStateStoreOptions {
@@ -19,7 +28,9 @@ export interface CookieStateStoreOptions {
   /**
    * Prefix of the cookie names: each pending login is the cookie `<cookieName>.<state handle>`.
    * A name starting with `__Host-` makes the cookies `Secure`, host-only and `Path=/`; one starting
-   * with `__Secure-` makes them `Secure`. Default `mslogin`.
+   * with `__Secure-` makes them `Secure`. Default `__Host-mslogin` when the callback URL is https
+   * and neither `path` nor `domain` is set (so a sibling subdomain cannot plant or crowd the
+   * cookies), else `mslogin`; cookies named `mslogin.<handle>` are still read.
    */
   cookieName?: string;
   /** How long a pending login stays valid, in ms (checked inside the cookie and sent as `Max-Age`). Default 10 minutes. */
@@ -49,6 +60,11 @@ export interface CookieStateStoreOptions {
    * the cross-site POST from Microsoft carries them. Default `false`.
    */
   formPost?: boolean;
+  /**
+   * Where the store writes its warning (an object with `warn`, such as `console` or a pino logger):
+   * once, if its memory of used state handles fills with live ones. Default `process.emitWarning`.
+   */
+  logger?: MicrosoftLogger;
 }
 
 /** What one cookie carries (JSON, then encrypted). */
@@ -70,7 +86,6 @@ interface CookieResponse {
   setHeader(name: string, value: string[]): unknown;
 }
 
-const FAILURE = { message: 'Unable to verify authorization request state' } as const;
 const OPTIONS = new Set([
   'secret',
   'cookieName',
@@ -81,8 +96,13 @@ const OPTIONS = new Set([
   'secure',
   'sameSite',
   'formPost',
+  'logger',
 ]);
 const MIN_SECRET_LENGTH = 32;
+/** Fewest different characters a secret must have (random base64 of 32 bytes has about 30). */
+const MIN_SECRET_VARIETY = 8;
+/** How to make a secret, as the errors suggest it. */
+const MAKE_SECRET = 'use a random value, for example the output of `openssl rand -base64 32`';
 const VERSION = 1;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -92,9 +112,12 @@ const HKDF_INFO = 'AES-256-GCM key for pending logins, v1';
 const HANDLE = /^[A-Za-z0-9_-]{32}$/;
 /** A cookie name (an RFC 6265 token). */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** Consumed handles remembered per store, to refuse a replay that reaches the same process. */
-/** Cookies with this store's prefix read from one request, at most. */
+/** Cookies with this store's prefixes read from one request when it prunes, at most. */
 const MAX_COOKIES_READ = 64;
+/** Values of the one cookie a callback looks up by its exact name, read at most. */
+const MAX_SAME_NAME = 8;
+/** The prefix browsers keep for `Secure`, host-only, `Path=/` cookies. */
+const HOST_PREFIX = '__Host-';
 
 function optionError(message: string): TypeError {
   return new TypeError(`CookieStateStore option ${message}`);
@@ -108,10 +131,26 @@ function deriveKeys(secret: unknown): Buffer[] {
   return (list as string[]).map((s) => {
     if (s.length < MIN_SECRET_LENGTH)
       throw optionError(
-        `secret must be at least ${MIN_SECRET_LENGTH} characters long (use a random value such as crypto.randomBytes(32).toString('base64url'))`,
+        `secret must be at least ${MIN_SECRET_LENGTH} characters long; ${MAKE_SECRET}`,
+      );
+    if (lowVariety(s))
+      throw optionError(
+        `secret has too little variety to be a random value (fewer than ${MIN_SECRET_VARIETY} different characters, or one short piece repeated); ${MAKE_SECRET}`,
       );
     return Buffer.from(hkdfSync('sha256', s, HKDF_SALT, HKDF_INFO, 32));
   });
+}
+
+/**
+ * A secret no random generator would make: fewer than {@link MIN_SECRET_VARIETY} different
+ * characters (`'a'.repeat(32)`), or a piece of up to 16 characters repeated (`'0123456789'` three
+ * times and more).
+ */
+function lowVariety(secret: string): boolean {
+  if (new Set(secret).size < MIN_SECRET_VARIETY) return true;
+  for (let period = 1; period <= 16 && period * 2 <= secret.length; period++)
+    if (secret.slice(period) === secret.slice(0, -period)) return true;
+  return false;
 }
 
 function positiveInteger(options: Partial<Record<string, unknown>>, name: string, def: number) {
@@ -168,26 +207,57 @@ function appendSetCookie(res: CookieResponse, line: string): void {
   res.setHeader('Set-Cookie', [...list, line]);
 }
 
-/** The cookies of the request whose names start with `prefix`, each name with all its values. */
-function cookiesWithPrefix(header: unknown, prefix: string): Map<string, string[]> {
-  const found = new Map<string, string[]>();
+/** The `Cookie` header's `name=value` pairs (an HTTP/2 array joined), or none. */
+function cookiePairs(header: unknown): string[] {
   const text = Array.isArray(header) ? header.join('; ') : header;
-  if (typeof text !== 'string') return found;
+  return typeof text === 'string' ? text.split(';') : [];
+}
+
+/** The value of one `name=value` pair, unquoted. */
+function valueOf(pair: string, eq: number): string {
+  const value = pair.slice(eq + 1).trim();
+  return value.length >= 2 && value.startsWith('"') && value.endsWith('"')
+    ? value.slice(1, -1)
+    : value;
+}
+
+/**
+ * The request's cookies whose names start with one of `prefixes`, each name with its prefix and
+ * all its values; at most {@link MAX_COOKIES_READ} of them.
+ */
+function cookiesWithPrefixes(
+  header: unknown,
+  prefixes: readonly string[],
+): Map<string, { prefix: string; values: string[] }> {
+  const found = new Map<string, { prefix: string; values: string[] }>();
   let count = 0;
-  for (const part of text.split(';')) {
-    const eq = part.indexOf('=');
+  for (const pair of cookiePairs(header)) {
+    const eq = pair.indexOf('=');
     if (eq < 0) continue;
-    const name = part.slice(0, eq).trim();
-    if (!name.startsWith(prefix)) continue;
-    let value = part.slice(eq + 1).trim();
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"'))
-      value = value.slice(1, -1);
+    const name = pair.slice(0, eq).trim();
+    const prefix = prefixes.find((p) => name.startsWith(p));
+    if (prefix === undefined) continue;
     if (++count > MAX_COOKIES_READ) break;
-    const values = found.get(name);
-    if (values) values.push(value);
-    else found.set(name, [value]);
+    const entry = found.get(name);
+    if (entry) entry.values.push(valueOf(pair, eq));
+    else found.set(name, { prefix, values: [valueOf(pair, eq)] });
   }
   return found;
+}
+
+/**
+ * The values of the cookie named exactly `name` (several when cookies of other paths or domains
+ * share it), at most {@link MAX_SAME_NAME}; other cookies, however many, cannot hide it.
+ */
+function cookieValues(header: unknown, name: string): string[] {
+  const values: string[] = [];
+  for (const pair of cookiePairs(header)) {
+    const eq = pair.indexOf('=');
+    if (eq < 0 || pair.slice(0, eq).trim() !== name) continue;
+    values.push(valueOf(pair, eq));
+    if (values.length >= MAX_SAME_NAME) break;
+  }
+  return values;
 }
 
 function isSealedLogin(value: unknown): value is SealedLogin {
@@ -241,14 +311,17 @@ export class CookieStateStore implements StateStore {
   static readonly MAX_COOKIE_BYTES = 3584;
 
   readonly #keys: readonly Buffer[];
+  /** Prefix of the cookie names (`<cookieName>.`); over https the host prefix replaces it. */
   readonly #prefix: string;
+  /** `__Host-<cookieName>.`, used when the callback URL is https; undefined when options forbid it. */
+  readonly #hostPrefix: string | undefined;
   readonly #maxAgeMs: number;
   readonly #maxPending: number;
   readonly #path: string;
   readonly #domain: string | undefined;
   readonly #secure: boolean | undefined;
   readonly #sameSite: 'Lax' | 'None';
-  readonly #used = new UsedHandles();
+  readonly #used: UsedHandles;
 
   /**
    * @param options - see {@link CookieStateStoreOptions}; `secret` is required.
@@ -262,6 +335,10 @@ export class CookieStateStore implements StateStore {
     for (const name of Object.keys(o))
       if (!OPTIONS.has(name)) throw new TypeError(`CookieStateStore got an unknown option ${name}`);
     this.#keys = deriveKeys(o['secret']);
+    const logger = o['logger'] ?? EMIT_WARNING_LOGGER;
+    if (typeof (logger as Partial<MicrosoftLogger> | null)?.warn !== 'function')
+      throw optionError('logger must be an object with a warn(message) method');
+    this.#used = new UsedHandles({ logger: logger as MicrosoftLogger });
 
     const cookieName = o['cookieName'] ?? 'mslogin';
     if (typeof cookieName !== 'string' || !TOKEN.test(cookieName))
@@ -269,6 +346,9 @@ export class CookieStateStore implements StateStore {
         `cookieName must be a cookie name (letters, digits and !#$%&'*+.^_\`|~-); got ${JSON.stringify(cookieName)}`,
       );
     this.#prefix = `${cookieName}.`;
+    // The host prefix needs Path=/ and no Domain, and a chosen name is kept as it is.
+    const placed = ['cookieName', 'path', 'domain'].some((name) => o[name] !== undefined);
+    this.#hostPrefix = placed ? undefined : `${HOST_PREFIX}${cookieName}.`;
     this.#maxAgeMs = positiveInteger(o, 'maxAgeMs', 10 * 60_000);
     this.#maxPending = positiveInteger(o, 'maxPending', 8);
 
@@ -325,7 +405,8 @@ export class CookieStateStore implements StateStore {
       const res = responseOf(req);
       const now = Date.now();
       handle = randomBytes(24).toString('base64url');
-      const name = `${this.#prefix}${handle}`;
+      const prefixes = this.#prefixes(meta);
+      const name = `${prefixes[0]}${handle}`;
       const login: SealedLogin = { v: verifier ?? true, s: state, t: now, e: now + this.#maxAgeMs };
       const value = this.#seal(JSON.stringify(login), name, meta);
       const size = Buffer.byteLength(`${name}=${value}`);
@@ -337,8 +418,8 @@ export class CookieStateStore implements StateStore {
       }
       const secure = this.#isSecure(req);
       const live: Array<{ name: string; t: number }> = [];
-      for (const [other, values] of cookiesWithPrefix(req.headers.cookie, this.#prefix)) {
-        const found = this.#open(other, values, meta);
+      for (const [other, { prefix, values }] of cookiesWithPrefixes(req.headers.cookie, prefixes)) {
+        const found = this.#open(other, other.slice(prefix.length), values, meta);
         // A cookie this store cannot open may belong to another strategy sharing the prefix: its
         // own Max-Age ends it.
         if (found === undefined) continue;
@@ -362,7 +443,8 @@ export class CookieStateStore implements StateStore {
    * Opens and consumes the pending login for `handle`: clears its cookie and calls back with `ok` =
    * the PKCE verifier (or `true`) and the saved state. A missing, tampered, expired, already used
    * or foreign cookie calls back `ok` = false and `{ message: 'Unable to verify authorization
-   * request state' }`. Calls back a {@link MicrosoftStateError} `response_missing` when there is no response
+   * request state: …', reason }` ({@link StateFailureReason}: `cookie_missing` when the login's
+   * cookie did not come back). Calls back a {@link MicrosoftStateError} `response_missing` when there is no response
    * to clear the cookie on.
    */
   verify(
@@ -372,25 +454,32 @@ export class CookieStateStore implements StateStore {
     callback: (err: Error | null, ok?: string | boolean, state?: unknown) => void,
   ): void {
     let login: SealedLogin | undefined;
+    let reason: StateFailureReason = handle ? 'no_pending_login' : 'state_missing';
     try {
       const res = responseOf(req);
       if (typeof handle === 'string' && HANDLE.test(handle)) {
-        const name = `${this.#prefix}${handle}`;
-        const values = cookiesWithPrefix(req.headers.cookie, this.#prefix).get(name);
-        if (values !== undefined) {
+        // By exact name, the current one first: junk cookies cannot push it out of reach.
+        reason = 'cookie_missing';
+        for (const prefix of this.#prefixes(meta)) {
+          const name = `${prefix}${handle}`;
+          const values = cookieValues(req.headers.cookie, name);
+          if (values.length === 0) continue;
           // Clear before deciding, so the browser drops it whatever the outcome.
           appendSetCookie(res, this.#cookie(name, '', 0, this.#isSecure(req)));
           const now = Date.now();
-          const found = this.#open(name, values, meta);
-          if (found !== undefined && found.e > now && this.#used.claim(handle, found.e, now))
-            login = found;
+          const found = this.#open(name, handle, values, meta);
+          if (found === undefined) reason = 'no_pending_login';
+          else if (found.e <= now) reason = 'expired';
+          else if (this.#used.claim(handle, found.e, now)) login = found;
+          else reason = 'no_pending_login';
+          break;
         }
       }
     } catch (err) {
       callback(err instanceof Error ? err : new Error(String(err)));
       return;
     }
-    if (login === undefined) callback(null, false, { ...FAILURE });
+    if (login === undefined) callback(null, false, stateFailure(reason));
     else callback(null, login.v, login.s);
   }
 
@@ -410,11 +499,26 @@ export class CookieStateStore implements StateStore {
     return (req.socket as { encrypted?: unknown } | undefined)?.encrypted === true;
   }
 
+  /**
+   * The cookie-name prefixes of a login with this callback URL, the one new cookies get first:
+   * over https (unless options placed the cookies) `__Host-<cookieName>.` and then the older
+   * `<cookieName>.`, still read; else `<cookieName>.` alone.
+   */
+  #prefixes(meta: StateStoreMeta): readonly string[] {
+    const url = meta.callbackURL;
+    return this.#hostPrefix !== undefined &&
+      typeof url === 'string' &&
+      url.slice(0, 6).toLowerCase() === 'https:'
+      ? [this.#hostPrefix, this.#prefix]
+      : [this.#prefix];
+  }
+
   #cookie(name: string, value: string, maxAgeSeconds: number, secure: boolean): string {
     let line = `${name}=${value}; Max-Age=${maxAgeSeconds}; Path=${this.#path}`;
     if (this.#domain !== undefined) line += `; Domain=${this.#domain}`;
     line += `; HttpOnly; SameSite=${this.#sameSite}`;
-    if (secure) line += '; Secure';
+    // A __Host- cookie is kept by browsers only with Secure.
+    if (secure || name.startsWith(HOST_PREFIX)) line += '; Secure';
     return line;
   }
 
@@ -435,8 +539,12 @@ export class CookieStateStore implements StateStore {
   }
 
   /** The first of `values` that opens with one of the keys, or undefined. Never throws. */
-  #open(name: string, values: readonly string[], meta: StateStoreMeta): SealedLogin | undefined {
-    const handle = name.slice(this.#prefix.length);
+  #open(
+    name: string,
+    handle: string,
+    values: readonly string[],
+    meta: StateStoreMeta,
+  ): SealedLogin | undefined {
     if (!HANDLE.test(handle)) return undefined;
     const aad = this.#aad(name, meta);
     for (const value of values) {

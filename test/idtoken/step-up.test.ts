@@ -113,7 +113,10 @@ describe('step-up through the Strategy', () => {
 
   for (const [label, extra] of [
     ['the session store', {}],
-    ['the cookie store', { store: new CookieStateStore({ secret: 's'.repeat(40) }) }],
+    [
+      'the cookie store',
+      { store: new CookieStateStore({ secret: 'step-up-test-cookie-store-secret-0001' }) },
+    ],
   ] as const) {
     describe(`with ${label}`, () => {
       it('maxAge: a recent auth_time signs in and info.stepUp says so', async () => {
