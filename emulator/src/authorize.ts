@@ -311,14 +311,8 @@ function handleSelection(core: Core, ex: Exchange, form: URLSearchParams): void 
   core.transactions.delete(txn);
   const { request } = entry;
   if (form.get('cancel')) {
-    answerError(
-      core,
-      ex,
-      request,
-      'access_denied',
-      65004,
-      'User declined to consent to access the app.',
-    );
+    // Microsoft's answer to Cancel on its sign-in page: no description, a sub-code.
+    answerApp(ex, request, { error: 'access_denied', error_subcode: 'cancel' });
     return;
   }
   const account = form.get('account') ?? '';

@@ -300,7 +300,7 @@ export interface EmulatorTenant {
 
 /**
  * A public RSA key as the emulator publishes it in a JWKS document: Microsoft's shape (`kty`, `use`,
- * `kid`, `x5t`, `n`, `e` and the non-standard `issuer`, no `alg`). Any other member is published too.
+ * `kid`, `x5t`, `n`, `e`, `x5c` and the non-standard `issuer`, no `alg`). Any other member is published too.
  */
 export interface EmulatorJwk {
   /** Key type, `'RSA'`. */
@@ -309,12 +309,14 @@ export interface EmulatorJwk {
   use?: string;
   /** Key id. */
   kid?: string;
-  /** Thumbprint, the same value as `kid` at Microsoft. */
+  /** Base64url SHA-1 thumbprint of the `x5c` certificate; the `kid` too unless one was given. */
   x5t?: string;
   /** Modulus (base64url). */
   n?: string;
   /** Exponent (base64url). */
   e?: string;
+  /** The key's self-signed certificate (base64 DER), as Microsoft publishes one per key. */
+  x5c?: string[];
   /** Microsoft's per-key issuer (`…/{tenantid}/v2.0` or one tenant's issuer); absent when left out. */
   issuer?: string;
   /** Any other member. */
@@ -340,7 +342,7 @@ export interface EmulatorSigningKey {
 export interface CreateSigningKeyOptions {
   /** The JWK's `issuer` member; default the templated issuer `${url}/{tenantid}/v2.0`; `null` leaves it out. */
   issuer?: string | null;
-  /** Key id (also `x5t`); default the base64url SHA-1 thumbprint of the public key, as Microsoft's look. */
+  /** Key id; default the JWK's `x5t`, the base64url SHA-1 thumbprint of the key's certificate, as Microsoft's are. */
   kid?: string;
 }
 
@@ -423,7 +425,10 @@ export interface EmulatorOptions {
   latencyMs?: number;
   /** Authorization-code lifetime in seconds; default `600`. */
   codeLifetimeSeconds?: number;
-  /** Access-token lifetime in seconds (`expires_in`); default `3599`. */
+  /**
+   * Access-token lifetime in seconds (`expires_in`, and `exp` of JWT access tokens). Default: drawn
+   * per token between 3599 and 5399 (60 to 90 minutes, as Microsoft's default lifetime varies).
+   */
   accessTokenLifetimeSeconds?: number;
   /** Request log (one line per request: method, path without query, route, status, duration). Never contains tokens or secrets. Default: no log. */
   log?: (line: string) => void;

@@ -124,8 +124,8 @@ export function errorPage(code: number, message: string, trace: Trace, detailsHt
     `<h1>Sign in</h1>
 <p>Sorry, but we’re having trouble signing you in.</p>
 <p class="error" id="error">AADSTS${code}: ${e(message)}</p>
-${detailsHtml}<pre>Request Id: ${e(trace.traceId)}
-Correlation Id: ${e(trace.correlationId)}
+${detailsHtml}<pre>Trace ID: ${e(trace.traceId)}
+Correlation ID: ${e(trace.correlationId)}
 Timestamp: ${e(trace.timestamp)}
 Message: AADSTS${code}</pre>`,
     `<meta name="aadsts" content="${code}">\n`,

@@ -62,9 +62,13 @@ import type {
 import { DEMO_CLIENTS, DEMO_USERS } from './users.js';
 import { B2C_TENANT_DOMAIN, EXTERNAL_ID_TENANT_DOMAIN } from './tenants.js';
 import { setMaxListeners } from 'node:events';
+import { randomInt } from 'node:crypto';
 import { HostCheck, checkedAllowedHost, checkedPublicOrigin, isLoopbackAddress } from './hosts.js';
 import { tlsMaterial } from './tls-setup.js';
 import type { TlsMaterial } from './tls-setup.js';
+
+/** Access tokens live 60 to 90 minutes, drawn per token, as Microsoft's default lifetime. */
+export const ACCESS_TOKEN_LIFETIME_RANGE: readonly [number, number] = [3599, 5399];
 
 type Handler = (ex: Exchange) => Promise<void> | void;
 
@@ -159,7 +163,8 @@ export class EmulatorServer implements Emulator, Core {
   readonly clients: readonly EmulatorClient[];
   readonly keys: KeyStore;
   readonly codeLifetimeSeconds: number;
-  readonly accessTokenLifetimeSeconds: number;
+  private readonly fixedAccessTokenLifetime: number | undefined;
+  private currentAccessTokenLifetime = 3599;
   readonly transactions = new Map<string, { request: AuthorizeRequest; expiresAt: number }>();
   readonly codes = new Map<string, CodeGrant>();
   readonly accessTokens = new Map<string, TokenGrant>();
@@ -204,7 +209,8 @@ export class EmulatorServer implements Emulator, Core {
     this.users = Object.freeze([...(options.users ?? DEMO_USERS)]);
     this.clients = Object.freeze(clients);
     this.codeLifetimeSeconds = options.codeLifetimeSeconds ?? 600;
-    this.accessTokenLifetimeSeconds = options.accessTokenLifetimeSeconds ?? 3599;
+    this.fixedAccessTokenLifetime = options.accessTokenLifetimeSeconds;
+    this.drawAccessTokenLifetime();
     this.latencyMs = options.latencyMs ?? 0;
     this.log = options.log;
     this.tenants = [];
@@ -274,6 +280,17 @@ export class EmulatorServer implements Emulator, Core {
 
   now(): number {
     return Date.now();
+  }
+
+  get accessTokenLifetimeSeconds(): number {
+    return this.currentAccessTokenLifetime;
+  }
+
+  drawAccessTokenLifetime(): number {
+    this.currentAccessTokenLifetime =
+      this.fixedAccessTokenLifetime ??
+      randomInt(ACCESS_TOKEN_LIFETIME_RANGE[0], ACCESS_TOKEN_LIFETIME_RANGE[1] + 1);
+    return this.currentAccessTokenLifetime;
   }
 
   authority(tenant?: string): string {

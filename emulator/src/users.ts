@@ -117,7 +117,8 @@ function demoPhoto(displayName: string, index: number): { contentType: string; d
  * - `personal`: Outlook.com personal account; Graph `mail` null, UPN = sign-in address, a photo.
  * - `work`: Contoso member; full Graph profile, a photo, `xms_edov` true.
  * - `guest`: personal account invited into Contoso (`idp` `live.com`, `#EXT#` UPN).
- * - `personal-gmail`: personal account created with a gmail address: empty UPN, `mail` set.
+ * - `personal-gmail`: personal account created with a gmail address: the address as UPN, `mail`
+ *   null (as Graph answers today; some such accounts were seen with an empty UPN instead).
  * - `no-email`: Contoso member without mailbox: `mail` null and no `email` claim.
  * - `guest-home`: the guest's own personal account. Through `common` the guest signs in as this
  *   account, as at Microsoft; the guest account itself needs the tenant named (Contoso's ID or domain).
@@ -194,8 +195,8 @@ export const DEMO_USERS: readonly EmulatorUser[] = Object.freeze([
     displayName: 'Sam Rivera',
     givenName: 'Sam',
     surname: 'Rivera',
-    userPrincipalName: '',
-    mail: 'sam.rivera@gmail.com',
+    userPrincipalName: 'sam.rivera@gmail.com',
+    mail: null,
     email: 'sam.rivera@gmail.com',
     preferredUsername: 'sam.rivera@gmail.com',
     jobTitle: null,
