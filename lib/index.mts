@@ -11,10 +11,8 @@ import { Strategy } from './passport/strategy.js';
 export default Strategy;
 export { Strategy };
 export {
-  GraphError,
   ID_TOKEN_ERROR_CODES,
   INTERACTION_REQUIRED_ERRORS,
-  IdTokenError,
   MicrosoftAuthorizationError,
   MicrosoftGraphError,
   MicrosoftHttpError,
@@ -23,8 +21,6 @@ export {
   MicrosoftStateError,
   MicrosoftTenantNotAllowedError,
   MicrosoftTokenError,
-  ProfileError,
-  StateError,
   parseAadsts,
 } from './errors.js';
 export type {

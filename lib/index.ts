@@ -59,15 +59,7 @@ declare namespace Strategy {
   export type MicrosoftIdTokenError = errors.MicrosoftIdTokenError;
   export type MicrosoftProfileError = errors.MicrosoftProfileError;
   export type MicrosoftStateError = errors.MicrosoftStateError;
-  /** @deprecated Renamed MicrosoftGraphError. */
-  export type GraphError = errors.GraphError;
   export type MicrosoftHttpError = errors.MicrosoftHttpError;
-  /** @deprecated Renamed MicrosoftIdTokenError. */
-  export type IdTokenError = errors.IdTokenError;
-  /** @deprecated Renamed MicrosoftProfileError. */
-  export type ProfileError = errors.ProfileError;
-  /** @deprecated Renamed MicrosoftStateError. */
-  export type StateError = errors.StateError;
   export type IdTokenErrorCode = errors.IdTokenErrorCode;
   export type HttpErrorCode = errors.HttpErrorCode;
   export type MicrosoftProfile = types.MicrosoftProfile;

@@ -201,7 +201,7 @@ describe('ID token verifier: signing-key cache and rotation', () => {
     expect(fx.count('jwks')).to.equal(4);
   });
 
-  it('the first load failing → IdTokenError jwks_unavailable, and a later login retries', async () => {
+  it('the first load failing → MicrosoftIdTokenError jwks_unavailable, and a later login retries', async () => {
     fx.jwksFailure = 500;
     const t = await token();
     await expectIdTokenError(check(t), 'jwks_unavailable');

@@ -794,7 +794,7 @@ describe('ID token through the Strategy', () => {
       expect(req?.form?.get('grant_type')).to.equal('refresh_token');
     });
 
-    it('a returned id_token with a bad signature → IdTokenError signature', async () => {
+    it('a returned id_token with a bad signature → MicrosoftIdTokenError signature', async () => {
       const h = makeStrategy();
       const stranger = await fx.makeKey(fx.templatedIssuer);
       const idToken = await fx.sign(idTokenClaims(ACCOUNTS.work.claims, undefined), {
@@ -804,7 +804,7 @@ describe('ID token through the Strategy', () => {
       await expectIdTokenError(h.strategy.refresh(refreshAnswer(idToken)), 'signature');
     });
 
-    it('a returned id_token for another app → IdTokenError audience', async () => {
+    it('a returned id_token for another app → MicrosoftIdTokenError audience', async () => {
       const h = makeStrategy();
       const idToken = await fx.sign(
         idTokenClaims(ACCOUNTS.work.claims, undefined, {
@@ -814,13 +814,13 @@ describe('ID token through the Strategy', () => {
       await expectIdTokenError(h.strategy.refresh(refreshAnswer(idToken)), 'audience');
     });
 
-    it('a returned id_token from a tenant the authority excludes → IdTokenError tenant', async () => {
+    it('a returned id_token from a tenant the authority excludes → MicrosoftIdTokenError tenant', async () => {
       const h = makeStrategy({}, 'organizations');
       const idToken = await fx.sign(idTokenClaims(ACCOUNTS.personal.claims, undefined));
       await expectIdTokenError(h.strategy.refresh(refreshAnswer(idToken)), 'tenant');
     });
 
-    it('a returned id_token from a tenant allowedTenants refuses → IdTokenError tenant', async () => {
+    it('a returned id_token from a tenant allowedTenants refuses → MicrosoftIdTokenError tenant', async () => {
       const h = makeStrategy({ allowedTenants: [OTHER_TID] });
       const idToken = await fx.sign(idTokenClaims(ACCOUNTS.work.claims, undefined));
       await expectIdTokenError(h.strategy.refresh(refreshAnswer(idToken)), 'tenant');

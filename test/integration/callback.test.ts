@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import OAuth2Strategy = require('passport-oauth2');
-import { IdTokenError, MicrosoftAuthorizationError, StateError } from '../../lib/errors.js';
+import {
+  MicrosoftIdTokenError,
+  MicrosoftAuthorizationError,
+  MicrosoftStateError,
+} from '../../lib/errors.js';
 import { Strategy } from '../../lib/passport/strategy.js';
 import type {
   MicrosoftProfile,
@@ -298,7 +302,7 @@ describe('unit: callback leg', () => {
       });
     });
 
-    it('ends in StateError session_missing when the callback has no session', async () => {
+    it('ends in MicrosoftStateError session_missing when the callback has no session', async () => {
       const s = strategy();
       const started = await startLogin(s);
       const err = expectErrorOf(
@@ -309,7 +313,7 @@ describe('unit: callback leg', () => {
             session: null,
           }),
         ),
-        StateError,
+        MicrosoftStateError,
       );
       expect(err.code).to.equal('session_missing');
     });
@@ -333,7 +337,7 @@ describe('unit: callback leg', () => {
       expect(server.requestsTo(TOKEN_ROUTE)[0]?.form.get('code')).to.equal(CODE);
     });
 
-    it('ends in StateError body_missing when the callback POST body was not parsed', async () => {
+    it('ends in MicrosoftStateError body_missing when the callback POST body was not parsed', async () => {
       const s = strategy();
       const started = await startLogin(s);
       const err = expectErrorOf(
@@ -341,7 +345,7 @@ describe('unit: callback leg', () => {
           s,
           fakeRequest({ method: 'POST', url: CALLBACK_PATH, session: started.session }),
         ),
-        StateError,
+        MicrosoftStateError,
       );
       expect(err.code).to.equal('body_missing');
       expect(err.message).to.contain('express.urlencoded');
@@ -688,7 +692,7 @@ describe('unit: callback leg', () => {
   describe('the ID token', () => {
     it('rejects a login that requested openid but got no id_token', async () => {
       const s = strategy({ scope: ['openid', 'User.Read'] });
-      const err = expectErrorOf(await login(s), IdTokenError);
+      const err = expectErrorOf(await login(s), MicrosoftIdTokenError);
       expect(err.code).to.equal('missing');
       expect(server.requestsTo(ME_ROUTE)).to.have.length(0);
     });

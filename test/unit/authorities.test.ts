@@ -9,7 +9,7 @@ import { MicrosoftSignIn } from '../../lib/core/sign-in.js';
 import { readDiscovery } from '../../lib/clients/discovery.js';
 import type { DiscoveryTarget } from '../../lib/clients/discovery.js';
 import { authorityKind } from '../../lib/config/endpoints.js';
-import { IdTokenError, MicrosoftHttpError } from '../../lib/errors.js';
+import { MicrosoftIdTokenError, MicrosoftHttpError } from '../../lib/errors.js';
 import type { TokenEndpointClient, TokenRequestOptions } from '../../lib/clients/token.js';
 import type { SignInOptions } from '../../lib/types.js';
 import {
@@ -210,10 +210,10 @@ describe('unit: customer identity authorities and a tenant per login', () => {
       ],
     ];
     for (const [what, t, issuer] of issuers) {
-      it(`refuses ${what} with IdTokenError issuer`, () => {
+      it(`refuses ${what} with MicrosoftIdTokenError issuer`, () => {
         const err = errorOf(() => readDiscovery(doc({ issuer }), t));
-        expect(err).to.be.instanceOf(IdTokenError);
-        expect((err as IdTokenError).code).to.equal('issuer');
+        expect(err).to.be.instanceOf(MicrosoftIdTokenError);
+        expect((err as MicrosoftIdTokenError).code).to.equal('issuer');
       });
     }
   });
@@ -264,8 +264,8 @@ describe('unit: customer identity authorities and a tenant per login', () => {
       const err = await signIn
         .callback({ code: 'c', state: other.pendingLogin.state }, other.pendingLogin)
         .catch((e: unknown) => e);
-      expect(err).to.be.instanceOf(IdTokenError);
-      expect((err as IdTokenError).code).to.equal('issuer');
+      expect(err).to.be.instanceOf(MicrosoftIdTokenError);
+      expect((err as MicrosoftIdTokenError).code).to.equal('issuer');
     });
   });
 });
