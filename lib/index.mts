@@ -52,9 +52,9 @@ export type {
   SignInDependencies,
   SignInResult,
   SigningKeySource,
-} from './core/sign-in.js';
+} from './core/sign-in-types.js';
 export type { PendingLogin } from './core/pending-login.js';
-export type { ResolvedConfig, ResolvedSettings } from './config/settings.js';
+export type { ResolvedConfig, ResolvedSettings } from './core/settings.js';
 export type { AuthorityKind, ResolvedEndpoints, TenantKind } from './config/endpoints.js';
 export type { StepUpRequest, StepUpResult } from './core/step-up.js';
 export type { CallbackInput, CallbackParams } from './core/callback.js';

@@ -15,7 +15,7 @@ import { safeLogValue } from './log.js';
 import { DEFAULT_SCOPE, parseScope } from './config/options.js';
 import { Strategy as StrategyClass } from './passport/strategy.js';
 import type * as cookies from './state/cookie-state-store.js';
-import type * as core from './core/sign-in.js';
+import type * as core from './core/sign-in-types.js';
 import type * as pending from './core/pending-login.js';
 import type * as types from './types.js';
 import type * as log from './log.js';
@@ -40,7 +40,7 @@ type Strategy = StrategyClass;
 // eslint-disable-next-line @typescript-eslint/no-namespace
 declare namespace Strategy {
   export type Strategy = StrategyClass;
-  export type MicrosoftSignIn = core.MicrosoftSignIn;
+  export type MicrosoftSignIn = InstanceType<typeof MicrosoftSignIn>;
   export type SignInDependencies = core.SignInDependencies;
   export type SignInResult = core.SignInResult;
   export type AuthorizationRequest = core.AuthorizationRequest;

@@ -19,9 +19,28 @@ export interface OptionSpec {
   readonly check: (value: unknown, name: string) => void;
 }
 
-/** A `TypeError` whose message names the option and what is wrong. */
-export function optionError(message: string): TypeError {
-  return new TypeError(`MicrosoftStrategy ${message}`);
+/**
+ * An option problem, raised while options are checked and resolved. The class the options were
+ * given to turns it into a `TypeError` that names it (see {@link namedOptionErrors}).
+ */
+export class OptionError extends TypeError {}
+
+/** An {@link OptionError}: `message` says which option is wrong and how. */
+export function optionError(message: string): OptionError {
+  return new OptionError(message);
+}
+
+/**
+ * Runs `resolve` (which checks and resolves options) and turns an {@link OptionError} into a
+ * `TypeError` whose message starts with `who`, the class the options were given to.
+ */
+export function namedOptionErrors<T>(who: string, resolve: () => T): T {
+  try {
+    return resolve();
+  } catch (err) {
+    if (err instanceof OptionError) throw new TypeError(`${who} ${err.message}`, { cause: err });
+    throw err;
+  }
 }
 
 /** Largest `clockTolerance` accepted, in seconds. */
@@ -286,18 +305,6 @@ export const OPTION_TABLE = {
 export const CORE_OPTIONS: readonly OptionName[] = (
   Object.keys(OPTION_TABLE) as OptionName[]
 ).filter((name) => OPTION_TABLE[name].layer === 'core');
-
-/** The options {@link MicrosoftSignIn} reads, picked out of the strategy's options. */
-export function coreOptions(
-  options: StrategyOptionsBase,
-): Omit<StrategyOptionsBase, PassportOnlyOption> {
-  const picked: Record<string, unknown> = {};
-  for (const name of CORE_OPTIONS) {
-    const value = (options as unknown as Record<string, unknown>)[name];
-    if (value !== undefined) picked[name] = value;
-  }
-  return picked as unknown as Omit<StrategyOptionsBase, PassportOnlyOption>;
-}
 
 /**
  * Checks that `input` is an options object naming only known options, that the required ones are

@@ -3,7 +3,7 @@
  * login), the verify callback, `skipUserProfile`, and passport-oauth2's OAuth2 client grants.
  * Nothing here imports Passport; the strategy passes its pieces in.
  */
-import { fromStoredLogin, toStoredLogin } from '../core/pending-login.js';
+import { fromStoredLogin, toStoredLogin } from './stored-login.js';
 import type { PendingLogin } from '../core/pending-login.js';
 import {
   MicrosoftIdTokenError,

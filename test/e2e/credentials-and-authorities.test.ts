@@ -16,7 +16,7 @@ import {
 } from 'microsoft-identity-emulator';
 import type { Emulator } from 'microsoft-identity-emulator';
 import { MicrosoftSignIn } from '../../lib/core/sign-in.js';
-import type { AuthorizationRequestOptions } from '../../lib/core/sign-in.js';
+import type { AuthorizationRequestOptions } from '../../lib/core/sign-in-types.js';
 import { readDiscovery } from '../../lib/clients/discovery.js';
 import {
   MicrosoftIdTokenError,

@@ -69,7 +69,7 @@ describe('unit: customer identity authorities and a tenant per login', () => {
         profileSource: 'id_token',
         scope: ['openid', 'offline_access'],
       });
-      expect(b2c.endpoints.authorizationURL).to.equal(
+      expect(b2c.config.authorizationURL).to.equal(
         'https://fab.b2clogin.com/fab.onmicrosoft.com/B2C_1_signin/oauth2/v2.0/authorize',
       );
     });

@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { MicrosoftSignIn } from '../../lib/core/sign-in.js';
-import type { SignInDependencies } from '../../lib/core/sign-in.js';
+import type { SignInDependencies } from '../../lib/core/sign-in-types.js';
 import {
   MicrosoftIdTokenError,
   MicrosoftAuthorizationError,

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { MicrosoftSignIn } from '../../lib/core/sign-in.js';
-import type { SignInDependencies } from '../../lib/core/sign-in.js';
+import type { SignInDependencies } from '../../lib/core/sign-in-types.js';
 import { codeChallengeS256 } from '../../lib/core/pkce.js';
 import {
   MicrosoftIdTokenError,

@@ -1,12 +1,12 @@
 /**
- * Behaviour settings of one application (scopes, state and PKCE, timeouts, profile, tenants),
- * resolved once from its options, and `resolveConfig`, which checks the options and puts the
- * endpoints and the settings together.
+ * The core's settings of one application (scopes, PKCE, timeouts, profile, tenants), resolved
+ * once from its options, and `resolveConfig`, which checks the options and puts the endpoints and
+ * the settings together. A framework adapter resolves its own settings on top of these.
  */
 import { resolveCredential } from '../clients/client-credentials.js';
 import type { ClientCredential } from '../clients/client-credentials.js';
-import { isLoopbackHost, resolveEndpoints } from './endpoints.js';
-import type { AuthorityKind, ResolvedEndpoints } from './endpoints.js';
+import { isLoopbackHost, resolveEndpoints } from '../config/endpoints.js';
+import type { AuthorityKind, ResolvedEndpoints } from '../config/endpoints.js';
 import { EMIT_WARNING_LOGGER } from '../log.js';
 import type { MicrosoftLogger } from '../log.js';
 
@@ -15,14 +15,12 @@ export const B2C_SCOPE: readonly string[] = Object.freeze(['openid', 'offline_ac
 import {
   CORE_OPTIONS,
   DEFAULT_SCOPE,
-  OPTION_TABLE,
   checkOptions,
+  namedOptionErrors,
   optionError,
   parseScope,
-} from './options.js';
-import type { OptionName } from './options.js';
-import { SessionStateStore } from '../state/session-state-store.js';
-import type { AllowedTenants, StateStore, StrategyOptionsBase } from '../types.js';
+} from '../config/options.js';
+import type { AllowedTenants, SignInOptions, StrategyOptionsBase } from '../types.js';
 
 /** How one application signs users in, beyond its endpoints. */
 export interface ResolvedSettings {
@@ -58,24 +56,8 @@ export interface ResolvedSettings {
   logger: MicrosoftLogger;
 }
 
-/** What the Passport adapter reads on top of {@link ResolvedSettings}. */
-export interface PassportSettings {
-  name: string;
-  state: boolean;
-  /** Session key of the pending logins: the option, else `microsoft:<authorize host>:<clientID>`. */
-  sessionKey: string;
-  proxy: boolean;
-  passReqToCallback: boolean;
-  skipUserProfile: NonNullable<StrategyOptionsBase['skipUserProfile']>;
-  /** Where pending logins are kept: the `store` option, else the session (`undefined` without state). */
-  store: StateStore | undefined;
-}
-
 /** Everything the core needs, resolved once from the options. */
 export type ResolvedConfig = ResolvedEndpoints & ResolvedSettings;
-
-/** Everything the Passport adapter needs. */
-export type ResolvedStrategyConfig = ResolvedConfig & PassportSettings;
 
 /** Behaviour settings from options already checked value by value. */
 export function resolveSettings(
@@ -149,64 +131,18 @@ export function coreWarnings(config: ResolvedConfig): string[] {
 }
 
 /**
- * Warnings about a risky configuration of the Passport adapter, logged once when it is
- * constructed: a relative `callbackURL` with `proxy: true`, which builds the redirect URI from
- * the Host and X-Forwarded-Host headers.
+ * Checks the options a {@link MicrosoftSignIn} takes and resolves its endpoints and settings.
+ * Option errors name `MicrosoftSignIn`.
  */
-export function passportWarnings(config: ResolvedStrategyConfig): string[] {
-  const warnings: string[] = [];
-  if (config.proxy && !/^[a-z][a-z0-9+.-]*:/i.test(config.callbackURL)) {
-    warnings.push(
-      `Microsoft sign-in has a relative callbackURL ("${config.callbackURL}") with proxy: true, so the redirect URI is built from the Host and X-Forwarded-Host request headers, which a client can set; use an absolute callbackURL (e.g. "https://app.example.com${config.callbackURL.startsWith('/') ? '' : '/'}${config.callbackURL}")`,
-    );
-  }
-  return warnings;
-}
-
-/** Checks the options a {@link MicrosoftSignIn} takes and resolves its endpoints and settings. */
-export function resolveConfig(
-  options: StrategyOptionsBase,
-  who: 'MicrosoftSignIn' | 'MicrosoftStrategy' = 'MicrosoftStrategy',
-): ResolvedConfig {
-  try {
+export function resolveConfig(options: SignInOptions): ResolvedConfig {
+  return namedOptionErrors('MicrosoftSignIn', () => {
     checkOptions(options, CORE_OPTIONS);
     return resolveChecked(options);
-  } catch (err) {
-    // Option errors name the class the options were given to.
-    if (who !== 'MicrosoftStrategy' && err instanceof TypeError)
-      throw new TypeError(err.message.replace(/^MicrosoftStrategy /, `${who} `), { cause: err });
-    throw err;
-  }
+  });
 }
 
 /** Endpoints and settings of options already checked value by value. */
-function resolveChecked(options: StrategyOptionsBase): ResolvedConfig {
+export function resolveChecked(options: StrategyOptionsBase): ResolvedConfig {
   const endpoints = resolveEndpoints(options);
   return { ...endpoints, ...resolveSettings(options, endpoints.authorityKind) };
-}
-
-const ALL_OPTIONS = Object.keys(OPTION_TABLE) as OptionName[];
-
-/** Checks every option of the Passport strategy and resolves the core's and the adapter's settings. */
-export function resolveStrategyConfig(
-  options: StrategyOptionsBase & { passReqToCallback?: boolean },
-): ResolvedStrategyConfig {
-  checkOptions(options, ALL_OPTIONS);
-  const core = resolveChecked(options);
-  const state = options.state ?? true;
-  if (core.pkce && !state)
-    throw optionError('option pkce needs state: the PKCE verifier is kept with the state');
-  if (options.store !== undefined && !state) throw optionError('option store needs state: true');
-  const sessionKey =
-    options.sessionKey ?? `microsoft:${new URL(core.authorizationURL).host}:${core.clientID}`;
-  return {
-    ...core,
-    name: options.name ?? 'microsoft',
-    state,
-    sessionKey,
-    proxy: options.proxy ?? false,
-    passReqToCallback: options.passReqToCallback ?? false,
-    skipUserProfile: options.skipUserProfile ?? false,
-    store: options.store ?? (state ? new SessionStateStore({ key: sessionKey }) : undefined),
-  };
 }

@@ -1,0 +1,73 @@
+/**
+ * The Passport adapter's settings (name, state, session key, store, proxy, verify convention),
+ * resolved with the core's from the strategy's options, and the adapter's configuration warnings.
+ */
+import { OPTION_TABLE, checkOptions, namedOptionErrors, optionError } from '../config/options.js';
+import type { OptionName } from '../config/options.js';
+import { resolveChecked } from '../core/settings.js';
+import type { ResolvedConfig } from '../core/settings.js';
+import { SessionStateStore } from '../state/session-state-store.js';
+import type { StateStore, StrategyOptionsBase } from '../types.js';
+
+/** What the Passport adapter reads on top of {@link ResolvedSettings}. */
+export interface PassportSettings {
+  name: string;
+  state: boolean;
+  /** Session key of the pending logins: the option, else `microsoft:<authorize host>:<clientID>`. */
+  sessionKey: string;
+  proxy: boolean;
+  passReqToCallback: boolean;
+  skipUserProfile: NonNullable<StrategyOptionsBase['skipUserProfile']>;
+  /** Where pending logins are kept: the `store` option, else the session (`undefined` without state). */
+  store: StateStore | undefined;
+}
+
+/** Everything the Passport adapter needs. */
+export type ResolvedStrategyConfig = ResolvedConfig & PassportSettings;
+
+/**
+ * Warnings about a risky configuration of the Passport adapter, logged once when it is
+ * constructed: a relative `callbackURL` with `proxy: true`, which builds the redirect URI from
+ * the Host and X-Forwarded-Host headers.
+ */
+export function passportWarnings(config: ResolvedStrategyConfig): string[] {
+  const warnings: string[] = [];
+  if (config.proxy && !/^[a-z][a-z0-9+.-]*:/i.test(config.callbackURL)) {
+    warnings.push(
+      `Microsoft sign-in has a relative callbackURL ("${config.callbackURL}") with proxy: true, so the redirect URI is built from the Host and X-Forwarded-Host request headers, which a client can set; use an absolute callbackURL (e.g. "https://app.example.com${config.callbackURL.startsWith('/') ? '' : '/'}${config.callbackURL}")`,
+    );
+  }
+  return warnings;
+}
+
+const ALL_OPTIONS = Object.keys(OPTION_TABLE) as OptionName[];
+
+/** Checks every option of the Passport strategy and resolves the core's and the adapter's settings. */
+export function resolveStrategyConfig(
+  options: StrategyOptionsBase & { passReqToCallback?: boolean },
+): ResolvedStrategyConfig {
+  return namedOptionErrors('MicrosoftStrategy', () => resolveAll(options));
+}
+
+function resolveAll(
+  options: StrategyOptionsBase & { passReqToCallback?: boolean },
+): ResolvedStrategyConfig {
+  checkOptions(options, ALL_OPTIONS);
+  const core = resolveChecked(options);
+  const state = options.state ?? true;
+  if (core.pkce && !state)
+    throw optionError('option pkce needs state: the PKCE verifier is kept with the state');
+  if (options.store !== undefined && !state) throw optionError('option store needs state: true');
+  const sessionKey =
+    options.sessionKey ?? `microsoft:${new URL(core.authorizationURL).host}:${core.clientID}`;
+  return {
+    ...core,
+    name: options.name ?? 'microsoft',
+    state,
+    sessionKey,
+    proxy: options.proxy ?? false,
+    passReqToCallback: options.passReqToCallback ?? false,
+    skipUserProfile: options.skipUserProfile ?? false,
+    store: options.store ?? (state ? new SessionStateStore({ key: sessionKey }) : undefined),
+  };
+}
