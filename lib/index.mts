@@ -38,7 +38,13 @@ export type {
 } from './errors.js';
 export { CLOUDS, CONSUMER_TENANT_ID, isGuid, isTenant } from './config/endpoints.js';
 export type { CloudEndpoints } from './config/endpoints.js';
-export { DEFAULT_SCOPE, parseScope } from './config/options.js';
+export { DEFAULT_SCOPE, parseScope } from './config/option-checks.js';
+export type {
+  SignInOptions,
+  StrategyOptions,
+  StrategyOptionsBase,
+  StrategyOptionsWithRequest,
+} from './config/options.js';
 export { safeLogValue } from './log.js';
 export type { MicrosoftLogger } from './log.js';
 export { MicrosoftSignIn } from './core/sign-in.js';

@@ -2,8 +2,10 @@
  * Where sign-in happens: national clouds, tenants and explicit authorities, resolved into the
  * authorize, token, key-set, logout, discovery and Graph URLs of one application.
  */
-import { optionError } from './options.js';
-import type { MicrosoftCloud, StrategyOptionsBase } from '../types.js';
+import { optionError } from './option-checks.js';
+import type { MicrosoftCloud } from '../types.js';
+import { OPTION_TABLE, optionValue } from './options.js';
+import type { StrategyOptionsBase } from './options.js';
 
 /** Tenant id of personal Microsoft accounts (the `consumers` tenant). */
 export const CONSUMER_TENANT_ID = '9188040d-6c67-4c5b-b112-36a304b66dad';
@@ -199,7 +201,7 @@ function resolveAuthority(
     issuerBase = stripSlash(`${url.origin}/${segments.join('/')}`);
     authority = `${issuerBase}/${tenant}`;
   } else {
-    tenant = options.tenant ?? 'common';
+    tenant = optionValue(options, 'tenant');
     if (tenant.includes('/')) {
       throw optionError(
         `option tenant must be common, organizations, consumers, a tenant id or a domain, without slashes; got "${tenant}"`,
@@ -280,7 +282,7 @@ function resolveGraph(options: StrategyOptionsBase, cloudName: MicrosoftCloud): 
     apiEntryPoint !== undefined
       ? stripSlash(absoluteHttpURL(apiEntryPoint, 'apiEntryPoint').href)
       : CLOUDS[cloudName].graph;
-  const version = graphApiVersion ?? 'v1.0';
+  const version = graphApiVersion ?? OPTION_TABLE.graphApiVersion.default;
   if (!/^[A-Za-z0-9.]+$/.test(version)) {
     throw optionError(`option graphApiVersion must look like "v1.0" or "beta", got "${version}"`);
   }
@@ -292,7 +294,7 @@ function resolveGraph(options: StrategyOptionsBase, cloudName: MicrosoftCloud): 
  * Throws a `TypeError` naming the option when options contradict each other.
  */
 export function resolveEndpoints(options: StrategyOptionsBase): ResolvedEndpoints {
-  const cloudName = options.cloud ?? 'global';
+  const cloudName = optionValue(options, 'cloud');
   if (!Object.hasOwn(CLOUDS, cloudName)) {
     throw optionError(
       `option cloud must be one of ${Object.keys(CLOUDS).join(', ')}, got "${String(cloudName)}"`,

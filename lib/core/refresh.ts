@@ -2,7 +2,7 @@
  * Redeeming a refresh token at the authority of the login; a returned ID token is verified and
  * checked against `allowedTenants` like a login's.
  */
-import { parseScope } from '../config/options.js';
+import { parseScope } from '../config/option-checks.js';
 import { MicrosoftIdTokenError, MicrosoftTenantNotAllowedError } from '../errors.js';
 import type { TokenSet } from '../types.js';
 import type { SignInContext } from './context.js';

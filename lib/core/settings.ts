@@ -7,20 +7,14 @@ import { resolveCredential } from '../clients/client-credentials.js';
 import type { ClientCredential } from '../clients/client-credentials.js';
 import { isLoopbackHost, resolveEndpoints } from '../config/endpoints.js';
 import type { AuthorityKind, ResolvedEndpoints } from '../config/endpoints.js';
-import { EMIT_WARNING_LOGGER } from '../log.js';
+import { namedOptionErrors, optionError, parseScope } from '../config/option-checks.js';
+import { CORE_OPTIONS, checkOptions, optionValue } from '../config/options.js';
+import type { SignInOptions, StrategyOptionsBase } from '../config/options.js';
 import type { MicrosoftLogger } from '../log.js';
+import type { AllowedTenants } from '../types.js';
 
 /** Default scopes with an Azure AD B2C authority: an ID token and a refresh token. */
 export const B2C_SCOPE: readonly string[] = Object.freeze(['openid', 'offline_access']);
-import {
-  CORE_OPTIONS,
-  DEFAULT_SCOPE,
-  checkOptions,
-  namedOptionErrors,
-  optionError,
-  parseScope,
-} from '../config/options.js';
-import type { AllowedTenants, SignInOptions, StrategyOptionsBase } from '../types.js';
 
 /** How one application signs users in, beyond its endpoints. */
 export interface ResolvedSettings {
@@ -66,15 +60,17 @@ export function resolveSettings(
 ): ResolvedSettings {
   // Azure AD B2C has no Microsoft Graph /me for its users: its profile comes from the claims.
   const b2c = kind === 'b2c';
-  const scope = parseScope(options.scope ?? (b2c ? B2C_SCOPE : DEFAULT_SCOPE));
+  const scope = parseScope(b2c ? (options.scope ?? B2C_SCOPE) : optionValue(options, 'scope'));
   if (scope.length === 0) {
     throw optionError(
       'option scope must name at least one scope (Microsoft rejects a request without one)',
     );
   }
-  const photoOption = options.photo ?? false;
+  const photoOption = optionValue(options, 'photo');
   const photo = photoOption === true ? 'default' : photoOption;
-  const profileSource = options.profileSource ?? (b2c ? 'id_token' : 'graph');
+  const profileSource = b2c
+    ? (options.profileSource ?? 'id_token')
+    : optionValue(options, 'profileSource');
   const openid = scope.includes('openid');
   if (profileSource === 'id_token' && !openid)
     throw optionError('option profileSource "id_token" needs the openid scope');
@@ -94,16 +90,16 @@ export function resolveSettings(
     credential: resolveCredential(options, () => Date.now()),
     callbackURL: options.callbackURL,
     scope,
-    pkce: options.pkce ?? options.state ?? true,
-    timeout: options.timeout ?? 10_000,
-    clockTolerance: options.clockTolerance ?? 300,
+    pkce: options.pkce ?? options.state ?? optionValue(options, 'pkce'),
+    timeout: optionValue(options, 'timeout'),
+    clockTolerance: optionValue(options, 'clockTolerance'),
     photo,
-    addUPNAsEmail: options.addUPNAsEmail ?? false,
+    addUPNAsEmail: optionValue(options, 'addUPNAsEmail'),
     profileSource,
     allowedTenants: options.allowedTenants,
     customHeaders: options.customHeaders,
-    tokenAuthMethod: options.tokenAuthMethod ?? 'client_secret_post',
-    logger: options.logger ?? EMIT_WARNING_LOGGER,
+    tokenAuthMethod: optionValue(options, 'tokenAuthMethod'),
+    logger: optionValue(options, 'logger'),
   };
 }
 

@@ -5,7 +5,8 @@
  * tokens and builds the logout URL. Any framework's route handlers can use it directly; the steps
  * it is made of are in steps.ts.
  */
-import type { LogoutUrlOptions, SignInOptions, TokenSet } from '../types.js';
+import type { SignInOptions } from '../config/options.js';
+import type { LogoutUrlOptions, TokenSet } from '../types.js';
 import { authorizeParams } from './authorize.js';
 import type { CallbackInput } from './callback.js';
 import type { PendingLogin } from './pending-login.js';

@@ -2,7 +2,7 @@
  * Starting a login: its scopes, the pending login (state, PKCE verifier, nonce, step-up asked
  * for, per-request tenant) and the authorize URL to send the browser to.
  */
-import { parseScope } from '../config/options.js';
+import { parseScope } from '../config/option-checks.js';
 import { authorizationURLFor } from './authorize.js';
 import type { SignInContext } from './context.js';
 import type { PendingLogin } from './pending-login.js';

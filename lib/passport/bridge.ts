@@ -13,6 +13,7 @@ import {
 import { record } from '../clients/http.js';
 import type { TokenEndpointClient } from '../clients/token.js';
 import type * as types from '../types.js';
+import type { StrategyOptionsBase } from '../config/options.js';
 
 /** Saves a pending login in the store; resolves with the handle to send as `state`. */
 export function savePendingLogin(
@@ -96,7 +97,7 @@ export function callVerify(
 
 /** Answers `skipUserProfile` for one access token, as passport-oauth2 does. */
 export async function shouldSkipProfile(
-  skip: NonNullable<types.StrategyOptionsBase['skipUserProfile']>,
+  skip: NonNullable<StrategyOptionsBase['skipUserProfile']>,
   accessToken: string,
 ): Promise<boolean> {
   if (typeof skip !== 'function') return skip;

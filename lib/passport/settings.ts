@@ -2,12 +2,13 @@
  * The Passport adapter's settings (name, state, session key, store, proxy, verify convention),
  * resolved with the core's from the strategy's options, and the adapter's configuration warnings.
  */
-import { OPTION_TABLE, checkOptions, namedOptionErrors, optionError } from '../config/options.js';
-import type { OptionName } from '../config/options.js';
+import { namedOptionErrors, optionError } from '../config/option-checks.js';
+import { OPTION_TABLE, checkOptions, optionValue } from '../config/options.js';
+import type { OptionName, StrategyOptionsBase } from '../config/options.js';
 import { resolveChecked } from '../core/settings.js';
 import type { ResolvedConfig } from '../core/settings.js';
 import { SessionStateStore } from '../state/session-state-store.js';
-import type { StateStore, StrategyOptionsBase } from '../types.js';
+import type { StateStore } from '../types.js';
 
 /** What the Passport adapter reads on top of {@link ResolvedSettings}. */
 export interface PassportSettings {
@@ -54,7 +55,7 @@ function resolveAll(
 ): ResolvedStrategyConfig {
   checkOptions(options, ALL_OPTIONS);
   const core = resolveChecked(options);
-  const state = options.state ?? true;
+  const state = optionValue(options, 'state');
   if (core.pkce && !state)
     throw optionError('option pkce needs state: the PKCE verifier is kept with the state');
   if (options.store !== undefined && !state) throw optionError('option store needs state: true');
@@ -62,12 +63,12 @@ function resolveAll(
     options.sessionKey ?? `microsoft:${new URL(core.authorizationURL).host}:${core.clientID}`;
   return {
     ...core,
-    name: options.name ?? 'microsoft',
+    name: optionValue(options, 'name'),
     state,
     sessionKey,
-    proxy: options.proxy ?? false,
-    passReqToCallback: options.passReqToCallback ?? false,
-    skipUserProfile: options.skipUserProfile ?? false,
+    proxy: optionValue(options, 'proxy'),
+    passReqToCallback: optionValue(options, 'passReqToCallback'),
+    skipUserProfile: optionValue(options, 'skipUserProfile'),
     store: options.store ?? (state ? new SessionStateStore({ key: sessionKey }) : undefined),
   };
 }

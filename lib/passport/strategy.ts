@@ -29,10 +29,11 @@ import { passportWarnings, resolveStrategyConfig } from './settings.js';
 import type { ResolvedStrategyConfig } from './settings.js';
 import { tokenErrorFromBody } from '../clients/token.js';
 import type * as types from '../types.js';
+import type { StrategyOptions, StrategyOptionsWithRequest } from '../config/options.js';
 
 type Request = types.MicrosoftRequest;
-type Opts = types.StrategyOptions;
-type ReqOpts = types.StrategyOptionsWithRequest;
+type Opts = StrategyOptions;
+type ReqOpts = StrategyOptionsWithRequest;
 type Options = types.MicrosoftAuthenticateOptions;
 type Profile = types.MicrosoftProfile;
 type Claims = types.MicrosoftIdTokenClaims;

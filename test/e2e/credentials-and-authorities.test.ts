@@ -23,7 +23,7 @@ import {
   MicrosoftHttpError,
   MicrosoftTokenError,
 } from '../../lib/errors.js';
-import type { SignInOptions } from '../../lib/types.js';
+import type { SignInOptions } from '../../lib/config/options.js';
 import { authenticate, expectRedirect, fakeRequest } from '../helpers/passport.js';
 import { Strategy } from '../../lib/passport/strategy.js';
 

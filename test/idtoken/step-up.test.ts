@@ -6,11 +6,8 @@
 import { expect } from 'chai';
 import { CookieStateStore } from '../../lib/state/cookie-state-store.js';
 import { Strategy } from '../../lib/passport/strategy.js';
-import type {
-  MicrosoftAuthenticateOptions,
-  MicrosoftRequest,
-  StrategyOptions,
-} from '../../lib/types.js';
+import type { MicrosoftAuthenticateOptions, MicrosoftRequest } from '../../lib/types.js';
+import type { StrategyOptions } from '../../lib/config/options.js';
 import { expectIdTokenErrorOutcome } from '../helpers/errors.js';
 import {
   authenticate,

@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { Strategy } from '../../lib/passport/strategy.js';
 import type { FailureInfo } from '../../lib/types.js';
-import type { MicrosoftIdTokenClaims, MicrosoftProfile, StrategyOptions } from '../../lib/types.js';
+import type { MicrosoftIdTokenClaims, MicrosoftProfile } from '../../lib/types.js';
+import type { StrategyOptions } from '../../lib/config/options.js';
 import { expectIdTokenError, expectIdTokenErrorOutcome } from '../helpers/errors.js';
 import { sessionKeyOf, storedVerifier } from '../helpers/microsoft.js';
 import {

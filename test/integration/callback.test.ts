@@ -9,10 +9,10 @@ import { Strategy } from '../../lib/passport/strategy.js';
 import type {
   MicrosoftProfile,
   MicrosoftRequest,
-  StrategyOptions,
   TokenResponseParams,
   VerifyCallback,
 } from '../../lib/types.js';
+import type { StrategyOptions } from '../../lib/config/options.js';
 import type { FakeServer } from '../helpers/fake-server.js';
 import {
   ACCESS_TOKEN,

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import Entry = require('../../lib/index.js');
 import * as endpoints from '../../lib/config/endpoints.js';
-import * as options from '../../lib/config/options.js';
+import * as options from '../../lib/config/option-checks.js';
 import { MicrosoftSignIn } from '../../lib/core/sign-in.js';
 import * as errors from '../../lib/errors.js';
 import { Strategy } from '../../lib/passport/strategy.js';

@@ -10,7 +10,7 @@ import {
 import { retryAfterSeconds, describeURL } from '../../lib/clients/http.js';
 import { Strategy } from '../../lib/passport/strategy.js';
 import { tokenErrorFromBody } from '../../lib/clients/token.js';
-import type { StrategyOptions } from '../../lib/types.js';
+import type { StrategyOptions } from '../../lib/config/options.js';
 import { closedPortURL } from '../helpers/fake-server.js';
 import type { CannedResponse, FakeServer } from '../helpers/fake-server.js';
 import {

@@ -13,12 +13,8 @@ import { readClaims } from '../../lib/profile/claims.js';
 import { readGraphUser } from '../../lib/profile/graph-user.js';
 import { Strategy } from '../../lib/passport/strategy.js';
 import { basicAuthorization } from '../../lib/clients/token.js';
-import type {
-  MicrosoftRequest,
-  StateStore,
-  StateTakeResult,
-  StrategyOptions,
-} from '../../lib/types.js';
+import type { MicrosoftRequest, StateStore, StateTakeResult } from '../../lib/types.js';
+import type { StrategyOptions } from '../../lib/config/options.js';
 import type { FakeServer } from '../helpers/fake-server.js';
 import {
   CALLBACK_PATH,

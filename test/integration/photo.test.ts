@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { MicrosoftGraphError, MicrosoftHttpError } from '../../lib/errors.js';
 import { MAX_PHOTO_BYTES } from '../../lib/clients/graph.js';
 import { Strategy } from '../../lib/passport/strategy.js';
-import type { MicrosoftProfile, StrategyOptions } from '../../lib/types.js';
+import type { MicrosoftProfile } from '../../lib/types.js';
+import type { StrategyOptions } from '../../lib/config/options.js';
 import type { CannedResponse, FakeServer } from '../helpers/fake-server.js';
 import {
   ACCESS_TOKEN,

@@ -11,7 +11,7 @@ import type { DiscoveryTarget } from '../../lib/clients/discovery.js';
 import { authorityKind } from '../../lib/config/endpoints.js';
 import { MicrosoftIdTokenError, MicrosoftHttpError } from '../../lib/errors.js';
 import type { TokenEndpointClient, TokenRequestOptions } from '../../lib/clients/token.js';
-import type { SignInOptions } from '../../lib/types.js';
+import type { SignInOptions } from '../../lib/config/options.js';
 import {
   CLIENT_ID,
   NOW_MS,

@@ -1,12 +1,8 @@
 import { expect } from 'chai';
 import { MicrosoftStateError } from '../../lib/errors.js';
 import { Strategy } from '../../lib/passport/strategy.js';
-import type {
-  MicrosoftAuthenticateOptions,
-  StateStore,
-  StateStoreMeta,
-  StrategyOptions,
-} from '../../lib/types.js';
+import type { MicrosoftAuthenticateOptions, StateStore, StateStoreMeta } from '../../lib/types.js';
+import type { StrategyOptions } from '../../lib/config/options.js';
 import { CLIENT_ID, CLIENT_SECRET, s256, sessionKeyOf } from '../helpers/microsoft.js';
 import {
   authenticate,

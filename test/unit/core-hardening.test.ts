@@ -13,7 +13,7 @@ import {
   MicrosoftProfileError,
   MicrosoftStateError,
 } from '../../lib/errors.js';
-import type { SignInOptions } from '../../lib/types.js';
+import type { SignInOptions } from '../../lib/config/options.js';
 import { rejectionOf } from '../helpers/errors.js';
 import {
   CLIENT_ID,

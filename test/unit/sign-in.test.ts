@@ -9,7 +9,7 @@ import {
   MicrosoftTenantNotAllowedError,
   MicrosoftStateError,
 } from '../../lib/errors.js';
-import type { SignInOptions } from '../../lib/types.js';
+import type { SignInOptions } from '../../lib/config/options.js';
 import { rejectionOf } from '../helpers/errors.js';
 import {
   CLIENT_ID,
