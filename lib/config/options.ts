@@ -423,6 +423,34 @@ export const OPTION_TABLE = {
   passReqToCallback: { layer: 'passport', type: 'boolean', default: false, check: boolean },
 } as const satisfies { [K in OptionName]: OptionSpec<NonNullable<AllOptions[K]>> };
 
+/** Core options the table gives a plain default. */
+export type DefaultedCoreOption = {
+  [K in OptionName]: (typeof OPTION_TABLE)[K] extends { layer: 'core'; default: unknown }
+    ? K
+    : never;
+}[OptionName];
+
+/** Each core option with a plain default, resolved to its value or default. */
+export type DefaultedCoreSettings = { [K in DefaultedCoreOption]: NonNullable<AllOptions[K]> };
+
+/**
+ * Every core option with a plain default, resolved to its value or default, except `excluded`
+ * (options another resolver reads). A core option added to the table with a default reaches the
+ * core's configuration this way, under its own name, with no resolver to edit.
+ */
+export function defaultedCoreSettings<E extends DefaultedCoreOption>(
+  options: Partial<AllOptions>,
+  excluded: readonly E[],
+): Omit<DefaultedCoreSettings, E> {
+  const settings: Record<string, unknown> = {};
+  for (const name of CORE_OPTIONS) {
+    const spec: OptionSpec<unknown> = OPTION_TABLE[name];
+    if (spec.default === undefined || (excluded as readonly string[]).includes(name)) continue;
+    settings[name] = optionValue(options, name);
+  }
+  return settings as Omit<DefaultedCoreSettings, E>;
+}
+
 /** The option's value, else its default from the table. */
 export function optionValue<K extends keyof typeof OPTION_TABLE & OptionName>(
   options: Partial<AllOptions>,

@@ -8,16 +8,34 @@ import type { ClientCredential } from '../clients/client-credentials.js';
 import { isLoopbackHost, resolveEndpoints } from '../config/endpoints.js';
 import type { AuthorityKind, ResolvedEndpoints } from '../config/endpoints.js';
 import { namedOptionErrors, optionError, parseScope } from '../config/option-checks.js';
-import { CORE_OPTIONS, checkOptions, optionValue } from '../config/options.js';
-import type { SignInOptions, StrategyOptionsBase } from '../config/options.js';
-import type { MicrosoftLogger } from '../log.js';
+import {
+  CORE_OPTIONS,
+  checkOptions,
+  defaultedCoreSettings,
+  optionValue,
+} from '../config/options.js';
+import type {
+  DefaultedCoreSettings,
+  SignInOptions,
+  StrategyOptionsBase,
+} from '../config/options.js';
 import type { AllowedTenants } from '../types.js';
 
 /** Default scopes with an Azure AD B2C authority: an ID token and a refresh token. */
 export const B2C_SCOPE: readonly string[] = Object.freeze(['openid', 'offline_access']);
 
-/** How one application signs users in, beyond its endpoints. */
-export interface ResolvedSettings {
+/** Options read by the endpoint resolver (config/endpoints.ts), not kept as settings. */
+const ENDPOINT_OPTIONS = ['tenant', 'cloud', 'graphApiVersion'] as const;
+
+/** Options with a plain default that are resolved further here. */
+type Computed = (typeof ENDPOINT_OPTIONS)[number] | 'scope' | 'photo' | 'profileSource' | 'pkce';
+
+/**
+ * How one application signs users in, beyond its endpoints. Each core option with a plain default
+ * in the option table (timeout, clockTolerance, addUPNAsEmail, tokenAuthMethod, logger, …) is here
+ * under its own name, resolved to its value or default; the fields below are computed.
+ */
+export interface ResolvedSettings extends Omit<DefaultedCoreSettings, Computed> {
   /** Application (client) ID. */
   clientID: string;
   /** Client secret value, when the app authenticates with one. */
@@ -30,24 +48,14 @@ export interface ResolvedSettings {
   scope: string[];
   /** Whether logins use PKCE (S256). */
   pkce: boolean;
-  /** Milliseconds for each outbound HTTP call. */
-  timeout: number;
-  /** Seconds of clock skew tolerated on token times. */
-  clockTolerance: number;
   /** `false`, or the photo size to fetch (`'default'` for Graph's default size). */
   photo: false | string;
-  /** Whether a work account's UPN is added to `emails`. */
-  addUPNAsEmail: boolean;
   /** Where the profile comes from. */
   profileSource: 'graph' | 'id_token';
   /** Tenants allowed to sign in (all when undefined). */
   allowedTenants: AllowedTenants | undefined;
   /** Extra headers on token requests. */
   customHeaders: StrategyOptionsBase['customHeaders'];
-  /** How the client secret reaches the token endpoint. */
-  tokenAuthMethod: 'client_secret_post' | 'client_secret_basic';
-  /** Where one-time configuration warnings go. */
-  logger: MicrosoftLogger;
 }
 
 /** Everything the core needs, resolved once from the options. */
@@ -84,22 +92,25 @@ export function resolveSettings(
       'option allowedTenants needs the openid scope (the tenant comes from the ID token)',
     );
   }
+  const {
+    scope: _s,
+    photo: _p,
+    profileSource: _ps,
+    pkce: _k,
+    ...table
+  } = defaultedCoreSettings(options, ENDPOINT_OPTIONS);
   return {
+    ...table,
     clientID: options.clientID,
     clientSecret: options.clientSecret,
     credential: resolveCredential(options, () => Date.now()),
     callbackURL: options.callbackURL,
     scope,
     pkce: options.pkce ?? options.state ?? optionValue(options, 'pkce'),
-    timeout: optionValue(options, 'timeout'),
-    clockTolerance: optionValue(options, 'clockTolerance'),
     photo,
-    addUPNAsEmail: optionValue(options, 'addUPNAsEmail'),
     profileSource,
     allowedTenants: options.allowedTenants,
     customHeaders: options.customHeaders,
-    tokenAuthMethod: optionValue(options, 'tokenAuthMethod'),
-    logger: optionValue(options, 'logger'),
   };
 }
 
