@@ -114,6 +114,11 @@ export interface StrategyOptionsBase {
   /** Seconds of clock skew tolerated on `exp`/`nbf`/`iat`/`auth_time`, at most 600. Default `300`. */
   clockTolerance?: number;
   /**
+   * Seconds a signing-key set is used before it is fetched again on the next verification (a key
+   * Microsoft adds in between is fetched at once, whatever the age). Default `86400` (a day).
+   */
+  jwksMaxAge?: number;
+  /**
    * How the client secret reaches the token endpoint: `client_secret_post` (in the form body) or
    * `client_secret_basic` (HTTP Basic, RFC 6749 section 2.3.1). Default `client_secret_post`.
    */
@@ -368,6 +373,17 @@ export const OPTION_TABLE = {
       if (v > MAX_CLOCK_TOLERANCE)
         throw optionError(
           `option clockTolerance must be at most ${MAX_CLOCK_TOLERANCE} seconds (more would accept expired tokens for too long), got ${String(v)}`,
+        );
+    },
+  },
+  jwksMaxAge: {
+    layer: 'core',
+    type: 'number',
+    default: 86_400,
+    check: (v) => {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 60 || v > 604_800)
+        throw optionError(
+          `option jwksMaxAge must be a whole number of seconds from 60 to 604800 (a week), got ${String(v)}`,
         );
     },
   },

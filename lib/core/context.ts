@@ -66,6 +66,7 @@ export function createContext(
     new JwksCache({
       url,
       timeout: config.timeout,
+      maxAgeMs: config.jwksMaxAge * 1000,
       ...(dependencies.clock ? { now: dependencies.clock } : {}),
     });
   const keys =

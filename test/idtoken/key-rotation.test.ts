@@ -3,6 +3,8 @@
  * shared fetch for concurrent verifications on a cold cache.
  */
 import { expect } from 'chai';
+import { createContext } from '../../lib/core/context.js';
+import { resolveConfig } from '../../lib/core/settings.js';
 import type { JwksCache } from '../../lib/tokens/jwks.js';
 import type { IdTokenVerifier } from '../../lib/tokens/id-token.js';
 import { expectIdTokenError } from '../helpers/errors.js';
@@ -151,6 +153,25 @@ describe('ID token verifier: signing-key cache and rotation', () => {
     expect(fx.count('jwks')).to.equal(2);
     // Known keys keep working throughout.
     await check(await token());
+    expect(fx.count('jwks')).to.equal(2);
+  });
+
+  it('the jwksMaxAge option sets how old a key set may get before the next use refetches it', async () => {
+    const config = resolveConfig({
+      clientID: CLIENT_ID,
+      clientSecret: 'secret',
+      callbackURL: 'http://127.0.0.1/cb',
+      authority: fx.authority('common'),
+      jwksMaxAge: 600,
+    });
+    const { keys } = createContext(config, {}, { clock: () => clock });
+    const kid = fx.templatedKey.kid;
+    expect(await keys.get(kid)).to.not.equal(undefined);
+    clock += 600_000 - 1;
+    await keys.get(kid);
+    expect(fx.count('jwks')).to.equal(1);
+    clock += 2;
+    await keys.get(kid);
     expect(fx.count('jwks')).to.equal(2);
   });
 
