@@ -20,7 +20,7 @@ export {
   MicrosoftTokenError,
   parseAadsts,
 } from './errors.js';
-export { CLOUDS, CONSUMER_TENANT_ID, isGuid, isTenant } from './config/endpoints.js';
+export { CLOUDS, CONSUMER_TENANT_ID, isGuid, isTenant } from './config/clouds.js';
 export { DEFAULT_SCOPE, parseScope } from './config/option-checks.js';
 export { safeLogValue } from './log.js';
 
@@ -37,7 +37,7 @@ export type {
   StateErrorCode,
   TokenErrorBody,
 } from './errors.js';
-export type { AuthorityKind, CloudEndpoints, TenantKind } from './config/endpoints.js';
+export type { AuthorityKind, CloudEndpoints, TenantKind } from './config/clouds.js';
 export type {
   SignInOptions,
   StrategyOptions,

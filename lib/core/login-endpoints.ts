@@ -3,7 +3,7 @@
  * workforce authority), or those of a customer identity authority's discovery document, read once.
  */
 import type { AuthorityMetadata, DiscoveryCache } from '../clients/discovery.js';
-import { tenantKind as kindOfTenant } from '../config/endpoints.js';
+import { tenantKind as kindOfTenant } from '../config/clouds.js';
 import type { StrategyEndpoints } from '../types.js';
 import type { ResolvedConfig } from './settings.js';
 

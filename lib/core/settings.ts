@@ -5,8 +5,10 @@
  */
 import { resolveCredential } from '../clients/client-credentials.js';
 import type { ClientCredential } from '../clients/client-credentials.js';
-import { isLoopbackHost, resolveEndpoints } from '../config/endpoints.js';
-import type { AuthorityKind, ResolvedEndpoints } from '../config/endpoints.js';
+import { isLoopbackHost } from '../config/clouds.js';
+import { resolveEndpoints } from '../config/endpoints.js';
+import type { ResolvedEndpoints } from '../config/endpoints.js';
+import type { AuthorityKind } from '../config/clouds.js';
 import { namedOptionErrors, optionError, parseScope } from '../config/option-checks.js';
 import {
   CORE_OPTIONS,

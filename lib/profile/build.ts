@@ -2,8 +2,8 @@
  * The profile a login hands to the app: from verified ID-token claims alone, or from Graph `/me`
  * (bound to the ID token's user) merged with the claims.
  */
-import { CONSUMER_TENANT_ID } from '../config/endpoints.js';
-import type { AuthorityKind } from '../config/endpoints.js';
+import { CONSUMER_TENANT_ID } from '../config/clouds.js';
+import type { AuthorityKind } from '../config/clouds.js';
 import { MicrosoftProfileError } from '../errors.js';
 import type { MicrosoftIdTokenClaims, MicrosoftProfile } from '../types.js';
 import { readClaims } from './claims.js';

@@ -2,8 +2,8 @@
  * ID-token verification: RS256 signature with a key from the authority's JWKS, audience, times,
  * nonce, and Microsoft's issuer rules for single-tenant and multi-tenant authorities.
  */
-import { CONSUMER_TENANT_ID, isGuid } from '../config/endpoints.js';
-import type { TenantKind } from '../config/endpoints.js';
+import { CONSUMER_TENANT_ID, isGuid } from '../config/clouds.js';
+import type { TenantKind } from '../config/clouds.js';
 import { MicrosoftIdTokenError, MicrosoftHttpError } from '../errors.js';
 import { describeURL, parseJSON, record, send } from '../clients/http.js';
 import type { MicrosoftIdTokenClaims } from '../types.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import Entry = require('../../lib/index.js');
-import * as endpoints from '../../lib/config/endpoints.js';
+import * as endpoints from '../../lib/config/clouds.js';
 import * as options from '../../lib/config/option-checks.js';
 import { MicrosoftSignIn } from '../../lib/core/sign-in.js';
 import * as errors from '../../lib/errors.js';

@@ -8,7 +8,7 @@ import sinon from 'sinon';
 import { MicrosoftSignIn } from '../../lib/core/sign-in.js';
 import { readDiscovery } from '../../lib/clients/discovery.js';
 import type { DiscoveryTarget } from '../../lib/clients/discovery.js';
-import { authorityKind } from '../../lib/config/endpoints.js';
+import { authorityKind } from '../../lib/config/clouds.js';
 import { MicrosoftIdTokenError, MicrosoftHttpError } from '../../lib/errors.js';
 import type { TokenEndpointClient, TokenRequestOptions } from '../../lib/clients/token.js';
 import type { SignInOptions } from '../../lib/config/options.js';

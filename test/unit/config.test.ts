@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { CONSUMER_TENANT_ID, isGuid, tenantKind } from '../../lib/config/endpoints.js';
+import { CONSUMER_TENANT_ID, isGuid, tenantKind } from '../../lib/config/clouds.js';
 import { Strategy } from '../../lib/passport/strategy.js';
 import type { StateStore } from '../../lib/types.js';
 import type { StrategyOptions } from '../../lib/config/options.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { CLOUDS } from '../../lib/config/endpoints.js';
+import { CLOUDS } from '../../lib/config/clouds.js';
 import { CLOUD_NAMES } from '../../lib/config/option-checks.js';
 import { CORE_OPTIONS, OPTION_TABLE } from '../../lib/config/options.js';
 import type { OptionName, OptionSpec } from '../../lib/config/options.js';
