@@ -107,6 +107,7 @@ export function sessionUserFrom(profile: MicrosoftProfile): SessionUser {
   const photo = profile.photos?.[0]?.value;
   if (photo !== undefined) user.photo = photo;
   if (profile.accountType !== undefined) user.accountType = profile.accountType;
+  if (profile.isGuest !== undefined) user.isGuest = profile.isGuest;
   if (profile.tenantId !== undefined) user.tenantId = profile.tenantId;
   if (profile.objectId !== undefined) user.objectId = profile.objectId;
   if (profile.username !== undefined) user.username = profile.username;
@@ -164,6 +165,7 @@ interface SignInProblem {
   title: string;
   message: string;
   hint?: string;
+  docs?: { href: string; text: string };
   details: Detail[];
   /** One line for the log. */
   summary: string;
@@ -217,20 +219,38 @@ function failureProblem(info: unknown, status: number | undefined): SignInProble
     };
   }
   if (typeof i['tenantId'] === 'string') details.push(['Tenant ID', i['tenantId'], 'tenant-id']);
-  const stateProblem = /state/i.test(message);
+  const reason = typeof i['reason'] === 'string' ? i['reason'] : undefined;
+  const stateHint = reason === undefined ? undefined : STATE_HINTS[reason];
+  if (stateHint !== undefined && reason !== undefined) details.push(['Reason', reason, 'reason']);
+  const stateProblem = stateHint !== undefined || /state/i.test(message);
   return {
     status: status ?? 401,
     title: 'Sign-in failed',
     message,
     ...(stateProblem
       ? {
-          hint: 'The sign-in could not be matched to one started in this browser. Start again from this site; if it keeps happening, check that cookies are allowed and that every instance of the app shares one session store.',
+          hint: `${stateHint ?? ''}The sign-in could not be matched to one started in this browser. Start again from this site; if it keeps happening, check that cookies are allowed and that every instance of the app shares one session store.`,
+          docs: { href: STATE_DOCS, text: 'Why a sign-in cannot be matched, and how to fix it' },
         }
       : {}),
     details,
     summary: summaryOf(`sign-in failed (${status ?? 401}): ${message}`, details),
   };
 }
+
+/** docs/errors.md's section on state failures. */
+export const STATE_DOCS =
+  'https://github.com/passport-microsoft-account/passport-microsoft-account/blob/main/docs/errors.md#unable-to-verify-authorization-request-state-403-after-microsoft-redirects-back';
+
+/** What each state failure `reason` means for the user, as the start of the hint. */
+const STATE_HINTS: Readonly<Record<string, string>> = {
+  cookie_missing:
+    "Your browser did not send this site's cookie back with Microsoft's answer (blocked cookies, or the site opened under another address than its callback URL). ",
+  expired: 'The sign-in took too long (over 10 minutes). ',
+  no_pending_login:
+    'This sign-in was already used, or was started in another browser or tab that has since signed in. ',
+  state_missing: "Microsoft's answer did not say which sign-in it belongs to. ",
+};
 
 /** An error (`error`): Microsoft refused, a token, ID-token or Graph problem, or a network failure. */
 function errorProblem(err: unknown): SignInProblem {
@@ -406,7 +426,8 @@ export function createApp(
   app.use(passport.session());
 
   app.get('/', (req, res) => {
-    send(res, 200, homePage({ ...pageOptions(req), emulatorURL: config.emulatorURL }));
+    const signedOut = req.query['state'] === 'signed-out';
+    send(res, 200, homePage({ ...pageOptions(req), emulatorURL: config.emulatorURL, signedOut }));
   });
 
   app.get('/login', (req, res, next) => {
@@ -491,8 +512,10 @@ export function createApp(
       return;
     }
     const user = currentUser(req);
-    const logoutOptions: { postLogoutRedirectUri: string; logoutHint?: string } = {
+    // Microsoft hands `state` back to the home page, which then says the user signed out.
+    const logoutOptions: { postLogoutRedirectUri: string; logoutHint?: string; state: string } = {
       postLogoutRedirectUri: home,
+      state: 'signed-out',
     };
     if (user?.loginHint !== undefined) logoutOptions.logoutHint = user.loginHint;
     req.session.destroy((err?: unknown) => {

@@ -36,6 +36,21 @@ function kindOf(user: EmulatorUser, tenant: string): string {
     : `guest (with MICROSOFT_TENANT=${home})`;
 }
 
+/**
+ * Whether the banner lists `user` for the app's tenant: the accounts the emulator's picker offers
+ * (personal accounts only through `consumers`, the tenant's own accounts through a tenant), and
+ * under `common` and `organizations` the guest too, with the tenant it needs.
+ */
+function listed(user: EmulatorUser, tenant: string): boolean {
+  const t = tenant.toLowerCase();
+  const personal = user.kind === 'personal';
+  if (t === 'common') return true;
+  if (t === 'organizations') return !personal;
+  if (t === 'consumers') return personal;
+  const tid = DEMO_TENANT_DOMAINS.some((d) => d.toLowerCase() === t) ? DEMO_TENANT_ID : t;
+  return !personal && user.tid.toLowerCase() === tid.toLowerCase();
+}
+
 /** The banner's lines. */
 export function startBanner(input: BannerInput): string[] {
   const lines = ['', `  Sample app:      ${input.baseURL}/`];
@@ -43,9 +58,10 @@ export function startBanner(input: BannerInput): string[] {
   if (emulator) {
     lines.push(`  Microsoft:       local emulator at ${emulator.url} (no MICROSOFT_CLIENT_ID set)`);
     lines.push('  Demo accounts (pick one on the emulator sign-in page, no password):');
-    const nameWidth = Math.max(...emulator.users.map((u) => u.displayName.length)) + 2;
-    const addressWidth = Math.max(...emulator.users.map((u) => u.preferredUsername.length)) + 2;
-    for (const user of emulator.users)
+    const users = emulator.users.filter((u) => listed(u, emulator.tenant));
+    const nameWidth = Math.max(...users.map((u) => u.displayName.length)) + 2;
+    const addressWidth = Math.max(...users.map((u) => u.preferredUsername.length)) + 2;
+    for (const user of users)
       lines.push(
         `    - ${user.displayName.padEnd(nameWidth)}${user.preferredUsername.padEnd(addressWidth)}${kindOf(user, emulator.tenant)}`,
       );

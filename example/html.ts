@@ -145,7 +145,13 @@ function microsoftButton(href: string): SafeHtml {
 }
 
 /** The home page. */
-export function homePage(options: LayoutOptions & { emulatorURL?: string | undefined }): string {
+export function homePage(
+  options: LayoutOptions & { emulatorURL?: string | undefined; signedOut?: boolean },
+): string {
+  const signedOut =
+    options.signedOut === true && !options.user
+      ? html`<p class="banner" id="signed-out">You signed out. Sign in again whenever you like.</p>`
+      : '';
   const banner = options.emulatorURL
     ? html`<p class="banner">No Microsoft app is configured, so sign-in goes to the local Microsoft emulator at <code>${options.emulatorURL}</code>: pick any demo account, no password needed.</p>`
     : '';
@@ -158,7 +164,11 @@ export function homePage(options: LayoutOptions & { emulatorURL?: string | undef
 <p class="muted">Personal Microsoft accounts (Outlook.com, Hotmail, Xbox, Skype) and work or school accounts.</p>
 ${microsoftButton('/login')}
 <p class="alt"><a href="/login?mode=personal" id="personal-only">Personal account only</a> · <a href="/login?mode=select" id="choose-account">Choose an account</a></p>`;
-  return layout('Sign in with Microsoft', html`<div class="card">${banner}${body}</div>`, options);
+  return layout(
+    'Sign in with Microsoft',
+    html`<div class="card">${signedOut}${banner}${body}</div>`,
+    options,
+  );
 }
 
 /** What the "It Works!" page shows. */
@@ -168,6 +178,8 @@ export interface ProfileView {
   emailVerified?: boolean;
   photo?: string;
   accountType?: 'personal' | 'work' | 'customer';
+  /** A work or school sign-in as a guest of the tenant (`profile.isGuest`). */
+  isGuest?: boolean;
   tenantId?: string;
   objectId?: string;
   username?: string;
@@ -180,6 +192,14 @@ const ACCOUNT_TYPE_LABEL: Readonly<Record<'personal' | 'work' | 'customer', stri
   work: 'Work or school account',
   customer: 'Customer account',
 };
+
+/** The account type as the page shows it; a guest is named as one. */
+function accountTypeLabel(view: ProfileView): string {
+  if (view.accountType === undefined) return 'unknown';
+  if (view.accountType === 'work' && view.isGuest === true)
+    return 'Guest (work or school account of another organization)';
+  return ACCOUNT_TYPE_LABEL[view.accountType];
+}
 
 function initials(name: string): string {
   return (
@@ -212,7 +232,7 @@ export function profilePage(view: ProfileView, options: LayoutOptions): string {
 <div class="person">${picture}<div><div class="name" id="display-name">${view.displayName || '(no name)'}</div><div class="muted">${view.username}</div></div></div>
 <dl>
 <dt>Email</dt><dd>${email}</dd>
-<dt>Account type</dt><dd id="account-type">${view.accountType ? ACCOUNT_TYPE_LABEL[view.accountType] : 'unknown'}</dd>
+<dt>Account type</dt><dd id="account-type">${accountTypeLabel(view)}</dd>
 <dt>Tenant ID</dt><dd><code id="tenant-id">${view.tenantId ?? ''}</code></dd>
 <dt>Object ID</dt><dd><code id="object-id">${view.objectId ?? ''}</code></dd>
 </dl>
@@ -231,6 +251,8 @@ export function errorPage(
     title: string;
     message: string;
     hint?: string;
+    /** A link to the documentation that explains the failure. */
+    docs?: { href: string; text: string };
     details?: readonly Detail[];
     retry?: boolean;
   },
@@ -244,6 +266,7 @@ export function errorPage(
 <h1>${view.title}</h1>
 <p id="error-message">${view.message}</p>
 ${view.hint ? html`<p class="muted">${view.hint}</p>` : ''}
+${view.docs ? html`<p><a id="docs-link" href="${view.docs.href}">${view.docs.text}</a></p>` : ''}
 ${details}
 <div class="actions">${view.retry === false ? '' : html`<a class="button primary" href="/login" id="try-again">Try again</a>`}<a class="button" href="/">Home</a></div>
 </div>`;

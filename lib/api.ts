@@ -84,7 +84,12 @@ export type {
   MicrosoftCloud,
   MicrosoftTenant,
 } from './types/option-values.js';
-export type { StateStore, StateStoreMeta, StateTakeResult } from './types/state-store.js';
+export type {
+  StateFailureReason,
+  StateStore,
+  StateStoreMeta,
+  StateTakeResult,
+} from './types/state-store.js';
 export type {
   FailureInfo,
   MicrosoftRequest,

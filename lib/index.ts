@@ -99,6 +99,7 @@ declare namespace Strategy {
   export type VerifyFunctionWithRequest = api.VerifyFunctionWithRequest;
   export type VerifyFunctionWithRequestAndParams = api.VerifyFunctionWithRequestAndParams;
   export type VerifyFunctionWithRequestNoParams = api.VerifyFunctionWithRequestNoParams;
+  export type StateFailureReason = api.StateFailureReason;
 }
 
 export = Strategy;

@@ -4,13 +4,17 @@
 //      sourceMappingURL comments, for passport-microsoft-account and microsoft-identity-emulator;
 //   3. the tarballs installed into an empty folder: require() (CommonJS), import (ESM), the
 //      emulator's bin, and TypeScript with moduleResolution node10, node16 and bundler resolving
-//      every entry point of both exports maps and type-checking a typical use;
+//      every entry point of both exports maps; then the consumer type-check matrix: @types/node
+//      20, 22, 24 and latest (each installed once into a folder of its own) times moduleResolution
+//      node10, node16 (a CommonJS and an ES module file) and bundler, with strict and
+//      skipLibCheck false, type-checking a typical use and an import of every public name of both
+//      packages (read from the installed declarations of both entries, so the list stays in step);
 //   4. `npm install git+file://<clone>` (what `npm install github:owner/repo` does: npm clones,
 //      installs the devDependencies, runs `prepare` and packs) into another empty folder;
 //   5. `npm install <folder>` of the clone (a symlink) and `npm install --install-links <folder>`
 //      (a packed copy); both need `npm ci` to have run in the folder, as step 1 did.
 // Each step prints one line. Set PACK_TEST_KEEP=1 to keep the temporary folder.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -23,9 +27,10 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 
 const root = resolve(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'pma-pack-'));
@@ -33,14 +38,17 @@ const clone = join(work, 'clone');
 const NPM_FLAGS = ['--no-audit', '--no-fund', '--prefer-offline'];
 const LIBRARY = 'passport-microsoft-account';
 const EMULATOR = 'microsoft-identity-emulator';
+/** The @types/node versions consumers type-check against (dist-tags or majors). */
+const TYPES_NODE = ['20', '22', '24', 'latest'];
 
+const execOptions = (cwd) => ({
+  cwd,
+  encoding: 'utf8',
+  env: { ...process.env, npm_config_loglevel: 'error' },
+});
 const run = (cmd, args, cwd = work) =>
-  execFileSync(cmd, args, {
-    cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    encoding: 'utf8',
-    env: { ...process.env, npm_config_loglevel: 'error' },
-  });
+  execFileSync(cmd, args, { ...execOptions(cwd), stdio: ['ignore', 'pipe', 'pipe'] });
+const runAsync = (cmd, args, cwd = work) => promisify(execFile)(cmd, args, execOptions(cwd));
 
 async function step(name, fn) {
   const started = Date.now();
@@ -296,44 +304,79 @@ try {
     },
   );
 
-  for (const [mode, options] of [
-    ['node10', { module: 'commonjs', moduleResolution: 'node10' }],
-    ['node16', { module: 'node16', moduleResolution: 'node16' }],
-    ['bundler', { module: 'preserve', moduleResolution: 'bundler' }],
-  ]) {
-    await step(`tsc type-checks a typical use with moduleResolution ${mode}`, () => {
-      const dir = join(consumer, `ts-${mode}`);
-      mkdirSync(dir);
-      const files =
-        mode === 'node10'
-          ? { 'index.ts': TS_SOURCE }
-          : {
-              'index.mts': TS_SOURCE,
-              'index.cts': TS_SOURCE.replace(
-                "import passport from 'passport';",
-                "import passport = require('passport');",
-              ),
-            };
-      for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
-      writeFileSync(
-        join(dir, 'tsconfig.json'),
-        JSON.stringify({
-          compilerOptions: {
-            ...options,
-            target: 'es2022',
-            strict: true,
-            noEmit: true,
-            skipLibCheck: false,
-            esModuleInterop: true,
-            types: ['node'],
-          },
-          files: Object.keys(files),
-        }),
-      );
-      run(join(consumer, 'node_modules', '.bin', 'tsc'), ['-p', dir], consumer);
-      return Object.keys(files).join(', ');
-    });
-  }
+  const typesNode = {};
+  await step(`@types/node ${TYPES_NODE.join(', ')}, each installed once into its own folder`, () =>
+    Promise.all(
+      TYPES_NODE.map(async (tag) => {
+        const dir = join(work, 'types-node', tag);
+        emptyProject(dir);
+        await runAsync('npm', ['install', ...NPM_FLAGS, `@types/node@${tag}`], dir);
+        const typeRoot = join(dir, 'node_modules', '@types');
+        const { version } = JSON.parse(
+          readFileSync(join(typeRoot, 'node', 'package.json'), 'utf8'),
+        );
+        typesNode[tag] = { typeRoot, version };
+        return `${tag} → ${version}`;
+      }),
+    ).then((rows) => rows.join(', ')),
+  );
+
+  let everyName;
+  await step('public names of both packages, read from the declarations of both entries', () => {
+    everyName = publicNames(consumer, [LIBRARY, EMULATOR]);
+    return Object.entries(everyName)
+      .map(([name, names]) => `${name} ${names.length}`)
+      .join(', ');
+  });
+
+  await step(
+    `consumer type-check matrix: @types/node ${TYPES_NODE.join('/')} × node10/node16/bundler`,
+    async () => {
+      const jobs = [];
+      for (const tag of TYPES_NODE)
+        for (const [mode, options] of [
+          ['node10', { module: 'commonjs', moduleResolution: 'node10' }],
+          ['node16', { module: 'node16', moduleResolution: 'node16' }],
+          ['bundler', { module: 'preserve', moduleResolution: 'bundler' }],
+        ])
+          jobs.push({ tag, mode, options });
+      const rows = await inPool(jobs, async ({ tag, mode, options }) => {
+        const dir = join(consumer, `ts-${mode}-node-${tag}`);
+        const files = consumerFiles(mode, everyName);
+        mkdirSync(dir);
+        for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+        writeFileSync(
+          join(dir, 'tsconfig.json'),
+          JSON.stringify({
+            compilerOptions: {
+              ...options,
+              target: 'es2022',
+              strict: true,
+              noEmit: true,
+              skipLibCheck: false,
+              esModuleInterop: true,
+              // This @types/node only: type references (`/// <reference types="node" />` in
+              // @types/express too) resolve through typeRoots before node_modules.
+              typeRoots: [typesNode[tag].typeRoot],
+              types: ['node'],
+            },
+            files: Object.keys(files),
+          }),
+        );
+        try {
+          await runAsync(join(consumer, 'node_modules', '.bin', 'tsc'), ['-p', dir], consumer);
+        } catch (err) {
+          throw new Error(
+            `@types/node ${typesNode[tag].version}, ${mode}: ${String(err.stdout ?? err)}`,
+            { cause: err },
+          );
+        }
+        return `@types/node ${typesNode[tag].version} ${mode}: ${Object.keys(files).join(', ')}`;
+      });
+      for (const row of rows) console.log(`       ${row}`);
+      return `${rows.length} configurations, skipLibCheck false, strict`;
+    },
+  );
 
   await step('npx microsoft-identity-emulator (the installed bin) starts and stops', async () => {
     await checkEmulatorBin(join(consumer, 'node_modules', '.bin', EMULATOR));
@@ -416,4 +459,88 @@ function checkEmulatorBin(bin) {
       else reject(new Error(`the emulator bin exited with ${String(code)}: ${out}`));
     });
   });
+}
+
+/**
+ * Every exported name of each package (types and values, `default` aside): the union of what its
+ * ES module declarations export and what its CommonJS declarations do (the `export =` namespace's
+ * types and the exported value's properties), read with the consumer's TypeScript.
+ */
+function publicNames(consumerDir, packages) {
+  const ts = createRequire(join(consumerDir, 'package.json'))('typescript');
+  const out = {};
+  for (const name of packages) {
+    const dist = join(consumerDir, 'node_modules', name, 'dist');
+    const entries = [join(dist, 'index.d.mts'), join(dist, 'index.d.ts')];
+    const program = ts.createProgram(entries, {
+      module: ts.ModuleKind.Node16,
+      moduleResolution: ts.ModuleResolutionKind.Node16,
+      noEmit: true,
+      types: [],
+    });
+    const checker = program.getTypeChecker();
+    const names = new Set();
+    for (const entry of entries) {
+      const file = program.getSourceFile(entry);
+      const moduleSymbol = file && checker.getSymbolAtLocation(file);
+      if (!moduleSymbol) throw new Error(`${entry} is not a module`);
+      for (const symbol of checker.getExportsOfModule(moduleSymbol)) names.add(symbol.name);
+      const exportEquals = moduleSymbol.exports?.get('export=');
+      if (exportEquals) {
+        const value = checker.getTypeOfSymbol(checker.getAliasedSymbol(exportEquals));
+        for (const property of value.getProperties()) names.add(property.name);
+      }
+    }
+    for (const skipped of ['default', 'prototype']) names.delete(skipped);
+    out[name] = [...names].sort();
+  }
+  return out;
+}
+
+/**
+ * The consumer's files for one module resolution: a typical use, and one `import type` of every
+ * public name of each package, from a CommonJS file (node10, and node16's .cts) and from an ES
+ * module (node16's .mts, bundler).
+ */
+function consumerFiles(mode, everyName) {
+  const everything = Object.fromEntries(
+    Object.entries(everyName).map(([name, names]) => [
+      name,
+      `import type {\n  ${names.join(',\n  ')},\n} from '${name}';\n`,
+    ]),
+  );
+  // One file per package: both export CONSUMER_TENANT_ID, for one.
+  const named = (extension) =>
+    Object.fromEntries(
+      Object.entries(everything).map(([name, text]) => [`every-name-${name}.${extension}`, text]),
+    );
+  const commonJs = TS_SOURCE.replace(
+    "import passport from 'passport';",
+    "import passport = require('passport');",
+  );
+  if (mode !== 'node16') return { 'index.ts': TS_SOURCE, ...named('ts') };
+  return { 'index.mts': TS_SOURCE, 'index.cts': commonJs, ...named('mts'), ...named('cts') };
+}
+
+/**
+ * Runs `work(job)` for every job, as many at a time as the machine has cores; resolves with the
+ * results in order, or rejects after all ran with every failure's message.
+ */
+async function inPool(jobs, work) {
+  const results = new Array(jobs.length);
+  const failures = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      try {
+        results[i] = await work(jobs[i]);
+      } catch (err) {
+        failures.push(err instanceof Error ? err.message : String(err));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs.length, availableParallelism()) }, worker));
+  if (failures.length > 0) throw new Error(failures.join('\n'));
+  return results;
 }

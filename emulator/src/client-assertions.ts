@@ -7,6 +7,8 @@
  */
 import { X509Certificate, constants, createPublicKey, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import { aadsts } from './aadsts.js';
+import type { AadstsError } from './aadsts.js';
 import type { EmulatorClient } from './emulator-types.js';
 
 /** `client_assertion_type` of a JWT client assertion. */
@@ -17,17 +19,6 @@ export const FEDERATED_AUDIENCE = 'api://AzureADTokenExchange';
 
 /** Longest accepted assertion lifetime (`exp` minus `nbf`/`iat`), in seconds. */
 export const MAX_ASSERTION_LIFETIME_SECONDS = 600;
-
-/** Why an assertion is refused: the OAuth error, the AADSTS code and its text. */
-export class AssertionRefusal extends Error {
-  constructor(
-    readonly error: string,
-    readonly code: number,
-    text: string,
-  ) {
-    super(text);
-  }
-}
 
 /** Throws when a registration's certificates or federated keys cannot be read. */
 export function checkClientCredentials(client: EmulatorClient): void {
@@ -56,12 +47,8 @@ interface Decoded {
   signature: Buffer;
 }
 
-function malformed(): AssertionRefusal {
-  return new AssertionRefusal(
-    'invalid_client',
-    50027,
-    'JWT token is invalid or malformed. The client_assertion is not a signed JWT.',
-  );
+function malformed(): AadstsError {
+  return aadsts(50027, { detail: 'The client_assertion is not a signed JWT.' });
 }
 
 function decode(jwt: string): Decoded {
@@ -106,24 +93,15 @@ function signatureValid(d: Decoded, key: KeyObject): boolean {
   return false;
 }
 
-function badSignature(reason: string): AssertionRefusal {
-  return new AssertionRefusal(
-    'invalid_client',
-    700027,
-    `Client assertion failed signature validation. [Reason - ${reason}]`,
-  );
+function badSignature(reason: string): AadstsError {
+  return aadsts(700027, { values: { reason } });
 }
 
 function checkTimes(claims: Record<string, unknown>, nowSeconds: number): void {
   const exp = claims['exp'];
   const nbf = typeof claims['nbf'] === 'number' ? claims['nbf'] : claims['iat'];
   const skew = 300;
-  const outOfRange = (detail: string): AssertionRefusal =>
-    new AssertionRefusal(
-      'invalid_client',
-      700024,
-      `Client assertion is not within its valid time range. ${detail}`,
-    );
+  const outOfRange = (detail: string): AadstsError => aadsts(700024, { detail });
   if (typeof exp !== 'number') throw outOfRange('The assertion has no exp.');
   if (exp <= nowSeconds - skew)
     throw outOfRange(`Current time: ${nowSeconds}, expiry time of assertion ${exp}.`);
@@ -138,7 +116,7 @@ function checkTimes(claims: Record<string, unknown>, nowSeconds: number): void {
 
 /**
  * Checks `client_assertion` for `client` at the token endpoint `tokenURL`. Resolves nothing;
- * throws an {@link AssertionRefusal} with Microsoft's code when the assertion is refused.
+ * throws an `AadstsError` with Microsoft's code when the assertion is refused.
  */
 export function checkClientAssertion(
   client: EmulatorClient,
@@ -155,20 +133,11 @@ export function checkClientAssertion(
   const federated = (client.federatedCredentials ?? []).filter((f) => f.issuer === iss);
   if (iss !== client.clientID && federated.length > 0) {
     const f = federated.find((x) => x.subject === d.claims['sub']);
-    if (f === undefined)
-      throw new AssertionRefusal(
-        'invalid_client',
-        700213,
-        `No matching federated identity record found for presented assertion subject '${String(d.claims['sub'])}'.`,
-      );
+    if (f === undefined) throw aadsts(700213, { values: { subject: String(d.claims['sub']) } });
     const audience = f.audience ?? FEDERATED_AUDIENCE;
     const aud = d.claims['aud'];
     if (aud !== audience && !(Array.isArray(aud) && aud.includes(audience)))
-      throw new AssertionRefusal(
-        'invalid_client',
-        700212,
-        `No matching federated identity record found for presented assertion audience '${String(aud)}'.`,
-      );
+      throw aadsts(700212, { values: { audience: String(aud) } });
     if (!signatureValid(d, createPublicKey(f.publicKey)))
       throw badSignature('The signature does not verify with the federated issuer key.');
     checkTimes(d.claims, now);
@@ -179,11 +148,9 @@ export function checkClientAssertion(
     iss !== undefined &&
     (client.federatedCredentials ?? []).length > 0
   )
-    throw new AssertionRefusal(
-      'invalid_client',
-      700211,
-      `No matching federated identity record found for presented assertion issuer '${typeof iss === 'string' ? iss : JSON.stringify(iss)}'.`,
-    );
+    throw aadsts(700211, {
+      values: { issuer: typeof iss === 'string' ? iss : JSON.stringify(iss) },
+    });
   const x5t = d.header['x5t#S256'] ?? d.header['x5t'];
   const certificates = (client.certificates ?? []).map((pem) => new X509Certificate(pem));
   const cert = certificates.find((c) => {
@@ -196,24 +163,11 @@ export function checkClientAssertion(
       `The key was not found. No certificate with thumbprint ${typeof x5t === 'string' ? x5t : '(none)'} is registered for app '${client.clientID}'.`,
     );
   if (!signatureValid(d, cert.publicKey)) throw badSignature('The signature is invalid.');
-  if (iss !== client.clientID || d.claims['sub'] !== client.clientID)
-    throw new AssertionRefusal(
-      'invalid_client',
-      700021,
-      "Client assertion application identifier doesn't match 'client_id' parameter.",
-    );
+  if (iss !== client.clientID || d.claims['sub'] !== client.clientID) throw aadsts(700021);
   const aud = d.claims['aud'];
   if (aud !== tokenURL && !(Array.isArray(aud) && aud.includes(tokenURL)))
-    throw new AssertionRefusal(
-      'invalid_client',
-      700022,
-      `The audience of the client assertion is not the token endpoint '${tokenURL}'.`,
-    );
+    throw aadsts(700022, { values: { tokenEndpoint: tokenURL } });
   if (typeof d.claims['jti'] !== 'string' || d.claims['jti'] === '')
-    throw new AssertionRefusal(
-      'invalid_client',
-      50027,
-      'JWT token is invalid or malformed. The client assertion has no jti.',
-    );
+    throw aadsts(50027, { detail: 'The client assertion has no jti.' });
   checkTimes(d.claims, now);
 }

@@ -33,6 +33,40 @@ export interface EmulatorClient {
    * the registered name. Default `'Sample app'`.
    */
   name?: string;
+  /**
+   * The API this registration exposes ("Expose an API"): code and refresh grants with
+   * `scope=<Application ID URI>/<scope>` and client credentials with `<Application ID URI>/.default`
+   * get access tokens for it (JWTs signed with the tenant's keys).
+   */
+  api?: EmulatorApi;
+  /**
+   * Application permissions granted to this client (a daemon), by the Application ID URI of the
+   * API that defines them: `{ 'api://<id>': ['Tasks.Read.All'] }`. They become the `roles` of its
+   * client-credentials tokens.
+   */
+  appRoles?: Record<string, string[]>;
+  /**
+   * A public client (mobile/desktop, "Allow public client flows"): it redeems codes and refresh
+   * tokens with no credential and may not send one (AADSTS700025). Default `false`.
+   */
+  publicClient?: boolean;
+}
+
+/** An API exposed by an app registration. */
+export interface EmulatorApi {
+  /** Application ID URI, the `aud` of v1 tokens requested with it. Default `api://<clientID>`. */
+  applicationIdUri?: string;
+  /** Delegated permissions (scope names such as `'Tasks.Read'`), the `scp` of user tokens. Default none. */
+  scopes?: string[];
+  /** App roles (values such as `'Tasks.Read.All'`) that daemons can be granted. Default none. */
+  appRoles?: string[];
+  /**
+   * Access-token version the API accepts (`accessTokenAcceptedVersion` of a manifest): `1`
+   * (`ver` "1.0", issuer `<origin>/<tid>/`, `appid`, `upn`) or `2` (`ver` "2.0", issuer
+   * `<origin>/<tid>/v2.0`, `azp`, `preferred_username`). Default `2`. Personal accounts always get
+   * v2 tokens (Microsoft requires version 2 of APIs that accept them).
+   */
+  accessTokenVersion?: 1 | 2;
 }
 
 /** A federated identity credential of an app registration (workload identity federation). */
@@ -332,7 +366,7 @@ export interface EmulatorOptions {
    * Tokens are still issued by the emulator's URL. Default: the emulator's URL.
    */
   keyIssuerOrigin?: string;
-  /** App registrations; default `[DEFAULT_CLIENT]`. */
+  /** App registrations; default `[DEFAULT_CLIENT, DEMO_API, DEMO_DAEMON_CLIENT]`. */
   clients?: EmulatorClientOptions[];
   /** Accounts offered on the sign-in page; default `DEMO_USERS`. */
   users?: EmulatorUser[];

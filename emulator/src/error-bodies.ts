@@ -103,37 +103,3 @@ export function graphErrorBody(
     },
   };
 }
-
-/** Short English texts of the AADSTS codes the emulator emits. */
-export const AADSTS_TEXT: Readonly<Record<number, string>> = Object.freeze({
-  50011:
-    'The redirect URI specified in the request does not match the redirect URIs configured for the application.',
-  50020:
-    'User account from identity provider does not exist in tenant and cannot access the application in that tenant.',
-  50058: 'A silent sign-in request was sent but no user is signed in.',
-  54005:
-    'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.',
-  65004: 'User declined to consent to access the app.',
-  70000: 'Provided grant is invalid or malformed.',
-  70003: 'The app requested an unsupported grant type.',
-  70008:
-    'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.',
-  90002:
-    'Tenant not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.',
-  90033: 'A transient error has occurred. Please try again.',
-  500200:
-    'User account is a personal Microsoft account. Personal Microsoft accounts are not supported for this application unless explicitly invited to an organization.',
-  500208: 'The domain is not a valid login domain for the account type.',
-  501481:
-    'The Code_Verifier does not match the code_challenge supplied in the authorization request.',
-  700005: 'Provided Authorization Code is intended to use against other tenant, thus rejected.',
-  700016: 'Application was not found in the directory.',
-  700054: 'response_type is not enabled for the application.',
-  900144: 'The request body must contain the following parameter.',
-  900561: 'The endpoint only accepts POST requests.',
-  7000215:
-    'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app.',
-  7000218:
-    "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
-  9002313: 'Invalid request. Request is malformed or invalid.',
-});

@@ -4,6 +4,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Core, Exchange } from './context.js';
+import { aadsts } from './aadsts.js';
 import { aadErrorBody, graphErrorBody, newTrace } from './error-bodies.js';
 import { graphUser } from './graph-routes.js';
 import { header, sendHtml, sendJson } from './http-helpers.js';
@@ -131,13 +132,7 @@ function sendStatusFault(
   sendJson(
     ex.res,
     status,
-    aadErrorBody(
-      core.url,
-      error,
-      90033,
-      'A transient error has occurred. Please try again.',
-      trace,
-    ),
+    aadErrorBody(core.url, error, 90033, aadsts(90033).message, trace),
     headers,
   );
 }

@@ -8,7 +8,7 @@ import type { Core, Exchange, TokenGrant } from './context.js';
 import { graphErrorBody } from './error-bodies.js';
 import { header, sendJson } from './http-helpers.js';
 import { canReadMe } from './scopes.js';
-import { pairwiseSub } from './token-endpoint.js';
+import { pairwiseSub } from './id-token.js';
 import type { EmulatorUser } from './emulator-types.js';
 
 /** Photo sizes Microsoft 365 serves. */
@@ -82,14 +82,12 @@ function authorize(
   }
   const grant = core.accessTokens.get(token);
   if (!grant) {
-    graphError(
-      ex,
-      ctx,
-      401,
-      'InvalidAuthenticationToken',
-      'IDX14100: JWT is not well formed, there are no dots (.).\nThe token needs to be in JWS or JWE Compact Serialization Format.',
-      challenge,
-    );
+    // A JWT Graph did not issue (an API's token) has the wrong audience; anything else is no JWT.
+    const message =
+      token.split('.').length === 3
+        ? 'Invalid audience.'
+        : 'IDX14100: JWT is not well formed, there are no dots (.).\nThe token needs to be in JWS or JWE Compact Serialization Format.';
+    graphError(ex, ctx, 401, 'InvalidAuthenticationToken', message, challenge);
     return undefined;
   }
   if (grant.expiresAt <= core.now()) {

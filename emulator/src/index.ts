@@ -18,6 +18,7 @@ export type {
   CompleteLoginResult,
   CreateSigningKeyOptions,
   Emulator,
+  EmulatorApi,
   EmulatorClient,
   EmulatorClientOptions,
   EmulatorFault,
@@ -39,6 +40,8 @@ export { EMULATOR_ROUTES } from './emulator-types.js';
 export {
   CONSUMER_TENANT_ID,
   DEFAULT_CLIENT,
+  DEMO_API,
+  DEMO_DAEMON_CLIENT,
   DEMO_TENANT_DOMAINS,
   DEMO_TENANT_ID,
   DEMO_USERS,
@@ -55,7 +58,8 @@ export { FEDERATED_AUDIENCE, MAX_ASSERTION_LIFETIME_SECONDS } from './client-ass
 
 /**
  * Starts an emulator listening on `options.host` (default `127.0.0.1`) and `options.port` (default `0`,
- * a free port), with fresh RSA signing keys. Defaults: clients `[DEFAULT_CLIENT]`, users `DEMO_USERS`,
+ * a free port), with fresh RSA signing keys. Defaults: clients `[DEFAULT_CLIENT, DEMO_API,
+ * DEMO_DAEMON_CLIENT]`, users `DEMO_USERS`,
  * no latency, codes valid 600 s, access tokens 3599 s. Always `close()` it.
  *
  * @example

@@ -2,25 +2,17 @@
  * Discovery document, JWKS, logout and the `/error?code=n` lookup page.
  */
 import type { Core, Exchange } from './context.js';
-import { AADSTS_TEXT, aadErrorBody, newTrace } from './error-bodies.js';
+import { aadsts, aadstsText } from './aadsts.js';
+import { aadErrorBody, newTrace } from './error-bodies.js';
 import { header, originMatches, sendHtml, sendJson, sendRedirect } from './http-helpers.js';
 import { errorCodePage, signedOutPage } from './pages.js';
-import { customerIssuer, endpointSegment, resolveTenant } from './tenants.js';
+import { customerIssuer, endpointSegment, resolveTenant, v1Issuer } from './tenants.js';
 import type { TenantPath } from './tenants.js';
 
 function tenantNotFound(core: Core, ex: Exchange, segment: string): void {
   const trace = newTrace(header(ex.req, 'client-request-id'));
-  sendJson(
-    ex.res,
-    400,
-    aadErrorBody(
-      core.url,
-      'invalid_tenant',
-      90002,
-      `Tenant '${segment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
-      trace,
-    ),
-  );
+  const err = aadsts(90002, { values: { tenant: segment }, error: 'invalid_tenant' });
+  sendJson(ex.res, 400, aadErrorBody(core.url, err.error, err.code, err.message, trace));
 }
 
 /** The OpenID configuration of a tenant path, with every URL on the emulator. */
@@ -80,6 +72,44 @@ export function discoveryDocument(origin: string, tenant: TenantPath): Record<st
   };
 }
 
+/**
+ * The v1 OpenID configuration of a workforce tenant path (`/{tenant}/.well-known/openid-configuration`):
+ * issuer `<origin>/{tenantid}/` (`https://sts.windows.net/{tenantid}/` at Microsoft) or, for one
+ * tenant, `<origin>/<tid>/`; keys at `/{tenant}/discovery/keys`. The emulator serves these two
+ * documents for API token validation; its token endpoint is the v2 one.
+ */
+export function discoveryDocumentV1(origin: string, tenant: TenantPath): Record<string, unknown> {
+  const base = `${origin}/${endpointSegment(tenant)}`;
+  return {
+    token_endpoint: `${base}/oauth2/token`,
+    token_endpoint_auth_methods_supported: [
+      'client_secret_post',
+      'private_key_jwt',
+      'client_secret_basic',
+    ],
+    jwks_uri: `${base}/discovery/keys`,
+    response_modes_supported: ['query', 'fragment', 'form_post'],
+    subject_types_supported: ['pairwise'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    response_types_supported: ['code', 'id_token', 'code id_token', 'token id_token', 'token'],
+    scopes_supported: ['openid'],
+    issuer: v1Issuer(origin, tenant.tid ?? '{tenantid}'),
+    microsoft_multi_refresh_token: true,
+    authorization_endpoint: `${base}/oauth2/authorize`,
+    device_authorization_endpoint: `${base}/oauth2/devicecode`,
+    http_logout_supported: true,
+    frontchannel_logout_supported: true,
+    end_session_endpoint: `${base}/oauth2/logout`,
+    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'amr', 'nonce'],
+    check_session_iframe: `${base}/oauth2/checksession`,
+    userinfo_endpoint: `${origin}/${endpointSegment(tenant)}/openid/userinfo`,
+    tenant_region_scope: tenant.kind === 'tenant' ? 'NA' : null,
+    cloud_instance_name: 'microsoftonline.com',
+    cloud_graph_host_name: 'graph.windows.net',
+    msgraph_host: new URL(origin).host,
+  };
+}
+
 /** The `iss` of tokens issued under a tenant path for a user's tenant. */
 export function issuerOf(
   core: Pick<Core, 'url' | 'issuer'>,
@@ -102,6 +132,28 @@ export function handleDiscovery(core: Core, ex: Exchange, segment: string): void
     return;
   }
   sendJson(ex.res, 200, discoveryDocument(core.url, tenant), METADATA_CACHE);
+}
+
+/** A workforce tenant path (v1 documents exist for those only), else `undefined` after a 400 answer. */
+function workforceTenant(core: Core, ex: Exchange, segment: string): TenantPath | undefined {
+  const tenant = resolveTenant(segment, core);
+  if (!tenant || tenant.kind === 'b2c' || tenant.kind === 'external-id') {
+    tenantNotFound(core, ex, segment);
+    return undefined;
+  }
+  return tenant;
+}
+
+/** `GET /{tenant}/.well-known/openid-configuration` (v1 metadata). */
+export function handleDiscoveryV1(core: Core, ex: Exchange, segment: string): void {
+  const tenant = workforceTenant(core, ex, segment);
+  if (tenant) sendJson(ex.res, 200, discoveryDocumentV1(core.url, tenant), METADATA_CACHE);
+}
+
+/** `GET /{tenant}/discovery/keys` (v1 key set: no `issuer` members). */
+export function handleJwksV1(core: Core, ex: Exchange, segment: string): void {
+  const tenant = workforceTenant(core, ex, segment);
+  if (tenant) sendJson(ex.res, 200, core.keys.jwksV1(tenant), METADATA_CACHE);
 }
 
 /** `GET /{tenant}/discovery/v2.0/keys`. */
@@ -134,5 +186,5 @@ export async function handleLogout(core: Core, ex: Exchange): Promise<void> {
 /** `GET /error?code=n`. */
 export function handleErrorLookup(ex: Exchange): void {
   const code = (ex.url.searchParams.get('code') ?? '').replace(/[^0-9]/g, '');
-  sendHtml(ex.res, 200, errorCodePage(code, AADSTS_TEXT[Number(code)]));
+  sendHtml(ex.res, 200, errorCodePage(code, aadstsText(Number(code))));
 }

@@ -17,10 +17,18 @@ import {
 import { BodyTooLargeError, readBody, sendHtml } from './http-helpers.js';
 import { FAVICON_SVG } from './images.js';
 import { KeyStore, signingKeyOf } from './signing-keys.js';
-import { handleDiscovery, handleErrorLookup, handleJwks, handleLogout } from './metadata.js';
+import {
+  handleDiscovery,
+  handleDiscoveryV1,
+  handleErrorLookup,
+  handleJwks,
+  handleJwksV1,
+  handleLogout,
+} from './metadata.js';
 import { notFoundPage } from './pages.js';
 import { handleToken } from './token-endpoint.js';
 import { checkClientCredentials } from './client-assertions.js';
+import { exposeApi } from './api-registry.js';
 import { resolveTenant } from './tenants.js';
 import { EMULATOR_ROUTES } from './emulator-types.js';
 import type {
@@ -40,9 +48,12 @@ import type {
   PublishKeyOptions,
   SignIdTokenOptions,
 } from './emulator-types.js';
-import { DEFAULT_CLIENT, DEMO_USERS } from './users.js';
+import { DEFAULT_CLIENT, DEMO_API, DEMO_DAEMON_CLIENT, DEMO_USERS } from './users.js';
 import { B2C_TENANT_DOMAIN, EXTERNAL_ID_TENANT_DOMAIN } from './tenants.js';
 import { setMaxListeners } from 'node:events';
+
+/** The registrations of an emulator started without `clients`. */
+const DEFAULT_CLIENTS = [DEFAULT_CLIENT, DEMO_API, DEMO_DAEMON_CLIENT];
 
 type Handler = (ex: Exchange) => Promise<void> | void;
 
@@ -111,9 +122,9 @@ function normalizeClient(client: EmulatorClientOptions): EmulatorClient {
     (client.clientSecret ? 1 : 0) +
     (client.certificates?.length ?? 0) +
     (client.federatedCredentials?.length ?? 0);
-  if (!clientID || credentials === 0)
+  if (!clientID || (credentials === 0 && client.publicClient !== true))
     throw new TypeError(
-      'emulator clients need a clientID and a clientSecret, certificates or federatedCredentials',
+      'emulator clients need a clientID and a clientSecret, certificates or federatedCredentials (or publicClient: true)',
     );
   const registered: EmulatorClient = { clientID, redirectUris: [...client.redirectUris] };
   if (client.clientSecret) registered.clientSecret = client.clientSecret;
@@ -121,6 +132,7 @@ function normalizeClient(client: EmulatorClientOptions): EmulatorClient {
   if (client.federatedCredentials)
     registered.federatedCredentials = client.federatedCredentials.map((f) => ({ ...f }));
   if (client.name !== undefined) registered.name = client.name;
+  exposeApi(registered, client);
   checkClientCredentials(registered);
   return registered;
 }
@@ -184,7 +196,7 @@ export class EmulatorServer implements Emulator, Core {
   static async start(options: EmulatorOptions = {}): Promise<EmulatorServer> {
     validateOptions(options);
     // Before the keys and the socket, so a bad registration fails without leaving a port open.
-    const clients = (options.clients ?? [DEFAULT_CLIENT]).map(normalizeClient);
+    const clients = (options.clients ?? DEFAULT_CLIENTS).map(normalizeClient);
     const privateKeys = await KeyStore.privateKeys(options.keys);
     const server = createServer();
     const host = options.host ?? '127.0.0.1';
@@ -400,6 +412,15 @@ export class EmulatorServer implements Emulator, Core {
       fourth === 'openid-configuration'
     )
       return { route: 'discovery', handler: (e) => handleDiscovery(this, e, first) };
+    if (first !== undefined && s.length === 3 && second === 'discovery' && third === 'keys')
+      return { route: 'jwks', handler: (e) => handleJwksV1(this, e, first) };
+    if (
+      first !== undefined &&
+      s.length === 3 &&
+      second === '.well-known' &&
+      third === 'openid-configuration'
+    )
+      return { route: 'discovery', handler: (e) => handleDiscoveryV1(this, e, first) };
     if ((first === 'v1.0' || first === 'beta') && second === 'me') {
       const version = first;
       if (s.length === 2)

@@ -180,6 +180,19 @@ export class KeyStore {
   }
 
   /**
+   * The v1 key set of a tenant path (`/{tenant}/discovery/keys`): the same keys as the v2 set but
+   * those bound to the consumer tenant (personal accounts have no v1 tokens), with no `issuer`
+   * members, as Microsoft's v1 key set.
+   */
+  jwksV1(tenant: TenantPath): { keys: Array<Record<string, unknown>> } {
+    return {
+      keys: this.jwks(tenant)
+        .keys.filter((k) => k['issuer'] !== this.consumerIssuer)
+        .map(({ issuer: _issuer, ...rest }) => rest),
+    };
+  }
+
+  /**
    * Signs a compact JWS, header `{typ:'JWT', alg, kid}` (default RS256 with the key's own kid). Other
    * algorithms serve forging tests: `RS*`/`PS*` with the RSA key, `HS*` with the public key PEM as HMAC
    * secret, `none` unsigned. `header` is merged last and may misstate `alg`.

@@ -101,6 +101,14 @@ export function endpointSegment(tenant: TenantPath): string {
 }
 
 /**
+ * The v1 issuer of tenant `tid` on the emulator, `<origin>/<tid>/` (`https://sts.windows.net/<tid>/`
+ * at Microsoft); `{tenantid}` as `tid` gives the template of the multi-tenant v1 metadata.
+ */
+export function v1Issuer(origin: string, tid: string): string {
+  return `${origin}/${tid}/`;
+}
+
+/**
  * The issuer of a customer tenant on the loopback emulator, on a host other than the authority's
  * (as on Microsoft): External ID `http://<tid>.ciamlogin.localhost:<port>/<tid>/v2.0`, B2C
  * `http://b2clogin.localhost:<port>/<tid>/v2.0/`. `undefined` for workforce tenant paths.

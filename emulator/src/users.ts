@@ -2,7 +2,7 @@
  * Demo app registration, demo tenant and demo accounts of the emulator.
  */
 import { AVATAR_COLOURS, initialsOf, initialsPng } from './images.js';
-import type { EmulatorClient, EmulatorUser } from './emulator-types.js';
+import type { EmulatorApi, EmulatorClient, EmulatorUser } from './emulator-types.js';
 
 /** Tenant id of personal Microsoft accounts (the "consumers" tenant). */
 export const CONSUMER_TENANT_ID = '9188040d-6c67-4c5b-b112-36a304b66dad';
@@ -36,6 +36,48 @@ export const DEFAULT_CLIENT: EmulatorClient & { clientSecret: string } = Object.
     'http://127.0.0.1/auth/microsoft/callback',
   ]) as string[],
   name: DEFAULT_APP_NAME,
+});
+
+/** Application (client) id of {@link DEMO_API}. */
+const DEMO_API_ID = '8e5b2a71-4c3d-4f1e-9a6b-7d2c1e0f3a58';
+
+/**
+ * The demo API's app registration: Application ID URI `api://8e5b2a71-4c3d-4f1e-9a6b-7d2c1e0f3a58`,
+ * the delegated scope `Tasks.Read`, the app role `Tasks.Read.All`, v2 access tokens. Any client
+ * may request its scope (consent is implied); {@link DEMO_DAEMON_CLIENT} is granted its role.
+ */
+export const DEMO_API: EmulatorClient & {
+  clientSecret: string;
+  api: Required<EmulatorApi>;
+} = Object.freeze({
+  clientID: DEMO_API_ID,
+  clientSecret: 'emulator-api-secret~0123456789abcdefghijklmn',
+  redirectUris: Object.freeze([]) as unknown as string[],
+  name: 'Contoso Tasks API',
+  api: Object.freeze({
+    applicationIdUri: `api://${DEMO_API_ID}`,
+    scopes: Object.freeze(['Tasks.Read']) as unknown as string[],
+    appRoles: Object.freeze(['Tasks.Read.All']) as unknown as string[],
+    accessTokenVersion: 2 as const,
+  }),
+});
+
+/**
+ * A daemon's app registration, granted the app role `Tasks.Read.All` of {@link DEMO_API}: client
+ * credentials with `scope=api://8e5b2a71-4c3d-4f1e-9a6b-7d2c1e0f3a58/.default` and its secret give
+ * an app-only token for the demo API.
+ */
+export const DEMO_DAEMON_CLIENT: EmulatorClient & {
+  clientSecret: string;
+  appRoles: Record<string, string[]>;
+} = Object.freeze({
+  clientID: '5d9c4e12-8b7a-4f36-a1e0-3c2b9d8f6e47',
+  clientSecret: 'emulator-daemon-secret~0123456789abcdefghij',
+  redirectUris: Object.freeze([]) as unknown as string[],
+  name: 'Contoso Tasks daemon',
+  appRoles: Object.freeze({
+    [`api://${DEMO_API_ID}`]: Object.freeze(['Tasks.Read.All']) as unknown as string[],
+  }),
 });
 
 /** A demo account's photo: its initials on a disc of the palette's colour `index` (PNG, 96×96). */

@@ -102,7 +102,7 @@ describe('emulator: app registrations (clients option)', () => {
       const err = await rejectionOf(startEmulator({ clients: [client] }));
       expect(err, JSON.stringify(client)).to.be.instanceOf(TypeError);
       expect((err as Error).message).to.equal(
-        'emulator clients need a clientID and a clientSecret, certificates or federatedCredentials',
+        'emulator clients need a clientID and a clientSecret, certificates or federatedCredentials (or publicClient: true)',
       );
     }
   });

@@ -21,7 +21,13 @@ export function namedOptionErrors<T>(who: string, resolve: () => T): T {
   try {
     return resolve();
   } catch (err) {
-    if (err instanceof OptionError) throw new TypeError(`${who} ${err.message}`, { cause: err });
+    // Named in place (message and stack), so no other error, and no other class, shows up.
+    if (err instanceof OptionError) {
+      const message = err.message;
+      err.message = `${who} ${message}`;
+      if (err.stack)
+        err.stack = err.stack.replace(`TypeError: ${message}`, `TypeError: ${err.message}`);
+    }
     throw err;
   }
 }

@@ -26,6 +26,7 @@ import {
   optionError,
   required,
 } from './option-checks.js';
+import { checkCallbackURLScheme } from './callback-url.js';
 
 /** Options shared by both verify conventions. */
 export interface StrategyOptionsBase {
@@ -51,8 +52,17 @@ export interface StrategyOptionsBase {
    * request, e.g. the Azure workload identity token file. See docs/credentials.md. Default none.
    */
   clientAssertion?: ClientAssertionCallback;
-  /** Redirect URI registered under the Web platform; relative URLs resolve against the request. Required. */
+  /**
+   * Redirect URI registered under the Web platform: an http or https URL. A path resolves against
+   * the request's Host header (a warning says so); with `NODE_ENV=production` it must be an
+   * absolute https URL unless `allowInsecureCallbackURL` is set. Required.
+   */
   callbackURL: string;
+  /**
+   * Accept a relative or plain-http `callbackURL` while `NODE_ENV` is `production` (for example
+   * an internal http deployment, or a proxy you trust to set Host). Default `false`.
+   */
+  allowInsecureCallbackURL?: boolean;
   /** Strategy name for `passport.authenticate`. Default `microsoft`. */
   name?: string;
   /** Who can sign in. Default `common`. */
@@ -208,7 +218,16 @@ export const OPTION_TABLE = {
         throw optionError('option clientAssertion must be a function returning the assertion');
     },
   },
-  callbackURL: { layer: 'core', type: 'string', required: true, check: required },
+  callbackURL: {
+    layer: 'core',
+    type: 'string',
+    required: true,
+    check: (v, name) => {
+      required(v, name);
+      checkCallbackURLScheme(v as string);
+    },
+  },
+  allowInsecureCallbackURL: { layer: 'core', type: 'boolean', default: false, check: boolean },
   name: { layer: 'passport', type: 'string', default: 'microsoft', check: nonEmptyString },
   tenant: {
     layer: 'core',
@@ -422,6 +441,10 @@ export const OPTION_TABLE = {
         (!Array.isArray(v) || !v.every((t) => typeof t === 'string' && t !== ''))
       )
         throw optionError('option allowedTenants must be an array of tenant ids or a function');
+      if (Array.isArray(v) && v.length === 0)
+        throw optionError(
+          'option allowedTenants is an empty list, which would refuse every tenant (everyone); leave it out to admit every tenant the authority admits, or list the tenant ids to admit',
+        );
     },
   },
   profileSource: {

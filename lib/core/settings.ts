@@ -5,6 +5,7 @@
  */
 import { resolveCredential } from '../clients/client-credentials.js';
 import type { ClientCredential } from '../clients/client-credentials.js';
+import { checkProductionCallbackURL } from '../config/callback-url.js';
 import { isLoopbackHost } from '../config/clouds.js';
 import { resolveEndpoints } from '../config/endpoints.js';
 import type { ResolvedEndpoints } from '../config/endpoints.js';
@@ -76,6 +77,7 @@ export function resolveSettings(
       'option scope must name at least one scope (Microsoft rejects a request without one)',
     );
   }
+  checkProductionCallbackURL(options.callbackURL, optionValue(options, 'allowInsecureCallbackURL'));
   const photoOption = optionValue(options, 'photo');
   const photo = photoOption === true ? 'default' : photoOption;
   const profileSource = b2c

@@ -32,11 +32,27 @@ export function savePendingLogin(
   });
 }
 
+/** A store that found no pending login: its fail info, `message` and (when it says) `reason`. */
+export interface StateFailure {
+  failure: types.FailureInfo;
+}
+
+/** The fail info of a store's refusal; only its `message` and `reason` strings are passed on. */
+function failureOf(state: unknown): types.FailureInfo {
+  const info = record(state);
+  const message = info?.['message'];
+  const reason = info?.['reason'];
+  return {
+    message: typeof message === 'string' ? message : 'Unable to verify authorization request state',
+    ...(typeof reason === 'string' ? { reason } : {}),
+  };
+}
+
 /**
  * Takes the pending login of `handle` from the store (its atomic `take` when it has one, else
- * `verify`). Resolves with it, or with the store's failure message. `unkept` is the login to use
- * when there is no store, or when the store kept nothing this library saved and no nonce is at
- * stake (without `openid`).
+ * `verify`). Resolves with it, or with the store's failure. `unkept` is the login to use when
+ * there is no store, or when the store kept nothing this library saved and no nonce is at stake
+ * (without `openid`).
  */
 export async function takePendingLogin(
   store: types.StateStore | undefined,
@@ -44,7 +60,7 @@ export async function takePendingLogin(
   handle: string,
   meta: types.StateStoreMeta,
   unkept: PendingLogin,
-): Promise<PendingLogin | string> {
+): Promise<PendingLogin | StateFailure> {
   if (!store) return unkept;
   // A store with an atomic take hands a pending login to exactly one of concurrent callbacks.
   const result: types.StateTakeResult = store.take
@@ -54,10 +70,7 @@ export async function takePendingLogin(
           err ? reject(err) : resolve({ ok: ok ?? false, state }),
         );
       });
-  if (!result.ok) {
-    const message = record(result.state)?.['message'];
-    return typeof message === 'string' ? message : 'Unable to verify authorization request state';
-  }
+  if (!result.ok) return { failure: failureOf(result.state) };
   const verifier = typeof result.ok === 'string' ? result.ok : undefined;
   const pending = fromStoredLogin(result.state, unkept.redirectURI, verifier);
   if (pending) return pending;

@@ -5,6 +5,7 @@
 import { firstString } from '../core/callback.js';
 import { MicrosoftStateError } from '../errors.js';
 import { record } from '../clients/http.js';
+import { safeLogValue } from '../log.js';
 import type { MicrosoftRequest } from '../types.js';
 
 /** What a request to the strategy is. */
@@ -86,4 +87,24 @@ export function incomingStep(req: MicrosoftRequest, callbackURL: string): Incomi
       );
   }
   return { step: 'start' };
+}
+
+/**
+ * A warning when a login starts on another host than the callback URL's: the browser keeps
+ * cookies per host, so the session (or login) cookie set now will not come back with Microsoft's
+ * callback. Undefined when the hosts match or the request names none.
+ */
+export function hostMismatchWarning(
+  req: MicrosoftRequest,
+  callbackURL: string,
+  trustProxy: boolean,
+): string | undefined {
+  const headers = req.headers;
+  const requestHost =
+    (trustProxy ? firstString(headers['x-forwarded-host'])?.split(',')[0]?.trim() : undefined) ??
+    headers.host;
+  const callbackHost = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(callbackURL)?.[1]?.toLowerCase();
+  if (!requestHost || callbackHost === undefined || requestHost.toLowerCase() === callbackHost)
+    return undefined;
+  return `MicrosoftStrategy: a login started on host ${safeLogValue(requestHost, 100)}, but callbackURL is on ${callbackHost}: the browser keeps cookies per host, so the session cookie will not come back with Microsoft's callback and the sign-in will fail ("Unable to verify authorization request state"). Open the app at ${callbackHost}, or set callbackURL to the host users open (docs/errors.md). Logged once.`;
 }

@@ -2,6 +2,7 @@
  * The Passport adapter's settings (name, state, session key, store, proxy, verify convention),
  * resolved with the core's from the strategy's options, and the adapter's configuration warnings.
  */
+import { callbackURLWarnings } from '../config/callback-url.js';
 import { namedOptionErrors, optionError } from '../config/option-checks.js';
 import { OPTION_TABLE, checkOptions, optionValue } from '../config/options.js';
 import type { OptionName, StrategyOptionsBase } from '../config/options.js';
@@ -28,16 +29,15 @@ export type ResolvedStrategyConfig = ResolvedConfig & PassportSettings;
 
 /**
  * Warnings about a risky configuration of the Passport adapter, logged once when it is
- * constructed: a relative `callbackURL` with `proxy: true`, which builds the redirect URI from
- * the Host and X-Forwarded-Host headers.
+ * constructed: a relative `callbackURL`, which builds the redirect URI from the Host (and with
+ * `proxy: true` the X-Forwarded-Host) header, and `state: false`.
  */
 export function passportWarnings(config: ResolvedStrategyConfig): string[] {
-  const warnings: string[] = [];
-  if (config.proxy && !/^[a-z][a-z0-9+.-]*:/i.test(config.callbackURL)) {
+  const warnings = callbackURLWarnings(config.callbackURL, config.proxy);
+  if (!config.state)
     warnings.push(
-      `Microsoft sign-in has a relative callbackURL ("${config.callbackURL}") with proxy: true, so the redirect URI is built from the Host and X-Forwarded-Host request headers, which a client can set; use an absolute callbackURL (e.g. "https://app.example.com${config.callbackURL.startsWith('/') ? '' : '/'}${config.callbackURL}")`,
+      'Microsoft sign-in has state: false, which turns off the state check (CSRF protection), PKCE and the nonce: a callback is accepted without proof that this browser started the login, and an authorization code or ID token made for another login is not caught. Leave state on (the default) unless another layer does this',
     );
-  }
   return warnings;
 }
 
@@ -69,6 +69,8 @@ function resolveAll(
     proxy: optionValue(options, 'proxy'),
     passReqToCallback: optionValue(options, 'passReqToCallback'),
     skipUserProfile: optionValue(options, 'skipUserProfile'),
-    store: options.store ?? (state ? new SessionStateStore({ key: sessionKey }) : undefined),
+    store:
+      options.store ??
+      (state ? new SessionStateStore({ key: sessionKey, logger: core.logger }) : undefined),
   };
 }

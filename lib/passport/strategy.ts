@@ -23,8 +23,10 @@ import {
   shouldSkipProfile,
   takePendingLogin,
 } from './bridge.js';
-import type { OAuth2Client } from './bridge.js';
-import { incomingStep, resolveCallbackURL } from './request.js';
+import type { OAuth2Client, StateFailure } from './bridge.js';
+import { hostMismatchWarning, incomingStep, resolveCallbackURL } from './request.js';
+import { checkCallbackURLScheme, checkProductionCallbackURL } from '../config/callback-url.js';
+import { namedOptionErrors } from '../config/option-checks.js';
 import { passportWarnings, resolveStrategyConfig } from './settings.js';
 import type { ResolvedStrategyConfig } from './settings.js';
 import { tokenErrorFromBody } from '../clients/token.js';
@@ -69,6 +71,8 @@ export class Strategy extends OAuth2Base {
   private readonly _verify: (...args: unknown[]) => void;
   /** Whether the verify callback takes the token response `params` (decided by its arity). */
   private readonly _verifyWithParams: boolean;
+  /** What was warned about once: shared with the per-request copies Passport makes. */
+  private readonly _warned = { host: false };
 
   /**
    * @param options - see {@link StrategyOptions}; `clientID`, `callbackURL` and one credential (`clientSecret`, `clientCertificate` or `clientAssertion`) are required.
@@ -133,7 +137,13 @@ export class Strategy extends OAuth2Base {
   }
 
   private async _authenticate(req: Request, options: Options): Promise<void> {
-    const { callbackURL: configured, proxy } = this._config;
+    const { callbackURL: configured, proxy, allowInsecureCallbackURL } = this._config;
+    const perRequest = options.callbackURL;
+    if (perRequest !== undefined)
+      namedOptionErrors('MicrosoftStrategy', () => {
+        checkCallbackURLScheme(perRequest);
+        checkProductionCallbackURL(perRequest, allowInsecureCallbackURL);
+      });
     const callbackURL = resolveCallbackURL(req, options.callbackURL ?? configured, proxy);
     const incoming = incomingStep(req, callbackURL);
     if (incoming.step === 'start') return this._start(req, options, callbackURL);
@@ -141,14 +151,18 @@ export class Strategy extends OAuth2Base {
     if (params.error === undefined) return this._finish(req, options, params, callbackURL);
     // An error callback must answer a pending login of this browser, as a success must.
     const pending = await this._take(req, params.state ?? '', callbackURL);
-    if (typeof pending === 'string') return this.fail({ message: pending }, 403);
+    if ('failure' in pending) return this.fail(pending.failure, 403);
     const outcome = errorCallbackOutcome(checkedErrorParams({ ...params, error: params.error }));
     if ('fail' in outcome) this.fail(outcome.fail, outcome.status);
     else this.error(outcome.error);
   }
 
-  /** The pending login of `state`, or the store's failure message. */
-  private _take(req: Request, state: string, redirectURI: string): Promise<PendingLogin | string> {
+  /** The pending login of `state`, or the store's failure. */
+  private _take(
+    req: Request,
+    state: string,
+    redirectURI: string,
+  ): Promise<PendingLogin | StateFailure> {
     const { scope, store } = this._config;
     const unkept = this._signIn.createPendingLogin({ redirectURI, scope, keep: false, who: WHO });
     return takePendingLogin(store, req, state, this._meta(redirectURI), unkept);
@@ -162,7 +176,12 @@ export class Strategy extends OAuth2Base {
   private async _start(req: Request, options: Options, redirectURI: string): Promise<void> {
     const scope = this._signIn.scopeFor(options.scope, `${WHO} option scope`);
     const params = this.authorizationParams(options);
-    const { store } = this._config;
+    const { store, proxy, logger } = this._config;
+    const mismatch = store && !this._warned.host && hostMismatchWarning(req, redirectURI, proxy);
+    if (mismatch) {
+      this._warned.host = true;
+      logger.warn(mismatch);
+    }
     const stepUp = stepUpRequestOf(options);
     const login = { redirectURI, scope, keep: !!store, stepUp, tenant: options.tenant, who: WHO };
     const pending = this._signIn.createPendingLogin({ ...login, appState: options.state });
@@ -180,7 +199,7 @@ export class Strategy extends OAuth2Base {
     if (code === undefined || code === '')
       return this.fail({ message: 'The callback carries an empty authorization code' }, 400);
     const pending = await this._take(req, state, redirectURI);
-    if (typeof pending === 'string') return this.fail({ message: pending }, 403);
+    if ('failure' in pending) return this.fail(pending.failure, 403);
     const extra = this.tokenParams(options);
     const { tokens, claims, stepUp } = await this._signIn.redeem({ code }, pending, extra, WHO);
     const profile = await this._profile(tokens.access_token, claims);

@@ -4,8 +4,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { MicrosoftStateError } from '../errors.js';
+import type { MicrosoftLogger } from '../log.js';
+import { hasCookies, stateFailure } from './failure.js';
 import { UsedHandles, takeThroughVerify } from './used-handles.js';
-import type { MicrosoftRequest, StateStore, StateStoreMeta, StateTakeResult } from '../types.js';
+import type {
+  MicrosoftRequest,
+  StateFailureReason,
+  StateStore,
+  StateStoreMeta,
+  StateTakeResult,
+} from '../types.js';
 
 /** Settings of a {@link SessionStateStore}. */
 export interface SessionStateStoreOptions {
@@ -15,6 +23,8 @@ export interface SessionStateStoreOptions {
   maxAgeMs?: number;
   /** Most pending logins kept per session; the oldest is dropped. Default 8. */
   maxPending?: number;
+  /** Where the one warning of a full memory of used handles goes. Default `process.emitWarning`. */
+  logger?: MicrosoftLogger;
 }
 
 interface PendingLogin {
@@ -48,10 +58,11 @@ export class SessionStateStore implements StateStore {
   readonly #maxAgeMs: number;
   readonly #maxPending: number;
   /** Handles consumed in this process, so a replayed callback finds its handle used. */
-  readonly #used = new UsedHandles();
+  readonly #used: UsedHandles;
 
   constructor(options: SessionStateStoreOptions) {
     this.#key = options.key;
+    this.#used = new UsedHandles(options.logger ? { logger: options.logger } : {});
     this.#maxAgeMs = options.maxAgeMs ?? 10 * 60_000;
     this.#maxPending = options.maxPending ?? 8;
   }
@@ -86,7 +97,8 @@ export class SessionStateStore implements StateStore {
 
   /**
    * Looks up and consumes the pending login for `handle`. Calls back with `ok` = the PKCE verifier
-   * (or `true`) and the saved state, or `ok` = false and a failure message.
+   * (or `true`) and the saved state, or `ok` = false and the fail info `{ message, reason }`
+   * ({@link StateFailureReason}: `cookie_missing` when the request has no cookies at all).
    */
   verify(
     req: MicrosoftRequest,
@@ -103,7 +115,7 @@ export class SessionStateStore implements StateStore {
     }
     const now = Date.now();
     // Consume before deciding, so a replayed callback finds nothing.
-    const { bag, size, entry, key } = this.#pruneAndTake(session[this.#key], now, handle);
+    const { bag, size, entry, key, expired } = this.#pruneAndTake(session[this.#key], now, handle);
     if (size === 0) delete session[this.#key];
     else session[this.#key] = bag;
     // Concurrent requests each load their own copy of the session, so the entry alone cannot
@@ -111,12 +123,11 @@ export class SessionStateStore implements StateStore {
     // It is remembered as the session's property name, equal to `handle`: a compact string of
     // its own, where `handle` may be a slice that keeps the whole callback URL alive.
     if (entry === undefined || !this.#used.claim(key, entry.t + this.#maxAgeMs, now)) {
-      callback(null, false, {
-        message:
-          typeof handle === 'string' && handle !== ''
-            ? 'Unable to verify authorization request state: no pending sign-in matches it (it expired, was already used, or the session cookie did not come back)'
-            : 'Unable to verify authorization request state: the callback has no state',
-      });
+      let reason: StateFailureReason = 'no_pending_login';
+      if (typeof handle !== 'string' || handle === '') reason = 'state_missing';
+      else if (expired) reason = 'expired';
+      else if (!hasCookies(req.headers)) reason = 'cookie_missing';
+      callback(null, false, stateFailure(reason));
       return;
     }
     callback(null, entry.v, entry.s);
@@ -143,18 +154,23 @@ export class SessionStateStore implements StateStore {
     value: unknown,
     now: number,
     handle: string | undefined,
-  ): { bag: Bag; size: number; entry: PendingLogin | undefined; key: string } {
+  ): { bag: Bag; size: number; entry: PendingLogin | undefined; key: string; expired: boolean } {
     const bag: Bag = Object.create(null) as Bag;
     let size = 0;
     let taken: PendingLogin | undefined;
     let takenKey = '';
+    let expired = false;
     if (value === null || typeof value !== 'object')
-      return { bag, size, entry: taken, key: takenKey };
+      return { bag, size, entry: taken, key: takenKey, expired };
     const all = value as Record<string, unknown>;
     for (const key of Object.keys(all)) {
       const e = all[key] as Partial<PendingLogin> | null | undefined;
       if (e === null || typeof e !== 'object') continue;
-      if (typeof e.t !== 'number' || now - e.t > this.#maxAgeMs) continue;
+      if (typeof e.t !== 'number') continue;
+      if (now - e.t > this.#maxAgeMs) {
+        if (key === handle) expired = true;
+        continue;
+      }
       if (e.v !== true && typeof e.v !== 'string') continue;
       const entry: PendingLogin = { v: e.v, s: e.s, t: e.t };
       if (key === handle) {
@@ -165,6 +181,6 @@ export class SessionStateStore implements StateStore {
         size += 1;
       }
     }
-    return { bag, size, entry: taken, key: takenKey };
+    return { bag, size, entry: taken, key: takenKey, expired };
   }
 }

@@ -132,15 +132,19 @@ export class IdTokenVerifier {
       throw new MicrosoftIdTokenError('issuer', 'tid is missing or not a GUID');
     if (typeof iss !== 'string') throw new MicrosoftIdTokenError('issuer', 'iss is missing');
     const personal = tid.toLowerCase() === CONSUMER_TENANT_ID;
-    if (tenantKind === 'organizations' && personal)
+    // The configured account rule holds whatever tenant a login names: a per-login domain or GUID
+    // that is the consumer tenant does not let a personal account into an "organizations" strategy.
+    const accounts = this.#o.tenantKind;
+    const named = perRequest ? `; the login named tenant ${perRequest.tenant}` : '';
+    if (accounts === 'organizations' && personal)
       throw new MicrosoftIdTokenError(
         'tenant',
-        'a personal Microsoft account signed in, but the authority is "organizations" (work and school accounts only)',
+        `a personal Microsoft account signed in, but the authority is "organizations" (work and school accounts only)${named}`,
       );
-    if (tenantKind === 'consumers' && !personal)
+    if (accounts === 'consumers' && !personal)
       throw new MicrosoftIdTokenError(
         'tenant',
-        'a work or school account signed in, but the authority is "consumers" (personal accounts only)',
+        `a work or school account signed in, but the authority is "consumers" (personal accounts only)${named}`,
       );
 
     if (tenantKind === 'guid' && tid.toLowerCase() !== tenant.toLowerCase()) {
@@ -181,7 +185,7 @@ export class IdTokenVerifier {
     if (keyIssuer.replace(TENANT_TEMPLATE, tid) !== iss) {
       throw new MicrosoftIdTokenError(
         'issuer',
-        `the signing key ${key.kid} is bound to issuer ${JSON.stringify(keyIssuer)}, which does not cover ${JSON.stringify(iss)}`,
+        `the signing key ${key.kid ?? 'without kid'} is bound to issuer ${JSON.stringify(keyIssuer)}, which does not cover ${JSON.stringify(iss)}`,
       );
     }
   }

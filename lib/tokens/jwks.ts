@@ -1,30 +1,16 @@
 /**
  * Signing-key cache for one authority's JWKS, following Microsoft's key-rollover guidance: keys
  * reused across logins, an unknown `kid` refetches at most once per cooldown, concurrent misses
- * share one fetch, and a failed fetch keeps the last good set.
+ * share one fetch, and a failed fetch keeps the last good set. The set keeps its RSA signing keys
+ * only (see `readKeys`).
  */
-import { createPublicKey } from 'node:crypto';
-import type { JsonWebKey, KeyObject, webcrypto } from 'node:crypto';
 import { MicrosoftIdTokenError, MicrosoftHttpError } from '../errors.js';
 import { describeURL, parseJSON, send } from '../clients/http.js';
+import { readKeys, signingKeyFromJwk } from './jwk.js';
+import type { RawKey, SigningKey } from './jwk.js';
 
-/** A signing key from the JWKS, with Microsoft's per-key `issuer`. */
-export interface SigningKey {
-  /** The key id (`kid`) tokens name in their header. */
-  kid: string;
-  /** Microsoft's non-standard `issuer` member (may contain `{tenantid}`). */
-  issuer?: string;
-  /**
-   * The RSA public key (RS256 is the only algorithm the verifier accepts). The key cache makes a
-   * `KeyObject` once per kid; a key source may also hand over a WebCrypto `CryptoKey`.
-   */
-  key: KeyObject | webcrypto.CryptoKey;
-  /**
-   * The key's modulus length in bits, read once when the key is made (the verifier refuses keys
-   * under 2048 bits); when absent, the verifier reads it from `key`.
-   */
-  modulusLength?: number;
-}
+export { signingKeyFromJwk } from './jwk.js';
+export type { JsonWebKey, SigningKey } from './jwk.js';
 
 /** Settings of a {@link JwksCache}. */
 export interface JwksCacheOptions {
@@ -38,12 +24,6 @@ export interface JwksCacheOptions {
   now?: () => number;
 }
 
-interface RawKey {
-  kid: string;
-  issuer?: string;
-  jwk: JsonWebKey;
-}
-
 const MAX_JWKS_BODY = 512 * 1024;
 
 /** Keys of one JWKS URL. */
@@ -53,8 +33,14 @@ export class JwksCache {
   readonly #cooldownMs: number;
   readonly #maxAgeMs: number;
   readonly #now: () => number;
+  /** The set's RSA signing keys that have a kid, by kid. */
   #raw = new Map<string, RawKey>();
+  /** How many RSA signing keys the set holds, with or without kid. */
+  #count = 0;
+  /** The set's only RSA signing key when it holds exactly one and it has no kid. */
+  #kidless: RawKey | undefined;
   #imported = new Map<string, SigningKey>();
+  #kidlessImported: SigningKey | undefined;
   #fetchedAt = -Infinity;
   #lastMissRefetch = -Infinity;
   /** Earliest time a stale set is refetched again after a failed refresh. */
@@ -94,17 +80,19 @@ export class JwksCache {
    * The key for `kid`, fetching the JWKS when the cache is empty, stale, or does not know the kid
    * (at most once per cooldown). Resolves `undefined` when the kid is unknown; rejects with an
    * {@link MicrosoftIdTokenError} (`jwks_unavailable`) when no key set could ever be loaded. With `kid`
-   * undefined (a token without `kid`), the only key of the set when it holds exactly one.
+   * undefined (a token without `kid`), the set's only RSA signing key when it holds exactly one
+   * (with or without a kid of its own; keys of other types do not count).
    */
   async get(kid: string | undefined): Promise<SigningKey | undefined> {
     const now = this.#now();
     if (kid === undefined) {
-      // A token without kid: the set's only key, when it holds exactly one.
-      if (this.#raw.size === 0) await this.#refresh(true);
-      const only = this.#raw.size === 1 ? [...this.#raw.keys()][0] : undefined;
+      if (this.#count === 0) await this.#refresh(true);
+      if (this.#count !== 1) return undefined;
+      if (this.#kidless !== undefined) return (this.#kidlessImported ??= importKey(this.#kidless));
+      const only = [...this.#raw.keys()][0];
       return only === undefined ? undefined : this.get(only);
     }
-    if (this.#raw.size === 0) {
+    if (this.#count === 0) {
       await this.#refresh(true);
     } else if (now - this.#fetchedAt > this.#maxAgeMs && now >= this.#staleRetryAt) {
       // While the endpoint keeps failing, retry a stale set at most once per cooldown instead of
@@ -135,7 +123,7 @@ export class JwksCache {
     });
     return this.#inflight.catch((err: unknown) => {
       // Keep the last good set; only fail when there is none.
-      if (mustSucceed || this.#raw.size === 0) throw err;
+      if (mustSucceed || this.#count === 0) throw err;
     });
   }
 
@@ -176,7 +164,12 @@ export class JwksCache {
       );
     }
     const next = new Map<string, RawKey>();
-    for (const k of keys) next.set(k.kid, k);
+    for (const k of keys) if (k.kid !== undefined) next.set(k.kid, k);
+    const kidless = keys.length === 1 && keys[0]?.kid === undefined ? keys[0] : undefined;
+    if (JSON.stringify(kidless) !== JSON.stringify(this.#kidless))
+      this.#kidlessImported = undefined;
+    this.#kidless = kidless;
+    this.#count = keys.length;
     // Keep imported keys whose JWK and issuer binding did not change.
     for (const kid of this.#imported.keys()) {
       const before = this.#raw.get(kid);
@@ -194,54 +187,6 @@ export class JwksCache {
   }
 }
 
-function readKeys(body: unknown): RawKey[] | undefined {
-  if (body === null || typeof body !== 'object') return undefined;
-  const keys = (body as { keys?: unknown }).keys;
-  if (!Array.isArray(keys)) return undefined;
-  const out: RawKey[] = [];
-  for (const k of keys) {
-    if (k === null || typeof k !== 'object') continue;
-    const jwk = k as Record<string, unknown>;
-    if (
-      jwk['kty'] !== 'RSA' ||
-      typeof jwk['kid'] !== 'string' ||
-      typeof jwk['n'] !== 'string' ||
-      typeof jwk['e'] !== 'string'
-    )
-      continue;
-    if (jwk['use'] !== undefined && jwk['use'] !== 'sig') continue;
-    const raw: RawKey = { kid: jwk['kid'], jwk: { kty: 'RSA', n: jwk['n'], e: jwk['e'] } };
-    if (typeof jwk['issuer'] === 'string') raw.issuer = jwk['issuer'];
-    out.push(raw);
-  }
-  return out.length > 0 ? out : undefined;
-}
-
 function importKey(raw: RawKey): SigningKey {
   return signingKeyFromJwk(raw.kid, raw.jwk, raw.issuer);
-}
-
-/**
- * Makes the key object of one JWKS key (once per kid, by the cache); a JWK that is no RSA public
- * key throws an {@link MicrosoftIdTokenError} (`jwks_unavailable`) and fails the login that needs it.
- */
-export function signingKeyFromJwk(kid: string, jwk: JsonWebKey, issuer?: string): SigningKey {
-  let key: KeyObject;
-  try {
-    key = createPublicKey({ key: jwk, format: 'jwk' });
-    if (key.asymmetricKeyType !== 'rsa') throw new TypeError('not an RSA key');
-  } catch (cause) {
-    throw new MicrosoftIdTokenError(
-      'jwks_unavailable',
-      `signing key ${JSON.stringify(kid)} of the JWKS is not a valid RSA public key`,
-      { cause },
-    );
-  }
-  const out: SigningKey = {
-    kid,
-    key,
-    modulusLength: key.asymmetricKeyDetails?.modulusLength ?? 0,
-  };
-  if (issuer !== undefined) out.issuer = issuer;
-  return out;
 }

@@ -4,13 +4,15 @@
  * and the registered claims (aud, exp, nbf, iat). It makes the same decisions, with the same
  * MicrosoftIdTokenError codes, as jose's `jwtVerify` with `algorithms: ['RS256']`, the audience, the clock
  * tolerance and `requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat']` (a differential property
- * test keeps the two in step), and is stricter in three places: the audience must be exactly this
- * application, `iat` must not lie in the future, and a header that asks for extensions or names
- * other keys (`crit`, `b64`, `jku`, `jwk`, `x5u`) is refused.
+ * test keeps the two in step), and is stricter in four places: the audience must be exactly this
+ * application, `iat` must not lie in the future, a header that asks for extensions or names other
+ * keys (`crit`, `b64`, `jku`, `jwk`, `x5u`) is refused, and the header and payload are strict JSON
+ * (a repeated member name or a number that is not finite, such as `exp: 1e400`, is `malformed`).
  */
 import { KeyObject, verify as verifySignature } from 'node:crypto';
 import type { webcrypto } from 'node:crypto';
 import { MicrosoftIdTokenError } from '../errors.js';
+import { parseStrictJson } from './strict-json.js';
 
 /** A public key that can check an ID token's signature. */
 export interface VerificationKey {
@@ -97,17 +99,24 @@ export function isCompactJws(token: string): boolean {
   }
 }
 
-/** A JSON object from a canonical base64url segment (strict UTF-8), or `undefined`. */
-function decodeObject(segment: string): Record<string, unknown> | undefined {
-  let value: unknown;
+/**
+ * A JSON object from a canonical base64url segment (strict UTF-8, strict JSON), or throws
+ * `malformed` naming the `part` (header or payload).
+ */
+function decodeObject(segment: string, part: string): Record<string, unknown> {
+  let text: string;
   try {
-    value = JSON.parse(utf8.decode(Buffer.from(segment, 'base64url')));
+    text = utf8.decode(Buffer.from(segment, 'base64url'));
   } catch {
-    return undefined;
+    text = '';
   }
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
+  const parsed = parseStrictJson(text);
+  if (!parsed.ok && parsed.reason !== 'not JSON')
+    throw new MicrosoftIdTokenError('malformed', `the ${part} is refused: ${parsed.reason}`);
+  const value = parsed.ok ? parsed.value : undefined;
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new MicrosoftIdTokenError('malformed', `the ${part} is not base64url of a JSON object`);
+  return value as Record<string, unknown>;
 }
 
 /**
@@ -128,9 +137,7 @@ export async function verifyJwt<K extends VerificationKey>(
     );
   const headerEnd = token.indexOf('.');
   const payloadEnd = token.indexOf('.', headerEnd + 1);
-  const header: JwtHeader | undefined = decodeObject(token.slice(0, headerEnd));
-  if (header === undefined)
-    throw new MicrosoftIdTokenError('malformed', 'the header is not base64url of a JSON object');
+  const header: JwtHeader = decodeObject(token.slice(0, headerEnd), 'header');
   if (header.alg !== 'RS256')
     throw new MicrosoftIdTokenError(
       'algorithm',
@@ -183,9 +190,7 @@ export async function verifyJwt<K extends VerificationKey>(
       'the signature does not verify with the signing key',
     );
 
-  const payload = decodeObject(token.slice(headerEnd + 1, payloadEnd));
-  if (payload === undefined)
-    throw new MicrosoftIdTokenError('malformed', 'the payload is not base64url of a JSON object');
+  const payload = decodeObject(token.slice(headerEnd + 1, payloadEnd), 'payload');
   checkRegisteredClaims(payload, options);
   return { header, payload, key };
 }

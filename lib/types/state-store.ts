@@ -48,3 +48,15 @@ export interface StateStoreMeta {
   /** The redirect URI of this login. */
   callbackURL: string | undefined;
 }
+
+/**
+ * The `reason` of the 403 fail info when a callback finds no pending login (a state failure):
+ * - `state_missing`: the callback carries no `state`;
+ * - `cookie_missing`: the browser sent back no cookie (the session cookie, or `CookieStateStore`'s
+ *   cookie): `SameSite` with `form_post`, a `Secure` cookie over http, another host name;
+ * - `expired`: the pending login is older than its lifetime (10 minutes by default);
+ * - `no_pending_login`: none matches the `state`: already used (a replayed callback), started in
+ *   another browser or session, or forged.
+ */
+export type StateFailureReason =
+  'state_missing' | 'cookie_missing' | 'expired' | 'no_pending_login';

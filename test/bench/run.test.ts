@@ -12,6 +12,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import type { PhasesFile } from '../../bench/app.js';
+import type { ApiResults } from '../../bench/api/run.js';
+import { API_CONTENDERS, API_LABELS } from '../../bench/api/shared.js';
 import type { BenchResults } from '../../bench/run.js';
 import { requestsPerLogin } from '../../bench/shared.js';
 
@@ -82,6 +84,7 @@ describe('npm run bench (smoke run at a tiny size)', function () {
       BENCH_BURST: '12',
       BENCH_CPU_PROF: 'graph',
       BENCH_OUT: path.join(out, 'bench.json'),
+      BENCH_SECTIONS: 'login',
     };
     ({ stdout } = await run(
       process.execPath,
@@ -242,5 +245,103 @@ describe('npm run bench (smoke run at a tiny size)', function () {
     const callbackOnly = await summary('--phase=callback');
     expect(callbackOnly).to.include('callback phase of 8 batches');
     expect(sampled(callbackOnly)).to.be.greaterThan(0).and.lessThan(sampled(whole));
+  });
+  describe('API section', () => {
+    let apiStdout: string;
+    let api: ApiResults;
+    /** Whether the build under test has the API half (before it, its contenders skip). */
+    let oursBuilt: boolean;
+
+    before(async () => {
+      const { NODE_V8_COVERAGE: _coverage, ...parentEnv } = process.env;
+      ({ stdout: apiStdout } = await run(
+        process.execPath,
+        ['--import', 'tsx', path.join(ROOT, 'bench', 'run.ts')],
+        {
+          cwd: ROOT,
+          env: {
+            ...parentEnv,
+            BENCH_DIST: build,
+            BENCH_SECTIONS: 'api',
+            BENCH_API_ROUNDS: '1',
+            BENCH_API_N: '150',
+            BENCH_API_REPEAT: '300',
+            BENCH_API_WARM: '20',
+            BENCH_API_HTTP_N: '60',
+            BENCH_API_BURST: '100',
+            BENCH_API_CACHE_BOUND: '40',
+            BENCH_API_OUT: path.join(out, 'api.json'),
+            BENCH_API_CHART: path.join(out, 'api-copy.svg'),
+          },
+          maxBuffer: 16 * 1024 * 1024,
+          timeout: RUN_TIMEOUT_MS,
+          killSignal: 'SIGKILL',
+        },
+      ));
+      api = JSON.parse(readFileSync(path.join(out, 'api.json'), 'utf8')) as ApiResults;
+      const index = require(path.join(build, 'index.js')) as Record<string, unknown>;
+      oursBuilt =
+        typeof index['MicrosoftAccessTokenVerifier'] === 'function' &&
+        typeof index['MicrosoftBearerStrategy'] === 'function';
+    });
+
+    it('validates ~1.25 KB tokens with every contender in both modes, this package skipped only while its build has no API half', () => {
+      expect(api.tokenChars).to.be.within(1200, 1300);
+      const skipped = Object.keys(api.skipped).sort();
+      expect(skipped).to.deep.equal(oursBuilt ? [] : ['ours-strategy', 'ours-verifier']);
+      for (const contender of API_CONTENDERS.filter((c) => !skipped.includes(c)))
+        for (const mode of ['distinct', 'repeated'])
+          expect(
+            api.batches.filter((b) => b.contender === contender && b.mode === mode),
+            `${contender} ${mode}`,
+          ).to.have.length(1);
+      for (const heading of [
+        '## In process, distinct tokens (each validated once)',
+        '## In process, one repeated token',
+      ]) {
+        const rows = tableAfter(apiStdout, heading);
+        expect(rows.map((r) => r.split('|')[1]?.trim())).to.deep.equal(
+          API_CONTENDERS.filter((c) => !skipped.includes(c)).map((c) => API_LABELS[c]),
+        );
+      }
+      expect(readFileSync(path.join(out, 'api.md'), 'utf8')).to.equal(apiStdout);
+    });
+
+    it('answers every HTTP request with 200, and marks every target met or MISSED (n/a only for what did not run)', () => {
+      expect(api.http.length).to.be.greaterThan(0);
+      for (const b of api.http)
+        expect(b.errors, `${b.contender} ${b.mode} ${b.firstError ?? ''}`).to.equal(0);
+      const rows = tableAfter(apiStdout, '## Targets');
+      expect(rows).to.have.length(7);
+      expect(api.targets).to.have.length(7);
+      rows.forEach((row, i) => {
+        const result = row.split('|').at(-2)?.trim();
+        expect(result, row).to.be.oneOf(oursBuilt ? ['met', 'MISSED'] : ['n/a']);
+        expect(result === 'met', row).to.equal(api.targets?.[i]?.met === true);
+      });
+    });
+
+    it('makes one key-set request for a burst on a cold key cache, and reads the heap after 1x and 10x the cache bound', () => {
+      const ours = api.coldBurst.find((b) => b.contender === 'ours-strategy');
+      if (oursBuilt) {
+        expect(ours).to.include({ requests: 100, keySetRequests: 1, errors: 0 });
+        expect(api.heap.map((h) => h.afterTokens)).to.deep.equal([40, 400]);
+      } else {
+        expect(ours).to.equal(undefined);
+        expect(api.heap).to.deep.equal([]);
+      }
+      const theirs = api.coldBurst.find((b) => b.contender === 'passport-azure-ad');
+      expect(theirs).to.include({ requests: 100, errors: 0 });
+    });
+
+    it('writes the API chart next to the JSON, and its copy, with every contender that ran', () => {
+      const svg = readFileSync(path.join(out, 'api.svg'), 'utf8');
+      expect(readFileSync(path.join(out, 'api-copy.svg'), 'utf8')).to.equal(svg);
+      expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).to.equal(true);
+      expect(svg.match(/class="title">/g)).to.have.length(3);
+      for (const c of API_CONTENDERS.filter((c) => api.skipped[c] === undefined))
+        expect(svg.split(`>${API_LABELS[c].replace(/&/g, '&amp;')}</text>`), c).to.have.length(3);
+      expect(svg).to.not.match(/NaN|undefined/);
+    });
   });
 });

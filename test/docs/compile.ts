@@ -17,6 +17,8 @@ export function compilerOptions(root: string): ts.CompilerOptions {
     noUncheckedIndexedAccess: true,
     exactOptionalPropertyTypes: true,
     noImplicitOverride: true,
+    // NestJS's decorators (docs/nestjs.md) are TypeScript's legacy decorators.
+    experimentalDecorators: true,
     esModuleInterop: true,
     skipLibCheck: true,
     resolveJsonModule: true,

@@ -1,14 +1,11 @@
 /**
  * The code blocks of emulator/README.md: every TypeScript block compiles as an ES module (top-level
  * await, as the README writes them), with `microsoft-identity-emulator` and
- * `passport-microsoft-account` mapped to the sources, and the plain fetch client runs as written
- * and signs the work account in.
+ * `passport-microsoft-account` mapped to the sources. Its runnable examples (the Mocha test, the
+ * plain fetch client) are run by runnable-examples.test.ts.
  */
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { expect } from 'chai';
 import ts from 'typescript';
 import { compilerOptions } from './compile.js';
@@ -81,24 +78,4 @@ describe('emulator/README.md code blocks', function () {
       expect(text, `emulator/README.md line ${block.line}`).to.equal('');
     });
   }
-
-  it('runs the plain fetch client: authorize, code, token, Graph /me', async () => {
-    const block = blocks.find((b) => b.title === FETCH_CLIENT);
-    expect(block, FETCH_CLIENT).to.not.equal(undefined);
-    if (block === undefined) return;
-    // The child's V8 coverage goes to a folder of its own, not to c8's: c8 cannot map the modules
-    // tsx loads for an ES-module entry, and the emulator's own tests cover the code it runs.
-    // (Node passes the parent's NODE_V8_COVERAGE on to children unless env sets it.)
-    const coverage = mkdtempSync(path.join(os.tmpdir(), 'emulator-readme-coverage-'));
-    try {
-      const { stdout } = await promisify(execFile)(
-        process.execPath,
-        ['--import', 'tsx', block.file],
-        { cwd: ROOT, timeout: 60_000, env: { ...process.env, NODE_V8_COVERAGE: coverage } },
-      );
-      expect(stdout).to.equal('signed in: Adele Vance\n');
-    } finally {
-      rmSync(coverage, { recursive: true, force: true });
-    }
-  });
 });

@@ -5,22 +5,10 @@
  * starts. The only inputs are the environment variables the example itself reads: PORT and
  * MICROSOFT_EMULATOR_URL (the emulator listens on a free port here, not on 4010).
  *
- * How `passport-microsoft-account` resolves from app.ts. The folder is
- * test/artifacts/readme-example-XXXXXX/, inside the repository, so express, express-session,
- * passport and tsx resolve from the repository's node_modules as they would from an app's. The
- * package itself is installed the way npm would: its package.json (with the `exports` map) and a
- * dist/ compiled from lib/ for this run, in the folder's own node_modules. That is the code a user
- * gets, with no dependence on the repository's dist/ being built or fresh. The folder has a
- * package.json of its own, so Node's package self-reference (a file inside this repository
- * importing `passport-microsoft-account` gets the repository's dist/) does not apply, and it has a
- * tsconfig.json of its own, so tsx does not pick up the repository's settings: like an empty folder.
+ * The folder and the install are test/docs/run-example.ts's (shared with the other examples).
  */
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -28,44 +16,9 @@ import { startEmulator } from '../helpers/emulator.js';
 import type { Emulator } from '../helpers/emulator.js';
 import { readmeExample, ROOT } from './markdown.js';
 import { launchChromium, requireChromium } from '../helpers/chromium.js';
+import { exampleFolder, freePort, installPackage, startExample, stop } from './run-example.js';
 
 const STEP_TIMEOUT = 10_000;
-
-/** A port nobody listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Runs a command to its end; rejects with its output when it fails. */
-function run(command: string, args: string[], cwd: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${args.join(' ')} failed (${code}):\n${output}`)),
-    );
-  });
-}
-
-/** Installs the package from this repository's sources into `folder`/node_modules. */
-async function installPackage(folder: string): Promise<void> {
-  const target = path.join(folder, 'node_modules', 'passport-microsoft-account');
-  mkdirSync(target, { recursive: true });
-  copyFileSync(path.join(ROOT, 'package.json'), path.join(target, 'package.json'));
-  const tsc = require.resolve('typescript/bin/tsc');
-  const outDir = path.join(target, 'dist');
-  await run(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir], ROOT);
-}
 
 describe('the README example, run as written, signs a user in through the emulator', function () {
   this.timeout(90_000);
@@ -81,13 +34,7 @@ describe('the README example, run as written, signs a user in through the emulat
     requireChromium(this);
     const example = readmeExample(readFileSync(path.join(ROOT, 'README.md'), 'utf8'));
 
-    mkdirSync(path.join(ROOT, 'test', 'artifacts'), { recursive: true });
-    folder = mkdtempSync(path.join(ROOT, 'test', 'artifacts', 'readme-example-'));
-    writeFileSync(
-      path.join(folder, 'package.json'),
-      '{ "name": "readme-example", "private": true }\n',
-    );
-    writeFileSync(path.join(folder, 'tsconfig.json'), '{}\n');
+    folder = exampleFolder('readme-example');
     writeFileSync(path.join(folder, 'app.ts'), example.code);
     await installPackage(folder);
 
@@ -178,6 +125,39 @@ describe('the README example, run as written, signs a user in through the emulat
     expect(await page.textContent('body')).to.include('Sign-in was cancelled or refused.');
   });
 
+  it("a wrong client secret shows the error's code, message and Microsoft's trace ID, no stack trace", async () => {
+    // What Microsoft answers when the secret's ID is used instead of its Value.
+    emulator?.setFault(
+      'token',
+      {
+        type: 'respond',
+        status: 401,
+        json: {
+          error: 'invalid_client',
+          error_description:
+            'AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.',
+          error_codes: [7000215],
+          trace_id: '0b7d2c6e-1f3a-4c5d-9e8f-7a6b5c4d3e2f',
+          correlation_id: '5e4d3c2b-1a09-4f8e-8d7c-6b5a4f3e2d1c',
+        },
+      },
+      { times: 1 },
+    );
+    const page = await openHome();
+    await goToMicrosoft(page);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().startsWith(`${base}/login/callback`)),
+      page.click('li[data-account="work"] button'),
+    ]);
+    expect(response.status()).to.equal(500);
+    expect(await page.textContent('h1')).to.equal('invalid_client');
+    const body = (await page.textContent('body')) ?? '';
+    expect(body).to.include('AADSTS7000215: Invalid client secret provided.');
+    expect(body).to.include('Microsoft trace ID: 0b7d2c6e-1f3a-4c5d-9e8f-7a6b5c4d3e2f');
+    expect(body).to.not.match(/\bat \S+ \(|node_modules|\.ts:\d+/);
+    expect(output()).to.include('sign-in error: invalid_client');
+  });
+
   it('with MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET set, sends users to Microsoft itself', async () => {
     if (!folder) throw new Error('no folder');
     const port = await freePort();
@@ -204,51 +184,3 @@ describe('the README example, run as written, signs a user in through the emulat
     }
   });
 });
-
-/**
- * Starts app.ts in `folder` with `node --import tsx` and the given variables on top of this
- * process's environment, minus anything the example reads (real credentials, a session secret, a
- * port) and the coverage settings. Resolves once GET / answers.
- */
-async function startExample(
-  folder: string,
-  variables: Record<string, string>,
-): Promise<{ child: ChildProcess; output: () => string }> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!/^(MICROSOFT_|NODE_V8_COVERAGE$|SESSION_SECRET$|PORT$)/.test(name)) env[name] = value;
-  }
-  Object.assign(env, variables);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'app.ts'], {
-    cwd: folder,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = `http://localhost:${variables['PORT'] ?? ''}/`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null)
-      throw new Error(`the example exited (${child.exitCode}):\n${output}`);
-    try {
-      if ((await fetch(url)).ok) return { child, output: () => output };
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop(child);
-      throw new Error(`the example did not answer at ${url} within 30 s:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** Stops a started example and waits until it has exited. */
-async function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}

@@ -18,12 +18,13 @@ import type { MicrosoftProfile } from '../../lib/types.js';
 import { signIn, TestBrowser } from '../helpers/browser.js';
 import { demoUser } from '../helpers/emulator.js';
 import type { CallbackOutcome } from './app.js';
+import { STATE_FAILURE } from '../helpers/state-failures.js';
+import type { StateFailureKey } from '../helpers/state-failures.js';
 
 const SECRET = 'e2e-cookie-secret-e2e-cookie-secret-0001';
 const NEW_SECRET = 'e2e-cookie-secret-e2e-cookie-secret-0002';
 /** The address browsers use in the several-instance tests; the test routes each request itself. */
 const PUBLIC = 'http://localhost:8080';
-const FAILURE = 'Unable to verify authorization request state';
 
 /** The callback's answer: the Passport outcome plus who signed in and the application state. */
 interface Outcome extends CallbackOutcome {
@@ -262,11 +263,11 @@ describe('end-to-end sign-in with the cookie state store (no session middleware)
       a = await app({ secret: SECRET }, PUBLIC);
     });
 
-    function expect403(body: string): void {
+    function expect403(body: string, reason: StateFailureKey): void {
       expect(outcomeOf(body)).to.deep.equal({
         action: 'fail',
         status: 403,
-        info: { message: FAILURE },
+        info: STATE_FAILURE[reason],
       });
     }
 
@@ -277,7 +278,7 @@ describe('end-to-end sign-in with the cookie state store (no session middleware)
       expect(outcomeOf(callback.body).action).to.equal('success');
       const replay = await browser.get(callbackURL);
       expect(replay.status).to.equal(403);
-      expect403(replay.body);
+      expect403(replay.body, 'cookie_missing');
     });
 
     it('a replayed callback that sends the captured cookie again to the same instance', async () => {
@@ -287,7 +288,7 @@ describe('end-to-end sign-in with the cookie state store (no session middleware)
       const captured = new Map(browser.cookies);
       expect(outcomeOf((await browser.get(callbackURL)).body).action).to.equal('success');
       for (const [k, v] of captured) browser.cookies.set(k, v);
-      expect403((await browser.get(callbackURL)).body);
+      expect403((await browser.get(callbackURL)).body, 'no_pending_login');
     });
 
     it('a tampered cookie', async () => {
@@ -301,7 +302,7 @@ describe('end-to-end sign-in with the cookie state store (no session middleware)
         `${value.slice(0, 30)}${value[30] === 'A' ? 'B' : 'A'}${value.slice(31)}`,
       );
       const reply = await browser.get(callbackURL);
-      expect403(reply.body);
+      expect403(reply.body, 'no_pending_login');
       expect(reply.setCookie).to.deep.equal([
         `${name}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax`,
       ]);
@@ -314,7 +315,7 @@ describe('end-to-end sign-in with the cookie state store (no session middleware)
       browser.via = a.url;
       const { callbackURL } = await callbackURLFor(browser, 'work');
       clock.tick(10 * 60_000 + 1);
-      expect403((await browser.get(callbackURL)).body);
+      expect403((await browser.get(callbackURL)).body, 'expired');
     });
 
     it('a cookie made with another secret', async () => {
@@ -322,7 +323,7 @@ describe('end-to-end sign-in with the cookie state store (no session middleware)
       const browser = new TestBrowser(PUBLIC);
       browser.via = foreign.url;
       const trace = await signIn(browser, 'personal', '/login', a.url);
-      expect403(trace.callback.body);
+      expect403(trace.callback.body, 'no_pending_login');
     });
 
     it('an oversized cookie', async () => {
@@ -331,7 +332,7 @@ describe('end-to-end sign-in with the cookie state store (no session middleware)
       const { callbackURL } = await callbackURLFor(browser, 'work');
       const [name] = loginCookies(browser) as [string];
       browser.cookies.set(name, 'A'.repeat(5000));
-      expect403((await browser.get(callbackURL)).body);
+      expect403((await browser.get(callbackURL)).body, 'no_pending_login');
     });
 
     it('a callback from another browser, which has no cookie', async () => {
@@ -340,7 +341,7 @@ describe('end-to-end sign-in with the cookie state store (no session middleware)
       const { callbackURL } = await callbackURLFor(browser, 'work');
       const other = new TestBrowser(PUBLIC);
       other.via = a.url;
-      expect403((await other.get(callbackURL)).body);
+      expect403((await other.get(callbackURL)).body, 'cookie_missing');
     });
   });
 

@@ -1,7 +1,7 @@
 /**
- * Against the emulator, end to end: silent sign-in (`prompt: 'none'`, issue 15 point 4), a US Gov
- * cloud login whose key set names the US Gov login host (issue 13 point 16), and the emulator's
- * own guards (loopback binds only, DNS rebinding: issue 13 point 7).
+ * Against the emulator, end to end: silent sign-in (`prompt: 'none'`), a US Gov cloud login
+ * whose key set names the US Gov login host, and the emulator's own guards (loopback binds only,
+ * DNS rebinding).
  */
 import { expect } from 'chai';
 import http from 'node:http';

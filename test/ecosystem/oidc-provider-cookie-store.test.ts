@@ -15,6 +15,7 @@ import { Passport } from 'passport';
 import { CookieStateStore } from '../../lib/state/cookie-state-store.js';
 import { Strategy } from '../../lib/passport/strategy.js';
 import type { MicrosoftProfile } from '../../lib/types.js';
+import { STATE_FAILURE } from '../helpers/state-failures.js';
 
 const CLIENT_ID = 'interop-cookie-client';
 const CLIENT_SECRET = 'interop-cookie-client-secret-interop-cookie-client-secret';
@@ -334,13 +335,16 @@ describe('interop: Passport login with the cookie state store at oidc-provider',
 
     // 4. The same callback again, even with the captured cookie, is refused before the token
     //    endpoint is called; and so is it without the cookie (the browser dropped it).
-    for (const cookie of [loginCookie, '']) {
+    for (const [cookie, reason] of [
+      [loginCookie, 'no_pending_login'],
+      ['', 'cookie_missing'],
+    ] as const) {
       const replay = await browser.get(callbackURL, cookie);
       expect(replay.status).to.equal(403);
       expect(JSON.parse(replay.body)).to.deep.equal({
         action: 'fail',
         status: 403,
-        info: { message: 'Unable to verify authorization request state' },
+        info: STATE_FAILURE[reason],
       });
     }
     expect(redeemed).to.have.length(1);
@@ -363,7 +367,7 @@ describe('interop: Passport login with the cookie state store at oidc-provider',
     expect(callback.status).to.equal(403);
     expect(JSON.parse(callback.body)).to.deep.include({
       action: 'fail',
-      info: { message: 'Unable to verify authorization request state' },
+      info: STATE_FAILURE.no_pending_login,
     });
     expect(redeemed).to.have.length(before);
   });

@@ -122,9 +122,12 @@ describe('sample app in a browser', function () {
     expect(sid?.httpOnly).to.equal(true);
     expect(sid?.sameSite).to.equal('Lax');
 
-    // Sign out: POST /logout → Microsoft's logout endpoint → back to the home page.
-    await Promise.all([page.waitForURL(`${base}/`), page.click('#sign-out')]);
+    // Sign out: POST /logout → Microsoft's logout endpoint → back to the home page, which says so.
+    await Promise.all([page.waitForURL(`${base}/?state=signed-out`), page.click('#sign-out')]);
     expect(await page.textContent('h1')).to.equal('Sign in with Microsoft');
+    expect(await page.textContent('#signed-out')).to.equal(
+      'You signed out. Sign in again whenever you like.',
+    );
     expect((await context?.cookies(base))?.some((c) => c.name === 'sid')).to.equal(false);
     await page.goto(`${base}/profile`);
     expect(page.url().startsWith(`${emulator?.url}/common/oauth2/v2.0/authorize`)).to.equal(true);

@@ -2,9 +2,12 @@
  * The sample app's routes over real HTTP against the emulator: sign-in per demo account, cancel,
  * failures, open-redirect attempts, logout with its CSRF check, form_post.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
 import request from 'supertest';
 import {
+  completeLogin,
   CONSUMER_TENANT_ID,
   DEFAULT_CLIENT,
   DEMO_TENANT_ID,
@@ -15,6 +18,7 @@ import type { Emulator } from 'microsoft-identity-emulator';
 import { createApp, safeReturnTo } from '../../example/app.js';
 import { signIn, TestBrowser } from '../helpers/browser.js';
 import { demoUser, signedInThroughCommon } from '../helpers/emulator.js';
+import { headingAnchors, ROOT } from '../docs/markdown.js';
 import { byId, csrfField, startApp, TEST_SECRET, text } from './helpers.js';
 import type { RunningApp } from './helpers.js';
 
@@ -216,7 +220,7 @@ describe('sample app routes', function () {
       });
     }
 
-    it('the guest signs in as the guest of Contoso when the app names the tenant (MICROSOFT_TENANT)', async () => {
+    it('the guest signs in as the guest of Contoso when the app names the tenant (MICROSOFT_TENANT), shown as a guest', async () => {
       const contoso = await startApp(emulator, { tenant: 'contoso.onmicrosoft.com' });
       try {
         const browser = new TestBrowser(contoso.url);
@@ -227,7 +231,9 @@ describe('sample app routes', function () {
         expect(byId(page.body, 'display-name')).to.equal('Jordan Lee');
         expect(byId(page.body, 'email')).to.equal('jordan.lee@outlook.com');
         expect(byId(page.body, 'email-verified')).to.equal('not verified');
-        expect(byId(page.body, 'account-type')).to.equal('Work or school account');
+        expect(byId(page.body, 'account-type')).to.equal(
+          'Guest (work or school account of another organization)',
+        );
         expect(byId(page.body, 'tenant-id')).to.equal(DEMO_TENANT_ID);
         expect(byId(page.body, 'object-id')).to.equal(guest.oid);
       } finally {
@@ -266,6 +272,25 @@ describe('sample app routes', function () {
       expect(byId(replay.body, 'error-message')).to.match(
         /^Unable to verify authorization request state/,
       );
+      expect(byId(replay.body, 'reason')).to.equal('no_pending_login');
+    });
+
+    it('a callback whose session cookie did not come back shows reason cookie_missing and links to docs/errors.md', async () => {
+      const browser = new TestBrowser(app.url);
+      const start = await browser.get('/login');
+      const microsoft = await completeLogin(start.location ?? '', 'work');
+      if (microsoft.kind !== 'redirect') throw new Error(microsoft.kind);
+      // Another browser (or one that dropped the cookie) comes back with the callback.
+      const callback = await new TestBrowser(app.url).get(microsoft.location);
+      expect(callback.status).to.equal(403);
+      expect(byId(callback.body, 'reason')).to.equal('cookie_missing');
+      expect(text(callback.body)).to.include("Your browser did not send this site's cookie back");
+      const link = /<a id="docs-link" href="([^"]+)">/.exec(callback.body)?.[1] ?? '';
+      const prefix =
+        'https://github.com/passport-microsoft-account/passport-microsoft-account/blob/main/docs/errors.md#';
+      expect(link.startsWith(prefix), link).to.equal(true);
+      const anchors = headingAnchors(readFileSync(path.join(ROOT, 'docs', 'errors.md'), 'utf8'));
+      expect(anchors.has(link.slice(prefix.length)), link).to.equal(true);
     });
   });
 
@@ -460,7 +485,7 @@ describe('sample app routes', function () {
       const res = await browser.post('/logout', { _csrf: token });
       expect(res.status).to.equal(303);
       expect(res.location).to.equal(
-        `${emulator.url}/common/oauth2/v2.0/logout?post_logout_redirect_uri=${encodeURIComponent(`${app.url}/`)}`,
+        `${emulator.url}/common/oauth2/v2.0/logout?post_logout_redirect_uri=${encodeURIComponent(`${app.url}/`)}&state=signed-out`,
       );
       expect(res.setCookie.join('\n')).to.match(/^sid=;.*Expires=Thu, 01 Jan 1970/m);
       expect(browser.cookies.has('sid')).to.equal(false);
@@ -471,7 +496,21 @@ describe('sample app routes', function () {
       // Microsoft's logout endpoint sends the browser back to the home page.
       const back = await browser.get(res.location ?? '');
       expect(back.status).to.equal(302);
-      expect(back.location).to.equal(`${app.url}/`);
+      expect(back.location).to.equal(`${app.url}/?state=signed-out`);
+    });
+
+    it('sign-out lands on the home page saying you signed out', async () => {
+      const { browser, token } = await signedIn();
+      const res = await browser.post('/logout', { _csrf: token });
+      const back = await browser.get(res.location ?? '');
+      const landing = await browser.get(back.location ?? '');
+      expect(landing.status).to.equal(200);
+      expect(byId(landing.body, 'signed-out')).to.equal(
+        'You signed out. Sign in again whenever you like.',
+      );
+      expect(text(landing.body)).to.include('Sign in with Microsoft');
+      // Only a signed-out visitor sees it; the plain home page does not.
+      expect((await browser.get('/')).body).to.not.include('id="signed-out"');
     });
 
     it('GET /logout answers 405 with Allow: POST', async () => {

@@ -131,11 +131,10 @@ export function finishLogin(
   options: Parameters<Strategy['authenticate']>[1] = {},
 ): Promise<Outcome> {
   const query = new URLSearchParams({ code, state: login.state });
-  return authenticate(
-    strategy,
-    fakeRequest({ url: `${CALLBACK_PATH}?${query.toString()}`, session: login.session }),
-    options,
-  );
+  const url = `${CALLBACK_PATH}?${query.toString()}`;
+  // The browser's session cookie, whose session the harness hands over as `login.session`.
+  const headers = { cookie: 'connect.sid=s%3Asession' };
+  return authenticate(strategy, fakeRequest({ url, session: login.session, headers }), options);
 }
 
 /** Both legs against a fake server answering the token request and `/me`. */

@@ -1,5 +1,5 @@
 /**
- * ID-token hardening (issue 13): a token without kid against a one-key set, the key-to-issuer
+ * ID-token hardening: a token without kid against a one-key set, the key-to-issuer
  * binding compared within the cloud the key set came from, and the audience message.
  */
 import { expect } from 'chai';
@@ -59,7 +59,7 @@ describe('ID token hardening: kid-less tokens, cloud-relative key binding, audie
     return new jose.SignJWT(body).setProtectedHeader({ alg: 'RS256' }).sign(key.privateKey);
   }
 
-  describe('a token without kid (issue 13 point 19)', () => {
+  describe('a token without kid', () => {
     it('is accepted when the key set holds exactly one RSA key', async () => {
       const only = await fx.makeKey(fx.templatedIssuer);
       published = [only];
@@ -92,7 +92,7 @@ describe('ID token hardening: kid-less tokens, cloud-relative key binding, audie
     });
   });
 
-  describe('key-to-issuer binding within the cloud of the key set (issue 13 point 16)', () => {
+  describe('key-to-issuer binding within the cloud of the key set', () => {
     it('a templated key whose issuer names another cloud host still covers this cloud', async () => {
       const key = await fx.makeKey('https://login.microsoftonline.us/{tenantid}/v2.0');
       published = [key];
@@ -118,7 +118,7 @@ describe('ID token hardening: kid-less tokens, cloud-relative key binding, audie
     });
   });
 
-  describe('audience (issue 13 point 15)', () => {
+  describe('audience matched case-sensitively', () => {
     it('stays case-sensitive, and the message says to write clientID as the portal shows it', async () => {
       const key = await fx.makeKey(fx.templatedIssuer);
       published = [key];

@@ -12,7 +12,9 @@
  * verifier mapped them), then the two checks the verifier always added (aud exactly this client,
  * iat not in the future). On top of jose the
  * new verifier refuses, by design and counted separately: a token not spelled in canonical
- * base64url (jose's decoder is lenient), and a header carrying crit, b64, jku, jwk or x5u.
+ * base64url (jose's decoder is lenient), a header carrying crit, b64, jku, jwk or x5u, a header or
+ * payload that repeats a member name (jose's JSON.parse keeps the last one), and a header or
+ * payload holding a number that is not finite (`exp: 1e400`, which JSON.parse reads as Infinity).
  *
  * RUNS (environment) sets the number of runs: 10,000 by default; `npm run fuzz:verifier` runs
  * 200,000 unless RUNS says otherwise. SEED replays a run.
@@ -210,19 +212,51 @@ function refusedHeaderParameter(token: string): string | undefined {
   return REFUSED_HEADER_PARAMETERS.find((name) => Object.hasOwn(header, name));
 }
 
+/** JSON texts of member values that hold a number JSON.parse reads as ±Infinity. */
+const NON_FINITE_VALUES = ['1e400', '-1e400', '{"deep":[1,-1e999]}'];
+/** A member value (an object) that repeats a member name inside itself. */
+const NESTED_REPEAT = '{"given":"Ann","given":"Bob"}';
+
+/**
+ * What makes a segment's JSON not strict, read from how the case wrote it (not from the token):
+ * a repeated member name at any depth, or a number that is not finite. Segments whose bytes are
+ * not UTF-8 are refused before their JSON is read.
+ */
+function flawOf(segment: Segment): 'repeat' | 'non-finite' | undefined {
+  if (segment.bytes !== 'none' && segment.bytes !== 'bom') return undefined;
+  if ('raw' in segment.members) return segment.members.flaw;
+  const present = segment.members.filter((m): m is [string, string] => m[1] !== undefined);
+  if (present.some(([, v]) => NON_FINITE_VALUES.includes(v))) return 'non-finite';
+  const names = present.map(([k]) => k);
+  if (new Set(names).size !== names.length || present.some(([, v]) => v === NESTED_REPEAT))
+    return 'repeat';
+  return undefined;
+}
+
 /** What the new verifier must answer, given jose's verdict; and which rule decided it. */
-function expected(reference: Verdict, token: string): { verdict: Verdict; rule: Rule } {
-  if (!isCanonical(token))
-    return { verdict: { accepted: false, code: 'malformed' }, rule: 'spelling' };
+function expected(reference: Verdict, token: string, c: Case): { verdict: Verdict; rule: Rule } {
+  const refused = (rule: Rule) => ({
+    verdict: { accepted: false, code: 'malformed' } as const,
+    rule,
+  });
+  if (!isCanonical(token)) return refused('spelling');
+  // The header is read first: its JSON must be strict before alg or kid mean anything.
+  const headerFlaw = flawOf(c.header);
+  if (headerFlaw !== undefined && !(!reference.accepted && reference.code === 'malformed'))
+    return refused(headerFlaw);
   // The header, algorithm and kid are checked before the header's parameters, as before.
   if (!reference.accepted && ['malformed', 'algorithm', 'key_not_found'].includes(reference.code))
     return { verdict: reference, rule: 'jose' };
-  if (refusedHeaderParameter(token) !== undefined)
-    return { verdict: { accepted: false, code: 'malformed' }, rule: 'header' };
+  if (refusedHeaderParameter(token) !== undefined) return refused('header');
+  // The payload is read once the signature holds.
+  if (!reference.accepted && reference.code === 'signature')
+    return { verdict: reference, rule: 'jose' };
+  const payloadFlaw = flawOf(c.payload);
+  if (payloadFlaw !== undefined) return refused(payloadFlaw);
   return { verdict: reference, rule: 'jose' };
 }
 
-type Rule = 'jose' | 'spelling' | 'header';
+type Rule = 'jose' | 'spelling' | 'header' | 'repeat' | 'non-finite';
 
 // ---------------------------------------------------------------------------------------------
 // Tokens: JSON text written member by member (so keys can repeat), then bytes, then base64url.
@@ -231,8 +265,11 @@ type Rule = 'jose' | 'spelling' | 'header';
 type Member = [string, string | undefined];
 
 interface Segment {
-  /** Members in order, or a whole JSON text (not necessarily an object or valid JSON). */
-  members: Member[] | { raw: string };
+  /**
+   * Members in order, or a whole JSON text (not necessarily an object or valid JSON) with what
+   * makes it not strict JSON, if anything.
+   */
+  members: Member[] | { raw: string; flaw?: 'repeat' | 'non-finite' };
   /** Byte-level change of the UTF-8 text. */
   bytes: 'none' | 'bom' | 'invalid-utf8' | 'overlong' | 'lone-surrogate';
 }
@@ -514,8 +551,12 @@ const header: fc.Arbitrary<Segment> = fc.record({
         { raw: `{"alg":"RS256","kid":${j(KIDS.a)},}` },
         { raw: ` {"alg":"RS256","kid":${j(KIDS.a)}}\n` },
         { raw: `{"alg":"RS256","kid":${j(KIDS.a)}}{}` },
-        { raw: `{"alg":"none","alg":"RS256","kid":${j(KIDS.a)}}` },
-        { raw: `{"alg":"RS256","alg":"none","kid":${j(KIDS.a)}}` },
+        { raw: `{"alg":"none","alg":"RS256","kid":${j(KIDS.a)}}`, flaw: 'repeat' as const },
+        { raw: `{"alg":"RS256","alg":"none","kid":${j(KIDS.a)}}`, flaw: 'repeat' as const },
+        { raw: `{"alg":"RS256","\\u0061lg":"RS256","kid":${j(KIDS.a)}}`, flaw: 'repeat' as const },
+        { raw: `{"alg":"RS256","kid":${j(KIDS.a)},"x":{"y":1,"y":1}}`, flaw: 'repeat' as const },
+        { raw: `{"alg":"RS256","kid":${j(KIDS.a)},"x":1e400}`, flaw: 'non-finite' as const },
+        { raw: `{"alg":"RS256","kid":${j(KIDS.a)},"x":[{"y":1},{"y":1}]}` },
         { raw: `{"alg":"RS\\u0032\\u0035\\u0036","kid":${j(KIDS.a)}}` },
       ),
     },
@@ -571,6 +612,8 @@ const payload: fc.Arbitrary<Segment> = fc.record({
             ABSENT,
             ABSENT,
             ABSENT,
+            ABSENT,
+            '-1e400',
             'PAST',
             'PAST',
             'AHEAD_TOL',
@@ -606,6 +649,9 @@ const payload: fc.Arbitrary<Segment> = fc.record({
                   ['iat', j('then')],
                   ['__proto__', j({ aud: CLIENT })],
                   ['constructor', '{}'],
+                  ['name', NESTED_REPEAT],
+                  ['balance', NON_FINITE_VALUES[2] ?? ''],
+                  ['groups', '[{"id":1},{"id":1}]'],
                   ['nonce', j('n-0S6_WzA2Mj')],
                 ),
                 { minLength: 1, maxLength: 3 },
@@ -732,13 +778,16 @@ describe('ID token JOSE layer: node:crypto verifier against jose (differential)'
   });
 
   it(`agrees with jose on ${RUNS} mutated tokens (verdict, MicrosoftIdTokenError code, claims)`, async () => {
-    const tally = { runs: 0, bothAccepted: 0, bothRefused: 0, spelling: 0, header: 0 };
+    const tally = {
+      ...{ runs: 0, bothAccepted: 0, bothRefused: 0 },
+      ...{ spelling: 0, header: 0, repeat: 0, 'non-finite': 0 },
+    };
     const byCode = new Map<string, number>();
     await fc.assert(
       fc.asyncProperty(testCase, async (c) => {
         const token = build(c, keys);
         const reference = await joseVerdict(token, keys.reference, c.clockTolerance, c.nowMs);
-        const { verdict: want, rule } = expected(reference, token);
+        const { verdict: want, rule } = expected(reference, token, c);
         const got = await newVerdict(token, keys.signing, c.clockTolerance, c.nowMs);
         expect(
           got,
@@ -762,7 +811,7 @@ describe('ID token JOSE layer: node:crypto verifier against jose (differential)'
         .map(([code, n]) => `${code} ${n}`)
         .join(
           ', ',
-        )}]; jose accepted but refused by design: non-canonical spelling ${tally.spelling}, crit/b64/jku/jwk/x5u header ${tally.header})`,
+        )}]; jose accepted but refused by design: non-canonical spelling ${tally.spelling}, crit/b64/jku/jwk/x5u header ${tally.header}, repeated member name ${tally.repeat}, number not finite ${tally['non-finite']})`,
     );
     expect(tally.runs).to.equal(RUNS);
     // The mutations reach every outcome, so agreement is not agreement on one kind of token.
@@ -780,5 +829,7 @@ describe('ID token JOSE layer: node:crypto verifier against jose (differential)'
       expect(byCode.get(code) ?? 0, `refusals with ${code}`).to.be.greaterThan(0);
     expect(tally.spelling, 'non-canonical tokens jose accepts').to.be.greaterThan(0);
     expect(tally.header, 'refused header parameters jose accepts').to.be.greaterThan(0);
+    expect(tally.repeat, 'repeated member names jose accepts').to.be.greaterThan(0);
+    expect(tally['non-finite'], 'non-finite numbers jose accepts').to.be.greaterThan(0);
   });
 });

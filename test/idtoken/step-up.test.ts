@@ -1,5 +1,5 @@
 /**
- * Step-up through the Passport strategy (issue 13 point 2, issue 15 point 5): per-request
+ * Step-up through the Passport strategy: per-request
  * `maxAge`, `prompt: 'login'` and `claims` are kept with the pending login (session store and
  * cookie store), enforced on the callback, and reported as `info.stepUp`.
  */
@@ -110,7 +110,10 @@ describe('step-up through the Strategy', () => {
 
   for (const [label, extra] of [
     ['the session store', {}],
-    ['the cookie store', { store: new CookieStateStore({ secret: 's'.repeat(40) }) }],
+    [
+      'the cookie store',
+      { store: new CookieStateStore({ secret: 'step-up-test-cookie-store-secret-0001' }) },
+    ],
   ] as const) {
     describe(`with ${label}`, () => {
       it('maxAge: a recent auth_time signs in and info.stepUp says so', async () => {

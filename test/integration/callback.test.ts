@@ -43,6 +43,7 @@ import {
   fakeRequest,
   queryOf,
 } from '../helpers/passport.js';
+import { STATE_FAILURE } from '../helpers/state-failures.js';
 
 const CODE = 'M.C507_BL2.2.U.5b8f3c1e-auth-code';
 const TRACE = '747c0cc1-ccbd-4e53-8e2f-48812eb24100';
@@ -241,10 +242,7 @@ describe('unit: callback leg', () => {
       expectSuccess(await finishLogin(s, started, CODE));
       const replay = expectFail(await finishLogin(s, started, CODE));
       expect(replay.status).to.equal(403);
-      expect(replay.challenge).to.deep.equal({
-        message:
-          'Unable to verify authorization request state: no pending sign-in matches it (it expired, was already used, or the session cookie did not come back)',
-      });
+      expect(replay.challenge).to.deep.equal(STATE_FAILURE.no_pending_login);
       expect(server.requestsTo(TOKEN_ROUTE)).to.have.length(1);
     });
 
@@ -270,9 +268,7 @@ describe('unit: callback leg', () => {
       expect(outcome).to.deep.equal({
         action: 'fail',
         status: 403,
-        challenge: {
-          message: 'Unable to verify authorization request state: the callback has no state',
-        },
+        challenge: STATE_FAILURE.state_missing,
       });
     });
 

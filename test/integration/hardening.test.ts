@@ -1,6 +1,5 @@
 /**
- * Hardening of the Passport strategy from the outside review (issue 13) and silent sign-in
- * (issue 15): error callbacks matched to a pending login, risky configuration refused or warned
+ * Hardening of the Passport strategy and silent sign-in: error callbacks matched to a pending login, risky configuration refused or warned
  * about, the token endpoint's client authentication, and the profile's guest rules.
  */
 import { expect } from 'chai';
@@ -12,6 +11,7 @@ import { normalizeProfile } from '../../lib/profile/normalize.js';
 import { readClaims } from '../../lib/profile/claims.js';
 import { readGraphUser } from '../../lib/profile/graph-user.js';
 import { Strategy } from '../../lib/passport/strategy.js';
+import { MicrosoftSignIn } from '../../lib/core/sign-in.js';
 import { basicAuthorization } from '../../lib/clients/token.js';
 import type { MicrosoftRequest, StateStore, StateTakeResult } from '../../lib/types.js';
 import type { StrategyOptions } from '../../lib/config/options.js';
@@ -81,7 +81,7 @@ describe('unit: hardening of the strategy', () => {
     return authenticate(s, fakeRequest({ url: `${CALLBACK_PATH}?${query.toString()}`, session }));
   }
 
-  describe('error callbacks need their pending login (point 1)', () => {
+  describe('error callbacks need their pending login', () => {
     it('an error callback without a session: 403 state failure, keeping neither description nor URI', async () => {
       const outcome = expectFail(
         await errorCallback(
@@ -96,7 +96,7 @@ describe('unit: hardening of the strategy', () => {
       );
       expect(outcome.status).to.equal(403);
       const challenge = outcome.challenge as { message: string };
-      expect(challenge).to.have.all.keys('message');
+      expect(challenge).to.have.all.keys('message', 'reason');
       expect(challenge.message).to.match(FAILURE);
       expect(JSON.stringify(outcome)).to.not.include('locked').and.not.include('evil');
     });
@@ -145,7 +145,7 @@ describe('unit: hardening of the strategy', () => {
     });
   });
 
-  describe('step-up without state (point 2)', () => {
+  describe('step-up options refused without state', () => {
     it('refuses maxAge, prompt login and essential acrs with state: false, naming the option, since nothing could check them', async () => {
       const s = strategy({ state: false, scope: ['openid', 'User.Read'] });
       const asks: Array<[Record<string, unknown>, string]> = [
@@ -175,7 +175,7 @@ describe('unit: hardening of the strategy', () => {
     });
   });
 
-  describe('access_denied subcode (point 11)', () => {
+  describe("access_denied keeps Microsoft's error_subcode", () => {
     it('access_denied with error_subcode=cancel puts subcode into the fail info', async () => {
       const s = strategy();
       const started = await startLogin(s);
@@ -194,7 +194,7 @@ describe('unit: hardening of the strategy', () => {
     });
   });
 
-  describe('silent sign-in (issue 15 point 4)', () => {
+  describe('silent sign-in answers end in fail, never error', () => {
     for (const code of [
       'login_required',
       'interaction_required',
@@ -224,7 +224,7 @@ describe('unit: hardening of the strategy', () => {
     }
   });
 
-  describe('token errors with a claims challenge (point 10)', () => {
+  describe('token errors with a claims challenge', () => {
     it('AADSTS50076 keeps suberror and claims on MicrosoftTokenError', async () => {
       const claims = '{"access_token":{"capolids":{"essential":true,"values":["c1"]}}}';
       server.route(TOKEN_ROUTE, {
@@ -251,7 +251,7 @@ describe('unit: hardening of the strategy', () => {
     });
   });
 
-  describe('tokenAuthMethod (point 18)', () => {
+  describe('tokenAuthMethod: client authentication at the token endpoint', () => {
     it('client_secret_basic: the token request carries HTTP Basic and no secret in the body', async () => {
       expectSuccess(await login(strategy({ tokenAuthMethod: 'client_secret_basic' })));
       const [token] = server.requestsTo(TOKEN_ROUTE);
@@ -291,7 +291,7 @@ describe('unit: hardening of the strategy', () => {
     });
   });
 
-  describe('risky configuration (points 4 and 5)', () => {
+  describe('risky configuration refused or warned about', () => {
     it('clockTolerance above 600 s is a TypeError; 600 is accepted', () => {
       expect(() => strategy({ clockTolerance: 601 })).to.throw(
         TypeError,
@@ -332,10 +332,53 @@ describe('unit: hardening of the strategy', () => {
       });
     }
 
+    describe('a login started on another host than callbackURL', () => {
+      async function start(s: Strategy, host: string, forwarded?: string): Promise<void> {
+        const headers: Record<string, string> = { host };
+        if (forwarded !== undefined) headers['x-forwarded-host'] = forwarded;
+        const req = fakeRequest({ url: '/auth/microsoft', session: {}, headers });
+        expect((await authenticate(s, req)).action).to.equal('redirect');
+      }
+      const CALLBACK = 'http://localhost:3000/login/callback';
+
+      it('warns once through the logger that the session cookie will not come back', async () => {
+        const logger = recordingLogger();
+        const s = strategy({ logger, callbackURL: CALLBACK });
+        await start(s, '127.0.0.1:3000');
+        await start(s, '127.0.0.1:3000');
+        expect(logger.lines).to.deep.equal([
+          `MicrosoftStrategy: a login started on host 127.0.0.1:3000, but callbackURL is on localhost:3000: the browser keeps cookies per host, so the session cookie will not come back with Microsoft's callback and the sign-in will fail ("Unable to verify authorization request state"). Open the app at localhost:3000, or set callbackURL to the host users open (docs/errors.md). Logged once.`,
+        ]);
+      });
+
+      it('does not warn when the hosts match (case-insensitively), nor for a relative callbackURL', async () => {
+        const logger = recordingLogger();
+        await start(strategy({ logger, callbackURL: CALLBACK }), 'LocalHost:3000');
+        await start(strategy({ logger, callbackURL: '/login/callback' }), '127.0.0.1:3000');
+        expect(logger.lines).to.deep.equal([]);
+      });
+
+      it('reads the forwarded host behind a trusted proxy, and escapes what the client sent', async () => {
+        const logger = recordingLogger();
+        const proxied = strategy({ logger, callbackURL: CALLBACK, proxy: true });
+        await start(proxied, 'internal:8080', 'localhost:3000');
+        expect(logger.lines).to.deep.equal([]);
+        await start(proxied, 'internal:8080', 'evil\r\n[INFO] x');
+        expect(logger.lines).to.have.length(1);
+        expect(logger.lines[0]).to.include('on host evil\\r\\n[INFO] x,').and.not.include('\r');
+      });
+
+      it('does not warn without a state store (state: false)', async () => {
+        const logger = recordingLogger();
+        await start(strategy({ logger, callbackURL: CALLBACK, state: false }), '127.0.0.1:3000');
+        expect(logger.lines).to.deep.equal([]);
+      });
+    });
+
     it('a loopback authority with NODE_ENV=production warns once through the logger', () => {
       setNodeEnv('production');
       const logger = recordingLogger();
-      strategy({ logger });
+      strategy({ logger, allowInsecureCallbackURL: true });
       expect(logger.lines).to.have.length(1);
       expect(logger.lines[0]).to.include('loopback authority').and.include('production');
     });
@@ -350,7 +393,7 @@ describe('unit: hardening of the strategy', () => {
     it('the default logger is process.emitWarning', () => {
       setNodeEnv('production');
       const emit = sinon.stub(process, 'emitWarning');
-      strategy();
+      strategy({ allowInsecureCallbackURL: true });
       expect(emit.callCount).to.equal(1);
       expect(String(emit.firstCall.args[0])).to.include('loopback authority');
     });
@@ -371,15 +414,112 @@ describe('unit: hardening of the strategy', () => {
       expect(logger.lines[0]).to.include('X-Forwarded-Host').and.include('absolute callbackURL');
     });
 
-    it('an absolute callbackURL with proxy: true, or a relative one without proxy, does not warn', () => {
+    it('a relative callbackURL without proxy warns once, naming the Host header', async () => {
+      const logger = recordingLogger();
+      const s = strategy({ callbackURL: CALLBACK_PATH, logger });
+      await startLogin(s);
+      await startLogin(s);
+      expect(logger.lines).to.have.length(1);
+      expect(logger.lines[0])
+        .to.include(`relative callbackURL ("${CALLBACK_PATH}")`)
+        .and.include("request's Host header")
+        .and.include(`absolute callbackURL (e.g. "https://app.example.com${CALLBACK_PATH}")`);
+    });
+
+    it('an absolute callbackURL does not warn, with or without proxy', () => {
       const logger = recordingLogger();
       strategy({ proxy: true, logger });
-      strategy({ callbackURL: CALLBACK_PATH, logger });
+      strategy({ logger });
       expect(logger.lines).to.deep.equal([]);
+    });
+
+    it('NODE_ENV=production: a relative or http callbackURL is a TypeError naming allowInsecureCallbackURL', () => {
+      setNodeEnv('production');
+      const https = 'https://app.example.com/auth/microsoft/callback';
+      for (const callbackURL of [CALLBACK_PATH, 'http://app.example.com/cb', 'HTTP://localhost/cb'])
+        expect(() => strategy({ callbackURL }), callbackURL).to.throw(
+          TypeError,
+          'MicrosoftStrategy option callbackURL must be an absolute https URL when NODE_ENV is production',
+        );
+      expect(() => strategy({ callbackURL: CALLBACK_PATH })).to.throw(
+        /allowInsecureCallbackURL: true/,
+      );
+      expect(() => strategy({ callbackURL: https, allowInsecureCallbackURL: true })).to.not.throw();
+      expect(() =>
+        strategy({ callbackURL: https.toUpperCase().replace('HTTPS', 'https') }),
+      ).to.not.throw();
+    });
+
+    it('NODE_ENV=production: allowInsecureCallbackURL: true lets a relative or http callbackURL through', () => {
+      setNodeEnv('production');
+      const logger = recordingLogger();
+      expect(() =>
+        strategy({ callbackURL: CALLBACK_PATH, allowInsecureCallbackURL: true, logger }),
+      ).to.not.throw();
+      expect(() =>
+        strategy({ callbackURL: 'http://app.example.com/cb', allowInsecureCallbackURL: true }),
+      ).to.not.throw();
+      // The relative one still warns.
+      expect(logger.lines.some((line) => line.includes('relative callbackURL'))).to.equal(true);
+    });
+
+    it('NODE_ENV=production: MicrosoftSignIn refuses a relative callbackURL too', () => {
+      setNodeEnv('production');
+      expect(
+        () =>
+          new MicrosoftSignIn({
+            clientID: CLIENT_ID,
+            clientSecret: CLIENT_SECRET,
+            callbackURL: CALLBACK_PATH,
+          }),
+      ).to.throw(TypeError, 'MicrosoftSignIn option callbackURL must be an absolute https URL');
+    });
+
+    it('NODE_ENV=production: a per-request relative callbackURL ends in error, not a redirect', async () => {
+      const s = strategy({ callbackURL: 'https://app.example.com/auth/microsoft/callback' });
+      setNodeEnv('production');
+      const outcome = await authenticate(s, fakeRequest({ url: '/login', session: {} }), {
+        callbackURL: '/elsewhere/callback',
+      });
+      const err = expectErrorOf(outcome, TypeError);
+      expect(err.message).to.include('must be an absolute https URL when NODE_ENV is production');
+    });
+
+    it('a callbackURL that is not http or https is a TypeError, in the constructor and per request', async () => {
+      for (const callbackURL of ['javascript:alert(1)', 'ftp://app.example.com/cb', 'myapp://cb'])
+        expect(() => strategy({ callbackURL }), callbackURL).to.throw(
+          TypeError,
+          'option callbackURL must be an http or https URL (or a path such as /login/callback)',
+        );
+      expect(() => strategy({ callbackURL: 'http://[bad' })).to.throw(
+        TypeError,
+        'option callbackURL must be an http or https URL or a path',
+      );
+      const outcome = await authenticate(strategy(), fakeRequest({ url: '/login', session: {} }), {
+        callbackURL: 'data:text/html,hi',
+      });
+      expect(expectErrorOf(outcome, TypeError).message).to.include('got a data: URL');
+    });
+
+    it('allowedTenants: [] is a TypeError saying it would refuse everyone', () => {
+      expect(() => strategy({ allowedTenants: [] })).to.throw(
+        TypeError,
+        'MicrosoftStrategy option allowedTenants is an empty list, which would refuse every tenant (everyone)',
+      );
+    });
+
+    it('state: false warns once that it turns off state, PKCE and the nonce', () => {
+      const logger = recordingLogger();
+      strategy({ state: false, pkce: false, logger });
+      expect(logger.lines).to.have.length(1);
+      expect(logger.lines[0]).to.include('state: false').and.include('PKCE').and.include('nonce');
+      const quiet = recordingLogger();
+      strategy({ logger: quiet });
+      expect(quiet.lines).to.deep.equal([]);
     });
   });
 
-  describe('an atomic take (point 3)', () => {
+  describe("a store's atomic take", () => {
     it('the strategy prefers a store’s take over verify', async () => {
       const saved = new Map<string, unknown>();
       const store: StateStore & { takes: number } = {
@@ -413,7 +553,7 @@ describe('unit: hardening of the strategy', () => {
     });
   });
 
-  describe('profile guest rules (points 13 and 14)', () => {
+  describe('profile guest rules', () => {
     it('addUPNAsEmail never adds an #EXT# UPN as an email', () => {
       const claims = readClaims(fixture('claims-guest'));
       const graph = readGraphUser(fixture('guest'));
@@ -464,7 +604,7 @@ describe('unit: hardening of the strategy', () => {
     });
   });
 
-  describe('safeLogValue (point 1)', () => {
+  describe('safeLogValue escapes values for log lines', () => {
     it('escapes control characters, line separators and bidi overrides, and caps the length', () => {
       expect(safeLogValue('a\r\nb\tc\u0000d\u001b[31m')).to.equal(
         'a\\r\\nb\\tc\\u0000d\\u001b[31m',

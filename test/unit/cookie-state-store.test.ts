@@ -10,16 +10,23 @@ import { Strategy } from '../../lib/passport/strategy.js';
 import type { MicrosoftRequest, StateStoreMeta } from '../../lib/types.js';
 import { authenticate, expectFail, expectRedirect, fakeRequest } from '../helpers/passport.js';
 import type { FakeRequestInit } from '../helpers/passport.js';
+import { STATE_FAILURE } from '../helpers/state-failures.js';
 
 const SECRET = 'a-test-secret-of-at-least-32-characters';
 const OTHER_SECRET = 'another-secret-of-at-least-32-characters';
+/** A login whose callback URL is http (a development server): cookies named `mslogin.<handle>`. */
 const META: StateStoreMeta = {
   authorizationURL: 'https://login.microsoftonline.com/common/oauth2/v2.0/authorize',
   tokenURL: 'https://login.microsoftonline.com/common/oauth2/v2.0/token',
   clientID: 'client',
+  callbackURL: 'http://app.example.com/login/callback',
+};
+/** A login whose callback URL is https: cookies named `__Host-mslogin.<handle>` by default. */
+const META_HTTPS: StateStoreMeta = {
+  ...META,
   callbackURL: 'https://app.example.com/login/callback',
 };
-const FAILURE = { message: 'Unable to verify authorization request state' };
+const REFUSED = STATE_FAILURE;
 
 /** A cookie jar playing the browser: applies Set-Cookie lines, sends the Cookie header back. */
 class Jar {
@@ -99,11 +106,11 @@ function check(
   return { ...result, lines: jar.take(res) };
 }
 
-function failed(result: Checked): void {
+function failed(result: Checked, reason: keyof typeof REFUSED = 'no_pending_login'): void {
   expect({ err: result.err, ok: result.ok, state: result.state }).to.deep.equal({
     err: null,
     ok: false,
-    state: FAILURE,
+    state: REFUSED[reason],
   });
 }
 
@@ -172,6 +179,27 @@ describe('unit: cookie state store', () => {
         TypeError,
         'CookieStateStore option secret must be at least 32 characters long',
       );
+    });
+
+    it('refuses a secret with low variety, saying how to make one (openssl rand -base64 32)', () => {
+      for (const secret of [
+        'a'.repeat(32),
+        'ab'.repeat(20),
+        '0123456789'.repeat(4),
+        'passwordpassword'.repeat(2),
+        [SECRET, 'x'.repeat(40)],
+      ])
+        expect(make({ secret }), String(secret)).to.throw(
+          TypeError,
+          'CookieStateStore option secret has too little variety to be a random value (fewer than 8 different characters, or one short piece repeated); use a random value, for example the output of `openssl rand -base64 32`',
+        );
+      // What openssl rand -base64 32 and randomBytes(32).toString('base64url') give is accepted.
+      for (const secret of [
+        randomBytes(32).toString('base64'),
+        randomBytes(32).toString('base64url'),
+        randomBytes(16).toString('hex'),
+      ])
+        expect(make({ secret }), secret).to.not.throw();
     });
 
     it('refuses a secret that is not a string or a non-empty array of strings', () => {
@@ -295,7 +323,7 @@ describe('unit: cookie state store', () => {
         `mslogin.${handle}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax`,
       ]);
       expect(jar.cookies.size).to.equal(0);
-      failed(check(store, jar, handle));
+      failed(check(store, jar, handle), 'cookie_missing');
       // The same cookie sent again (a replay, not the browser) is refused by this process too.
       failed(check(store, jar, handle, META, sent));
     });
@@ -444,7 +472,7 @@ describe('unit: cookie state store', () => {
       expect(check(store, jar, fresh).ok).to.equal('v1');
       clock.tick(1);
       const expired = check(store, jar, stale);
-      failed(expired);
+      failed(expired, 'expired');
       expect(expired.lines).to.deep.equal([
         `mslogin.${stale}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax`,
       ]);
@@ -494,7 +522,7 @@ describe('unit: cookie state store', () => {
 
     it('a callback without its cookie', () => {
       const result = check(store, new Jar(), handle);
-      failed(result);
+      failed(result, 'cookie_missing');
       expect(result.lines).to.deep.equal([]);
     });
 
@@ -517,11 +545,13 @@ describe('unit: cookie state store', () => {
 
     it('a cookie made for another client ID or authorize endpoint', () => {
       failed(check(store, jar, handle, { ...META, clientID: 'other-client' }));
+      // The first refusal cleared the cookie.
       failed(
         check(store, jar, handle, {
           ...META,
           authorizationURL: 'https://login.microsoftonline.com/consumers/oauth2/v2.0/authorize',
         }),
+        'cookie_missing',
       );
     });
 
@@ -567,8 +597,9 @@ describe('unit: cookie state store', () => {
 
     it('malformed Cookie headers and handles', () => {
       for (const header of ['', ';;;', '=x', 'mslogin.', `mslogin.${handle}`, 'a=b; =; c'])
-        failed(check(store, jar, handle, META, header));
-      for (const h of ['', 'short', '__proto__', 'x'.repeat(10_000), `${handle}x`])
+        failed(check(store, jar, handle, META, header), 'cookie_missing');
+      failed(check(store, jar, ''), 'state_missing');
+      for (const h of ['short', '__proto__', 'x'.repeat(10_000), `${handle}x`])
         failed(check(store, jar, h));
       failed(check(store, jar, 42 as unknown as string));
     });
@@ -614,6 +645,27 @@ describe('unit: cookie state store', () => {
       const copy = jar.header();
       expect(check(store, jar, handle).ok).to.equal('v');
       failed(check(store, jar, handle, META, copy));
+    });
+
+    it('10,000 junk callbacks no longer make a captured callback usable again', function () {
+      this.timeout(120_000);
+      const warnings: string[] = [];
+      const store = new CookieStateStore({
+        secret: SECRET,
+        logger: { warn: (message) => warnings.push(message) },
+      });
+      const victim = new Jar();
+      const { handle } = save(store, victim, 'v', null);
+      const captured = victim.header();
+      expect(check(store, victim, handle).ok).to.equal('v');
+      // Each junk callback: a fresh /login cookie, then its callback (which Microsoft would refuse).
+      for (let i = 0; i < 10_000; i++) {
+        const junk = new Jar();
+        const login = save(store, junk, 'junk', null);
+        expect(check(store, junk, login.handle).ok).to.equal('junk');
+      }
+      failed(check(store, victim, handle, META, captured));
+      expect(warnings).to.deep.equal([]);
     });
 
     it('cannot stop a re-sent cookie at another instance (the stateless limit; Microsoft redeems the code only once)', () => {
@@ -695,14 +747,18 @@ describe('unit: cookie state store', () => {
       );
     }
 
-    it('sends the handle as state and sets the cookie, with no session middleware', async () => {
+    it('sends the handle as state and sets a __Host- cookie (https callback), with no session middleware', async () => {
       const s = strategy(new CookieStateStore({ secret: SECRET }));
       const { req, res } = exchange(undefined, { url: '/login' });
       const url = new URL(expectRedirect(await authenticate(s, req)).url);
       const handle = url.searchParams.get('state') ?? '';
       expect(url.searchParams.get('nonce')).to.match(/^[A-Za-z0-9_-]{32}$/);
       expect(setCookies(res)).to.have.length(1);
-      expect(setCookies(res)[0]).to.match(new RegExp(`^mslogin\\.${handle}=`));
+      expect(setCookies(res)[0]).to.match(
+        new RegExp(
+          `^__Host-mslogin\\.${handle}=[^;]+; Max-Age=600; Path=/; HttpOnly; SameSite=Lax; Secure$`,
+        ),
+      );
     });
 
     it('fails a callback whose cookie did not come back with 403 and the store message', async () => {
@@ -713,7 +769,11 @@ describe('unit: cookie state store', () => {
         '';
       const { req } = exchange(undefined, { url: `/login/callback?code=c&state=${handle}` });
       const outcome = expectFail(await authenticate(s, req));
-      expect(outcome).to.deep.equal({ action: 'fail', challenge: FAILURE, status: 403 });
+      expect(outcome).to.deep.equal({
+        action: 'fail',
+        challenge: REFUSED.cookie_missing,
+        status: 403,
+      });
     });
 
     it('clears the cookie of a login Microsoft answered with an error', async () => {
@@ -730,8 +790,112 @@ describe('unit: cookie state store', () => {
         error: 'access_denied',
       });
       expect(setCookies(res)).to.deep.equal([
+        `__Host-mslogin.${handle}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax; Secure`,
+      ]);
+    });
+  });
+
+  describe('__Host- cookie names by default over https', () => {
+    it('names the cookie __Host-mslogin.<handle>, Secure, Path=/ and no Domain, when the callback URL is https', () => {
+      const store = new CookieStateStore({ secret: SECRET });
+      const jar = new Jar();
+      const { handle, lines } = save(store, jar, 'v', null, META_HTTPS);
+      expect(lines).to.have.length(1);
+      expect(lines[0]).to.match(
+        new RegExp(
+          `^__Host-mslogin\\.${handle}=[A-Za-z0-9_-]+; Max-Age=600; Path=/; HttpOnly; SameSite=Lax; Secure$`,
+        ),
+      );
+      const result = check(store, jar, handle, META_HTTPS);
+      expect(result).to.deep.include({ ok: 'v', state: null });
+      expect(result.lines).to.deep.equal([
+        `__Host-mslogin.${handle}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax; Secure`,
+      ]);
+    });
+
+    it('keeps mslogin.<handle> on http://localhost, where a __Host- cookie would need https', () => {
+      const store = new CookieStateStore({ secret: SECRET });
+      const local = { ...META, callbackURL: 'http://localhost:3000/login/callback' };
+      const { handle, lines } = save(store, new Jar(), 'v', null, local);
+      expect(lines[0]).to.match(
+        new RegExp(`^mslogin\\.${handle}=[^;]+; Max-Age=600; Path=/; HttpOnly; SameSite=Lax$`),
+      );
+    });
+
+    it('keeps the configured name when cookieName, path or domain is set', () => {
+      for (const [options, prefix] of [
+        [{ cookieName: 'app_login' }, 'app_login.'],
+        [{ path: '/' }, 'mslogin.'],
+        [{ domain: 'app.example.com' }, 'mslogin.'],
+        [{ cookieName: '__Host-mine' }, '__Host-mine.'],
+      ] as const) {
+        const store = new CookieStateStore({ secret: SECRET, ...options });
+        const { handle, lines } = save(store, new Jar(), 'v', null, META_HTTPS);
+        expect(lines[0], JSON.stringify(options)).to.satisfy((line: string) =>
+          line.startsWith(`${prefix}${handle}=`),
+        );
+      }
+    });
+
+    it('still reads a pending login kept under the old name mslogin.<handle>, and clears it', () => {
+      // A login started before the change (as a store with the old name made it) ends after it.
+      const before = new CookieStateStore({ secret: SECRET, cookieName: 'mslogin' });
+      const after = new CookieStateStore({ secret: SECRET });
+      const jar = new Jar();
+      const { handle } = save(before, jar, 'old', 1, META_HTTPS);
+      expect([...jar.cookies.keys()]).to.deep.equal([`mslogin.${handle}`]);
+      const result = check(after, jar, handle, META_HTTPS);
+      expect(result).to.deep.include({ ok: 'old', state: 1 });
+      expect(result.lines).to.deep.equal([
         `mslogin.${handle}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax`,
       ]);
+      expect(jar.cookies.size).to.equal(0);
+    });
+
+    it('counts old-name cookies toward maxPending when it starts a login', () => {
+      const before = new CookieStateStore({ secret: SECRET, cookieName: 'mslogin' });
+      const after = new CookieStateStore({ secret: SECRET, maxPending: 2 });
+      const jar = new Jar();
+      const old = save(before, jar, 'v', null, META_HTTPS).handle;
+      clock = sinon.useFakeTimers({ now: Date.now() + 1000, toFake: ['Date'] });
+      const newer = save(after, jar, 'v', null, META_HTTPS).handle;
+      clock.tick(1000);
+      const newest = save(after, jar, 'v', null, META_HTTPS);
+      expect(newest.lines[0]).to.equal(
+        `mslogin.${old}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax`,
+      );
+      expect([...jar.cookies.keys()].sort()).to.deep.equal(
+        [`__Host-mslogin.${newer}`, `__Host-mslogin.${newest.handle}`].sort(),
+      );
+    });
+
+    it('finds the cookie by its exact name behind 200 junk cookies with its prefix', () => {
+      const store = new CookieStateStore({ secret: SECRET });
+      for (const meta of [META, META_HTTPS]) {
+        const jar = new Jar();
+        const { handle } = save(store, jar, 'v', null, meta);
+        const junk = Array.from(
+          { length: 200 },
+          (_, i) =>
+            `mslogin.${randomBytes(24).toString('base64url')}=junk${i}; __Host-mslogin.x${i}=y`,
+        ).join('; ');
+        const result = check(store, jar, handle, meta, `${junk}; ${jar.header()}`);
+        expect(result.ok, meta.callbackURL).to.equal('v');
+      }
+    });
+
+    it('tries a bounded number of values of one name (a flood of same-name cookies is not read to the end)', () => {
+      const store = new CookieStateStore({ secret: SECRET });
+      const jar = new Jar();
+      const { handle } = save(store, jar, 'v', null, META_HTTPS);
+      const name = `__Host-mslogin.${handle}`;
+      const flood = Array.from({ length: 50 }, () => `${name}=AAAA`).join('; ');
+      failed(check(store, jar, handle, META_HTTPS, `${flood}; ${jar.header()}`));
+      // Within the bound, the real value behind a few junk ones of the same name still opens.
+      const fresh = save(store, jar, 'w', null, META_HTTPS).handle;
+      const freshName = `__Host-mslogin.${fresh}`;
+      const few = Array.from({ length: 3 }, () => `${freshName}=AAAA`).join('; ');
+      expect(check(store, jar, fresh, META_HTTPS, `${few}; ${jar.header()}`).ok).to.equal('w');
     });
   });
 
@@ -755,7 +919,7 @@ describe('unit: cookie state store', () => {
     const again = exchange(cookie);
     expect(await store.take(again.req, handle, META)).to.deep.equal({
       ok: false,
-      state: { message: 'Unable to verify authorization request state' },
+      state: REFUSED.no_pending_login,
     });
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Hardening of the sign-in core (issue 13) and step-up / silent sign-in (issue 15): error
+ * Hardening of the sign-in core and step-up / silent sign-in: error
  * callbacks checked like successes, freshness and authentication context enforced, the Graph user
  * bound to the ID-token user, kid-less tokens. Socket-free, with the fakes.
  */
@@ -75,7 +75,7 @@ describe('core: hardening and step-up', () => {
     sinon.restore();
   });
 
-  describe('error callbacks (issue 13 point 1)', () => {
+  describe('error callbacks checked like successes', () => {
     async function errorCallback(params: Record<string, string>): Promise<unknown> {
       const { signIn, tokens } = signInWith();
       const { pendingLogin } = await signIn.authorizationRequest();
@@ -146,7 +146,7 @@ describe('core: hardening and step-up', () => {
     });
   });
 
-  describe('maxAge and prompt=login enforced (issue 13 point 2, issue 15 point 5)', () => {
+  describe('maxAge and prompt=login enforced through auth_time', () => {
     it('maxAge: auth_time within maxAge + clockTolerance signs in, with stepUp in the result', async () => {
       const result = await signInWith({ auth_time: NOW - 600 - 300 }).login({ maxAge: 600 });
       expect(result.stepUp).to.deep.equal({ authTime: NOW - 900, maxAge: 600 });
@@ -186,7 +186,7 @@ describe('core: hardening and step-up', () => {
     });
   });
 
-  describe('claims and acr_values (issue 13 point 10, issue 15 point 5)', () => {
+  describe('claims and acr_values sent, essential acrs enforced', () => {
     it('sends claims and acr_values on the authorize URL, and records the essential acrs', async () => {
       const { signIn } = signInWith();
       const { url, pendingLogin } = await signIn.authorizationRequest({
@@ -223,7 +223,7 @@ describe('core: hardening and step-up', () => {
     });
   });
 
-  describe('Graph user bound to the ID-token user (issue 13 point 17)', () => {
+  describe('Graph user bound to the ID-token user', () => {
     it('subject_mismatch: a work account whose Graph /me id is not the oid is refused', async () => {
       const err = await rejectionOf(
         signInWith({}, { id: '11111111-2222-3333-4444-555555555555' }).login(),

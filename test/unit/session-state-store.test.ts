@@ -31,13 +31,15 @@ function check(
   store: SessionStateStore,
   session: Record<string, unknown> | null,
   handle: string,
+  cookie: string | null = 'connect.sid=s%3Asession',
 ): { err: Error | null; ok: string | boolean | undefined; state: unknown } {
   let result: { err: Error | null; ok: string | boolean | undefined; state: unknown } = {
     err: null,
     ok: undefined,
     state: undefined,
   };
-  store.verify(fakeRequest({ session }), handle, META, (err, ok, state) => {
+  const headers = cookie === null ? {} : { cookie };
+  store.verify(fakeRequest({ session, headers }), handle, META, (err, ok, state) => {
     result = { err, ok, state };
   });
   return result;
@@ -94,9 +96,33 @@ describe('unit: session state store', () => {
       err: null,
       ok: false,
       state: {
-        message:
-          'Unable to verify authorization request state: no pending sign-in matches it (it expired, was already used, or the session cookie did not come back)',
+        message: 'Unable to verify authorization request state: the pending sign-in expired',
+        reason: 'expired',
       },
+    });
+  });
+
+  it('fails an unknown or used handle with reason no_pending_login', () => {
+    const store = new SessionStateStore({ key: KEY });
+    const session: Record<string, unknown> = {};
+    const handle = save(store, session, 'v1', null);
+    expect(check(store, session, handle).ok).to.equal('v1');
+    const refused = {
+      message:
+        'Unable to verify authorization request state: no pending sign-in matches it (it expired, was already used, or the session cookie did not come back)',
+      reason: 'no_pending_login',
+    };
+    expect(check(store, session, handle).state).to.deep.equal(refused);
+    expect(check(store, session, 'never-issued').state).to.deep.equal(refused);
+  });
+
+  it('fails a callback that came without any cookie with reason cookie_missing', () => {
+    const store = new SessionStateStore({ key: KEY });
+    // The session middleware made a new, empty session: the browser sent no session cookie.
+    expect(check(store, {}, 'a-handle', null).state).to.deep.equal({
+      message:
+        'Unable to verify authorization request state: the browser sent no cookie with the callback, so the pending sign-in was not found (SameSite, a Secure cookie over http, or another host name)',
+      reason: 'cookie_missing',
     });
   });
 
@@ -122,6 +148,7 @@ describe('unit: session state store', () => {
     const store = new SessionStateStore({ key: KEY });
     expect(check(store, {}, '').state).to.deep.equal({
       message: 'Unable to verify authorization request state: the callback has no state',
+      reason: 'state_missing',
     });
   });
 

@@ -75,6 +75,16 @@ function signInWith(
   };
 }
 
+/** The error a function throws. */
+function rejectionOfSync(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof Error) return err;
+  }
+  throw new Error('expected a throw');
+}
+
 describe('core: MicrosoftSignIn with injected clients (no sockets)', () => {
   let sockets: sinon.SinonStub;
   beforeEach(() => {
@@ -259,5 +269,13 @@ describe('core: MicrosoftSignIn with injected clients (no sockets)', () => {
       TypeError,
       'MicrosoftSignIn requires a clientID option',
     );
+  });
+
+  it('an option error names MicrosoftSignIn only: no cause or stack line says MicrosoftStrategy', () => {
+    const error = rejectionOfSync(() => new MicrosoftSignIn({ clientID: '' } as SignInOptions));
+    expect(error).to.be.instanceOf(TypeError);
+    expect(error.message).to.equal('MicrosoftSignIn requires a clientID option');
+    expect(error.cause).to.equal(undefined);
+    expect(String(error.stack)).to.not.include('MicrosoftStrategy');
   });
 });
