@@ -62,7 +62,13 @@ export interface Core {
   readonly anyTenantId: boolean;
   readonly keys: KeyStore;
   readonly codeLifetimeSeconds: number;
+  /** Lifetime of the access token being issued (the last one drawn). */
   readonly accessTokenLifetimeSeconds: number;
+  /**
+   * Draws the lifetime of the next access token (60 to 90 minutes, or the fixed
+   * `accessTokenLifetimeSeconds` option) and makes it {@link Core.accessTokenLifetimeSeconds}.
+   */
+  drawAccessTokenLifetime(): number;
   /** Pending sign-in transactions by id. */
   readonly transactions: Map<string, { request: AuthorizeRequest; expiresAt: number }>;
   readonly codes: Map<string, CodeGrant>;

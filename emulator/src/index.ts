@@ -24,6 +24,7 @@ export type {
   EmulatorFault,
   EmulatorFaultFunction,
   EmulatorFederatedCredential,
+  EmulatorHttpsOptions,
   EmulatorJwk,
   EmulatorOptions,
   EmulatorRequest,
@@ -47,6 +48,8 @@ export {
   DEMO_USERS,
 } from './users.js';
 export { completeLogin } from './login.js';
+export type { CompleteLoginOptions } from './login.js';
+export { defaultCaDirectory } from './tls-setup.js';
 export {
   B2C_POLICIES,
   B2C_TENANT_DOMAIN,

@@ -140,7 +140,7 @@ function issueTokens(
   tenant: TenantPath,
   nonce: string | undefined,
 ): Record<string, unknown> {
-  const expiresIn = core.accessTokenLifetimeSeconds;
+  const expiresIn = core.drawAccessTokenLifetime();
   const { token, scopes, api } = accessToken(core, caller, user, tenant, requested);
   const grant: TokenGrant = {
     clientID: caller.client.clientID,
