@@ -35,6 +35,8 @@ function testFolders(): string[] {
   const folders = readdirSync(path.join(ROOT, 'test'), { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
+    // test/artifacts/ is output other tests write (gitignored), such as a built package.
+    .filter((name) => name !== 'artifacts')
     .filter((name) =>
       readdirSync(path.join(ROOT, 'test', name), { recursive: true, encoding: 'utf8' }).some(
         (file) => /\.test\.ts$|\.(?:cts|mts)$/.test(file),
