@@ -375,6 +375,60 @@ export const IdTokenError = MicrosoftIdTokenError;
 /** @deprecated Renamed {@link MicrosoftIdTokenError}. */
 export type IdTokenError = MicrosoftIdTokenError;
 
+/** Codes of {@link MicrosoftAccessTokenError}. */
+export const ACCESS_TOKEN_ERROR_CODES = [
+  'malformed',
+  'algorithm',
+  'signature',
+  'key_not_found',
+  'jwks_unavailable',
+  'metadata_unavailable',
+  'issuer',
+  'audience',
+  'expired',
+  'not_yet_valid',
+  'claims',
+  'tenant',
+  'client_app',
+  'graph_token',
+  'insufficient_scope',
+] as const;
+
+/** Code of a {@link MicrosoftAccessTokenError}: one of {@link ACCESS_TOKEN_ERROR_CODES}. */
+export type AccessTokenErrorCode = (typeof ACCESS_TOKEN_ERROR_CODES)[number];
+
+/**
+ * An access token was refused by {@link MicrosoftAccessTokenVerifier}. `code` says which check
+ * failed: `insufficient_scope` for a valid token that lacks the scope or app permission the route
+ * needs (`required` lists what would do), `jwks_unavailable` and `metadata_unavailable` when
+ * Microsoft's keys or metadata could not be read (not the caller's fault), every other code for a
+ * token this API does not accept. The message never carries the token.
+ */
+export class MicrosoftAccessTokenError extends Error {
+  /** Always `'MicrosoftAccessTokenError'`. */
+  override readonly name = 'MicrosoftAccessTokenError';
+  /** Why the token was refused. */
+  readonly code: AccessTokenErrorCode;
+  /**
+   * With `insufficient_scope`: the scopes or app permissions of which the token needs one (what a
+   * client should ask for). Empty for other codes.
+   */
+  readonly required: readonly string[];
+
+  constructor(
+    code: AccessTokenErrorCode,
+    message: string,
+    options?: { cause?: unknown; required?: readonly string[] },
+  ) {
+    super(
+      `Access token rejected (${code}): ${message}`,
+      options?.cause !== undefined ? { cause: options.cause } : undefined,
+    );
+    this.code = code;
+    this.required = Object.freeze([...(options?.required ?? [])]);
+  }
+}
+
 /** Codes of {@link MicrosoftProfileError}. */
 export type ProfileErrorCode = 'not_json' | 'not_object' | 'missing_id' | 'subject_mismatch';
 

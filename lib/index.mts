@@ -11,10 +11,12 @@ import { Strategy } from './passport/strategy.js';
 export default Strategy;
 export { Strategy };
 export {
+  ACCESS_TOKEN_ERROR_CODES,
   GraphError,
   ID_TOKEN_ERROR_CODES,
   INTERACTION_REQUIRED_ERRORS,
   IdTokenError,
+  MicrosoftAccessTokenError,
   MicrosoftAuthorizationError,
   MicrosoftGraphError,
   MicrosoftHttpError,
@@ -29,6 +31,7 @@ export {
 } from './errors.js';
 export type {
   AadstsDiagnostics,
+  AccessTokenErrorCode,
   AuthorizationErrorFields,
   GraphErrorFields,
   OAuth2ErrorBase,
@@ -68,3 +71,23 @@ export type { GraphEndpointClient, GraphMe } from './clients/graph.js';
 export type { GraphUser } from './profile/graph-user.js';
 export type { SigningKey } from './tokens/jwks.js';
 export type * from './types.js';
+export { MicrosoftAccessTokenVerifier } from './core/access-token/verifier.js';
+export type { AccessTokenVerifierDependencies } from './core/access-token/verifier.js';
+export type { MicrosoftAccessTokenVerifierOptions } from './core/access-token/options.js';
+export type {
+  MicrosoftAccessToken,
+  MicrosoftAccessTokenClaims,
+} from './core/access-token/claims.js';
+export type {
+  AccessTokenAllowedTenants,
+  AccessTokenRequirements,
+} from './core/access-token/policy.js';
+export { MicrosoftBearerStrategy } from './passport/bearer-strategy.js';
+export type {
+  BearerVerifyCallback,
+  BearerVerifyFunction,
+  BearerVerifyFunctionWithRequest,
+  MicrosoftBearerAuthenticateOptions,
+  MicrosoftBearerStrategyOptions,
+  MicrosoftBearerStrategyOptionsWithRequest,
+} from './passport/bearer-strategy.js';

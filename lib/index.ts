@@ -8,6 +8,8 @@
  * @packageDocumentation
  */
 import { CookieStateStore } from './state/cookie-state-store.js';
+import { MicrosoftAccessTokenVerifier } from './core/access-token/verifier.js';
+import { MicrosoftBearerStrategy } from './passport/bearer-strategy.js';
 import { MicrosoftSignIn } from './core/sign-in.js';
 import { CLOUDS, CONSUMER_TENANT_ID, isGuid, isTenant } from './config/endpoints.js';
 import * as errors from './errors.js';
@@ -28,12 +30,19 @@ import type * as tokenClient from './clients/token.js';
 import type * as graphClient from './clients/graph.js';
 import type * as graphUser from './profile/graph-user.js';
 import type * as jwks from './tokens/jwks.js';
+import type * as accessToken from './core/access-token/claims.js';
+import type * as accessTokenOptions from './core/access-token/options.js';
+import type * as accessTokenPolicy from './core/access-token/policy.js';
+import type * as accessTokenVerifier from './core/access-token/verifier.js';
+import type * as bearer from './passport/bearer-strategy.js';
 
 const Strategy = Object.assign(StrategyClass, {
   Strategy: StrategyClass,
   default: StrategyClass,
   ...errors,
   MicrosoftSignIn,
+  MicrosoftAccessTokenVerifier,
+  MicrosoftBearerStrategy,
   CookieStateStore,
   CLOUDS,
   CONSUMER_TENANT_ID,
@@ -142,6 +151,24 @@ declare namespace Strategy {
   export type GraphEndpointClient = graphClient.GraphEndpointClient;
   export type GraphMe = graphClient.GraphMe;
   export type GraphUser = graphUser.GraphUser;
+  export type MicrosoftAccessTokenVerifier = accessTokenVerifier.MicrosoftAccessTokenVerifier;
+  export type AccessTokenVerifierDependencies = accessTokenVerifier.AccessTokenVerifierDependencies;
+  export type MicrosoftAccessTokenVerifierOptions =
+    accessTokenOptions.MicrosoftAccessTokenVerifierOptions;
+  export type MicrosoftAccessToken = accessToken.MicrosoftAccessToken;
+  export type MicrosoftAccessTokenClaims = accessToken.MicrosoftAccessTokenClaims;
+  export type AccessTokenRequirements = accessTokenPolicy.AccessTokenRequirements;
+  export type AccessTokenAllowedTenants = accessTokenPolicy.AccessTokenAllowedTenants;
+  export type MicrosoftAccessTokenError = errors.MicrosoftAccessTokenError;
+  export type AccessTokenErrorCode = errors.AccessTokenErrorCode;
+  export type MicrosoftBearerStrategy = bearer.MicrosoftBearerStrategy;
+  export type MicrosoftBearerStrategyOptions = bearer.MicrosoftBearerStrategyOptions;
+  export type MicrosoftBearerStrategyOptionsWithRequest =
+    bearer.MicrosoftBearerStrategyOptionsWithRequest;
+  export type MicrosoftBearerAuthenticateOptions = bearer.MicrosoftBearerAuthenticateOptions;
+  export type BearerVerifyFunction = bearer.BearerVerifyFunction;
+  export type BearerVerifyFunctionWithRequest = bearer.BearerVerifyFunctionWithRequest;
+  export type BearerVerifyCallback = bearer.BearerVerifyCallback;
 }
 
 export = Strategy;

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { AuthorizeRequest, Core, Exchange } from './context.js';
 import { aadRedirectError, newTrace } from './error-bodies.js';
 import { header, redirectUriMatches, sendHtml, sendRedirect } from './http-helpers.js';
-import { errorPage, formPostPage, signInPage } from './pages.js';
+import { errorPage, formPostPage, redirectUriHelp, signInPage } from './pages.js';
 import { homeAccountOf, matchesDomainHint, resolveTenant, signInRefusal } from './tenants.js';
 import type { TenantPath } from './tenants.js';
 import type { EmulatorUser } from './emulator-types.js';
@@ -19,8 +19,15 @@ function param(params: URLSearchParams, name: string): string | undefined {
   return value === null || value === '' ? undefined : value;
 }
 
-function showErrorPage(ex: Exchange, status: number, code: number, message: string): void {
-  sendHtml(ex.res, status, errorPage(code, message, newTrace(header(ex.req, 'client-request-id'))));
+function showErrorPage(
+  ex: Exchange,
+  status: number,
+  code: number,
+  message: string,
+  detailsHtml?: string,
+): void {
+  const trace = newTrace(header(ex.req, 'client-request-id'));
+  sendHtml(ex.res, status, errorPage(code, message, trace, detailsHtml));
 }
 
 /** Sends `fields` back to the app the way `request.responseMode` says. */
@@ -167,6 +174,7 @@ function validate(
       400,
       50011,
       `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.`,
+      redirectUriHelp(client.redirectUris),
     );
     return undefined;
   }
@@ -303,14 +311,8 @@ function handleSelection(core: Core, ex: Exchange, form: URLSearchParams): void 
   core.transactions.delete(txn);
   const { request } = entry;
   if (form.get('cancel')) {
-    answerError(
-      core,
-      ex,
-      request,
-      'access_denied',
-      65004,
-      'User declined to consent to access the app.',
-    );
+    // Microsoft's answer to Cancel on its sign-in page: no description, a sub-code.
+    answerApp(ex, request, { error: 'access_denied', error_subcode: 'cancel' });
     return;
   }
   const account = form.get('account') ?? '';

@@ -50,7 +50,8 @@ export function clientCredentialsGrant(
   // App-only tokens are for one tenant: `common`, `organizations` and `consumers` name none.
   if (tenant.tid === null || tenant.kind === 'consumers') throw aadsts(50059);
   const resource = resourceOf(core, form.get('scope'), tenant);
-  const expiresIn = core.accessTokenLifetimeSeconds;
+  // Drawn before the token is made, so that its exp and expires_in agree.
+  const expiresIn = core.drawAccessTokenLifetime();
   const answer = (token: string): Record<string, unknown> => ({
     token_type: 'Bearer',
     expires_in: expiresIn,

@@ -50,6 +50,19 @@ export interface TokenGrant {
   expiresAt: number;
 }
 
+/** A device code issued by `/devicecode`, waiting for the user on the verification page. */
+export interface DeviceGrant {
+  clientID: string;
+  /** The code the user types on the verification page. */
+  userCode: string;
+  tenant: TenantPath;
+  scopes: string[];
+  expiresAt: number;
+  /** `pending` until the user picks an account (`approved`) or cancels (`declined`). */
+  status: 'pending' | 'approved' | 'declined' | 'redeemed';
+  userKey: string | undefined;
+}
+
 /** Everything route handlers need. */
 export interface Core {
   /** Emulator URL (no trailing slash). */
@@ -62,12 +75,20 @@ export interface Core {
   readonly anyTenantId: boolean;
   readonly keys: KeyStore;
   readonly codeLifetimeSeconds: number;
+  /** Lifetime of the access token being issued (the last one drawn). */
   readonly accessTokenLifetimeSeconds: number;
+  /**
+   * Draws the lifetime of the next access token (60 to 90 minutes, or the fixed
+   * `accessTokenLifetimeSeconds` option) and makes it {@link Core.accessTokenLifetimeSeconds}.
+   */
+  drawAccessTokenLifetime(): number;
   /** Pending sign-in transactions by id. */
   readonly transactions: Map<string, { request: AuthorizeRequest; expiresAt: number }>;
   readonly codes: Map<string, CodeGrant>;
   readonly accessTokens: Map<string, TokenGrant>;
   readonly refreshTokens: Map<string, TokenGrant>;
+  /** Device codes by `device_code`. */
+  readonly deviceCodes: Map<string, DeviceGrant>;
   /** Token endpoint answers registered by code or refresh token. */
   readonly tokenAnswers: Map<string, EmulatorTokenAnswer>;
   /** The issuer of tokens for tenant `tid`: `${url}/${tid}/v2.0`. */

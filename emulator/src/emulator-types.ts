@@ -143,7 +143,14 @@ export interface EmulatorUser {
 
 /** Routes whose requests are counted and can carry faults. */
 export type EmulatorRoute =
-  'authorize' | 'token' | 'jwks' | 'discovery' | 'logout' | 'graph.me' | 'graph.photo';
+  | 'authorize'
+  | 'token'
+  | 'jwks'
+  | 'discovery'
+  | 'logout'
+  | 'graph.me'
+  | 'graph.photo'
+  | 'devicecode';
 
 /** Every {@link EmulatorRoute}, in a fixed order. */
 export const EMULATOR_ROUTES: readonly EmulatorRoute[] = Object.freeze([
@@ -154,6 +161,7 @@ export const EMULATOR_ROUTES: readonly EmulatorRoute[] = Object.freeze([
   'logout',
   'graph.me',
   'graph.photo',
+  'devicecode',
 ] as const);
 
 /**
@@ -292,7 +300,7 @@ export interface EmulatorTenant {
 
 /**
  * A public RSA key as the emulator publishes it in a JWKS document: Microsoft's shape (`kty`, `use`,
- * `kid`, `x5t`, `n`, `e` and the non-standard `issuer`, no `alg`). Any other member is published too.
+ * `kid`, `x5t`, `n`, `e`, `x5c` and the non-standard `issuer`, no `alg`). Any other member is published too.
  */
 export interface EmulatorJwk {
   /** Key type, `'RSA'`. */
@@ -301,12 +309,14 @@ export interface EmulatorJwk {
   use?: string;
   /** Key id. */
   kid?: string;
-  /** Thumbprint, the same value as `kid` at Microsoft. */
+  /** Base64url SHA-1 thumbprint of the `x5c` certificate; the `kid` too unless one was given. */
   x5t?: string;
   /** Modulus (base64url). */
   n?: string;
   /** Exponent (base64url). */
   e?: string;
+  /** The key's self-signed certificate (base64 DER), as Microsoft publishes one per key. */
+  x5c?: string[];
   /** Microsoft's per-key issuer (`…/{tenantid}/v2.0` or one tenant's issuer); absent when left out. */
   issuer?: string;
   /** Any other member. */
@@ -332,7 +342,7 @@ export interface EmulatorSigningKey {
 export interface CreateSigningKeyOptions {
   /** The JWK's `issuer` member; default the templated issuer `${url}/{tenantid}/v2.0`; `null` leaves it out. */
   issuer?: string | null;
-  /** Key id (also `x5t`); default the base64url SHA-1 thumbprint of the public key, as Microsoft's look. */
+  /** Key id; default the JWK's `x5t`, the base64url SHA-1 thumbprint of the key's certificate, as Microsoft's are. */
   kid?: string;
 }
 
@@ -345,8 +355,49 @@ export interface PublishKeyOptions {
   tenants?: readonly string[];
 }
 
+/**
+ * HTTPS settings of {@link EmulatorOptions.https}: where the local certificate authority is kept,
+ * or a certificate and key of your own.
+ */
+export interface EmulatorHttpsOptions {
+  /**
+   * Folder of the local certificate authority (`ca.pem`, and `ca-key.pem` readable by the owner
+   * only), created on first use and reused by later runs. Default: `microsoft-identity-emulator`
+   * in the OS cache folder (`$XDG_CACHE_HOME` or `~/.cache` on Linux, `~/Library/Caches` on macOS,
+   * `%LOCALAPPDATA%` on Windows).
+   */
+  caDirectory?: string;
+  /** A TLS server certificate of your own (PEM, chain included) instead of one from the local CA; with `key`. */
+  certificate?: string;
+  /** The private key (PEM) of `certificate`. */
+  key?: string;
+  /** The CA certificate (PEM) that issued `certificate`, reported as {@link Emulator.caCertificate}. */
+  caCertificate?: string;
+}
+
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
+  /**
+   * Serve HTTPS (CLI `--https`): `true` for a server certificate for `localhost`, `127.0.0.1`,
+   * `::1` (and the names of `publicOrigin` and `allowedHosts`) issued by a local certificate
+   * authority kept in a folder and reused across runs; or {@link EmulatorHttpsOptions}. Clients
+   * trust it through `NODE_EXTRA_CA_CERTS={@link Emulator.caCertificatePath}` (read by Node.js at
+   * start only) or their own CA option with {@link Emulator.caCertificate}. Default `false`.
+   */
+  https?: boolean | EmulatorHttpsOptions;
+  /**
+   * The origin clients reach the emulator at, when it is not the address it listens on (a reverse
+   * proxy, a container name), e.g. `'https://login.example.test'` (CLI `--public-origin`). Issuers,
+   * discovery, tokens and pages name it, and requests whose `Host` is its host are answered.
+   * Default: the listening address (`http://127.0.0.1:<port>`, or `https://` with `https`).
+   */
+  publicOrigin?: string;
+  /**
+   * More `Host` names to answer (CLI `--allowed-host`, repeatable): `'name'` (any port) or
+   * `'name:port'`. Requests naming another host get `421 Misdirected Request` (DNS rebinding).
+   * Default: none (the listening address, loopback names and `publicOrigin` only).
+   */
+  allowedHosts?: string[];
   /** TCP port; default `0` (a free port). */
   port?: number;
   /**
@@ -366,7 +417,7 @@ export interface EmulatorOptions {
    * Tokens are still issued by the emulator's URL. Default: the emulator's URL.
    */
   keyIssuerOrigin?: string;
-  /** App registrations; default `[DEFAULT_CLIENT, DEMO_API, DEMO_DAEMON_CLIENT]`. */
+  /** App registrations; default `[DEFAULT_CLIENT, DEMO_API, DEMO_DAEMON_CLIENT, DEMO_PUBLIC_CLIENT]`. */
   clients?: EmulatorClientOptions[];
   /** Accounts offered on the sign-in page; default `DEMO_USERS`. */
   users?: EmulatorUser[];
@@ -374,7 +425,10 @@ export interface EmulatorOptions {
   latencyMs?: number;
   /** Authorization-code lifetime in seconds; default `600`. */
   codeLifetimeSeconds?: number;
-  /** Access-token lifetime in seconds (`expires_in`); default `3599`. */
+  /**
+   * Access-token lifetime in seconds (`expires_in`, and `exp` of JWT access tokens). Default: drawn
+   * per token between 3599 and 5399 (60 to 90 minutes, as Microsoft's default lifetime varies).
+   */
   accessTokenLifetimeSeconds?: number;
   /** Request log (one line per request: method, path without query, route, status, duration). Never contains tokens or secrets. Default: no log. */
   log?: (line: string) => void;
@@ -415,8 +469,20 @@ export interface SignIdTokenOptions {
 
 /** A running emulator. */
 export interface Emulator {
-  /** Base URL without trailing slash, e.g. `http://127.0.0.1:41234`. */
+  /**
+   * Base URL without trailing slash, e.g. `http://127.0.0.1:41234`, `https://127.0.0.1:41234`
+   * with `https`, or {@link EmulatorOptions.publicOrigin} when given: the origin of its issuers.
+   */
   readonly url: string;
+  /** The address the server listens on, e.g. `https://127.0.0.1:41234` (`url` without `publicOrigin`). */
+  readonly listenURL: string;
+  /**
+   * The PEM certificate of the local certificate authority that issued the HTTPS certificate (or
+   * the `caCertificate` given with a certificate of your own); `undefined` over plain HTTP.
+   */
+  readonly caCertificate: string | undefined;
+  /** The file of {@link Emulator.caCertificate}, for `NODE_EXTRA_CA_CERTS`; `undefined` unless the emulator made the certificate. */
+  readonly caCertificatePath: string | undefined;
   /** Authority URL `${url}/${tenant}`; `tenant` defaults to `'common'`. */
   authority(tenant?: string): string;
   /**
@@ -529,4 +595,12 @@ export type CompleteLoginResult =
       code: number;
       /** The page. */
       html: string;
+    }
+  | {
+      /**
+       * The device code verification page (`/devicelogin?otc=<user code>`) confirmed the sign-in
+       * (`approved`: the device's next poll gets the tokens) or the user cancelled (`declined`).
+       */
+      kind: 'device';
+      outcome: 'approved' | 'declined';
     };

@@ -11,7 +11,21 @@ interface RawResponse {
   body: string;
 }
 
-function send(url: URL, method: 'GET' | 'POST', body?: string): Promise<RawResponse> {
+/** Options of {@link completeLogin}. */
+export interface CompleteLoginOptions {
+  /**
+   * Certificates (PEM) to trust for an `https` emulator, e.g. `emulator.caCertificate`; default:
+   * Node.js's trusted certificates (with `NODE_EXTRA_CA_CERTS`).
+   */
+  ca?: string | string[] | undefined;
+}
+
+function send(
+  url: URL,
+  method: 'GET' | 'POST',
+  body: string | undefined,
+  options: CompleteLoginOptions,
+): Promise<RawResponse> {
   const requester = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { Accept: 'text/html' };
@@ -20,7 +34,8 @@ function send(url: URL, method: 'GET' | 'POST', body?: string): Promise<RawRespo
       headers['Content-Length'] = Buffer.byteLength(body);
     }
     // agent: false => one connection per request, closed afterwards (no sockets left behind).
-    const req = requester(url, { method, headers, agent: false }, (res) => {
+    const tls = options.ca === undefined ? {} : { ca: options.ca };
+    const req = requester(url, { method, headers, agent: false, ...tls }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () =>
@@ -79,6 +94,8 @@ function interpret(res: RawResponse): CompleteLoginResult | undefined {
   const location = res.headers['location'];
   if (res.status >= 300 && res.status < 400 && typeof location === 'string')
     return { kind: 'redirect', location };
+  const device = /<meta name="device-login" content="(approved|declined)">/.exec(res.body)?.[1];
+  if (device === 'approved' || device === 'declined') return { kind: 'device', outcome: device };
   const aadsts = /<meta name="aadsts" content="(\d+)">/.exec(res.body);
   if (aadsts?.[1] !== undefined)
     return { kind: 'error_page', status: res.status, code: Number(aadsts[1]), html: res.body };
@@ -94,7 +111,8 @@ function interpret(res: RawResponse): CompleteLoginResult | undefined {
  * Drives the sign-in page over HTTP without a browser: GETs `authorizeUrl`, picks `account` (a demo user
  * key or username, even one the page does not list) or cancels, and returns where Microsoft would send
  * the browser: a redirect (`response_mode=query`, also error redirects), a `form_post` form, or an error
- * page (e.g. AADSTS50011, no redirect). Uses one short-lived connection per request.
+ * page (e.g. AADSTS50011, no redirect). Uses one short-lived connection per request; for an `https`
+ * emulator pass `{ ca: emulator.caCertificate }` unless `NODE_EXTRA_CA_CERTS` names it.
  *
  * @example
  * ```ts
@@ -110,9 +128,10 @@ function interpret(res: RawResponse): CompleteLoginResult | undefined {
 export async function completeLogin(
   authorizeUrl: string,
   account: string | { cancel: true },
+  options: CompleteLoginOptions = {},
 ): Promise<CompleteLoginResult> {
   const start = new URL(authorizeUrl);
-  const page = await send(start, 'GET');
+  const page = await send(start, 'GET', undefined, options);
   const early = interpret(page);
   if (early) return early;
   const form =
@@ -128,7 +147,7 @@ export async function completeLogin(
   const fields = new URLSearchParams({ txn: decodeHtml(txn) });
   if (typeof account === 'string') fields.set('account', account);
   else fields.set('cancel', '1');
-  const answer = await send(new URL(decodeHtml(action), start), 'POST', fields.toString());
+  const answer = await send(new URL(decodeHtml(action), start), 'POST', fields.toString(), options);
   const result = interpret(answer);
   if (!result)
     throw new Error(

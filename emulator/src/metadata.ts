@@ -188,3 +188,48 @@ export function handleErrorLookup(ex: Exchange): void {
   const code = (ex.url.searchParams.get('code') ?? '').replace(/[^0-9]/g, '');
   sendHtml(ex.res, 200, errorCodePage(code, aadstsText(Number(code))));
 }
+
+/**
+ * `GET /{tenant}/discovery/instance` (MSAL's instance discovery, `cloudDiscoveryMetadata`): the
+ * emulator's own cloud, as Microsoft answers for its own: the tenant's discovery document, and one
+ * metadata entry whose aliases are the emulator's host names. An `authorization_endpoint` on
+ * another host is `invalid_instance` (AADSTS50049), as at Microsoft.
+ */
+export function handleInstanceDiscovery(
+  core: Core,
+  ex: Exchange,
+  segment: string,
+  aliases: readonly string[],
+): void {
+  const given = ex.url.searchParams.get('authorization_endpoint');
+  let tenant = segment;
+  if (given !== null) {
+    let target: URL | undefined;
+    try {
+      target = new URL(given);
+    } catch {
+      target = undefined;
+    }
+    if (target === undefined || !aliases.includes(target.host.toLowerCase())) {
+      const trace = newTrace(header(ex.req, 'client-request-id'));
+      sendJson(
+        ex.res,
+        400,
+        aadErrorBody(core.url, 'invalid_instance', 50049, 'Unknown or invalid instance.', trace),
+      );
+      return;
+    }
+    tenant = target.pathname.split('/').filter(Boolean)[0] ?? segment;
+  }
+  const host = new URL(core.url).host;
+  sendJson(
+    ex.res,
+    200,
+    {
+      tenant_discovery_endpoint: `${core.url}/${tenant}/v2.0/.well-known/openid-configuration`,
+      'api-version': '1.1',
+      metadata: [{ preferred_network: host, preferred_cache: host, aliases: [...aliases] }],
+    },
+    METADATA_CACHE,
+  );
+}

@@ -18,6 +18,7 @@ const STYLE = `
   h1{font-size:24px;font-weight:600;margin:0 0 16px}
   p{font-size:15px;line-height:1.4}
   ul{list-style:none;margin:0 0 16px;padding:0}
+  ul.uris{list-style:disc;padding-left:20px;font-size:13px;overflow-wrap:anywhere}
   li{margin:0}
   form.account button{all:unset;box-sizing:border-box;cursor:pointer;display:flex;gap:12px;align-items:center;width:100%;
     padding:12px 10px;border-bottom:1px solid #eee}
@@ -113,15 +114,18 @@ ${list}
   );
 }
 
-/** An AADSTS error page (no redirect to the app). The code is also in `<meta name="aadsts">`. */
-export function errorPage(code: number, message: string, trace: Trace): string {
+/**
+ * An AADSTS error page (no redirect to the app). The code is also in `<meta name="aadsts">`;
+ * `detailsHtml` (already escaped) goes under the message.
+ */
+export function errorPage(code: number, message: string, trace: Trace, detailsHtml = ''): string {
   return layout(
     'Sign in to your account',
     `<h1>Sign in</h1>
 <p>Sorry, but we’re having trouble signing you in.</p>
 <p class="error" id="error">AADSTS${code}: ${e(message)}</p>
-<pre>Request Id: ${e(trace.traceId)}
-Correlation Id: ${e(trace.correlationId)}
+${detailsHtml}<pre>Trace ID: ${e(trace.traceId)}
+Correlation ID: ${e(trace.correlationId)}
 Timestamp: ${e(trace.timestamp)}
 Message: AADSTS${code}</pre>`,
     `<meta name="aadsts" content="${code}">\n`,
@@ -164,5 +168,42 @@ export function notFoundPage(path: string): string {
   return layout(
     'Not found',
     `<h1>Not found</h1><p>The emulator has no resource at ${e(path)}.</p>`,
+  );
+}
+
+/** The AADSTS50011 page's help: the client's registered redirect URIs and how to add one. */
+export function redirectUriHelp(registered: readonly string[]): string {
+  const items = registered.map((uri) => `<li><code>${e(uri)}</code></li>`).join('');
+  return `<div id="registered-redirect-uris"><p>Redirect URIs registered for this application in the emulator${registered.length ? ' (on <code>http://localhost</code> and <code>http://127.0.0.1</code> any port matches)' : ''}:</p>
+<ul class="uris">${items || '<li>none</li>'}</ul>
+<p>To add one: <code>--redirect-uri &lt;uri&gt;</code> on the <code>microsoft-identity-emulator</code> command line (repeatable), <code>redirectUris</code> of the client in its <code>--config</code> file, or the client's <code>redirectUris</code> in <code>startEmulator({ clients })</code>.</p></div>
+`;
+}
+
+/** The device code verification page: a form asking for the code shown on the device. */
+export function deviceCodeEntryPage(action: string): string {
+  return layout(
+    'Enter code',
+    `<h1>Enter code</h1>
+<p>Enter the code displayed on your app or device.</p>
+<form method="post" action="${e(action)}">
+<input type="text" name="otc" id="otc" autocomplete="off" autofocus required aria-label="Code">
+<button type="submit" class="secondary" id="next">Next</button>
+</form>
+<p class="note">This is a local emulator of the Microsoft identity platform.</p>`,
+  );
+}
+
+/** The last page of a device code sign-in: the user signed in on the device, or declined. */
+export function deviceDonePage(outcome: 'approved' | 'declined', appName: string): string {
+  const text =
+    outcome === 'approved'
+      ? `You have signed in to the ${e(appName)} application on your device. You may now close this window.`
+      : `You have declined to sign in to the ${e(appName)} application on your device. You may now close this window.`;
+  return layout(
+    outcome === 'approved' ? 'Signed in' : 'Sign-in declined',
+    `<h1>${outcome === 'approved' ? 'Microsoft account' : 'Sign-in declined'}</h1>
+<p id="outcome">${text}</p>`,
+    `<meta name="device-login" content="${outcome}">\n`,
   );
 }

@@ -3,9 +3,19 @@
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { handleAuthorize } from './authorize.js';
-import type { AuthorizeRequest, CodeGrant, Core, Exchange, TokenGrant } from './context.js';
+import type {
+  AuthorizeRequest,
+  CodeGrant,
+  Core,
+  DeviceGrant,
+  Exchange,
+  TokenGrant,
+} from './context.js';
+import { handleDeviceCode } from './device-code.js';
+import { handleDeviceLogin } from './device-login.js';
 import { applyFault, sleep } from './faults.js';
 import type { ActiveFault } from './faults.js';
 import {
@@ -21,6 +31,7 @@ import {
   handleDiscovery,
   handleDiscoveryV1,
   handleErrorLookup,
+  handleInstanceDiscovery,
   handleJwks,
   handleJwksV1,
   handleLogout,
@@ -48,12 +59,16 @@ import type {
   PublishKeyOptions,
   SignIdTokenOptions,
 } from './emulator-types.js';
-import { DEFAULT_CLIENT, DEMO_API, DEMO_DAEMON_CLIENT, DEMO_USERS } from './users.js';
+import { DEMO_CLIENTS, DEMO_USERS } from './users.js';
 import { B2C_TENANT_DOMAIN, EXTERNAL_ID_TENANT_DOMAIN } from './tenants.js';
 import { setMaxListeners } from 'node:events';
+import { randomInt } from 'node:crypto';
+import { HostCheck, checkedAllowedHost, checkedPublicOrigin, isLoopbackAddress } from './hosts.js';
+import { tlsMaterial } from './tls-setup.js';
+import type { TlsMaterial } from './tls-setup.js';
 
-/** The registrations of an emulator started without `clients`. */
-const DEFAULT_CLIENTS = [DEFAULT_CLIENT, DEMO_API, DEMO_DAEMON_CLIENT];
+/** Access tokens live 60 to 90 minutes, drawn per token, as Microsoft's default lifetime. */
+export const ACCESS_TOKEN_LIFETIME_RANGE: readonly [number, number] = [3599, 5399];
 
 type Handler = (ex: Exchange) => Promise<void> | void;
 
@@ -140,21 +155,27 @@ function normalizeClient(client: EmulatorClientOptions): EmulatorClient {
 /** Implementation of {@link Emulator}; create it with `startEmulator`. */
 export class EmulatorServer implements Emulator, Core {
   readonly url: string;
+  readonly listenURL: string;
+  readonly caCertificate: string | undefined;
+  readonly caCertificatePath: string | undefined;
   readonly graphBaseURL: string;
   readonly users: readonly EmulatorUser[];
   readonly clients: readonly EmulatorClient[];
   readonly keys: KeyStore;
   readonly codeLifetimeSeconds: number;
-  readonly accessTokenLifetimeSeconds: number;
+  private readonly fixedAccessTokenLifetime: number | undefined;
+  private currentAccessTokenLifetime = 3599;
   readonly transactions = new Map<string, { request: AuthorizeRequest; expiresAt: number }>();
   readonly codes = new Map<string, CodeGrant>();
   readonly accessTokens = new Map<string, TokenGrant>();
   readonly refreshTokens = new Map<string, TokenGrant>();
+  readonly deviceCodes = new Map<string, DeviceGrant>();
   readonly tokenAnswers = new Map<string, EmulatorTokenAnswer>();
   tenants: EmulatorTenant[];
   readonly anyTenantId: boolean;
 
   private readonly server: Server;
+  private readonly hostCheck: HostCheck;
   private readonly sockets = new Set<Socket>();
   private readonly faults = new Map<EmulatorRoute, ActiveFault>();
   // One signal ends every pending delay on close(); each delayed response listens to it.
@@ -171,19 +192,25 @@ export class EmulatorServer implements Emulator, Core {
 
   private constructor(
     server: Server,
-    url: string,
+    where: { listenURL: string; url: string; hostCheck: HostCheck; tls: TlsMaterial | undefined },
     keys: KeyStore,
     clients: EmulatorClient[],
     options: EmulatorOptions,
   ) {
     this.server = server;
+    const url = where.url;
     this.url = url;
+    this.listenURL = where.listenURL;
+    this.hostCheck = where.hostCheck;
+    this.caCertificate = where.tls?.caCertificate;
+    this.caCertificatePath = where.tls?.caCertificatePath;
     this.graphBaseURL = `${url}/v1.0`;
     this.keys = keys;
     this.users = Object.freeze([...(options.users ?? DEMO_USERS)]);
     this.clients = Object.freeze(clients);
     this.codeLifetimeSeconds = options.codeLifetimeSeconds ?? 600;
-    this.accessTokenLifetimeSeconds = options.accessTokenLifetimeSeconds ?? 3599;
+    this.fixedAccessTokenLifetime = options.accessTokenLifetimeSeconds;
+    this.drawAccessTokenLifetime();
     this.latencyMs = options.latencyMs ?? 0;
     this.log = options.log;
     this.tenants = [];
@@ -196,14 +223,24 @@ export class EmulatorServer implements Emulator, Core {
   static async start(options: EmulatorOptions = {}): Promise<EmulatorServer> {
     validateOptions(options);
     // Before the keys and the socket, so a bad registration fails without leaving a port open.
-    const clients = (options.clients ?? DEFAULT_CLIENTS).map(normalizeClient);
-    const privateKeys = await KeyStore.privateKeys(options.keys);
-    const server = createServer();
+    const clients = (options.clients ?? DEMO_CLIENTS).map(normalizeClient);
+    const publicOrigin =
+      options.publicOrigin === undefined ? undefined : checkedPublicOrigin(options.publicOrigin);
+    const allowedHosts = (options.allowedHosts ?? []).map(checkedAllowedHost);
     const host = options.host ?? '127.0.0.1';
     if (!isLoopbackAddress(host) && options.unsafeBind !== true)
       throw new Error(
         `emulator: refusing to listen on ${host}: it signs anybody in without a password, so it listens on loopback addresses only; pass unsafeBind: true (--unsafe-bind) to expose it`,
       );
+    const tls =
+      options.https === undefined || options.https === false
+        ? undefined
+        : await tlsMaterial(options.https, certificateNames(host, publicOrigin, allowedHosts));
+    const privateKeys = await KeyStore.privateKeys(options.keys);
+    const server: Server =
+      tls === undefined
+        ? createServer()
+        : createHttpsServer({ cert: tls.certificate, key: tls.key });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, host, () => {
@@ -215,10 +252,12 @@ export class EmulatorServer implements Emulator, Core {
     if (address === null || typeof address === 'string')
       throw new Error('emulator: unexpected server address');
     const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    const url = `http://${hostPart}:${address.port}`;
+    const listenURL = `${tls === undefined ? 'http' : 'https'}://${hostPart}:${address.port}`;
+    const url = publicOrigin ?? listenURL;
+    const hostCheck = new HostCheck(listenURL, url, allowedHosts);
     const emulator = new EmulatorServer(
       server,
-      url,
+      { listenURL, url, hostCheck, tls },
       // The keys' `issuer` members name keyIssuerOrigin when set (a national cloud's host).
       KeyStore.create(options.keyIssuerOrigin ?? url, privateKeys),
       clients,
@@ -243,16 +282,15 @@ export class EmulatorServer implements Emulator, Core {
     return Date.now();
   }
 
-  /** Whether a request's Host header names this emulator (see `EmulatorOptions.unsafeBind`). */
-  private hostAllowed(header: string | undefined): boolean {
-    const bound = new URL(this.url);
-    const address = bound.hostname;
-    if (address === '0.0.0.0' || address === '[::]') return true;
-    if (header === undefined) return false;
-    const host = header.toLowerCase();
-    if (host === bound.host) return true;
-    const loopback = ['localhost', '127.0.0.1', '[::1]'].map((h) => `${h}:${bound.port}`);
-    return isLoopbackAddress(address.replace(/^\[|\]$/g, '')) && loopback.includes(host);
+  get accessTokenLifetimeSeconds(): number {
+    return this.currentAccessTokenLifetime;
+  }
+
+  drawAccessTokenLifetime(): number {
+    this.currentAccessTokenLifetime =
+      this.fixedAccessTokenLifetime ??
+      randomInt(ACCESS_TOKEN_LIFETIME_RANGE[0], ACCESS_TOKEN_LIFETIME_RANGE[1] + 1);
+    return this.currentAccessTokenLifetime;
   }
 
   authority(tenant?: string): string {
@@ -395,6 +433,8 @@ export class EmulatorServer implements Emulator, Core {
       if (fourth === 'token')
         return { route: 'token', handler: (e) => handleToken(this, e, first) };
       if (fourth === 'logout') return { route: 'logout', handler: (e) => handleLogout(this, e) };
+      if (fourth === 'devicecode')
+        return { route: 'devicecode', handler: (e) => handleDeviceCode(this, e, first) };
     }
     if (
       first !== undefined &&
@@ -412,6 +452,11 @@ export class EmulatorServer implements Emulator, Core {
       fourth === 'openid-configuration'
     )
       return { route: 'discovery', handler: (e) => handleDiscovery(this, e, first) };
+    if (first !== undefined && s.length === 3 && second === 'discovery' && third === 'instance')
+      return {
+        route: undefined,
+        handler: (e) => handleInstanceDiscovery(this, e, first, this.hostCheck.aliases()),
+      };
     if (first !== undefined && s.length === 3 && second === 'discovery' && third === 'keys')
       return { route: 'jwks', handler: (e) => handleJwksV1(this, e, first) };
     if (
@@ -434,6 +479,8 @@ export class EmulatorServer implements Emulator, Core {
       return { route: undefined, handler: (e) => handleGraphUnknown(e, s[s.length - 1] ?? first) };
     if (first === 'oidc' && second === 'userinfo' && s.length === 2)
       return { route: undefined, handler: (e) => handleUserinfo(this, e) };
+    if (first === 'devicelogin' && s.length === 1)
+      return { route: undefined, handler: (e) => handleDeviceLogin(this, e) };
     if (first === 'error' && s.length === 1 && method === 'GET')
       return { route: undefined, handler: (e) => handleErrorLookup(e) };
     if (first === 'favicon.ico' && s.length === 1 && (method === 'GET' || method === 'HEAD'))
@@ -501,15 +548,19 @@ export class EmulatorServer implements Emulator, Core {
       if (grant.expiresAt < tokenGrace) this.accessTokens.delete(token);
     for (const [token, grant] of this.refreshTokens)
       if (grant.expiresAt < tokenGrace) this.refreshTokens.delete(token);
+    for (const [code, grant] of this.deviceCodes)
+      if (grant.expiresAt < tokenGrace) this.deviceCodes.delete(code);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = Date.now();
     this.total++;
     // DNS rebinding: a page on another name that resolves to this address is not answered.
-    if (!this.hostAllowed(req.headers.host)) {
+    if (!this.hostCheck.allows(req.headers.host)) {
       res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(`Misdirected Request: this emulator answers only as ${new URL(this.url).host}\n`);
+      res.end(
+        `Misdirected Request: this emulator answers only as ${this.hostCheck.names().join(', ')}; name more hosts with allowedHosts (--allowed-host) or publicOrigin (--public-origin)\n`,
+      );
       return;
     }
     let url: URL;
@@ -579,10 +630,17 @@ export class EmulatorServer implements Emulator, Core {
   }
 }
 
-/** True for `localhost`, `::1`, `[::1]` and addresses in 127.0.0.0/8. */
-function isLoopbackAddress(host: string): boolean {
-  const h = host.toLowerCase();
-  return h === 'localhost' || h === '::1' || h === '[::1]' || /^127(\.\d{1,3}){3}$/.test(h);
+/** The names of the HTTPS certificate: loopback names, the host listened on and the public ones. */
+function certificateNames(
+  host: string,
+  publicOrigin: string | undefined,
+  allowedHosts: readonly string[],
+): string[] {
+  const names = ['localhost', '127.0.0.1', '::1'];
+  if (host !== '0.0.0.0' && host !== '::') names.push(host);
+  if (publicOrigin !== undefined) names.push(new URL(publicOrigin).hostname);
+  for (const allowed of allowedHosts) names.push(new URL(`http://${allowed}`).hostname);
+  return names;
 }
 
 /**

@@ -3,7 +3,6 @@
  * Microsoft-style JWKS (per-key `issuer` member, no `alg`), added, removed and rotated on demand.
  */
 import {
-  createHash,
   createHmac,
   createPrivateKey,
   createPublicKey,
@@ -12,6 +11,7 @@ import {
 } from 'node:crypto';
 import type { JsonWebKey, KeyObject } from 'node:crypto';
 import { loadJose } from './jose-loader.js';
+import { certificateDer, sha1Thumbprint, signingCertificate } from './certificates.js';
 import type { TenantPath } from './tenants.js';
 import type { EmulatorJwk, EmulatorSigningKey } from './emulator-types.js';
 import { CONSUMER_TENANT_ID } from './users.js';
@@ -45,11 +45,21 @@ export function signingKeyOf(
   if (privateKey.type !== 'private' || privateKey.asymmetricKeyType !== 'rsa')
     throw new TypeError('emulator signing keys must be RSA private keys (KeyObject)');
   const publicKey = createPublicKey(privateKey);
-  const der = publicKey.export({ type: 'spki', format: 'der' });
-  // Microsoft kids look like base64url SHA-1 thumbprints (27 chars); x5t carries the same value.
-  const id = kid ?? b64url(createHash('sha1').update(der).digest());
+  // As Microsoft's: a self-signed certificate per key in x5c, x5t its base64url SHA-1 thumbprint,
+  // and the kid the same value unless given.
+  const certificate = signingCertificate(privateKey);
+  const x5t = sha1Thumbprint(certificate);
+  const id = kid ?? x5t;
   const { n, e } = publicKey.export({ format: 'jwk' });
-  const jwk: EmulatorJwk = { kty: 'RSA', use: 'sig', kid: id, x5t: id, n: n ?? '', e: e ?? '' };
+  const jwk: EmulatorJwk = {
+    kty: 'RSA',
+    use: 'sig',
+    kid: id,
+    x5t,
+    n: n ?? '',
+    e: e ?? '',
+    x5c: [certificateDer(certificate).toString('base64')],
+  };
   if (issuer !== null) jwk.issuer = issuer;
   return Object.freeze({ kid: id, privateKey, publicKey, jwk: Object.freeze(jwk) });
 }

@@ -110,14 +110,15 @@ export function v1Issuer(origin: string, tid: string): string {
 
 /**
  * The issuer of a customer tenant on the loopback emulator, on a host other than the authority's
- * (as on Microsoft): External ID `http://<tid>.ciamlogin.localhost:<port>/<tid>/v2.0`, B2C
- * `http://b2clogin.localhost:<port>/<tid>/v2.0/`. `undefined` for workforce tenant paths.
+ * (as on Microsoft), with the emulator's scheme and port: External ID
+ * `http://<tid>.ciamlogin.localhost:<port>/<tid>/v2.0`, B2C `http://b2clogin.localhost:<port>/<tid>/v2.0/`. `undefined` for workforce tenant paths.
  */
 export function customerIssuer(origin: string, tenant: TenantPath): string | undefined {
-  const port = new URL(origin).port;
+  const { protocol, port } = new URL(origin);
+  const at = (host: string): string => `${protocol}//${host}${port === '' ? '' : `:${port}`}`;
   if (tenant.kind === 'external-id')
-    return `http://${EXTERNAL_ID_TENANT_ID}.ciamlogin.localhost:${port}/${EXTERNAL_ID_TENANT_ID}/v2.0`;
-  if (tenant.kind === 'b2c') return `http://b2clogin.localhost:${port}/${B2C_TENANT_ID}/v2.0/`;
+    return `${at(`${EXTERNAL_ID_TENANT_ID}.ciamlogin.localhost`)}/${EXTERNAL_ID_TENANT_ID}/v2.0`;
+  if (tenant.kind === 'b2c') return `${at('b2clogin.localhost')}/${B2C_TENANT_ID}/v2.0/`;
   return undefined;
 }
 

@@ -24,17 +24,24 @@ export const DEFAULT_APP_NAME = 'Sample app';
 
 /**
  * The app registration used when {@link EmulatorOptions.clients} is not given: a fixed client id and
- * secret and the usual loopback callback paths (any port matches on loopback hosts).
+ * secret and the usual loopback callback paths (any port matches on loopback hosts): this
+ * package's examples', Auth.js' (`/api/auth/callback/microsoft-entra-id`) and MSAL samples'
+ * (`/redirect`, `/auth/redirect`).
  */
 export const DEFAULT_CLIENT: EmulatorClient & { clientSecret: string } = Object.freeze({
   clientID: '3f8a1c52-7d0e-4b9a-a6c1-2e5f9b8d7c40',
   clientSecret: 'emulator-secret~0123456789abcdefghijklmnop',
-  redirectUris: Object.freeze([
-    'http://localhost/login/callback',
-    'http://127.0.0.1/login/callback',
-    'http://localhost/auth/microsoft/callback',
-    'http://127.0.0.1/auth/microsoft/callback',
-  ]) as string[],
+  redirectUris: Object.freeze(
+    [
+      '/login/callback',
+      '/auth/microsoft/callback',
+      // Auth.js' Microsoft Entra ID provider.
+      '/api/auth/callback/microsoft-entra-id',
+      // MSAL samples.
+      '/redirect',
+      '/auth/redirect',
+    ].flatMap((path) => [`http://localhost${path}`, `http://127.0.0.1${path}`]),
+  ) as string[],
   name: DEFAULT_APP_NAME,
 });
 
@@ -80,6 +87,25 @@ export const DEMO_DAEMON_CLIENT: EmulatorClient & {
   }),
 });
 
+/**
+ * A public client's app registration (a CLI or desktop app: no secret, "Allow public client flows"):
+ * device code sign-in, and authorization code with PKCE on `http://localhost` (any port).
+ */
+export const DEMO_PUBLIC_CLIENT: EmulatorClient & { publicClient: true } = Object.freeze({
+  clientID: '0c7e4b9a-2d61-4f85-b3a0-6e1d8c5f2a97',
+  redirectUris: Object.freeze(['http://localhost', 'http://127.0.0.1']) as unknown as string[],
+  name: 'Contoso CLI',
+  publicClient: true as const,
+});
+
+/** The registrations of an emulator started without `clients`, in this order. */
+export const DEMO_CLIENTS: readonly EmulatorClient[] = Object.freeze([
+  DEFAULT_CLIENT,
+  DEMO_API,
+  DEMO_DAEMON_CLIENT,
+  DEMO_PUBLIC_CLIENT,
+]);
+
 /** A demo account's photo: its initials on a disc of the palette's colour `index` (PNG, 96×96). */
 function demoPhoto(displayName: string, index: number): { contentType: string; data: Buffer } {
   const colour = AVATAR_COLOURS[index % AVATAR_COLOURS.length] ?? [0, 120, 212];
@@ -91,7 +117,8 @@ function demoPhoto(displayName: string, index: number): { contentType: string; d
  * - `personal`: Outlook.com personal account; Graph `mail` null, UPN = sign-in address, a photo.
  * - `work`: Contoso member; full Graph profile, a photo, `xms_edov` true.
  * - `guest`: personal account invited into Contoso (`idp` `live.com`, `#EXT#` UPN).
- * - `personal-gmail`: personal account created with a gmail address: empty UPN, `mail` set.
+ * - `personal-gmail`: personal account created with a gmail address: the address as UPN, `mail`
+ *   null (as Graph answers today; some such accounts were seen with an empty UPN instead).
  * - `no-email`: Contoso member without mailbox: `mail` null and no `email` claim.
  * - `guest-home`: the guest's own personal account. Through `common` the guest signs in as this
  *   account, as at Microsoft; the guest account itself needs the tenant named (Contoso's ID or domain).
@@ -168,8 +195,8 @@ export const DEMO_USERS: readonly EmulatorUser[] = Object.freeze([
     displayName: 'Sam Rivera',
     givenName: 'Sam',
     surname: 'Rivera',
-    userPrincipalName: '',
-    mail: 'sam.rivera@gmail.com',
+    userPrincipalName: 'sam.rivera@gmail.com',
+    mail: null,
     email: 'sam.rivera@gmail.com',
     preferredUsername: 'sam.rivera@gmail.com',
     jobTitle: null,

@@ -6,7 +6,8 @@
 import { expect } from 'chai';
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DEFAULT_CLIENT } from '../src/index.js';
@@ -105,7 +106,7 @@ describe('emulator: the microsoft-identity-emulator bin', function () {
     });
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).to.equal(1);
-    expect(stderr.trim()).to.equal("invalid PORT 'not-a-port'");
+    expect(stderr.trim()).to.equal("PORT: invalid port 'not-a-port'");
   });
 
   it('refuses HOST=0.0.0.0 without --unsafe-bind, and listens there with it', async () => {
@@ -127,6 +128,73 @@ describe('emulator: the microsoft-identity-emulator bin', function () {
       await waitFor(child, /listening on http:\/\/0\.0\.0\.0:\d+/);
     } finally {
       child.kill('SIGKILL');
+    }
+  });
+
+  it('--https serves TLS from a CA in --ca-dir and prints the NODE_EXTRA_CA_CERTS line', async () => {
+    const caDir = mkdtempSync(join(tmpdir(), 'emu-cli-ca-'));
+    const child = spawn(process.execPath, [bin, '--https', '--ca-dir', caDir, '--port', '0'], {
+      env: { ...process.env, EMULATOR_LOG: '0' },
+    });
+    try {
+      const match = await waitFor(
+        child,
+        /listening on (https:\/\/127\.0\.0\.1:\d+)\n[\s\S]*no-email/,
+      );
+      const url = match[1] ?? '';
+      const caPath = join(caDir, 'ca.pem');
+      expect(match.input).to.include(`\n    NODE_EXTRA_CA_CERTS=${caPath}\n`);
+      const ca = readFileSync(caPath, 'utf8');
+      const doc = json(await raw(`${url}/common/v2.0/.well-known/openid-configuration`, { ca }));
+      expect(doc['issuer']).to.equal(`${url}/{tenantid}/v2.0`);
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(caDir, { recursive: true, force: true });
+    }
+  });
+
+  it('--redirect-uri shows in the banner; a bad --config exits 1 naming the field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'emu-cli-config-'));
+    try {
+      const config = join(dir, 'emulator.json');
+      writeFileSync(
+        config,
+        JSON.stringify({ clients: [{ clientID: 'x', redirectUris: ['nope'] }] }),
+      );
+      const refused = spawn(process.execPath, [bin, '--config', config], {
+        env: { ...process.env, PORT: '0', EMULATOR_LOG: '0' },
+      });
+      let stderr = '';
+      refused.stderr.on('data', (c: Buffer) => {
+        stderr += c.toString('utf8');
+      });
+      expect(await new Promise<number | null>((resolve) => refused.once('exit', resolve))).to.equal(
+        1,
+      );
+      expect(stderr.trim()).to.equal(
+        "clients[0].redirectUris[0]: must be an absolute URL, got 'nope'",
+      );
+      const child = spawn(
+        process.execPath,
+        [
+          bin,
+          '--port',
+          '0',
+          '--redirect-uri',
+          'https://app.example.test/api/auth/callback/microsoft-entra-id',
+        ],
+        { env: { ...process.env, EMULATOR_LOG: '0' } },
+      );
+      try {
+        await waitFor(
+          child,
+          /redirect URIs: .*https:\/\/app\.example\.test\/api\/auth\/callback\/microsoft-entra-id/,
+        );
+      } finally {
+        child.kill('SIGKILL');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
 import { completeLogin, DEFAULT_CLIENT } from '../src/index.js';
 import type { Emulator } from '../src/index.js';
@@ -19,14 +20,19 @@ export interface RawOptions {
   method?: string;
   headers?: Record<string, string>;
   body?: string;
+  /** Certificate (PEM) to trust for an https URL. */
+  ca?: string;
 }
 
-/** One HTTP request on its own connection (agent: false). */
+/** One HTTP(S) request on its own connection (agent: false). */
 export function raw(url: string, opts: RawOptions = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { ...opts.headers };
     if (opts.body !== undefined) headers['Content-Length'] = Buffer.byteLength(opts.body);
-    const req = request(url, { method: opts.method ?? 'GET', headers, agent: false }, (res) => {
+    const send = url.startsWith('https:') ? httpsRequest : request;
+    const tls = opts.ca === undefined ? {} : { ca: opts.ca };
+    const options = { method: opts.method ?? 'GET', headers, agent: false, ...tls };
+    const req = send(url, options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);

@@ -52,7 +52,7 @@ describe('emulator: v1 metadata and key set', () => {
     expect(v1.some((k) => 'issuer' in k)).to.equal(false);
     const templated = v2.filter((k) => String(k['issuer']).includes('{tenantid}'));
     expect(v1.map((k) => k['kid'])).to.deep.equal(templated.map((k) => k['kid']));
-    expect(v1[0]).to.have.keys(['kty', 'use', 'kid', 'x5t', 'n', 'e']);
+    expect(v1[0]).to.have.keys(['kty', 'use', 'kid', 'x5t', 'n', 'e', 'x5c']);
   });
 
   it('counts as the discovery and jwks routes; unknown and customer tenants get 400 AADSTS90002', async () => {

@@ -2,10 +2,11 @@
  * ID-token verification: RS256 signature with a key from the authority's JWKS, audience, times,
  * nonce, and Microsoft's issuer rules for single-tenant and multi-tenant authorities.
  */
-import { CONSUMER_TENANT_ID, isGuid } from '../config/endpoints.js';
+import { isGuid } from '../config/endpoints.js';
 import type { TenantKind } from '../config/endpoints.js';
-import { MicrosoftIdTokenError, MicrosoftHttpError } from '../errors.js';
-import { describeURL, parseJSON, record, send } from '../clients/http.js';
+import { MicrosoftIdTokenError } from '../errors.js';
+import { IssuerDocuments, checkExactIssuer, checkKeyIssuer, checkTokenTenant } from './issuer.js';
+import type { IssuerFailure } from './issuer.js';
 import type { MicrosoftIdTokenClaims } from '../types.js';
 import type { JwksCache, SigningKey } from './jwks.js';
 import { verifyJwt } from './jwt.js';
@@ -46,16 +47,17 @@ export interface VerifyExpectations {
   tenant?: { tenant: string; discoveryURL: string } | undefined;
 }
 
-const TENANT_TEMPLATE = /\{tenantid\}/gi;
+const idTokenFailure: IssuerFailure = (code, message) => new MicrosoftIdTokenError(code, message);
 
 /** Verifies Microsoft identity platform v2.0 ID tokens for one strategy. */
 export class IdTokenVerifier {
   readonly #o: IdTokenVerifierOptions;
   /** Domain tenants' issuers by discovery URL, once read (a failed read is forgotten, so a later login retries). */
-  readonly #domainIssuers = new Map<string, Promise<string>>();
+  readonly #domainIssuers: IssuerDocuments;
 
   constructor(options: IdTokenVerifierOptions) {
     this.#o = options;
+    this.#domainIssuers = new IssuerDocuments(options.discovery?.timeout ?? 10_000);
   }
 
   /**
@@ -126,113 +128,45 @@ export class IdTokenVerifier {
         : 'domain'
       : this.#o.tenantKind;
     const tenant = perRequest?.tenant ?? this.#o.tenant;
+    const whose = perRequest ? "login's" : 'configured';
+    const issuerTenant = checkTokenTenant(
+      claims.tid,
+      {
+        tenantKind,
+        tenant,
+        whose,
+        configured: this.#o.tenantKind,
+        ...(perRequest ? { named: perRequest.tenant } : {}),
+      },
+      idTokenFailure,
+    );
     const tid = claims.tid;
     const iss = claims.iss;
-    if (typeof tid !== 'string' || !isGuid(tid))
-      throw new MicrosoftIdTokenError('issuer', 'tid is missing or not a GUID');
     if (typeof iss !== 'string') throw new MicrosoftIdTokenError('issuer', 'iss is missing');
-    const personal = tid.toLowerCase() === CONSUMER_TENANT_ID;
-    // The configured account rule holds whatever tenant a login names: a per-login domain or GUID
-    // that is the consumer tenant does not let a personal account into an "organizations" strategy.
-    const accounts = this.#o.tenantKind;
-    const named = perRequest ? `; the login named tenant ${perRequest.tenant}` : '';
-    if (accounts === 'organizations' && personal)
-      throw new MicrosoftIdTokenError(
-        'tenant',
-        `a personal Microsoft account signed in, but the authority is "organizations" (work and school accounts only)${named}`,
-      );
-    if (accounts === 'consumers' && !personal)
-      throw new MicrosoftIdTokenError(
-        'tenant',
-        `a work or school account signed in, but the authority is "consumers" (personal accounts only)${named}`,
-      );
-
-    if (tenantKind === 'guid' && tid.toLowerCase() !== tenant.toLowerCase()) {
-      throw new MicrosoftIdTokenError(
-        'issuer',
-        `the token was issued by tenant ${tid}, not the ${perRequest ? "login's" : 'configured'} tenant ${tenant}`,
-      );
-    }
-    // A single-tenant authority (a tenant id or consumers) has exactly one issuer, spelled as
-    // Microsoft spells tenant ids (lower case); multi-tenant authorities substitute the token's tid.
-    const expectedTenant =
-      tenantKind === 'consumers'
-        ? CONSUMER_TENANT_ID
-        : tenantKind === 'guid'
-          ? tenant.toLowerCase()
-          : tid;
-    const expected = `${issuerBase}/${expectedTenant}/v2.0`;
-    if (iss !== expected)
-      throw new MicrosoftIdTokenError(
-        'issuer',
-        `iss ${JSON.stringify(iss)} is not ${JSON.stringify(expected)}`,
-      );
+    // A single-tenant authority (a tenant id or consumers) has exactly one issuer; multi-tenant
+    // authorities substitute the token's tid.
+    checkExactIssuer(iss, `${issuerBase}/${issuerTenant}/v2.0`, idTokenFailure);
     if (tenantKind === 'domain') {
-      const discovery = perRequest
-        ? { url: perRequest.discoveryURL, timeout: this.#o.discovery?.timeout ?? 10_000 }
-        : this.#o.discovery;
-      const domainIssuer = await this.#resolveDomainIssuer(tenant, discovery);
+      const url = perRequest ? perRequest.discoveryURL : this.#o.discovery?.url;
+      const domainIssuer = await this.#resolveDomainIssuer(tenant, url);
       if (domainIssuer !== iss)
         throw new MicrosoftIdTokenError(
           'issuer',
           `iss ${JSON.stringify(iss)} is not the issuer of ${tenant}`,
         );
     }
-    // Bind the signing key to its issuer: a key whose issuer is a concrete tenant validates only
-    // that tenant's tokens; a templated key validates any tenant after substituting tid. The
-    // binding is compared within the cloud the key set was fetched from (its issuer base).
-    const keyIssuer = withinCloud(key.issuer, issuerBase);
-    if (keyIssuer.replace(TENANT_TEMPLATE, tid) !== iss) {
-      throw new MicrosoftIdTokenError(
-        'issuer',
-        `the signing key ${key.kid ?? 'without kid'} is bound to issuer ${JSON.stringify(keyIssuer)}, which does not cover ${JSON.stringify(iss)}`,
-      );
-    }
+    checkKeyIssuer(key, issuerBase, tid, iss, idTokenFailure);
   }
 
   /** Reads the domain tenant's exact issuer from its discovery document, once. */
-  async #resolveDomainIssuer(
-    tenant: string,
-    discovery: IdTokenVerifierOptions['discovery'],
-  ): Promise<string> {
-    if (discovery === undefined)
+  async #resolveDomainIssuer(tenant: string, url: string | undefined): Promise<string> {
+    if (url === undefined)
       throw new MicrosoftIdTokenError(
         'issuer',
         `no discovery document is configured for tenant ${tenant}`,
       );
-    let pending = this.#domainIssuers.get(discovery.url);
-    if (pending === undefined) {
-      pending = (async () => {
-        const res = await send({
-          method: 'GET',
-          url: discovery.url,
-          endpoint: 'discovery',
-          headers: { accept: 'application/json' },
-          timeout: discovery.timeout,
-          maxBytes: 256 * 1024,
-        });
-        const issuer = record(parseJSON(res.body))?.['issuer'];
-        if (res.status !== 200 || typeof issuer !== 'string') {
-          throw new MicrosoftHttpError(
-            'invalid_response',
-            'discovery',
-            describeURL(discovery.url),
-            `Discovery document of ${tenant} has no issuer (HTTP ${res.status})`,
-            { status: res.status },
-          );
-        }
-        return issuer;
-      })();
-      if (this.#domainIssuers.size >= 256) this.#domainIssuers.clear();
-      this.#domainIssuers.set(discovery.url, pending);
-      const settled = pending;
-      settled.catch(() => {
-        if (this.#domainIssuers.get(discovery.url) === settled)
-          this.#domainIssuers.delete(discovery.url);
-      });
-    }
     try {
-      return await pending;
+      return await this.#domainIssuers.get(url);
     } catch (cause) {
       throw new MicrosoftIdTokenError(
         'issuer',
@@ -241,37 +175,4 @@ export class IdTokenVerifier {
       );
     }
   }
-}
-
-/** {@link withinCloud}'s results so far; bounded, since key sets are fetched from the network. */
-const placedIssuers = new Map<string, string>();
-const MAX_PLACED_ISSUERS = 256;
-
-/**
- * A key's `issuer` member placed in the cloud its key set came from: the tenant part
- * (`/<tenant or {tenantid}>/v2.0`) is kept and put under `issuerBase`, since which cloud issued the
- * token is settled by the authority the keys were fetched from, not by the host a key names.
- */
-function withinCloud(keyIssuer: string | undefined, issuerBase: string): string {
-  if (keyIssuer === undefined) return `${issuerBase}/{tenantid}/v2.0`;
-  // The same few keys sign every login: their placed issuers are kept, keyed by the strings alone.
-  const key = `${issuerBase} ${keyIssuer}`;
-  let placed = placedIssuers.get(key);
-  if (placed === undefined) {
-    placed = placeInCloud(keyIssuer, issuerBase);
-    if (placedIssuers.size >= MAX_PLACED_ISSUERS) placedIssuers.clear();
-    placedIssuers.set(key, placed);
-  }
-  return placed;
-}
-
-function placeInCloud(keyIssuer: string, issuerBase: string): string {
-  let path: string;
-  try {
-    path = new URL(keyIssuer).pathname;
-  } catch {
-    return keyIssuer;
-  }
-  const tenant = /^\/([^/]+)\/v2\.0\/?$/.exec(path)?.[1];
-  return tenant === undefined ? keyIssuer : `${issuerBase}/${decodeURIComponent(tenant)}/v2.0`;
 }

@@ -22,6 +22,11 @@ export interface JwksCacheOptions {
   maxAgeMs?: number;
   /** Clock, for tests. */
   now?: () => number;
+  /**
+   * Called after a refetch with the kids that left the set or whose key changed (a verified-token
+   * cache drops what those keys verified).
+   */
+  onKeysGone?: (kids: readonly string[]) => void;
 }
 
 const MAX_JWKS_BODY = 512 * 1024;
@@ -33,6 +38,7 @@ export class JwksCache {
   readonly #cooldownMs: number;
   readonly #maxAgeMs: number;
   readonly #now: () => number;
+  readonly #onKeysGone: ((kids: readonly string[]) => void) | undefined;
   /** The set's RSA signing keys that have a kid, by kid. */
   #raw = new Map<string, RawKey>();
   /** How many RSA signing keys the set holds, with or without kid. */
@@ -54,6 +60,7 @@ export class JwksCache {
     this.#cooldownMs = options.cooldownMs ?? 5 * 60_000;
     this.#maxAgeMs = options.maxAgeMs ?? 24 * 60 * 60_000;
     this.#now = options.now ?? Date.now;
+    this.#onKeysGone = options.onKeysGone;
   }
 
   /** How many JWKS fetches this cache has started. */
@@ -170,20 +177,21 @@ export class JwksCache {
       this.#kidlessImported = undefined;
     this.#kidless = kidless;
     this.#count = keys.length;
-    // Keep imported keys whose JWK and issuer binding did not change.
-    for (const kid of this.#imported.keys()) {
-      const before = this.#raw.get(kid);
+    // Keys that left the set or changed (JWK or issuer binding); imported keys of the others stay.
+    const gone: string[] = [];
+    for (const [kid, before] of this.#raw) {
       const after = next.get(kid);
       if (
-        !before ||
         !after ||
         before.issuer !== after.issuer ||
         JSON.stringify(before.jwk) !== JSON.stringify(after.jwk)
       )
-        this.#imported.delete(kid);
+        gone.push(kid);
     }
+    for (const kid of gone) this.#imported.delete(kid);
     this.#raw = next;
     this.#fetchedAt = this.#now();
+    if (gone.length > 0) this.#onKeysGone?.(gone);
   }
 }
 

@@ -50,9 +50,14 @@ const name = (e: RunnableExample): string => `${e.source} line ${e.line}: ${e.fi
 async function prepare(example: RunnableExample): Promise<string> {
   const stem = example.file.replace(/\.\w+$/, '');
   const folder = exampleFolder(`docs-${stem}`, example.tsconfig ?? '{}\n');
-  writeFileSync(path.join(folder, example.file), example.code);
-  await installPackage(folder);
-  return folder;
+  try {
+    writeFileSync(path.join(folder, example.file), example.code);
+    await installPackage(folder);
+    return folder;
+  } catch (err) {
+    rmSync(folder, { recursive: true, force: true });
+    throw err;
+  }
 }
 
 /** The tool a run command needs installed (`npx tsx …` → tsx), if any. */

@@ -3,7 +3,8 @@
  * exist, the test-tier table lists every folder that holds tests, their links resolve, and the
  * rules they state are the ones the repository checks.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { headingAnchors, linkTargets } from '../docs/markdown.js';
@@ -30,18 +31,13 @@ function repositoryPaths(markdown: string): string[] {
   ];
 }
 
-/** The folders under test/ (and emulator/test) that hold tests, as `test/<folder>/`. */
+/** The folders under test/ (and emulator/test) whose tracked files hold tests, as `test/<folder>/`. */
 function testFolders(): string[] {
-  const folders = readdirSync(path.join(ROOT, 'test'), { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => entry.name)
-    // test/artifacts/ is output other tests write (gitignored), such as a built package.
-    .filter((name) => name !== 'artifacts')
-    .filter((name) =>
-      readdirSync(path.join(ROOT, 'test', name), { recursive: true, encoding: 'utf8' }).some(
-        (file) => /\.test\.ts$|\.(?:cts|mts)$/.test(file),
-      ),
-    )
+  const tracked = execFileSync('git', ['ls-files', 'test'], { cwd: ROOT, encoding: 'utf8' })
+    .split('\n')
+    .filter((file) => /\.test\.ts$|\.(?:cts|mts)$/.test(file));
+  const folders = [...new Set(tracked.map((file) => file.split('/')[1]))]
+    .filter((name): name is string => name !== undefined && !name.includes('.'))
     .map((name) => `test/${name}/`);
   return [...folders, 'emulator/test/'].sort();
 }

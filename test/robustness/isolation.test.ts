@@ -57,7 +57,8 @@ describe('robustness: concurrency isolation', function () {
       clientSecret: DEFAULT_CLIENT.clientSecret,
       authority: emulator.authority('common'),
       graphBaseURL: emulator.graphBaseURL,
-      timeout: 10_000,
+      // Generous: on a loaded 2-core machine 500 logins queue; only the injected faults may fail.
+      timeout: 60_000,
     };
     app = await startApp([
       { name: 'graph', options: { ...base, photo: true } },
