@@ -10,6 +10,29 @@ export type StrictJson = { ok: true; value: unknown } | { ok: false; reason: str
 
 /** Parses `text` as JSON, refusing repeated member names and numbers that are not finite. */
 export function parseStrictJson(text: string): StrictJson {
+  const fast = canonicalJson(text);
+  if (fast !== undefined) return { ok: true, value: fast.value };
+  return parseStrictJsonFully(text);
+}
+
+/**
+ * The value of `text` when `text` is exactly how `JSON.stringify` writes that value (as tokens
+ * are written: no spaces, no escapes that need none), else `undefined`. Such a text has no repeated
+ * member name (`JSON.parse` keeps one of the two, so the re-written text would be shorter) and no
+ * number that is not finite (it would be re-written as `null`), so it is strict JSON as it stands.
+ */
+export function canonicalJson(text: string): { value: unknown } | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return JSON.stringify(value) === text ? { value } : undefined;
+}
+
+/** {@link parseStrictJson} without the canonical-text shortcut: every text checked in full. */
+export function parseStrictJsonFully(text: string): StrictJson {
   let nonFinite: string | undefined;
   let value: unknown;
   try {
