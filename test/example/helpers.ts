@@ -5,7 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Store } from 'express-session';
-import { DEFAULT_CLIENT } from 'microsoft-identity-emulator';
+import { DEFAULT_CLIENT, DEMO_API } from 'microsoft-identity-emulator';
 import type { Emulator } from 'microsoft-identity-emulator';
 import type { Strategy } from '../../lib/passport/strategy.js';
 import { createApp } from '../../example/app.js';
@@ -64,6 +64,7 @@ export async function startApp(
       authority: emulator.authority(options.tenant ?? 'common'),
       graphBaseURL: emulator.graphBaseURL,
     },
+    api: { clientID: DEMO_API.clientID, scope: `${DEMO_API.api.applicationIdUri}/Tasks.Read` },
     sessionSecret: options.sessionSecret ?? TEST_SECRET,
     trustProxy: options.trustProxy ?? false,
     responseMode: options.responseMode ?? 'query',
