@@ -39,6 +39,7 @@ export const AADSTS = Object.freeze({
     400,
     'Provided value for the input parameter scope is not valid because it contains more than one resource. Scope {scope} is not valid.',
   ),
+  50013: entry('invalid_grant', 400, 'Assertion failed signature validation.'),
   50058: entry(
     'invalid_request',
     400,
@@ -62,6 +63,21 @@ export const AADSTS = Object.freeze({
     400,
     "The app requested an unsupported grant type '{grantType}'.",
   ),
+  70016: entry(
+    'authorization_pending',
+    400,
+    'OAuth 2.0 device flow error. Authorization is pending. Continue polling.',
+  ),
+  70018: entry(
+    'bad_verification_code',
+    400,
+    'Invalid verification code due to User typing in wrong user code for device code flow. Authorization is not approved.',
+  ),
+  70020: entry(
+    'expired_token',
+    400,
+    "The provided value for the input parameter 'device_code' is not valid. This device code has expired.",
+  ),
   70008: entry(
     'invalid_grant',
     400,
@@ -82,6 +98,11 @@ export const AADSTS = Object.freeze({
     'invalid_resource',
     400,
     `The resource principal named {resource} was not found in the tenant named {tenant}. ${ADMIN_HINT}`,
+  ),
+  500133: entry(
+    'invalid_grant',
+    400,
+    'Assertion is not within its valid time range. Ensure that the access token is not expired before using it for user assertion, or request a new token.',
   ),
   500200: entry(
     'invalid_request',

@@ -7,7 +7,7 @@ import type { EmulatorHttpsOptions, EmulatorOptions } from './emulator-types.js'
 import { checkedAllowedHost, checkedPublicOrigin } from './hosts.js';
 import { EmulatorConfigError } from './cli-errors.js';
 import { checkedRedirectUris, readConfigFile } from './config-file.js';
-import { DEFAULT_CLIENT, DEMO_API, DEMO_DAEMON_CLIENT } from './users.js';
+import { DEFAULT_CLIENT, DEMO_CLIENTS } from './users.js';
 
 export { EmulatorConfigError } from './cli-errors.js';
 
@@ -153,7 +153,7 @@ function applyClientSettings(
   );
   if (clientID === undefined && secret === undefined && uris.length === 0) return;
   // The registrations startEmulator makes without `clients`.
-  const [first, ...rest] = options.clients ?? [DEFAULT_CLIENT, DEMO_API, DEMO_DAEMON_CLIENT];
+  const [first, ...rest] = options.clients ?? DEMO_CLIENTS;
   const base = first ?? DEFAULT_CLIENT;
   const shaped = { ...base, redirectUris: [...base.redirectUris, ...uris] };
   if (clientID !== undefined) Object.assign(shaped, { clientID: clientID.value });

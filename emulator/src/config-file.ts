@@ -13,7 +13,7 @@ import type {
   EmulatorTenant,
   EmulatorUser,
 } from './emulator-types.js';
-import { CONSUMER_TENANT_ID, DEMO_TENANT_ID, DEMO_USERS } from './users.js';
+import { CONSUMER_TENANT_ID, DEMO_CLIENTS, DEMO_TENANT_ID, DEMO_USERS } from './users.js';
 
 /** What a configuration file sets. */
 export type ConfigOptions = Pick<EmulatorOptions, 'clients' | 'users' | 'tenants' | 'anyTenantId'>;
@@ -253,10 +253,11 @@ function tenant(item: { value: unknown; path: string }): EmulatorTenant {
 /** The options of a parsed configuration; `baseDir` resolves certificate and key files. */
 export function configOptions(value: unknown, baseDir: string): ConfigOptions {
   const f = Fields.of(value, '', baseDir);
-  f.only(['$schema', 'clients', 'users', 'demoUsers', 'tenants', 'anyTenantId']);
+  f.only(['$schema', 'clients', 'demoClients', 'users', 'demoUsers', 'tenants', 'anyTenantId']);
   const options: ConfigOptions = {};
-  const clients = f.array('clients');
-  if (clients !== undefined) options.clients = clients.map((c) => client(c, baseDir));
+  const clients = f.array('clients')?.map((c) => client(c, baseDir));
+  if (clients !== undefined)
+    options.clients = f.boolean('demoClients') === true ? [...DEMO_CLIENTS, ...clients] : clients;
   const users = f.array('users')?.map(user);
   if (users !== undefined)
     options.users = f.boolean('demoUsers') === true ? [...DEMO_USERS, ...users] : users;

@@ -50,6 +50,19 @@ export interface TokenGrant {
   expiresAt: number;
 }
 
+/** A device code issued by `/devicecode`, waiting for the user on the verification page. */
+export interface DeviceGrant {
+  clientID: string;
+  /** The code the user types on the verification page. */
+  userCode: string;
+  tenant: TenantPath;
+  scopes: string[];
+  expiresAt: number;
+  /** `pending` until the user picks an account (`approved`) or cancels (`declined`). */
+  status: 'pending' | 'approved' | 'declined' | 'redeemed';
+  userKey: string | undefined;
+}
+
 /** Everything route handlers need. */
 export interface Core {
   /** Emulator URL (no trailing slash). */
@@ -74,6 +87,8 @@ export interface Core {
   readonly codes: Map<string, CodeGrant>;
   readonly accessTokens: Map<string, TokenGrant>;
   readonly refreshTokens: Map<string, TokenGrant>;
+  /** Device codes by `device_code`. */
+  readonly deviceCodes: Map<string, DeviceGrant>;
   /** Token endpoint answers registered by code or refresh token. */
   readonly tokenAnswers: Map<string, EmulatorTokenAnswer>;
   /** The issuer of tokens for tenant `tid`: `${url}/${tid}/v2.0`. */

@@ -143,7 +143,14 @@ export interface EmulatorUser {
 
 /** Routes whose requests are counted and can carry faults. */
 export type EmulatorRoute =
-  'authorize' | 'token' | 'jwks' | 'discovery' | 'logout' | 'graph.me' | 'graph.photo';
+  | 'authorize'
+  | 'token'
+  | 'jwks'
+  | 'discovery'
+  | 'logout'
+  | 'graph.me'
+  | 'graph.photo'
+  | 'devicecode';
 
 /** Every {@link EmulatorRoute}, in a fixed order. */
 export const EMULATOR_ROUTES: readonly EmulatorRoute[] = Object.freeze([
@@ -154,6 +161,7 @@ export const EMULATOR_ROUTES: readonly EmulatorRoute[] = Object.freeze([
   'logout',
   'graph.me',
   'graph.photo',
+  'devicecode',
 ] as const);
 
 /**
@@ -409,7 +417,7 @@ export interface EmulatorOptions {
    * Tokens are still issued by the emulator's URL. Default: the emulator's URL.
    */
   keyIssuerOrigin?: string;
-  /** App registrations; default `[DEFAULT_CLIENT, DEMO_API, DEMO_DAEMON_CLIENT]`. */
+  /** App registrations; default `[DEFAULT_CLIENT, DEMO_API, DEMO_DAEMON_CLIENT, DEMO_PUBLIC_CLIENT]`. */
   clients?: EmulatorClientOptions[];
   /** Accounts offered on the sign-in page; default `DEMO_USERS`. */
   users?: EmulatorUser[];
@@ -587,4 +595,12 @@ export type CompleteLoginResult =
       code: number;
       /** The page. */
       html: string;
+    }
+  | {
+      /**
+       * The device code verification page (`/devicelogin?otc=<user code>`) confirmed the sign-in
+       * (`approved`: the device's next poll gets the tokens) or the user cancelled (`declined`).
+       */
+      kind: 'device';
+      outcome: 'approved' | 'declined';
     };

@@ -43,11 +43,13 @@ export {
   DEFAULT_CLIENT,
   DEMO_API,
   DEMO_DAEMON_CLIENT,
+  DEMO_PUBLIC_CLIENT,
   DEMO_TENANT_DOMAINS,
   DEMO_TENANT_ID,
   DEMO_USERS,
 } from './users.js';
 export { completeLogin } from './login.js';
+export { DEVICE_CODE_INTERVAL_SECONDS, DEVICE_CODE_LIFETIME_SECONDS } from './device-code.js';
 export type { CompleteLoginOptions } from './login.js';
 export { defaultCaDirectory } from './tls-setup.js';
 export {
@@ -62,7 +64,7 @@ export { FEDERATED_AUDIENCE, MAX_ASSERTION_LIFETIME_SECONDS } from './client-ass
 /**
  * Starts an emulator listening on `options.host` (default `127.0.0.1`) and `options.port` (default `0`,
  * a free port), with fresh RSA signing keys. Defaults: clients `[DEFAULT_CLIENT, DEMO_API,
- * DEMO_DAEMON_CLIENT]`, users `DEMO_USERS`,
+ * DEMO_DAEMON_CLIENT, DEMO_PUBLIC_CLIENT]`, users `DEMO_USERS`,
  * no latency, codes valid 600 s, access tokens 3599 s. Always `close()` it.
  *
  * @example

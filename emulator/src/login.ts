@@ -94,6 +94,8 @@ function interpret(res: RawResponse): CompleteLoginResult | undefined {
   const location = res.headers['location'];
   if (res.status >= 300 && res.status < 400 && typeof location === 'string')
     return { kind: 'redirect', location };
+  const device = /<meta name="device-login" content="(approved|declined)">/.exec(res.body)?.[1];
+  if (device === 'approved' || device === 'declined') return { kind: 'device', outcome: device };
   const aadsts = /<meta name="aadsts" content="(\d+)">/.exec(res.body);
   if (aadsts?.[1] !== undefined)
     return { kind: 'error_page', status: res.status, code: Number(aadsts[1]), html: res.body };

@@ -179,3 +179,31 @@ export function redirectUriHelp(registered: readonly string[]): string {
 <p>To add one: <code>--redirect-uri &lt;uri&gt;</code> on the <code>microsoft-identity-emulator</code> command line (repeatable), <code>redirectUris</code> of the client in its <code>--config</code> file, or the client's <code>redirectUris</code> in <code>startEmulator({ clients })</code>.</p></div>
 `;
 }
+
+/** The device code verification page: a form asking for the code shown on the device. */
+export function deviceCodeEntryPage(action: string): string {
+  return layout(
+    'Enter code',
+    `<h1>Enter code</h1>
+<p>Enter the code displayed on your app or device.</p>
+<form method="post" action="${e(action)}">
+<input type="text" name="otc" id="otc" autocomplete="off" autofocus required aria-label="Code">
+<button type="submit" class="secondary" id="next">Next</button>
+</form>
+<p class="note">This is a local emulator of the Microsoft identity platform.</p>`,
+  );
+}
+
+/** The last page of a device code sign-in: the user signed in on the device, or declined. */
+export function deviceDonePage(outcome: 'approved' | 'declined', appName: string): string {
+  const text =
+    outcome === 'approved'
+      ? `You have signed in to the ${e(appName)} application on your device. You may now close this window.`
+      : `You have declined to sign in to the ${e(appName)} application on your device. You may now close this window.`;
+  return layout(
+    outcome === 'approved' ? 'Signed in' : 'Sign-in declined',
+    `<h1>${outcome === 'approved' ? 'Microsoft account' : 'Sign-in declined'}</h1>
+<p id="outcome">${text}</p>`,
+    `<meta name="device-login" content="${outcome}">\n`,
+  );
+}

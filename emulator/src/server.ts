@@ -6,7 +6,16 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { handleAuthorize } from './authorize.js';
-import type { AuthorizeRequest, CodeGrant, Core, Exchange, TokenGrant } from './context.js';
+import type {
+  AuthorizeRequest,
+  CodeGrant,
+  Core,
+  DeviceGrant,
+  Exchange,
+  TokenGrant,
+} from './context.js';
+import { handleDeviceCode } from './device-code.js';
+import { handleDeviceLogin } from './device-login.js';
 import { applyFault, sleep } from './faults.js';
 import type { ActiveFault } from './faults.js';
 import {
@@ -50,16 +59,13 @@ import type {
   PublishKeyOptions,
   SignIdTokenOptions,
 } from './emulator-types.js';
-import { DEFAULT_CLIENT, DEMO_API, DEMO_DAEMON_CLIENT, DEMO_USERS } from './users.js';
+import { DEMO_CLIENTS, DEMO_USERS } from './users.js';
 import { B2C_TENANT_DOMAIN, EXTERNAL_ID_TENANT_DOMAIN } from './tenants.js';
 import { setMaxListeners } from 'node:events';
 import { randomInt } from 'node:crypto';
 import { HostCheck, checkedAllowedHost, checkedPublicOrigin, isLoopbackAddress } from './hosts.js';
 import { tlsMaterial } from './tls-setup.js';
 import type { TlsMaterial } from './tls-setup.js';
-
-/** The registrations of an emulator started without `clients`. */
-const DEFAULT_CLIENTS = [DEFAULT_CLIENT, DEMO_API, DEMO_DAEMON_CLIENT];
 
 /** Access tokens live 60 to 90 minutes, drawn per token, as Microsoft's default lifetime. */
 export const ACCESS_TOKEN_LIFETIME_RANGE: readonly [number, number] = [3599, 5399];
@@ -163,6 +169,7 @@ export class EmulatorServer implements Emulator, Core {
   readonly codes = new Map<string, CodeGrant>();
   readonly accessTokens = new Map<string, TokenGrant>();
   readonly refreshTokens = new Map<string, TokenGrant>();
+  readonly deviceCodes = new Map<string, DeviceGrant>();
   readonly tokenAnswers = new Map<string, EmulatorTokenAnswer>();
   tenants: EmulatorTenant[];
   readonly anyTenantId: boolean;
@@ -216,7 +223,7 @@ export class EmulatorServer implements Emulator, Core {
   static async start(options: EmulatorOptions = {}): Promise<EmulatorServer> {
     validateOptions(options);
     // Before the keys and the socket, so a bad registration fails without leaving a port open.
-    const clients = (options.clients ?? DEFAULT_CLIENTS).map(normalizeClient);
+    const clients = (options.clients ?? DEMO_CLIENTS).map(normalizeClient);
     const publicOrigin =
       options.publicOrigin === undefined ? undefined : checkedPublicOrigin(options.publicOrigin);
     const allowedHosts = (options.allowedHosts ?? []).map(checkedAllowedHost);
@@ -426,6 +433,8 @@ export class EmulatorServer implements Emulator, Core {
       if (fourth === 'token')
         return { route: 'token', handler: (e) => handleToken(this, e, first) };
       if (fourth === 'logout') return { route: 'logout', handler: (e) => handleLogout(this, e) };
+      if (fourth === 'devicecode')
+        return { route: 'devicecode', handler: (e) => handleDeviceCode(this, e, first) };
     }
     if (
       first !== undefined &&
@@ -470,6 +479,8 @@ export class EmulatorServer implements Emulator, Core {
       return { route: undefined, handler: (e) => handleGraphUnknown(e, s[s.length - 1] ?? first) };
     if (first === 'oidc' && second === 'userinfo' && s.length === 2)
       return { route: undefined, handler: (e) => handleUserinfo(this, e) };
+    if (first === 'devicelogin' && s.length === 1)
+      return { route: undefined, handler: (e) => handleDeviceLogin(this, e) };
     if (first === 'error' && s.length === 1 && method === 'GET')
       return { route: undefined, handler: (e) => handleErrorLookup(e) };
     if (first === 'favicon.ico' && s.length === 1 && (method === 'GET' || method === 'HEAD'))
@@ -537,6 +548,8 @@ export class EmulatorServer implements Emulator, Core {
       if (grant.expiresAt < tokenGrace) this.accessTokens.delete(token);
     for (const [token, grant] of this.refreshTokens)
       if (grant.expiresAt < tokenGrace) this.refreshTokens.delete(token);
+    for (const [code, grant] of this.deviceCodes)
+      if (grant.expiresAt < tokenGrace) this.deviceCodes.delete(code);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -94,7 +94,14 @@ function writeAtomically(file: string, text: string, mode: number): void {
 export async function loadOrCreateCa(
   directory: string,
 ): Promise<{ ca: CertificatePair; certificatePath: string }> {
-  mkdirSync(directory, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw new Error(
+      `emulator https: cannot create the CA folder ${directory} (${(err as NodeJS.ErrnoException).code ?? String(err)}); choose another with https.caDirectory (--ca-dir, EMULATOR_CA_DIR)`,
+      { cause: err },
+    );
+  }
   const keyFile = join(directory, CA_KEY_FILE);
   const certificatePath = join(directory, CA_CERTIFICATE_FILE);
   let ca = readCa(keyFile);

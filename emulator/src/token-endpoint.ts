@@ -1,12 +1,15 @@
 /**
  * `POST /{tenant}/oauth2/v2.0/token`: client authentication, then one grant per file
- * (`user-grants.ts`: `authorization_code` and `refresh_token`; `client-credentials-grant.ts`),
+ * (`user-grants.ts`: `authorization_code` and `refresh_token`; `client-credentials-grant.ts`;
+ * `on-behalf-of-grant.ts`; `device-code.ts`),
  * registered answers, and errors from the AADSTS catalogue in Microsoft's JSON shape.
  */
 import type { Core, Exchange } from './context.js';
 import { AadstsError, aadsts } from './aadsts.js';
 import { authenticate } from './client-auth.js';
 import { clientCredentialsGrant } from './client-credentials-grant.js';
+import { DEVICE_CODE_GRANT, deviceCodeGrant } from './device-code.js';
+import { JWT_BEARER_GRANT, onBehalfOfGrant } from './on-behalf-of-grant.js';
 import { aadErrorBody, newTrace } from './error-bodies.js';
 import { header, sendJson } from './http-helpers.js';
 import { resolveTenant } from './tenants.js';
@@ -45,6 +48,11 @@ function grantTokens(core: Core, ex: Exchange, tenantSegment: string): TokenResp
     return { status: 200, body: refreshTokenGrant(core, form, caller) };
   if (grantType === 'client_credentials')
     return { status: 200, body: clientCredentialsGrant(core, form, caller, tenant) };
+  if (grantType === JWT_BEARER_GRANT)
+    return { status: 200, body: onBehalfOfGrant(core, form, caller, tenant) };
+  // MSAL sends the short name `device_code`, which Microsoft accepts too.
+  if (grantType === DEVICE_CODE_GRANT || grantType === 'device_code')
+    return { status: 200, body: deviceCodeGrant(core, form, caller, tenant) };
   throw aadsts(70003, { values: { grantType } });
 }
 

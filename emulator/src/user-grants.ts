@@ -31,7 +31,8 @@ function checkPkce(grant: CodeGrant, verifier: string | undefined): void {
   if (!secretsEqual(computed, grant.codeChallenge)) throw aadsts(501481);
 }
 
-function findUser(core: Core, key: string): EmulatorUser {
+/** The user a grant was issued for (AADSTS70000 when it no longer exists). */
+export function findUser(core: Core, key: string): EmulatorUser {
   const user = core.users.find((u) => u.key === key);
   if (!user) throw aadsts(70000, { detail: 'The user no longer exists.' });
   return user;
@@ -130,8 +131,8 @@ function accessToken(
   return { token: `EwB${randomBytes(96).toString('base64url')}`, scopes, api: false };
 }
 
-/** Issues the tokens of a user grant. */
-function issueTokens(
+/** Issues the tokens of a user grant (also used by the on-behalf-of and device code grants). */
+export function issueTokens(
   core: Core,
   form: URLSearchParams,
   caller: Caller,

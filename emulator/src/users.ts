@@ -87,6 +87,25 @@ export const DEMO_DAEMON_CLIENT: EmulatorClient & {
   }),
 });
 
+/**
+ * A public client's app registration (a CLI or desktop app: no secret, "Allow public client flows"):
+ * device code sign-in, and authorization code with PKCE on `http://localhost` (any port).
+ */
+export const DEMO_PUBLIC_CLIENT: EmulatorClient & { publicClient: true } = Object.freeze({
+  clientID: '0c7e4b9a-2d61-4f85-b3a0-6e1d8c5f2a97',
+  redirectUris: Object.freeze(['http://localhost', 'http://127.0.0.1']) as unknown as string[],
+  name: 'Contoso CLI',
+  publicClient: true as const,
+});
+
+/** The registrations of an emulator started without `clients`, in this order. */
+export const DEMO_CLIENTS: readonly EmulatorClient[] = Object.freeze([
+  DEFAULT_CLIENT,
+  DEMO_API,
+  DEMO_DAEMON_CLIENT,
+  DEMO_PUBLIC_CLIENT,
+]);
+
 /** A demo account's photo: its initials on a disc of the palette's colour `index` (PNG, 96×96). */
 function demoPhoto(displayName: string, index: number): { contentType: string; data: Buffer } {
   const colour = AVATAR_COLOURS[index % AVATAR_COLOURS.length] ?? [0, 120, 212];

@@ -12,6 +12,7 @@ import {
   DEFAULT_CLIENT,
   DEMO_API,
   DEMO_DAEMON_CLIENT,
+  DEMO_PUBLIC_CLIENT,
   DEMO_TENANT_ID,
   startEmulator,
 } from '../src/index.js';
@@ -115,6 +116,17 @@ describe('emulator: configuration from the command line', function () {
       graphId: personal?.at(-1)?.oid.replace(/-/g, '').slice(16),
     });
     expect(personal?.length).to.be.greaterThan(1);
+    const withDemoClients = configOptions(
+      { clients: [{ clientID: 'mine', clientSecret: 's', redirectUris: [] }], demoClients: true },
+      dir,
+    ).clients?.map((c) => ('clientID' in c ? c.clientID : undefined));
+    expect(withDemoClients).to.deep.equal([
+      DEFAULT_CLIENT.clientID,
+      DEMO_API.clientID,
+      DEMO_DAEMON_CLIENT.clientID,
+      DEMO_PUBLIC_CLIENT.clientID,
+      'mine',
+    ]);
   });
 
   it('names the field that is wrong', () => {
@@ -201,7 +213,12 @@ describe('emulator: configuration from the command line', function () {
       parseCommandLine(['--client-id', 'x'], {}).options.clients?.map(
         (c) => 'clientID' in c && c.clientID,
       ),
-    ).to.deep.equal(['x', DEMO_API.clientID, DEMO_DAEMON_CLIENT.clientID]);
+    ).to.deep.equal([
+      'x',
+      DEMO_API.clientID,
+      DEMO_DAEMON_CLIENT.clientID,
+      DEMO_PUBLIC_CLIENT.clientID,
+    ]);
     const path = file({
       clients: [
         { clientID: 'first', clientSecret: 'a', redirectUris: [] },

@@ -313,6 +313,7 @@ describe('emulator: faults, counting, lifecycle', () => {
       logout: 1,
       'graph.me': 1,
       'graph.photo': 1,
+      devicecode: 0,
     };
     expect(emulator.requestCounts()).to.deep.equal(expected);
     expect(emulator.requests('jwks')).to.equal(2);

@@ -153,6 +153,15 @@ describe('emulator: https', function () {
     }
   });
 
+  it('says which folder it cannot use for the CA, and how to choose another', async () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, '');
+    const err = await rejectionOf(startEmulator({ https: { caDirectory: join(file, 'ca') } }));
+    expect((err as Error).message)
+      .to.contain(join(file, 'ca'))
+      .and.to.contain('--ca-dir');
+  });
+
   it('is trusted by a child process started with NODE_EXTRA_CA_CERTS', async () => {
     const script = `fetch(process.argv[1]).then(async (r) => console.log(r.status, (await r.json()).issuer), (e) => { console.error(e.cause?.code ?? e.message); process.exit(1); })`;
     const url = `${emulator.authority('organizations')}/v2.0/.well-known/openid-configuration`;

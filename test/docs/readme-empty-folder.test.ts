@@ -61,7 +61,7 @@ describe("the README's empty-folder steps, from a fresh clone, end with a signed
   it('clone, npm run pack:all, npm init, install both tarballs, emulator, npx tsx app.ts, sign in', async () => {
     work = exampleFolder('readme-fresh-clone');
     const clone = path.join(work, 'passport-microsoft-account');
-    await run('git', ['clone', '--quiet', ROOT, clone], work);
+    await run('git', ['clone', '--quiet', ROOT, clone], work, exampleEnv({}));
     const readme = readFileSync(path.join(clone, 'README.md'), 'utf8');
 
     // Install: `npm ci && npm run pack:all` in the clone (node_modules from this checkout).
@@ -89,7 +89,7 @@ describe("the README's empty-folder steps, from a fresh clone, end with a signed
       const name = installedPackages(`npm install ${tarball}`)[0] ?? '';
       const target = path.join(app, 'node_modules', name);
       mkdirSync(target, { recursive: true });
-      await run('tar', ['-xzf', file, '-C', target, '--strip-components=1'], app);
+      await run('tar', ['-xzf', file, '-C', target, '--strip-components=1'], app, exampleEnv({}));
     }
     const fromApp = createRequire(path.join(app, 'package.json'));
     for (const name of installedPackages(steps).filter((n) => !n.startsWith('@types/'))) {

@@ -15,6 +15,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ROOT } from './markdown.js';
@@ -69,7 +70,8 @@ function compiledPackage(): Promise<string> {
     const outDir = path.join(ROOT, 'test', 'artifacts', `.package-dist-${process.pid}`);
     rmSync(outDir, { recursive: true, force: true });
     const tsc = require.resolve('typescript/bin/tsc');
-    await run(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir], ROOT);
+    const args = [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir];
+    await run(process.execPath, args, ROOT, exampleEnv({}));
     process.once('exit', () => rmSync(outDir, { recursive: true, force: true }));
     return outDir;
   })();
@@ -98,15 +100,32 @@ export function commandLine(command: string): string[] {
   throw new Error(`a run command the docs tests do not know: ${command}`);
 }
 
+let coverage: string | undefined;
+
+/**
+ * Where the examples' V8 coverage goes under c8: a folder of their own, removed at exit. c8 cannot
+ * map the modules tsx loads for an ES-module entry (its report fails on them), and Node hands the
+ * parent's NODE_V8_COVERAGE to a child whose env leaves it out, so it must be set to elsewhere.
+ */
+function coverageFolder(): string {
+  if (coverage === undefined) {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'docs-examples-coverage-'));
+    process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+    coverage = folder;
+  }
+  return coverage;
+}
+
 /**
  * This process's environment minus anything an example reads (real credentials, a session
- * secret, a port) and the coverage settings, plus `variables`.
+ * secret, a port), with coverage sent aside under c8, plus `variables`.
  */
 export function exampleEnv(variables: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (!/^(MICROSOFT_|NODE_V8_COVERAGE$|SESSION_SECRET$|PORT$)/.test(name)) env[name] = value;
   }
+  if (process.env['NODE_V8_COVERAGE'] !== undefined) env['NODE_V8_COVERAGE'] = coverageFolder();
   return Object.assign(env, variables);
 }
 

@@ -135,6 +135,8 @@ export async function signIn(
       callbackURL: emulator.action,
     };
   }
+  if (emulator.kind === 'device')
+    throw new Error('the emulator showed the device code page instead of answering the app');
   throw new Error(
     `the emulator showed an error page instead of answering the app: AADSTS${emulator.code}`,
   );
