@@ -88,7 +88,7 @@ const TASKS = [
  * The API's routes, `GET /api/tasks` and `POST /api/tasks`. Mounted before the session middleware:
  * the API authenticates each request by its bearer token alone, and sets no cookie.
  */
-export function apiRouter(passport: passportModule.PassportStatic): express.Router {
+export function apiRouter(passport: passportModule.Authenticator): express.Router {
   const router = express.Router();
   const bearer = (needs: { scope: string; appPermission: string } | undefined): RequestHandler =>
     passport.authenticate(BEARER, {

@@ -50,7 +50,7 @@ describe('docs/protect-an-api.md: the complete API runs as written against the e
     folder = mkdtempSync(path.join(ROOT, 'test', 'artifacts', 'protect-an-api-'));
     const file = path.join(folder, 'api.ts');
     writeFileSync(file, code.replace(/'passport-microsoft-account'/g, JSON.stringify(source)));
-     
+
     app = (require(file) as { default: Express }).default;
   });
   after(async () => {
