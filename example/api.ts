@@ -3,8 +3,10 @@
  * calls it. The API takes Microsoft access tokens issued for it: a user's token (delegated scope
  * `Tasks.Read`) or a daemon's app-only token (app role `Tasks.Read.All`). The page gets the user's
  * token by redeeming the login's refresh token for the API (`strategy.refresh(refreshToken,
- * { scope })`), on the server: neither token reaches the browser.
+ * { scope })`), on the server: neither token reaches the browser, and the session store holds
+ * them only encrypted (AES-256-GCM, key derived from SESSION_SECRET, bound to the user).
  */
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import express from 'express';
 import type { Request, RequestHandler } from 'express';
 import type passportModule from 'passport';
@@ -23,12 +25,18 @@ export const READ = { scope: 'Tasks.Read', appPermission: 'Tasks.Read.All' } as 
 /** What `POST /api/tasks` needs, which the demo API does not expose: every call gets the 403. */
 export const WRITE = { scope: 'Tasks.Write', appPermission: 'Tasks.Write.All' } as const;
 
-/** Session fields of the API page: kept server-side, never sent to the browser. */
-export interface ApiSession {
+/** Session field of the API page: the sealed {@link ApiTokens}, never sent to the browser. */
+interface ApiSession {
+  apiTokens?: string;
+}
+
+/** What the session keeps for the API page, sealed. */
+export interface ApiTokens {
   /** The login's refresh token, redeemed for the API's access token. */
-  refreshToken?: string;
+  refreshToken: string;
   /** The API's access token and when it expires (ms since the epoch), reused until then. */
-  apiToken?: { value: string; expiresAt: number };
+  accessToken?: string;
+  expiresAt?: number;
 }
 
 /** The API the app protects and asks tokens for: `config.api`, else its own registration. */
@@ -109,12 +117,60 @@ function apiSession(req: Request): ApiSession {
   return req.session as typeof req.session & ApiSession;
 }
 
-/** Keeps the login's refresh token in the session (after `req.logIn`, which regenerates it). */
-export function keepRefreshToken(req: Request, refreshToken: unknown): void {
+/** The sealing key: HKDF-SHA256 of the session secret, so every instance derives the same one. */
+function sealingKey(config: AppConfig): Buffer {
+  const info = 'passport-microsoft-account sample: API tokens';
+  return Buffer.from(hkdfSync('sha256', config.sessionSecret, '', info, 32));
+}
+
+/** AES-256-GCM with a random nonce; the user id is the additional data, so blobs cannot move. */
+export function seal(config: AppConfig, userId: string, tokens: ApiTokens): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', sealingKey(config), iv).setAAD(Buffer.from(userId));
+  const body = Buffer.concat([cipher.update(JSON.stringify(tokens), 'utf8'), cipher.final()]);
+  return ['v1', iv, body, cipher.getAuthTag()]
+    .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+    .join('.');
+}
+
+/** The sealed tokens, or undefined when absent, tampered with, or sealed for someone else. */
+export function unseal(config: AppConfig, userId: string, sealed: string): ApiTokens | undefined {
+  const [version, iv, body, tag] = sealed.split('.');
+  if (version !== 'v1' || iv === undefined || body === undefined || tag === undefined)
+    return undefined;
+  try {
+    const decipher = createDecipheriv(
+      'aes-256-gcm',
+      sealingKey(config),
+      Buffer.from(iv, 'base64url'),
+    )
+      .setAAD(Buffer.from(userId))
+      .setAuthTag(Buffer.from(tag, 'base64url'));
+    const text = Buffer.concat([
+      decipher.update(Buffer.from(body, 'base64url')),
+      decipher.final(),
+    ]).toString('utf8');
+    const tokens = JSON.parse(text) as ApiTokens;
+    return typeof tokens.refreshToken === 'string' ? tokens : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Keeps the login's refresh token in the session, sealed (call it after `req.logIn`, which
+ * regenerates the session). Without one (no `offline_access`) the API page says so.
+ */
+export function keepRefreshToken(
+  req: Request,
+  config: AppConfig,
+  userId: string,
+  refreshToken: unknown,
+): void {
   const s = apiSession(req);
-  delete s.apiToken;
-  if (typeof refreshToken === 'string' && refreshToken !== '') s.refreshToken = refreshToken;
-  else delete s.refreshToken;
+  if (typeof refreshToken === 'string' && refreshToken !== '')
+    s.apiTokens = seal(config, userId, { refreshToken });
+  else delete s.apiTokens;
 }
 
 /** A token problem, as the page shows it. */
@@ -132,19 +188,23 @@ export interface TokenProblem {
 async function apiAccessToken(
   req: Request,
   strategy: Strategy,
-  scope: string,
+  config: AppConfig,
+  userId: string,
 ): Promise<string | TokenProblem> {
   const s = apiSession(req);
-  if (s.apiToken && s.apiToken.expiresAt - Date.now() > 60_000) return s.apiToken.value;
-  if (s.refreshToken === undefined)
+  const kept = s.apiTokens === undefined ? undefined : unseal(config, userId, s.apiTokens);
+  if (kept === undefined)
     return { message: 'This session holds no refresh token: sign out and sign in again.' };
+  if (kept.accessToken !== undefined && (kept.expiresAt ?? 0) - Date.now() > 60_000)
+    return kept.accessToken;
   try {
-    const tokens = await strategy.refresh(s.refreshToken, { scope: [scope, 'offline_access'] });
-    if (tokens.refreshToken !== undefined) s.refreshToken = tokens.refreshToken;
-    s.apiToken = {
-      value: tokens.accessToken,
+    const scope = [apiSettings(config).scope, 'offline_access'];
+    const tokens = await strategy.refresh(kept.refreshToken, { scope });
+    s.apiTokens = seal(config, userId, {
+      refreshToken: tokens.refreshToken ?? kept.refreshToken,
+      accessToken: tokens.accessToken,
       expiresAt: Date.now() + (tokens.expiresIn ?? 0) * 1000,
-    };
+    });
     return tokens.accessToken;
   } catch (err) {
     if (!(err instanceof MicrosoftTokenError)) throw err;
@@ -174,10 +234,11 @@ export async function callApi(
   req: Request,
   strategy: Strategy,
   config: AppConfig,
+  userId: string,
   which: 'read' | 'write',
 ): Promise<ApiCallView> {
   const method = which === 'read' ? 'GET' : 'POST';
-  const token = await apiAccessToken(req, strategy, apiSettings(config).scope);
+  const token = await apiAccessToken(req, strategy, config, userId);
   const request = `${method} /api/tasks`;
   if (typeof token !== 'string') return { request, tokenProblem: token };
   const address = req.socket.localAddress ?? '127.0.0.1';

@@ -40,7 +40,7 @@ import type { Detail, LayoutOptions, ProfileView } from './html.js';
 
 /**
  * The user the app keeps in the session after sign-in: the profile. The refresh token the API page
- * needs is a separate session field (example/api.ts), on the server; no page shows it.
+ * needs is a separate session field, encrypted (example/api.ts); no page shows it.
  */
 export interface SessionUser extends Omit<ProfileView, 'json'> {
   id: string;
@@ -481,7 +481,7 @@ export function createApp(
           next(loginErr);
           return;
         }
-        keepRefreshToken(req, carried?.refreshToken);
+        keepRefreshToken(req, config, user.id, carried?.refreshToken);
         log(
           `signed in: ${user.accountType ?? 'unknown'} account, tenant ${user.tenantId ?? '?'}, object id ${user.objectId ?? user.id}`,
         );
@@ -505,7 +505,8 @@ export function createApp(
 
   // The API page: calls GET or POST /api/tasks with the user's token for the API and shows the answer.
   app.get('/tasks', (req, res, next) => {
-    if (!currentUser(req)) {
+    const user = currentUser(req);
+    if (!user) {
       res.redirect(303, `/login?returnTo=${encodeURIComponent('/tasks')}`);
       return;
     }
@@ -515,7 +516,7 @@ export function createApp(
       send(res, 200, apiPage({ api }, pageOptions(req)));
       return;
     }
-    callApi(req, strategy, config, which).then((call) => {
+    callApi(req, strategy, config, user.id, which).then((call) => {
       if (call.tokenProblem)
         log(`no API token: ${call.tokenProblem.error ?? ''} ${call.tokenProblem.aadsts ?? ''}`);
       send(res, 200, apiPage({ api, call }, pageOptions(req)));

@@ -16,7 +16,9 @@ import {
   startEmulator,
 } from 'microsoft-identity-emulator';
 import type { Emulator } from 'microsoft-identity-emulator';
+import { seal, unseal } from '../../example/api.js';
 import { ConfigError, readEnv } from '../../example/config.js';
+import type { AppConfig } from '../../example/config.js';
 import { TestBrowser, signIn } from '../helpers/browser.js';
 import { ROOT } from '../docs/markdown.js';
 import { byId, startApp } from './helpers.js';
@@ -132,6 +134,31 @@ describe('sample app API', function () {
       expect(byId(res.body, 'api-error-description')).to.match(/Tasks\.Write/);
       expect(byId(res.body, 'api-challenge')).to.match(/^Bearer error="insufficient_scope"/);
       expect(res.body).not.to.match(JWT);
+    });
+  });
+
+  describe('the sealed tokens in the session', () => {
+    const config = { sessionSecret: 's'.repeat(40) } as AppConfig;
+    const tokens = { refreshToken: 'refresh-1', accessToken: 'access-1', expiresAt: 1 };
+
+    it('open for the same user and secret, and show no token in clear', () => {
+      const sealed = seal(config, 'user-a', tokens);
+      expect(sealed).not.to.include('refresh-1');
+      expect(unseal(config, 'user-a', sealed)).to.deep.equal(tokens);
+    });
+
+    it('do not open for another user, another secret, or once altered', () => {
+      const sealed = seal(config, 'user-a', tokens);
+      expect(unseal(config, 'user-b', sealed)).to.equal(undefined);
+      expect(unseal({ sessionSecret: 't'.repeat(40) } as AppConfig, 'user-a', sealed)).to.equal(
+        undefined,
+      );
+      const parts = sealed.split('.');
+      const body = parts[2] ?? '';
+      parts[2] = `${body.slice(0, -2)}${body.endsWith('AA') ? 'BA' : 'AA'}`;
+      expect(unseal(config, 'user-a', parts.join('.'))).to.equal(undefined);
+      expect(unseal(config, 'user-a', 'v1.not-sealed')).to.equal(undefined);
+      expect(unseal(config, 'user-a', 'eyJ.x.y.z')).to.equal(undefined);
     });
   });
 
