@@ -11,13 +11,13 @@ import type { Store } from 'express-session';
 import helmet from 'helmet';
 import passportModule from 'passport';
 import {
-  GraphError,
-  IdTokenError,
+  MicrosoftGraphError,
+  MicrosoftIdTokenError,
   MicrosoftAuthorizationError,
   MicrosoftHttpError,
   MicrosoftTokenError,
-  ProfileError,
-  StateError,
+  MicrosoftProfileError,
+  MicrosoftStateError,
 } from '../lib/errors.js';
 import { safeLogValue } from '../lib/log.js';
 import { Strategy } from '../lib/passport/strategy.js';
@@ -297,7 +297,7 @@ function errorProblem(err: unknown): SignInProblem {
       summary: summaryOf('token error', details),
     };
   }
-  if (err instanceof GraphError) {
+  if (err instanceof MicrosoftGraphError) {
     const details: Detail[] = [['Graph error', err.code, 'error-code']];
     if (err.requestId !== undefined) details.push(['Request ID', err.requestId, 'request-id']);
     return {
@@ -318,7 +318,11 @@ function errorProblem(err: unknown): SignInProblem {
       summary: summaryOf('microsoft http error', details),
     };
   }
-  if (err instanceof IdTokenError || err instanceof ProfileError || err instanceof StateError) {
+  if (
+    err instanceof MicrosoftIdTokenError ||
+    err instanceof MicrosoftProfileError ||
+    err instanceof MicrosoftStateError
+  ) {
     const details: Detail[] = [['Problem', err.code, 'error-code']];
     return {
       status: 502,

@@ -4,7 +4,7 @@
  * middle of somebody's sign-in. Every variable is documented in `example/.env.example`.
  */
 import { randomBytes } from 'node:crypto';
-import { CLOUDS as CLOUD_HOSTS, isGuid, isTenant } from '../lib/config/endpoints.js';
+import { CLOUDS as CLOUD_HOSTS, isGuid, isTenant } from '../lib/config/clouds.js';
 import type { MicrosoftCloud } from '../lib/types.js';
 
 /** A setting is missing or invalid. The message names the variable and says what to change. */

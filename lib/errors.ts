@@ -282,11 +282,6 @@ export class MicrosoftGraphError extends Error {
   }
 }
 
-/** @deprecated Renamed {@link MicrosoftGraphError} (the same class), so every error class starts with `Microsoft`. */
-export const GraphError = MicrosoftGraphError;
-/** @deprecated Renamed {@link MicrosoftGraphError}. */
-export type GraphError = MicrosoftGraphError;
-
 /** Codes of {@link MicrosoftHttpError}. */
 export type HttpErrorCode =
   | 'timeout'
@@ -370,11 +365,6 @@ export class MicrosoftIdTokenError extends Error {
   }
 }
 
-/** @deprecated Renamed {@link MicrosoftIdTokenError} (the same class), so every error class starts with `Microsoft`. */
-export const IdTokenError = MicrosoftIdTokenError;
-/** @deprecated Renamed {@link MicrosoftIdTokenError}. */
-export type IdTokenError = MicrosoftIdTokenError;
-
 /** Codes of {@link MicrosoftAccessTokenError}. */
 export const ACCESS_TOKEN_ERROR_CODES = [
   'malformed',
@@ -445,11 +435,6 @@ export class MicrosoftProfileError extends Error {
   }
 }
 
-/** @deprecated Renamed {@link MicrosoftProfileError} (the same class), so every error class starts with `Microsoft`. */
-export const ProfileError = MicrosoftProfileError;
-/** @deprecated Renamed {@link MicrosoftProfileError}. */
-export type ProfileError = MicrosoftProfileError;
-
 /**
  * Codes of {@link MicrosoftStateError}: `session_missing` (no session middleware), `body_missing` (a
  * `form_post` callback without a parsed body), `response_missing` (the cookie state store found no
@@ -483,11 +468,6 @@ export class MicrosoftStateError extends Error {
     this.code = code;
   }
 }
-
-/** @deprecated Renamed {@link MicrosoftStateError} (the same class), so every error class starts with `Microsoft`. */
-export const StateError = MicrosoftStateError;
-/** @deprecated Renamed {@link MicrosoftStateError}. */
-export type StateError = MicrosoftStateError;
 
 /**
  * `allowedTenants` refused the tenant of a verified sign-in. The Passport strategy answers it with

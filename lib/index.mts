@@ -2,92 +2,40 @@
  * passport-microsoft-account: "Sign in with Microsoft" for Passport.
  *
  * ES module entry. It re-exports the CommonJS implementation, so `import` and `require` share one
- * class and `instanceof` checks on errors work across both.
+ * class and `instanceof` checks on errors work across both. Its types are api.ts's, the one list
+ * of the public API; its values are named one by one (an `export *` of a CommonJS module would
+ * also export `__esModule`), and test/unit/public-api.test.ts checks them against api.ts.
  *
  * @packageDocumentation
  */
-import { Strategy } from './passport/strategy.js';
+import { Strategy } from './api.js';
 
 export default Strategy;
-export { Strategy };
 export {
   ACCESS_TOKEN_ERROR_CODES,
-  GraphError,
+  CLOUDS,
+  CONSUMER_TENANT_ID,
+  CookieStateStore,
+  DEFAULT_SCOPE,
   ID_TOKEN_ERROR_CODES,
   INTERACTION_REQUIRED_ERRORS,
-  IdTokenError,
+  isGuid,
+  isTenant,
   MicrosoftAccessTokenError,
+  MicrosoftAccessTokenVerifier,
   MicrosoftAuthorizationError,
+  MicrosoftBearerStrategy,
   MicrosoftGraphError,
   MicrosoftHttpError,
   MicrosoftIdTokenError,
   MicrosoftProfileError,
+  MicrosoftSignIn,
   MicrosoftStateError,
   MicrosoftTenantNotAllowedError,
   MicrosoftTokenError,
-  ProfileError,
-  StateError,
   parseAadsts,
-} from './errors.js';
-export type {
-  AadstsDiagnostics,
-  AccessTokenErrorCode,
-  AuthorizationErrorFields,
-  GraphErrorFields,
-  OAuth2ErrorBase,
-  OAuth2ErrorBaseConstructor,
-  TokenErrorBody,
-  HttpErrorCode,
-  IdTokenErrorCode,
-  MicrosoftEndpoint,
-  ProfileErrorCode,
-  StateErrorCode,
-} from './errors.js';
-export { CLOUDS, CONSUMER_TENANT_ID, isGuid, isTenant } from './config/endpoints.js';
-export type { CloudEndpoints } from './config/endpoints.js';
-export { DEFAULT_SCOPE, parseScope } from './config/options.js';
-export { safeLogValue } from './log.js';
-export type { MicrosoftLogger } from './log.js';
-export { MicrosoftSignIn } from './core/sign-in.js';
-export { CookieStateStore } from './state/cookie-state-store.js';
-export type { CookieStateStoreOptions } from './state/cookie-state-store.js';
-export type {
-  AuthorizationRequest,
-  AuthorizationRequestOptions,
-  CallbackOptions,
-  RefreshOptions,
-  SignInDependencies,
-  SignInResult,
-  SigningKeySource,
-} from './core/sign-in.js';
-export type { PendingLogin } from './core/pending-login.js';
-export type { ResolvedConfig, ResolvedSettings } from './config/settings.js';
-export type { AuthorityKind, ResolvedEndpoints, TenantKind } from './config/endpoints.js';
-export type { StepUpRequest, StepUpResult } from './core/step-up.js';
-export type { CallbackInput, CallbackParams } from './core/callback.js';
-export type { TokenEndpointClient, TokenRequestOptions } from './clients/token.js';
-export type { ClientCredential } from './clients/client-credentials.js';
-export type { GraphEndpointClient, GraphMe } from './clients/graph.js';
-export type { GraphUser } from './profile/graph-user.js';
-export type { SigningKey } from './tokens/jwks.js';
-export type * from './types.js';
-export { MicrosoftAccessTokenVerifier } from './core/access-token/verifier.js';
-export type { AccessTokenVerifierDependencies } from './core/access-token/verifier.js';
-export type { MicrosoftAccessTokenVerifierOptions } from './core/access-token/options.js';
-export type {
-  MicrosoftAccessToken,
-  MicrosoftAccessTokenClaims,
-} from './core/access-token/claims.js';
-export type {
-  AccessTokenAllowedTenants,
-  AccessTokenRequirements,
-} from './core/access-token/policy.js';
-export { MicrosoftBearerStrategy } from './passport/bearer-strategy.js';
-export type {
-  BearerVerifyCallback,
-  BearerVerifyFunction,
-  BearerVerifyFunctionWithRequest,
-  MicrosoftBearerAuthenticateOptions,
-  MicrosoftBearerStrategyOptions,
-  MicrosoftBearerStrategyOptionsWithRequest,
-} from './passport/bearer-strategy.js';
+  parseScope,
+  safeLogValue,
+  Strategy,
+} from './api.js';
+export type * from './api.js';

@@ -3,54 +3,18 @@
  *
  * CommonJS entry: `require('passport-microsoft-account')` is the {@link Strategy} class, with
  * `.Strategy`, `.default`, the sign-in core, the error classes, the helpers and the constants on it,
- * as the Passport world expects.
+ * as the Passport world expects. The values and types are those of api.ts, the one list of the
+ * public API (test/unit/public-api.test.ts checks this entry against it).
  *
  * @packageDocumentation
  */
-import { CookieStateStore } from './state/cookie-state-store.js';
-import { MicrosoftAccessTokenVerifier } from './core/access-token/verifier.js';
-import { MicrosoftBearerStrategy } from './passport/bearer-strategy.js';
-import { MicrosoftSignIn } from './core/sign-in.js';
-import { CLOUDS, CONSUMER_TENANT_ID, isGuid, isTenant } from './config/endpoints.js';
-import * as errors from './errors.js';
-import { safeLogValue } from './log.js';
-import { DEFAULT_SCOPE, parseScope } from './config/options.js';
+import * as api from './api.js';
 import { Strategy as StrategyClass } from './passport/strategy.js';
-import type * as cookies from './state/cookie-state-store.js';
-import type * as core from './core/sign-in.js';
-import type * as pending from './core/pending-login.js';
-import type * as types from './types.js';
-import type * as log from './log.js';
-import type * as endpoints from './config/endpoints.js';
-import type * as settings from './config/settings.js';
-import type * as stepUp from './core/step-up.js';
-import type * as callback from './core/callback.js';
-import type * as clientCredentials from './clients/client-credentials.js';
-import type * as tokenClient from './clients/token.js';
-import type * as graphClient from './clients/graph.js';
-import type * as graphUser from './profile/graph-user.js';
-import type * as jwks from './tokens/jwks.js';
-import type * as accessToken from './core/access-token/claims.js';
-import type * as accessTokenOptions from './core/access-token/options.js';
-import type * as accessTokenPolicy from './core/access-token/policy.js';
-import type * as accessTokenVerifier from './core/access-token/verifier.js';
-import type * as bearer from './passport/bearer-strategy.js';
 
-const Strategy = Object.assign(StrategyClass, {
+const { Strategy: _strategy, ...values } = api;
+const Strategy = Object.assign(StrategyClass, values, {
   Strategy: StrategyClass,
   default: StrategyClass,
-  ...errors,
-  MicrosoftSignIn,
-  MicrosoftAccessTokenVerifier,
-  MicrosoftBearerStrategy,
-  CookieStateStore,
-  CLOUDS,
-  CONSUMER_TENANT_ID,
-  DEFAULT_SCOPE,
-  isGuid,
-  isTenant,
-  parseScope,
-  safeLogValue,
 });
 type Strategy = StrategyClass;
 
@@ -58,117 +22,101 @@ type Strategy = StrategyClass;
 // eslint-disable-next-line @typescript-eslint/no-namespace
 declare namespace Strategy {
   export type Strategy = StrategyClass;
-  export type MicrosoftSignIn = core.MicrosoftSignIn;
-  export type SignInDependencies = core.SignInDependencies;
-  export type SignInResult = core.SignInResult;
-  export type AuthorizationRequest = core.AuthorizationRequest;
-  export type AuthorizationRequestOptions = core.AuthorizationRequestOptions;
-  export type RefreshOptions = core.RefreshOptions;
-  export type PendingLogin = pending.PendingLogin;
-  export type StateStore = types.StateStore;
-  export type StateStoreMeta = types.StateStoreMeta;
-  export type CookieStateStore = cookies.CookieStateStore;
-  export type CookieStateStoreOptions = cookies.CookieStateStoreOptions;
-  export type SignInOptions = types.SignInOptions;
-  export type MicrosoftAuthorizationError = errors.MicrosoftAuthorizationError;
-  export type MicrosoftTokenError = errors.MicrosoftTokenError;
-  export type MicrosoftTenantNotAllowedError = errors.MicrosoftTenantNotAllowedError;
-  export type MicrosoftGraphError = errors.MicrosoftGraphError;
-  export type MicrosoftIdTokenError = errors.MicrosoftIdTokenError;
-  export type MicrosoftProfileError = errors.MicrosoftProfileError;
-  export type MicrosoftStateError = errors.MicrosoftStateError;
-  /** @deprecated Renamed MicrosoftGraphError. */
-  export type GraphError = errors.GraphError;
-  export type MicrosoftHttpError = errors.MicrosoftHttpError;
-  /** @deprecated Renamed MicrosoftIdTokenError. */
-  export type IdTokenError = errors.IdTokenError;
-  /** @deprecated Renamed MicrosoftProfileError. */
-  export type ProfileError = errors.ProfileError;
-  /** @deprecated Renamed MicrosoftStateError. */
-  export type StateError = errors.StateError;
-  export type IdTokenErrorCode = errors.IdTokenErrorCode;
-  export type HttpErrorCode = errors.HttpErrorCode;
-  export type MicrosoftProfile = types.MicrosoftProfile;
-  export type MicrosoftEmail = types.MicrosoftEmail;
-  export type MicrosoftIdTokenClaims = types.MicrosoftIdTokenClaims;
-  export type StrategyOptions = types.StrategyOptions;
-  export type StrategyOptionsWithRequest = types.StrategyOptionsWithRequest;
-  export type VerifyFunction = types.VerifyFunction;
-  export type VerifyFunctionWithRequest = types.VerifyFunctionWithRequest;
-  export type VerifyFunctionNoParams = types.VerifyFunctionNoParams;
-  export type VerifyFunctionWithParams = types.VerifyFunctionWithParams;
-  export type VerifyFunctionWithRequestNoParams = types.VerifyFunctionWithRequestNoParams;
-  export type VerifyFunctionWithRequestAndParams = types.VerifyFunctionWithRequestAndParams;
-  export type VerifyCallback = types.VerifyCallback;
-  export type MicrosoftAuthenticateOptions = types.MicrosoftAuthenticateOptions;
-  export type TokenSet = types.TokenSet;
-  export type TokenResponseParams = types.TokenResponseParams;
-  export type MicrosoftCloud = types.MicrosoftCloud;
-  export type AccountType = types.AccountType;
-  export type MicrosoftLogger = log.MicrosoftLogger;
-  export type StateTakeResult = types.StateTakeResult;
-  export type StateFailureReason = types.StateFailureReason;
-  export type ClientCertificate = types.ClientCertificate;
-  export type ClientAssertionCallback = types.ClientAssertionCallback;
-  export type ClientAssertionWithExpiry = types.ClientAssertionWithExpiry;
-  // The rest of what the ES module entry exports, so a CommonJS project can import the same types.
-  export type AadstsDiagnostics = errors.AadstsDiagnostics;
-  export type AuthorizationErrorFields = errors.AuthorizationErrorFields;
-  export type GraphErrorFields = errors.GraphErrorFields;
-  export type MicrosoftEndpoint = errors.MicrosoftEndpoint;
-  export type OAuth2ErrorBase = errors.OAuth2ErrorBase;
-  export type OAuth2ErrorBaseConstructor = errors.OAuth2ErrorBaseConstructor;
-  export type ProfileErrorCode = errors.ProfileErrorCode;
-  export type StateErrorCode = errors.StateErrorCode;
-  export type TokenErrorBody = errors.TokenErrorBody;
-  export type AllowedTenants = types.AllowedTenants;
-  export type FailureInfo = types.FailureInfo;
-  export type LogoutUrlOptions = types.LogoutUrlOptions;
-  export type MicrosoftPrompt = types.MicrosoftPrompt;
-  export type MicrosoftRequest = types.MicrosoftRequest;
-  export type MicrosoftTenant = types.MicrosoftTenant;
-  export type OAuth2StrategyBase = types.OAuth2StrategyBase;
-  export type OAuth2StrategyBaseConstructor = types.OAuth2StrategyBaseConstructor;
-  export type PassportOnlyOption = types.PassportOnlyOption;
-  export type StrategyEndpoints = types.StrategyEndpoints;
-  export type StrategyOptionsBase = types.StrategyOptionsBase;
-  export type AuthorityKind = endpoints.AuthorityKind;
-  export type CloudEndpoints = endpoints.CloudEndpoints;
-  export type ResolvedEndpoints = endpoints.ResolvedEndpoints;
-  export type TenantKind = endpoints.TenantKind;
-  export type ResolvedConfig = settings.ResolvedConfig;
-  export type ResolvedSettings = settings.ResolvedSettings;
-  export type CallbackOptions = core.CallbackOptions;
-  export type SigningKeySource = core.SigningKeySource;
-  export type SigningKey = jwks.SigningKey;
-  export type StepUpRequest = stepUp.StepUpRequest;
-  export type StepUpResult = stepUp.StepUpResult;
-  export type CallbackInput = callback.CallbackInput;
-  export type CallbackParams = callback.CallbackParams;
-  export type ClientCredential = clientCredentials.ClientCredential;
-  export type TokenEndpointClient = tokenClient.TokenEndpointClient;
-  export type TokenRequestOptions = tokenClient.TokenRequestOptions;
-  export type GraphEndpointClient = graphClient.GraphEndpointClient;
-  export type GraphMe = graphClient.GraphMe;
-  export type GraphUser = graphUser.GraphUser;
-  export type MicrosoftAccessTokenVerifier = accessTokenVerifier.MicrosoftAccessTokenVerifier;
-  export type AccessTokenVerifierDependencies = accessTokenVerifier.AccessTokenVerifierDependencies;
-  export type MicrosoftAccessTokenVerifierOptions =
-    accessTokenOptions.MicrosoftAccessTokenVerifierOptions;
-  export type MicrosoftAccessToken = accessToken.MicrosoftAccessToken;
-  export type MicrosoftAccessTokenClaims = accessToken.MicrosoftAccessTokenClaims;
-  export type AccessTokenRequirements = accessTokenPolicy.AccessTokenRequirements;
-  export type AccessTokenAllowedTenants = accessTokenPolicy.AccessTokenAllowedTenants;
-  export type MicrosoftAccessTokenError = errors.MicrosoftAccessTokenError;
-  export type AccessTokenErrorCode = errors.AccessTokenErrorCode;
-  export type MicrosoftBearerStrategy = bearer.MicrosoftBearerStrategy;
-  export type MicrosoftBearerStrategyOptions = bearer.MicrosoftBearerStrategyOptions;
+  export type MicrosoftSignIn = api.MicrosoftSignIn;
+  export type CookieStateStore = api.CookieStateStore;
+  export type MicrosoftAuthorizationError = api.MicrosoftAuthorizationError;
+  export type MicrosoftGraphError = api.MicrosoftGraphError;
+  export type MicrosoftHttpError = api.MicrosoftHttpError;
+  export type MicrosoftIdTokenError = api.MicrosoftIdTokenError;
+  export type MicrosoftProfileError = api.MicrosoftProfileError;
+  export type MicrosoftStateError = api.MicrosoftStateError;
+  export type MicrosoftTenantNotAllowedError = api.MicrosoftTenantNotAllowedError;
+  export type MicrosoftTokenError = api.MicrosoftTokenError;
+  export type AadstsDiagnostics = api.AadstsDiagnostics;
+  export type AuthorizationErrorFields = api.AuthorizationErrorFields;
+  export type GraphErrorFields = api.GraphErrorFields;
+  export type HttpErrorCode = api.HttpErrorCode;
+  export type IdTokenErrorCode = api.IdTokenErrorCode;
+  export type MicrosoftEndpoint = api.MicrosoftEndpoint;
+  export type OAuth2ErrorBase = api.OAuth2ErrorBase;
+  export type OAuth2ErrorBaseConstructor = api.OAuth2ErrorBaseConstructor;
+  export type ProfileErrorCode = api.ProfileErrorCode;
+  export type StateErrorCode = api.StateErrorCode;
+  export type TokenErrorBody = api.TokenErrorBody;
+  export type AuthorityKind = api.AuthorityKind;
+  export type CloudEndpoints = api.CloudEndpoints;
+  export type TenantKind = api.TenantKind;
+  export type SignInOptions = api.SignInOptions;
+  export type StrategyOptions = api.StrategyOptions;
+  export type StrategyOptionsBase = api.StrategyOptionsBase;
+  export type StrategyOptionsWithRequest = api.StrategyOptionsWithRequest;
+  export type MicrosoftLogger = api.MicrosoftLogger;
+  export type CookieStateStoreOptions = api.CookieStateStoreOptions;
+  export type AuthorizationRequest = api.AuthorizationRequest;
+  export type AuthorizationRequestOptions = api.AuthorizationRequestOptions;
+  export type CallbackOptions = api.CallbackOptions;
+  export type RefreshOptions = api.RefreshOptions;
+  export type SignInDependencies = api.SignInDependencies;
+  export type SignInResult = api.SignInResult;
+  export type SigningKeySource = api.SigningKeySource;
+  export type CallbackInput = api.CallbackInput;
+  export type CallbackParams = api.CallbackParams;
+  export type PendingLogin = api.PendingLogin;
+  export type StepUpRequest = api.StepUpRequest;
+  export type StepUpResult = api.StepUpResult;
+  export type ClientCredential = api.ClientCredential;
+  export type GraphEndpointClient = api.GraphEndpointClient;
+  export type GraphMe = api.GraphMe;
+  export type TokenEndpointClient = api.TokenEndpointClient;
+  export type TokenRequestOptions = api.TokenRequestOptions;
+  export type GraphUser = api.GraphUser;
+  export type SigningKey = api.SigningKey;
+  export type AccountType = api.AccountType;
+  export type MicrosoftEmail = api.MicrosoftEmail;
+  export type MicrosoftIdTokenClaims = api.MicrosoftIdTokenClaims;
+  export type MicrosoftProfile = api.MicrosoftProfile;
+  export type LogoutUrlOptions = api.LogoutUrlOptions;
+  export type StrategyEndpoints = api.StrategyEndpoints;
+  export type TokenResponseParams = api.TokenResponseParams;
+  export type TokenSet = api.TokenSet;
+  export type MicrosoftAuthenticateOptions = api.MicrosoftAuthenticateOptions;
+  export type MicrosoftPrompt = api.MicrosoftPrompt;
+  export type AllowedTenants = api.AllowedTenants;
+  export type ClientAssertionCallback = api.ClientAssertionCallback;
+  export type ClientAssertionWithExpiry = api.ClientAssertionWithExpiry;
+  export type ClientCertificate = api.ClientCertificate;
+  export type MicrosoftCloud = api.MicrosoftCloud;
+  export type MicrosoftTenant = api.MicrosoftTenant;
+  export type StateStore = api.StateStore;
+  export type StateStoreMeta = api.StateStoreMeta;
+  export type StateTakeResult = api.StateTakeResult;
+  export type FailureInfo = api.FailureInfo;
+  export type MicrosoftRequest = api.MicrosoftRequest;
+  export type VerifyCallback = api.VerifyCallback;
+  export type VerifyFunction = api.VerifyFunction;
+  export type VerifyFunctionNoParams = api.VerifyFunctionNoParams;
+  export type VerifyFunctionWithParams = api.VerifyFunctionWithParams;
+  export type VerifyFunctionWithRequest = api.VerifyFunctionWithRequest;
+  export type VerifyFunctionWithRequestAndParams = api.VerifyFunctionWithRequestAndParams;
+  export type VerifyFunctionWithRequestNoParams = api.VerifyFunctionWithRequestNoParams;
+  export type StateFailureReason = api.StateFailureReason;
+  export type MicrosoftAccessTokenVerifier = api.MicrosoftAccessTokenVerifier;
+  export type AccessTokenVerifierDependencies = api.AccessTokenVerifierDependencies;
+  export type MicrosoftAccessTokenVerifierOptions = api.MicrosoftAccessTokenVerifierOptions;
+  export type MicrosoftAccessToken = api.MicrosoftAccessToken;
+  export type MicrosoftAccessTokenClaims = api.MicrosoftAccessTokenClaims;
+  export type AccessTokenRequirements = api.AccessTokenRequirements;
+  export type AccessTokenAllowedTenants = api.AccessTokenAllowedTenants;
+  export type MicrosoftAccessTokenError = api.MicrosoftAccessTokenError;
+  export type AccessTokenErrorCode = api.AccessTokenErrorCode;
+  export type MicrosoftBearerStrategy = api.MicrosoftBearerStrategy;
+  export type MicrosoftBearerStrategyOptions = api.MicrosoftBearerStrategyOptions;
   export type MicrosoftBearerStrategyOptionsWithRequest =
-    bearer.MicrosoftBearerStrategyOptionsWithRequest;
-  export type MicrosoftBearerAuthenticateOptions = bearer.MicrosoftBearerAuthenticateOptions;
-  export type BearerVerifyFunction = bearer.BearerVerifyFunction;
-  export type BearerVerifyFunctionWithRequest = bearer.BearerVerifyFunctionWithRequest;
-  export type BearerVerifyCallback = bearer.BearerVerifyCallback;
+    api.MicrosoftBearerStrategyOptionsWithRequest;
+  export type MicrosoftBearerAuthenticateOptions = api.MicrosoftBearerAuthenticateOptions;
+  export type BearerVerifyFunction = api.BearerVerifyFunction;
+  export type BearerVerifyFunctionWithRequest = api.BearerVerifyFunctionWithRequest;
+  export type BearerVerifyCallback = api.BearerVerifyCallback;
 }
 
 export = Strategy;

@@ -81,7 +81,7 @@ const Strategy = require('passport-microsoft-account');
 assert.strictEqual(typeof Strategy, 'function');
 assert.strictEqual(Strategy.Strategy, Strategy);
 assert.strictEqual(Strategy.default, Strategy);
-for (const name of ['MicrosoftAuthorizationError', 'MicrosoftTokenError', 'GraphError', 'MicrosoftHttpError', 'IdTokenError', 'ProfileError', 'StateError']) {
+for (const name of ['MicrosoftAuthorizationError', 'MicrosoftTokenError', 'MicrosoftGraphError', 'MicrosoftHttpError', 'MicrosoftIdTokenError', 'MicrosoftProfileError', 'MicrosoftStateError']) {
   assert.strictEqual(typeof Strategy[name], 'function', name);
 }
 const s = new Strategy({ clientID: 'id', clientSecret: 'secret', callbackURL: 'http://localhost/cb' }, () => {});
@@ -93,14 +93,14 @@ startEmulator().then(async (em) => { assert.match(em.url, /^http:\\/\\/127\\.0\\
 
 const ESM_CHECK = `
 import assert from 'node:assert';
-import Strategy, { Strategy as Named, IdTokenError } from 'passport-microsoft-account';
+import Strategy, { Strategy as Named, MicrosoftIdTokenError } from 'passport-microsoft-account';
 import Required from 'passport-microsoft-account';
 import { createRequire } from 'node:module';
 import { startEmulator, DEFAULT_CLIENT } from 'microsoft-identity-emulator';
 assert.strictEqual(Strategy, Named);
 assert.strictEqual(createRequire(import.meta.url)('microsoft-identity-emulator').DEFAULT_CLIENT, DEFAULT_CLIENT, 'one emulator module for import and require');
 assert.strictEqual(createRequire(import.meta.url)('passport-microsoft-account'), Required, 'import and require share one class');
-assert.strictEqual(typeof IdTokenError, 'function');
+assert.strictEqual(typeof MicrosoftIdTokenError, 'function');
 const esm = await import('passport-microsoft-account');
 const cjs = createRequire(import.meta.url)('passport-microsoft-account');
 for (const name of Object.keys(esm)) if (name !== 'default') assert.strictEqual(cjs[name], esm[name], \`require() lacks \${name}\`);
@@ -120,9 +120,9 @@ console.log('require(): ok');
 
 const LIBRARY_ONLY_ESM = `
 import assert from 'node:assert';
-import Strategy, { IdTokenError } from 'passport-microsoft-account';
+import Strategy, { MicrosoftIdTokenError } from 'passport-microsoft-account';
 assert.strictEqual(typeof Strategy, 'function');
-assert.strictEqual(typeof IdTokenError, 'function');
+assert.strictEqual(typeof MicrosoftIdTokenError, 'function');
 console.log('import: ok');
 `;
 

@@ -6,7 +6,7 @@
 import { X509Certificate, createPrivateKey, randomUUID, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { constants } from 'node:crypto';
-import { optionError } from '../config/options.js';
+import { optionError } from '../config/option-checks.js';
 import type {
   ClientAssertionCallback,
   ClientAssertionWithExpiry,

@@ -3,8 +3,9 @@
  * B2C, any host other than Microsoft's workforce login hosts): read once, checked, and turned into
  * the endpoints and the exact issuer of its ID tokens.
  */
-import type { AuthorityKind } from '../config/endpoints.js';
-import { isGuid, isLoopbackHost } from '../config/endpoints.js';
+import type { AuthorityKind } from '../config/clouds.js';
+import { isLoopbackHost } from '../config/clouds.js';
+import { isGuid } from '../config/clouds.js';
 import { MicrosoftIdTokenError, MicrosoftHttpError } from '../errors.js';
 import { describeURL, parseJSON, record, send } from './http.js';
 

@@ -23,7 +23,7 @@ export interface TokenClientOptions {
   timeout: number;
   customHeaders?: OutgoingHttpHeaders | undefined;
   /** `client_secret_post` (default) or `client_secret_basic`. */
-  authMethod?: 'client_secret_post' | 'client_secret_basic' | undefined;
+  tokenAuthMethod?: 'client_secret_post' | 'client_secret_basic' | undefined;
   /**
    * Turns an error response body into an error, or `null` when it is not Microsoft's error JSON.
    * Default {@link tokenErrorFromBody}; the Passport adapter passes its `parseErrorResponse` hook.
@@ -145,7 +145,7 @@ export class TokenClient implements TokenEndpointClient {
     };
     const fields = await o.credential.fields(tokenURL);
     const secret = fields['client_secret'];
-    if (o.authMethod === 'client_secret_basic' && secret !== undefined) {
+    if (o.tokenAuthMethod === 'client_secret_basic' && secret !== undefined) {
       delete form['client_id'];
       delete form['client_secret'];
       headers['authorization'] = basicAuthorization(o.clientID, secret);

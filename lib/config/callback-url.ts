@@ -5,6 +5,8 @@
  * headers.
  */
 
+import { optionError } from './option-checks.js';
+
 const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:/i;
 
 /** True for a URL with a scheme; false for a path (or a `//host/path` reference). */
@@ -19,11 +21,11 @@ export function checkCallbackURLScheme(url: string, name = 'callbackURL'): void 
   try {
     protocol = new URL(url).protocol;
   } catch {
-    throw new TypeError(`MicrosoftStrategy option ${name} must be an http or https URL or a path`);
+    throw optionError(`option ${name} must be an http or https URL or a path`);
   }
   if (protocol !== 'https:' && protocol !== 'http:')
-    throw new TypeError(
-      `MicrosoftStrategy option ${name} must be an http or https URL (or a path such as /login/callback); got a ${protocol} URL`,
+    throw optionError(
+      `option ${name} must be an http or https URL (or a path such as /login/callback); got a ${protocol} URL`,
     );
 }
 
@@ -42,8 +44,8 @@ export function checkProductionCallbackURL(
   const what = isAbsoluteURL(url)
     ? 'an http URL'
     : 'a relative URL (its origin would come from the Host header)';
-  throw new TypeError(
-    `MicrosoftStrategy option ${name} must be an absolute https URL when NODE_ENV is production; got ${what}. Write the registered redirect URI (e.g. "https://app.example.com/login/callback"), or set allowInsecureCallbackURL: true if this deployment needs it`,
+  throw optionError(
+    `option ${name} must be an absolute https URL when NODE_ENV is production; got ${what}. Write the registered redirect URI (e.g. "https://app.example.com/login/callback"), or set allowInsecureCallbackURL: true if this deployment needs it`,
   );
 }
 

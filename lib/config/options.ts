@@ -1,92 +1,208 @@
 /**
- * The one list of options: every option of {@link StrategyOptions} with the layer that reads it,
- * its default as documented, and the check of its value. The table is typed against the options
- * interface, so an option that is typed but not listed (or listed but not typed) does not compile,
- * and docs/options.md is tested against it.
+ * The one place per option: the options' types ({@link StrategyOptionsBase}) and the option table,
+ * which holds each option's layer, documented type, default (read by the resolvers) and check.
+ * The table is typed against the options interface, so an option that is typed but not listed (or
+ * listed but not typed, or with a default of the wrong type) does not compile, and docs/options.md
+ * is tested against it. Adding an option touches this file, the code that reads it and the docs.
  */
-import type { PassportOnlyOption, StrategyOptionsBase } from '../types.js';
+import type { OutgoingHttpHeaders } from 'node:http';
+import { EMIT_WARNING_LOGGER } from '../log.js';
+import type { MicrosoftLogger } from '../log.js';
+import type {
+  AllowedTenants,
+  ClientAssertionCallback,
+  ClientCertificate,
+  MicrosoftCloud,
+  MicrosoftTenant,
+} from '../types/option-values.js';
+import type { StateStore } from '../types/state-store.js';
+import {
+  CLOUD_NAMES,
+  DEFAULT_SCOPE,
+  MAX_CLOCK_TOLERANCE,
+  PHOTO_SIZES,
+  boolean,
+  nonEmptyString,
+  optionError,
+  required,
+} from './option-checks.js';
 import { checkCallbackURLScheme } from './callback-url.js';
+
+/** Options shared by both verify conventions. */
+export interface StrategyOptionsBase {
+  /**
+   * Application (client) ID from the app registration, written exactly as the portal shows it:
+   * the ID token's `aud` is compared case-sensitively. Required.
+   */
+  clientID: string;
+  /**
+   * Client secret **Value** from Certificates & secrets. Give exactly one of `clientSecret`,
+   * `clientCertificate` and `clientAssertion`.
+   */
+  clientSecret?: string;
+  /**
+   * A certificate uploaded to the app registration: the token requests carry a `client_assertion`
+   * JWT signed with its private key (PS256 by default), reused for 8 of its 10 minutes. See
+   * docs/credentials.md. Default none.
+   */
+  clientCertificate?: ClientCertificate;
+  /**
+   * Federated credential: returns the assertion (a JWT string, or `{ assertion, expiresAt }` to
+   * have it reused until a minute before `expiresAt`) sent as `client_assertion` with each token
+   * request, e.g. the Azure workload identity token file. See docs/credentials.md. Default none.
+   */
+  clientAssertion?: ClientAssertionCallback;
+  /**
+   * Redirect URI registered under the Web platform: an http or https URL. A path resolves against
+   * the request's Host header (a warning says so); with `NODE_ENV=production` it must be an
+   * absolute https URL unless `allowInsecureCallbackURL` is set. Required.
+   */
+  callbackURL: string;
+  /**
+   * Accept a relative or plain-http `callbackURL` while `NODE_ENV` is `production` (for example
+   * an internal http deployment, or a proxy you trust to set Host). Default `false`.
+   */
+  allowInsecureCallbackURL?: boolean;
+  /** Strategy name for `passport.authenticate`. Default `microsoft`. */
+  name?: string;
+  /** Who can sign in. Default `common`. */
+  tenant?: MicrosoftTenant;
+  /** National cloud. Default `global`. */
+  cloud?: MicrosoftCloud;
+  /**
+   * Full login authority `<origin>[/path]/<tenant>`; overrides `cloud` + `tenant` for login
+   * endpoints. Customer identity authorities (Entra External ID
+   * `https://<subdomain>.ciamlogin.com/<tenant>`, Azure AD B2C
+   * `https://<tenant>.b2clogin.com/<tenant>.onmicrosoft.com/<policy>`) and any host other than
+   * Microsoft's workforce login hosts are read from their OpenID discovery document. See
+   * docs/customer-identity.md.
+   */
+  authority?: string;
+  /**
+   * Azure AD B2C user flow or custom policy (e.g. `B2C_1_signin`), appended to an `authority`
+   * on a custom domain; it also marks the authority as B2C. Default none.
+   */
+  policy?: string;
+  /** Graph base URL. Default `https://graph.microsoft.com/v1.0` (per cloud). */
+  graphBaseURL?: string;
+  /** passport-microsoft alias: Graph origin, combined with `graphApiVersion`. */
+  apiEntryPoint?: string;
+  /** passport-microsoft alias: Graph version (`v1.0` or `beta`). */
+  graphApiVersion?: string;
+  /** Authorize endpoint override. */
+  authorizationURL?: string;
+  /** Token endpoint override. */
+  tokenURL?: string;
+  /** Scopes. Default `['openid', 'profile', 'email', 'offline_access', 'User.Read']`. */
+  scope?: string | readonly string[];
+  /** Keep `state` (CSRF protection, nonce and PKCE storage). Default `true`. */
+  state?: boolean;
+  /** PKCE with S256. Default `true` (needs `state`). */
+  pkce?: boolean;
+  /** Custom state store (passport-oauth2's PKCE store interface). */
+  store?: StateStore;
+  /** Session key for the pending login state. Default `microsoft:<authorize host>:<clientID>`. */
+  sessionKey?: string;
+  /** Trust `X-Forwarded-*` when resolving a relative `callbackURL`. */
+  proxy?: boolean;
+  /**
+   * Skip the Graph call (the profile then comes from the ID token, if any): `true`, a function
+   * `(accessToken, done) => done(null, skip)`, or, as in passport-oauth2, a function of at most one
+   * parameter that returns `true` to skip.
+   */
+  skipUserProfile?:
+    | boolean
+    | ((accessToken: string, done: (err: unknown, skip?: boolean) => void) => void | boolean);
+  /** Extra headers on token requests. */
+  customHeaders?: OutgoingHttpHeaders;
+  /** Milliseconds for each outbound HTTP call. Default `10000`. */
+  timeout?: number;
+  /** Fetch the Graph photo: `true` or a size such as `'48x48'`. Default `false`. */
+  photo?: boolean | string;
+  /** passport-microsoft compatibility: add a work account's UPN to `emails`. Default `false`. */
+  addUPNAsEmail?: boolean;
+  /** Seconds of clock skew tolerated on `exp`/`nbf`/`iat`/`auth_time`, at most 600. Default `300`. */
+  clockTolerance?: number;
+  /**
+   * Seconds a signing-key set is used before it is fetched again on the next verification (a key
+   * Microsoft adds in between is fetched at once, whatever the age). Default `86400` (a day).
+   */
+  jwksMaxAge?: number;
+  /**
+   * How the client secret reaches the token endpoint: `client_secret_post` (in the form body) or
+   * `client_secret_basic` (HTTP Basic, RFC 6749 section 2.3.1). Default `client_secret_post`.
+   */
+  tokenAuthMethod?: 'client_secret_post' | 'client_secret_basic';
+  /**
+   * Where one-time configuration warnings go (an object with `warn`, such as `console` or a pino
+   * logger). Default `process.emitWarning`.
+   */
+  logger?: MicrosoftLogger;
+  /** Restrict sign-in to these tenants. Default: all tenants the authority admits. */
+  allowedTenants?: AllowedTenants;
+  /** Where the profile comes from: `graph` (default) or `id_token` (no Graph call). */
+  profileSource?: 'graph' | 'id_token';
+  /** passport-oauth2 compatibility: only `' '` (Microsoft separates scopes with spaces). */
+  scopeSeparator?: ' ';
+}
+
+/** Options only the Passport strategy reads; {@link SignInOptions} is the rest. */
+export type PassportOnlyOption =
+  'name' | 'scopeSeparator' | 'state' | 'store' | 'sessionKey' | 'proxy' | 'skipUserProfile';
+
+/** Options of {@link MicrosoftSignIn}: the strategy's options without the Passport-only ones. */
+export type SignInOptions = Omit<StrategyOptionsBase, PassportOnlyOption>;
+
+/** Options for a verify callback without the request. */
+export interface StrategyOptions extends StrategyOptionsBase {
+  /** The verify callback does not receive the request (the default). */
+  passReqToCallback?: false;
+}
+
+/** Options for a verify callback that receives the request first. */
+export interface StrategyOptionsWithRequest extends StrategyOptionsBase {
+  /** The verify callback receives the request as its first argument. */
+  passReqToCallback: true;
+}
 
 /** Every option name, including `passReqToCallback` (which selects the verify convention). */
 export type OptionName = keyof StrategyOptionsBase | 'passReqToCallback';
 
+/** Every option with its type, `passReqToCallback` included. */
+type AllOptions = StrategyOptionsBase & { passReqToCallback?: boolean };
+
 /** How one option is read. */
-export interface OptionSpec {
+export interface OptionSpec<T> {
   /** `core` options configure {@link MicrosoftSignIn}; `passport` ones only the Passport adapter. */
   readonly layer: 'core' | 'passport';
-  /** The default, as the docs state it; `'required'` for required options. */
-  readonly default: string;
-  /** Throws a `TypeError` naming the option when the value has the wrong type or form. */
+  /** Its type, as docs/options.md states it. */
+  readonly type: string;
+  /** Whether the option must be given. */
+  readonly required?: true;
+  /** The default the resolvers read; absent when there is none or it depends on other options. */
+  readonly default?: T;
+  /** The default as docs/options.md states it, when that is not the default value itself. */
+  readonly docDefault?: string;
+  /** Throws an {@link OptionError} naming the option when the value has the wrong type or form. */
   readonly check: (value: unknown, name: string) => void;
 }
 
-/** A `TypeError` whose message names the option and what is wrong. */
-export function optionError(message: string): TypeError {
-  return new TypeError(`MicrosoftStrategy ${message}`);
-}
-
-/** Largest `clockTolerance` accepted, in seconds. */
-export const MAX_CLOCK_TOLERANCE = 600;
-
-/** Default scopes: an ID token with profile and email, a refresh token, and Graph `/me`. */
-export const DEFAULT_SCOPE: readonly string[] = Object.freeze([
-  'openid',
-  'profile',
-  'email',
-  'offline_access',
-  'User.Read',
-]);
-
-/** Names of the national clouds (`CLOUDS` in config/endpoints.ts has their hosts). */
-export const CLOUD_NAMES: readonly string[] = ['global', 'usgov', 'usgov-dod', 'china'];
-
-/** Sizes of Graph's profile photo that the `photo` option accepts. */
-export const PHOTO_SIZES: ReadonlySet<string> = new Set([
-  '48x48',
-  '64x64',
-  '96x96',
-  '120x120',
-  '240x240',
-  '360x360',
-  '432x432',
-  '504x504',
-  '648x648',
-]);
-
 /**
- * Scopes as a list: a string is split on spaces or commas, each array entry on spaces; empty
- * entries are dropped. Used for the configured scopes and for per-request and refresh scopes.
+ * Every option, once: its layer, its type as the docs state it, its default (read by the resolvers
+ * through {@link optionValue}) and the check of its value. `satisfies` makes the compiler catch an
+ * option missing from the table, or a default of the wrong type.
  */
-export function parseScope(scope: string | readonly string[]): string[] {
-  return (
-    typeof scope === 'string' ? scope.split(/[\s,]+/) : scope.flatMap((s) => s.split(/\s+/))
-  ).filter(Boolean);
-}
-
-const required = (value: unknown, name: string): void => {
-  if (value === undefined || value === null || value === '')
-    throw optionError(`requires a ${name} option`);
-  if (typeof value !== 'string') throw optionError(`option ${name} must be a string`);
-};
-const nonEmptyString = (value: unknown, name: string): void => {
-  if (typeof value !== 'string' || value === '')
-    throw optionError(`option ${name} must be a non-empty string`);
-};
-const boolean = (value: unknown, name: string): void => {
-  if (typeof value !== 'boolean') throw optionError(`option ${name} must be true or false`);
-};
-
-/** Every option, once. `satisfies` makes the compiler catch an option missing from the table. */
 export const OPTION_TABLE = {
-  clientID: { layer: 'core', default: 'required', check: required },
+  clientID: { layer: 'core', type: 'string', required: true, check: required },
   clientSecret: {
     layer: 'core',
-    default: 'required unless clientCertificate or clientAssertion',
+    type: 'string',
+    docDefault: 'required unless `clientCertificate` or `clientAssertion`',
     check: required,
   },
   clientCertificate: {
     layer: 'core',
-    default: 'none',
+    type: '{ privateKey, thumbprintSha256 } | { privateKey, certificate }',
     check: (v) => {
       if (v === null || typeof v !== 'object' || Array.isArray(v))
         throw optionError(
@@ -96,7 +212,7 @@ export const OPTION_TABLE = {
   },
   clientAssertion: {
     layer: 'core',
-    default: 'none',
+    type: '({ tokenURL }) => string | { assertion, expiresAt } | Promise<…>',
     check: (v) => {
       if (typeof v !== 'function')
         throw optionError('option clientAssertion must be a function returning the assertion');
@@ -104,17 +220,19 @@ export const OPTION_TABLE = {
   },
   callbackURL: {
     layer: 'core',
-    default: 'required',
+    type: 'string',
+    required: true,
     check: (v, name) => {
       required(v, name);
       checkCallbackURLScheme(v as string);
     },
   },
-  allowInsecureCallbackURL: { layer: 'core', default: 'false', check: boolean },
-  name: { layer: 'passport', default: "'microsoft'", check: nonEmptyString },
+  allowInsecureCallbackURL: { layer: 'core', type: 'boolean', default: false, check: boolean },
+  name: { layer: 'passport', type: 'string', default: 'microsoft', check: nonEmptyString },
   tenant: {
     layer: 'core',
-    default: "'common'",
+    type: "'common' | 'organizations' | 'consumers' | string",
+    default: 'common',
     check: (v) => {
       if (typeof v !== 'string' || v === '')
         throw optionError('option tenant must be a non-empty string');
@@ -122,7 +240,8 @@ export const OPTION_TABLE = {
   },
   cloud: {
     layer: 'core',
-    default: "'global'",
+    type: "'global' | 'usgov' | 'usgov-dod' | 'china'",
+    default: 'global',
     check: (v) => {
       if (typeof v !== 'string' || !CLOUD_NAMES.includes(v))
         throw optionError(
@@ -130,10 +249,15 @@ export const OPTION_TABLE = {
         );
     },
   },
-  authority: { layer: 'core', default: 'from cloud and tenant', check: nonEmptyString },
+  authority: {
+    layer: 'core',
+    type: 'string',
+    docDefault: 'from `cloud` and `tenant`',
+    check: nonEmptyString,
+  },
   policy: {
     layer: 'core',
-    default: 'none (B2C: the last segment of authority)',
+    type: 'string',
     check: (v) => {
       if (typeof v !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(v))
         throw optionError(
@@ -143,20 +267,33 @@ export const OPTION_TABLE = {
   },
   graphBaseURL: {
     layer: 'core',
-    default: "'https://graph.microsoft.com/v1.0' (per cloud)",
+    type: 'string',
+    docDefault: "`'https://graph.microsoft.com/v1.0'` (per cloud)",
     check: nonEmptyString,
   },
-  apiEntryPoint: { layer: 'core', default: "the cloud's Graph origin", check: nonEmptyString },
-  graphApiVersion: { layer: 'core', default: "'v1.0'", check: nonEmptyString },
+  apiEntryPoint: {
+    layer: 'core',
+    type: 'string',
+    docDefault: "the cloud's Graph origin",
+    check: nonEmptyString,
+  },
+  graphApiVersion: { layer: 'core', type: 'string', default: 'v1.0', check: nonEmptyString },
   authorizationURL: {
     layer: 'core',
-    default: '<authority>/oauth2/v2.0/authorize',
+    type: 'string',
+    docDefault: '`${authority}/oauth2/v2.0/authorize`',
     check: nonEmptyString,
   },
-  tokenURL: { layer: 'core', default: '<authority>/oauth2/v2.0/token', check: nonEmptyString },
+  tokenURL: {
+    layer: 'core',
+    type: 'string',
+    docDefault: '`${authority}/oauth2/v2.0/token`',
+    check: nonEmptyString,
+  },
   scope: {
     layer: 'core',
-    default: "['openid', 'profile', 'email', 'offline_access', 'User.Read']",
+    type: 'string | readonly string[]',
+    default: DEFAULT_SCOPE,
     check: (v) => {
       if (typeof v !== 'string' && !(Array.isArray(v) && v.every((s) => typeof s === 'string')))
         throw optionError('option scope must be a string or an array of strings');
@@ -164,7 +301,8 @@ export const OPTION_TABLE = {
   },
   scopeSeparator: {
     layer: 'passport',
-    default: "' '",
+    type: "' '",
+    default: ' ',
     check: (v) => {
       if (v !== ' ')
         throw optionError(
@@ -172,11 +310,18 @@ export const OPTION_TABLE = {
         );
     },
   },
-  state: { layer: 'passport', default: 'true', check: boolean },
-  pkce: { layer: 'core', default: 'true', check: boolean },
+  state: { layer: 'passport', type: 'boolean', default: true, check: boolean },
+  pkce: {
+    layer: 'core',
+    type: 'boolean',
+    default: true,
+    docDefault: 'same as `state`',
+    check: boolean,
+  },
   store: {
     layer: 'passport',
-    default: 'a session store under sessionKey',
+    type: 'StateStore',
+    docDefault: 'session store',
     check: (v) => {
       const store = v as { store?: unknown; verify?: unknown } | null;
       if (
@@ -190,13 +335,15 @@ export const OPTION_TABLE = {
   },
   sessionKey: {
     layer: 'passport',
-    default: "'microsoft:<authorize host>:<clientID>'",
+    type: 'string',
+    docDefault: "`'microsoft:<authorize host>:<clientID>'`",
     check: nonEmptyString,
   },
-  proxy: { layer: 'passport', default: 'false', check: boolean },
+  proxy: { layer: 'passport', type: 'boolean', default: false, check: boolean },
   skipUserProfile: {
     layer: 'passport',
-    default: 'false',
+    type: 'boolean | (accessToken, done) => void',
+    default: false,
     check: (v) => {
       if (typeof v !== 'boolean' && typeof v !== 'function')
         throw optionError('option skipUserProfile must be a boolean or a function');
@@ -204,7 +351,7 @@ export const OPTION_TABLE = {
   },
   customHeaders: {
     layer: 'core',
-    default: 'none',
+    type: 'OutgoingHttpHeaders',
     check: (v) => {
       if (v === null || typeof v !== 'object' || Array.isArray(v))
         throw optionError('option customHeaders must be an object of header names and values');
@@ -212,7 +359,8 @@ export const OPTION_TABLE = {
   },
   timeout: {
     layer: 'core',
-    default: '10000',
+    type: 'number',
+    default: 10_000,
     check: (v) => {
       if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
         throw optionError(
@@ -222,7 +370,8 @@ export const OPTION_TABLE = {
   },
   photo: {
     layer: 'core',
-    default: 'false',
+    type: 'boolean | string',
+    default: false,
     check: (v) => {
       if (typeof v !== 'boolean' && !(typeof v === 'string' && PHOTO_SIZES.has(v)))
         throw optionError(
@@ -230,10 +379,11 @@ export const OPTION_TABLE = {
         );
     },
   },
-  addUPNAsEmail: { layer: 'core', default: 'false', check: boolean },
+  addUPNAsEmail: { layer: 'core', type: 'boolean', default: false, check: boolean },
   clockTolerance: {
     layer: 'core',
-    default: '300',
+    type: 'number',
+    default: 300,
     check: (v) => {
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
         throw optionError(
@@ -245,9 +395,21 @@ export const OPTION_TABLE = {
         );
     },
   },
+  jwksMaxAge: {
+    layer: 'core',
+    type: 'number',
+    default: 86_400,
+    check: (v) => {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 60 || v > 604_800)
+        throw optionError(
+          `option jwksMaxAge must be a whole number of seconds from 60 to 604800 (a week), got ${String(v)}`,
+        );
+    },
+  },
   tokenAuthMethod: {
     layer: 'core',
-    default: "'client_secret_post'",
+    type: "'client_secret_post' | 'client_secret_basic'",
+    default: 'client_secret_post',
     check: (v) => {
       if (v !== 'client_secret_post' && v !== 'client_secret_basic')
         throw optionError(
@@ -257,7 +419,9 @@ export const OPTION_TABLE = {
   },
   logger: {
     layer: 'core',
-    default: 'process.emitWarning',
+    type: '{ warn(message: string): void }',
+    default: EMIT_WARNING_LOGGER,
+    docDefault: '`process.emitWarning`',
     check: (v) => {
       if (
         v === null ||
@@ -269,7 +433,8 @@ export const OPTION_TABLE = {
   },
   allowedTenants: {
     layer: 'core',
-    default: 'every tenant the authority admits',
+    type: 'readonly string[] | (tenantId, claims) => boolean | Promise<boolean>',
+    docDefault: 'all tenants that `tenant` admits',
     check: (v) => {
       if (
         typeof v !== 'function' &&
@@ -284,7 +449,9 @@ export const OPTION_TABLE = {
   },
   profileSource: {
     layer: 'core',
-    default: "'graph'",
+    type: "'graph' | 'id_token'",
+    default: 'graph',
+    docDefault: "`'graph'` (`'id_token'` for B2C)",
     check: (v) => {
       if (v !== 'graph' && v !== 'id_token')
         throw optionError(
@@ -292,25 +459,50 @@ export const OPTION_TABLE = {
         );
     },
   },
-  passReqToCallback: { layer: 'passport', default: 'false', check: boolean },
-} as const satisfies Record<OptionName, OptionSpec>;
+  passReqToCallback: { layer: 'passport', type: 'boolean', default: false, check: boolean },
+} as const satisfies { [K in OptionName]: OptionSpec<NonNullable<AllOptions[K]>> };
+
+/** Core options the table gives a plain default. */
+export type DefaultedCoreOption = {
+  [K in OptionName]: (typeof OPTION_TABLE)[K] extends { layer: 'core'; default: unknown }
+    ? K
+    : never;
+}[OptionName];
+
+/** Each core option with a plain default, resolved to its value or default. */
+export type DefaultedCoreSettings = { [K in DefaultedCoreOption]: NonNullable<AllOptions[K]> };
+
+/**
+ * Every core option with a plain default, resolved to its value or default, except `excluded`
+ * (options another resolver reads). A core option added to the table with a default reaches the
+ * core's configuration this way, under its own name, with no resolver to edit.
+ */
+export function defaultedCoreSettings<E extends DefaultedCoreOption>(
+  options: Partial<AllOptions>,
+  excluded: readonly E[],
+): Omit<DefaultedCoreSettings, E> {
+  const settings: Record<string, unknown> = {};
+  for (const name of CORE_OPTIONS) {
+    const spec: OptionSpec<unknown> = OPTION_TABLE[name];
+    if (spec.default === undefined || (excluded as readonly string[]).includes(name)) continue;
+    settings[name] = optionValue(options, name);
+  }
+  return settings as Omit<DefaultedCoreSettings, E>;
+}
+
+/** The option's value, else its default from the table. */
+export function optionValue<K extends keyof typeof OPTION_TABLE & OptionName>(
+  options: Partial<AllOptions>,
+  name: K,
+): NonNullable<AllOptions[K]> {
+  const spec: OptionSpec<unknown> = OPTION_TABLE[name];
+  return (options[name] ?? spec.default) as NonNullable<AllOptions[K]>;
+}
 
 /** Names of the options {@link MicrosoftSignIn} reads (the others belong to the Passport adapter). */
 export const CORE_OPTIONS: readonly OptionName[] = (
   Object.keys(OPTION_TABLE) as OptionName[]
 ).filter((name) => OPTION_TABLE[name].layer === 'core');
-
-/** The options {@link MicrosoftSignIn} reads, picked out of the strategy's options. */
-export function coreOptions(
-  options: StrategyOptionsBase,
-): Omit<StrategyOptionsBase, PassportOnlyOption> {
-  const picked: Record<string, unknown> = {};
-  for (const name of CORE_OPTIONS) {
-    const value = (options as unknown as Record<string, unknown>)[name];
-    if (value !== undefined) picked[name] = value;
-  }
-  return picked as unknown as Omit<StrategyOptionsBase, PassportOnlyOption>;
-}
 
 /**
  * Checks that `input` is an options object naming only known options, that the required ones are
@@ -324,9 +516,9 @@ export function checkOptions(input: unknown, allowed: readonly OptionName[]): vo
     if (!known.has(key)) throw optionError(`does not know the option "${key}"`);
   }
   for (const name of allowed) {
-    const spec: OptionSpec = OPTION_TABLE[name];
+    const spec: OptionSpec<unknown> = OPTION_TABLE[name];
     const value = options[name];
-    if (value !== undefined || spec.default === 'required') spec.check(value, name);
+    if (value !== undefined || spec.required === true) spec.check(value, name);
   }
 }
 

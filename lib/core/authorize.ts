@@ -8,22 +8,25 @@ import type { MicrosoftAuthenticateOptions } from '../types.js';
 
 const PROMPTS = new Set(['login', 'none', 'consent', 'select_account']);
 const RESPONSE_MODES = new Set(['query', 'form_post']);
-const WHO = 'passport.authenticate("microsoft")';
 
 /**
  * Authorize-request parameters of one request: `prompt`, `loginHint`, `domainHint`,
  * `responseMode`, `maxAge`, `locale` (as `mkt` and `ui_locales`), `display`, `claims` and
- * `acrValues` (as `acr_values`). Nothing else reaches Microsoft.
+ * `acrValues` (as `acr_values`). Nothing else reaches Microsoft. `who` names the call the options
+ * were given to in error messages.
  *
  * @throws TypeError for a value Microsoft would reject.
  */
-export function authorizeParams(options: MicrosoftAuthenticateOptions): Record<string, string> {
+export function authorizeParams(
+  options: MicrosoftAuthenticateOptions,
+  who: string,
+): Record<string, string> {
   const params: Record<string, string> = {};
   const prompt = options.prompt;
   if (prompt !== undefined) {
     if (!PROMPTS.has(prompt)) {
       throw new TypeError(
-        `${WHO} option prompt must be login, none, consent or select_account; got ${JSON.stringify(prompt)}`,
+        `${who} option prompt must be login, none, consent or select_account; got ${JSON.stringify(prompt)}`,
       );
     }
     params['prompt'] = prompt;
@@ -32,7 +35,7 @@ export function authorizeParams(options: MicrosoftAuthenticateOptions): Record<s
   if (loginHint !== undefined && loginHint !== '') {
     if (prompt === 'select_account') {
       throw new TypeError(
-        `${WHO}: prompt select_account cannot be combined with a login hint (Microsoft rejects it)`,
+        `${who}: prompt select_account cannot be combined with a login hint (Microsoft rejects it)`,
       );
     }
     params['login_hint'] = String(loginHint);
@@ -43,7 +46,7 @@ export function authorizeParams(options: MicrosoftAuthenticateOptions): Record<s
   if (responseMode !== undefined) {
     if (!RESPONSE_MODES.has(responseMode)) {
       throw new TypeError(
-        `${WHO} option responseMode must be query or form_post; got ${JSON.stringify(responseMode)}`,
+        `${who} option responseMode must be query or form_post; got ${JSON.stringify(responseMode)}`,
       );
     }
     params['response_mode'] = responseMode;
@@ -51,7 +54,7 @@ export function authorizeParams(options: MicrosoftAuthenticateOptions): Record<s
   if (options.maxAge !== undefined) {
     if (!Number.isInteger(options.maxAge) || options.maxAge < 0) {
       throw new TypeError(
-        `${WHO} option maxAge must be a whole number of seconds; got ${String(options.maxAge)}`,
+        `${who} option maxAge must be a whole number of seconds; got ${String(options.maxAge)}`,
       );
     }
     params['max_age'] = String(options.maxAge);
@@ -64,14 +67,14 @@ export function authorizeParams(options: MicrosoftAuthenticateOptions): Record<s
   }
   if (options.display !== undefined && options.display !== '')
     params['display'] = String(options.display);
-  if (options.claims !== undefined) params['claims'] = claimsParam(options.claims);
+  if (options.claims !== undefined) params['claims'] = claimsParam(options.claims, who);
   const acrValues = options.acrValues;
   if (acrValues !== undefined) {
     const list = typeof acrValues === 'string' ? acrValues.split(/\s+/) : [...acrValues];
     const values = list.filter((v) => v !== '');
     if (values.length === 0 || values.some((v) => typeof v !== 'string' || /\s/.test(v)))
       throw new TypeError(
-        `${WHO} option acrValues must be a non-empty string or array of strings without spaces`,
+        `${who} option acrValues must be a non-empty string or array of strings without spaces`,
       );
     params['acr_values'] = values.join(' ');
   }
@@ -82,7 +85,7 @@ export function authorizeParams(options: MicrosoftAuthenticateOptions): Record<s
 const MAX_CLAIMS_LENGTH = 4096;
 
 /** Checks a `claims` request: a JSON object as a string. */
-function claimsParam(claims: unknown): string {
+function claimsParam(claims: unknown, who: string): string {
   let parsed: unknown;
   try {
     parsed = typeof claims === 'string' ? JSON.parse(claims) : undefined;
@@ -97,7 +100,7 @@ function claimsParam(claims: unknown): string {
     Array.isArray(parsed)
   ) {
     throw new TypeError(
-      `${WHO} option claims must be a JSON object as a string of at most ${MAX_CLAIMS_LENGTH} characters (e.g. the claims challenge of a MicrosoftTokenError)`,
+      `${who} option claims must be a JSON object as a string of at most ${MAX_CLAIMS_LENGTH} characters (e.g. the claims challenge of a MicrosoftTokenError)`,
     );
   }
   return claims;

@@ -1,21 +1,10 @@
 /**
- * The callback step: reading the parameters Microsoft sent back, the tenant allow-list, and the
- * profile (from Graph `/me`, or from the verified ID-token claims).
+ * The callback step: reading the parameters Microsoft sent back (checked error fields included)
+ * and the tenant allow-list.
  */
-import { CONSUMER_TENANT_ID } from '../config/endpoints.js';
-import {
-  INTERACTION_REQUIRED_ERRORS,
-  MicrosoftAuthorizationError,
-  MicrosoftProfileError,
-  MicrosoftStateError,
-  parseAadsts,
-} from '../errors.js';
-import type { AadstsDiagnostics } from '../errors.js';
-import type { GraphEndpointClient } from '../clients/graph.js';
-import { readClaims } from '../profile/claims.js';
-import { normalizeProfile } from '../profile/normalize.js';
-import type { ResolvedConfig } from '../config/settings.js';
-import type { FailureInfo, MicrosoftIdTokenClaims, MicrosoftProfile } from '../types.js';
+import { MicrosoftAuthorizationError, MicrosoftStateError } from '../errors.js';
+import type { ResolvedConfig } from './settings.js';
+import type { MicrosoftIdTokenClaims } from '../types.js';
 
 /** The parameters of a callback: a query string, a parsed query or form body, or a URL. */
 export type CallbackInput = URLSearchParams | Record<string, unknown>;
@@ -132,47 +121,6 @@ export function authorizationErrorOf(params: ErrorCallbackParams): MicrosoftAuth
   });
 }
 
-/** What an error callback means for the app: a failure (with its HTTP status), or an error. */
-export type ErrorCallbackOutcome =
-  | {
-      fail: FailureInfo & { error: string; reason?: string; subcode?: string } & AadstsDiagnostics;
-      status?: number;
-    }
-  | { error: MicrosoftAuthorizationError };
-
-/**
- * The outcome of a callback carrying `error` (already matched to its pending login and checked by
- * {@link checkedErrorParams}): `access_denied` (the user cancelled or declined) is a failure with
- * Microsoft's diagnostics and `subcode` (e.g. `cancel`); the answers of a silent sign-in that
- * needs the user (`login_required`, `interaction_required`, `consent_required`,
- * `account_selection_required`) are a 401 failure with `reason` = the code; any other error is a
- * {@link MicrosoftAuthorizationError}.
- */
-export function errorCallbackOutcome(params: ErrorCallbackParams): ErrorCallbackOutcome {
-  const description = params.error_description;
-  if (INTERACTION_REQUIRED_ERRORS.includes(params.error)) {
-    return {
-      fail: {
-        message:
-          description ?? `Microsoft needs the user to sign in interactively (${params.error})`,
-        reason: params.error,
-        error: params.error,
-        ...parseAadsts(description),
-      },
-      status: 401,
-    };
-  }
-  if (params.error !== 'access_denied') return { error: authorizationErrorOf(params) };
-  return {
-    fail: {
-      message: description ?? 'Sign-in was cancelled',
-      error: params.error,
-      ...(params.error_subcode !== undefined ? { subcode: params.error_subcode } : {}),
-      ...parseAadsts(description),
-    },
-  };
-}
-
 /** Whether `allowedTenants` admits the signed-in tenant (always, without the option). */
 export async function tenantAllowed(
   config: Pick<ResolvedConfig, 'allowedTenants'>,
@@ -184,68 +132,4 @@ export async function tenantAllowed(
   // A B2C token may carry no tid; no tenant is then on the list.
   const tid = typeof claims.tid === 'string' ? claims.tid.toLowerCase() : '';
   return allowed.some((t) => t.toLowerCase() === tid);
-}
-
-/** The profile from verified ID-token claims alone (no Graph call). */
-export function claimsProfile(
-  config: Pick<ResolvedConfig, 'addUPNAsEmail' | 'authorityKind'>,
-  claims: MicrosoftIdTokenClaims,
-): MicrosoftProfile {
-  readClaims(claims, config.authorityKind === 'workforce');
-  return {
-    provider: 'microsoft',
-    ...normalizeProfile({
-      claims,
-      addUPNAsEmail: config.addUPNAsEmail,
-      customer: config.authorityKind !== 'workforce',
-    }),
-    _raw: JSON.stringify(claims),
-    _json: claims,
-  };
-}
-
-/**
- * Binds the Graph user to the ID-token user: for a work/school account whose ID token carries
- * `oid`, Graph `/me` `id` is that object id, so a different one means the access token belongs to
- * someone else, and the sign-in is refused with a {@link MicrosoftProfileError} `subject_mismatch`.
- * Personal accounts are not bound (their Graph id is a different, 16-hex-digit id), nor is a
- * sign-in without an ID token or without `oid` (no `profile` scope).
- */
-export function bindGraphUser(graphId: string, claims: MicrosoftIdTokenClaims | undefined): void {
-  if (claims === undefined || typeof claims.oid !== 'string' || claims.oid === '') return;
-  if (typeof claims.tid !== 'string' || claims.tid.toLowerCase() === CONSUMER_TENANT_ID) return;
-  if (graphId.toLowerCase() !== claims.oid.toLowerCase()) {
-    throw new MicrosoftProfileError(
-      'subject_mismatch',
-      'Microsoft Graph /me answered for a different user than the ID token (id is not the oid claim)',
-    );
-  }
-}
-
-/** The profile from Graph `/me` (and the photo, when asked for), merged with the claims if any. */
-export async function graphProfile(
-  config: Pick<ResolvedConfig, 'addUPNAsEmail' | 'photo' | 'authorityKind'>,
-  graph: GraphEndpointClient,
-  accessToken: string,
-  claims: MicrosoftIdTokenClaims | undefined,
-): Promise<MicrosoftProfile> {
-  const photo = config.photo === false ? undefined : graph.photo(accessToken, config.photo);
-  // If /me fails first, the photo's outcome no longer matters; never leave it unhandled.
-  photo?.catch(() => undefined);
-  const me = await graph.me(accessToken);
-  bindGraphUser(me.user.id, claims);
-  const photoURL = photo === undefined ? undefined : await photo;
-  const profile: MicrosoftProfile = {
-    provider: 'microsoft',
-    ...normalizeProfile({
-      claims,
-      graph: me.user,
-      addUPNAsEmail: config.addUPNAsEmail,
-      customer: config.authorityKind !== 'workforce',
-    }),
-    _raw: me.raw,
-    _json: me.json,
-  };
-  if (photoURL !== undefined) profile.photos = [{ value: photoURL }];
-  return profile;
 }

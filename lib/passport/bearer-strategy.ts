@@ -10,6 +10,7 @@ import type { AccessTokenRequirements } from '../core/access-token/policy.js';
 import { MicrosoftAccessTokenVerifier } from '../core/access-token/verifier.js';
 import { MicrosoftAccessTokenError } from '../errors.js';
 import { OPTION_TABLE } from '../config/options.js';
+import { namedOptionErrors } from '../config/option-checks.js';
 import type { OptionSpec } from '../config/options.js';
 import type { MicrosoftRequest } from '../types.js';
 import { announceChallenge, bearerChallenge, findToken } from './bearer-request.js';
@@ -77,20 +78,16 @@ const ADAPTER_OPTIONS = [
 ];
 
 function checkAdapterOptions(o: Record<string, unknown>): void {
-  const shared: Record<string, OptionSpec> = {
+  const shared: Record<string, OptionSpec<unknown>> = {
     name: OPTION_TABLE.name,
     passReqToCallback: OPTION_TABLE.passReqToCallback,
     allowTokenInBody: OPTION_TABLE.proxy,
     allowTokenInQuery: OPTION_TABLE.proxy,
   };
-  try {
+  namedOptionErrors(WHO, () => {
     for (const [name, spec] of Object.entries(shared))
       if (o[name] !== undefined) spec.check(o[name], name);
-  } catch (err) {
-    throw new TypeError((err as Error).message.replace(/^MicrosoftStrategy /, `${WHO} `), {
-      cause: err,
-    });
-  }
+  });
   const realm = o['realm'];
   if (realm !== undefined && (typeof realm !== 'string' || /["\\]/.test(realm)))
     throw new TypeError(`${WHO} option realm must be a string without quotes or backslashes`);

@@ -3,7 +3,7 @@
  * login), the verify callback, `skipUserProfile`, and passport-oauth2's OAuth2 client grants.
  * Nothing here imports Passport; the strategy passes its pieces in.
  */
-import { fromStoredLogin, toStoredLogin } from '../core/pending-login.js';
+import { fromStoredLogin, toStoredLogin } from './stored-login.js';
 import type { PendingLogin } from '../core/pending-login.js';
 import {
   MicrosoftIdTokenError,
@@ -13,6 +13,7 @@ import {
 import { record } from '../clients/http.js';
 import type { TokenEndpointClient } from '../clients/token.js';
 import type * as types from '../types.js';
+import type { StrategyOptionsBase } from '../config/options.js';
 
 /** Saves a pending login in the store; resolves with the handle to send as `state`. */
 export function savePendingLogin(
@@ -109,7 +110,7 @@ export function callVerify(
 
 /** Answers `skipUserProfile` for one access token, as passport-oauth2 does. */
 export async function shouldSkipProfile(
-  skip: NonNullable<types.StrategyOptionsBase['skipUserProfile']>,
+  skip: NonNullable<StrategyOptionsBase['skipUserProfile']>,
   accessToken: string,
 ): Promise<boolean> {
   if (typeof skip !== 'function') return skip;

@@ -5,12 +5,15 @@
  */
 import OAuth2Strategy = require('passport-oauth2');
 import { authorizeParams } from '../core/authorize.js';
-import { checkedErrorParams, errorCallbackOutcome, readCallbackParams } from '../core/callback.js';
+import { checkedErrorParams, readCallbackParams } from '../core/callback.js';
+import { errorCallbackOutcome } from './error-callback.js';
 import type { CallbackParams } from '../core/callback.js';
 import type { PendingLogin } from '../core/pending-login.js';
-import { MicrosoftSignIn } from '../core/sign-in.js';
 import { stepUpRequestOf } from '../core/step-up.js';
-import type { RefreshOptions } from '../core/sign-in.js';
+import type { RefreshOptions } from '../core/sign-in-types.js';
+import { coreWarnings } from '../core/settings.js';
+import { createSignInSteps } from '../core/steps.js';
+import type { SignInSteps } from '../core/steps.js';
 import { MicrosoftTenantNotAllowedError } from '../errors.js';
 import {
   callVerify,
@@ -22,16 +25,17 @@ import {
 } from './bridge.js';
 import type { OAuth2Client, StateFailure } from './bridge.js';
 import { hostMismatchWarning, incomingStep, resolveCallbackURL } from './request.js';
-import { coreOptions } from '../config/options.js';
 import { checkCallbackURLScheme, checkProductionCallbackURL } from '../config/callback-url.js';
-import { passportWarnings, resolveStrategyConfig } from '../config/settings.js';
-import type { ResolvedStrategyConfig } from '../config/settings.js';
+import { namedOptionErrors } from '../config/option-checks.js';
+import { passportWarnings, resolveStrategyConfig } from './settings.js';
+import type { ResolvedStrategyConfig } from './settings.js';
 import { tokenErrorFromBody } from '../clients/token.js';
 import type * as types from '../types.js';
+import type { StrategyOptions, StrategyOptionsWithRequest } from '../config/options.js';
 
 type Request = types.MicrosoftRequest;
-type Opts = types.StrategyOptions;
-type ReqOpts = types.StrategyOptionsWithRequest;
+type Opts = StrategyOptions;
+type ReqOpts = StrategyOptionsWithRequest;
 type Options = types.MicrosoftAuthenticateOptions;
 type Profile = types.MicrosoftProfile;
 type Claims = types.MicrosoftIdTokenClaims;
@@ -63,7 +67,7 @@ export class Strategy extends OAuth2Base {
   // Passport runs each request on `Object.create(strategy)`; `#private` fields live on the
   // instance itself and would throw there, so the adapter keeps its state in `_` fields.
   private readonly _config: ResolvedStrategyConfig;
-  private readonly _signIn: MicrosoftSignIn;
+  private readonly _signIn: SignInSteps;
   private readonly _verify: (...args: unknown[]) => void;
   /** Whether the verify callback takes the token response `params` (decided by its arity). */
   private readonly _verifyWithParams: boolean;
@@ -99,11 +103,12 @@ export class Strategy extends OAuth2Base {
     this._config = config;
     this._verify = verify as (...args: unknown[]) => void;
     this._verifyWithParams = verify.length === (config.passReqToCallback ? 6 : 5);
-    this._signIn = new MicrosoftSignIn(coreOptions(options), {
-      resolvedConfig: config,
+    const explicit = { authorizationURL: options.authorizationURL, tokenURL: options.tokenURL };
+    this._signIn = createSignInSteps(config, explicit, {
       parseTokenError: (body, status) => this.parseErrorResponse(body, status),
     });
-    for (const warning of passportWarnings(config)) config.logger.warn(warning);
+    for (const warning of [...coreWarnings(config), ...passportWarnings(config)])
+      config.logger.warn(warning);
 
     const client = (this as unknown as { _oauth2: OAuth2Client })._oauth2;
     routeGrantsThrough(client, this._signIn.tokenClient);
@@ -133,10 +138,12 @@ export class Strategy extends OAuth2Base {
 
   private async _authenticate(req: Request, options: Options): Promise<void> {
     const { callbackURL: configured, proxy, allowInsecureCallbackURL } = this._config;
-    if (options.callbackURL !== undefined) {
-      checkCallbackURLScheme(options.callbackURL);
-      checkProductionCallbackURL(options.callbackURL, allowInsecureCallbackURL);
-    }
+    const perRequest = options.callbackURL;
+    if (perRequest !== undefined)
+      namedOptionErrors('MicrosoftStrategy', () => {
+        checkCallbackURLScheme(perRequest);
+        checkProductionCallbackURL(perRequest, allowInsecureCallbackURL);
+      });
     const callbackURL = resolveCallbackURL(req, options.callbackURL ?? configured, proxy);
     const incoming = incomingStep(req, callbackURL);
     if (incoming.step === 'start') return this._start(req, options, callbackURL);
@@ -157,7 +164,7 @@ export class Strategy extends OAuth2Base {
     redirectURI: string,
   ): Promise<PendingLogin | StateFailure> {
     const { scope, store } = this._config;
-    const unkept = this._signIn.createPendingLogin({ redirectURI, scope, keep: false });
+    const unkept = this._signIn.createPendingLogin({ redirectURI, scope, keep: false, who: WHO });
     return takePendingLogin(store, req, state, this._meta(redirectURI), unkept);
   }
 
@@ -194,7 +201,7 @@ export class Strategy extends OAuth2Base {
     const pending = await this._take(req, state, redirectURI);
     if ('failure' in pending) return this.fail(pending.failure, 403);
     const extra = this.tokenParams(options);
-    const { tokens, claims, stepUp } = await this._signIn.redeem({ code }, pending, extra);
+    const { tokens, claims, stepUp } = await this._signIn.redeem({ code }, pending, extra, WHO);
     const profile = await this._profile(tokens.access_token, claims);
     const withReq = this._config.passReqToCallback ? req : undefined;
     const convention = { req: withReq, withParams: this._verifyWithParams };
@@ -231,7 +238,7 @@ export class Strategy extends OAuth2Base {
    * @throws TypeError for a value Microsoft would reject.
    */
   override authorizationParams(options: Options): Record<string, string> {
-    return authorizeParams(options);
+    return authorizeParams(options, WHO);
   }
 
   /** Extra token-request parameters of one request; none by default. A subclass may override it. */

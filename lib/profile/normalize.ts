@@ -2,7 +2,7 @@
  * The normalization rules: one profile shape from verified ID-token claims and/or Graph `/me`.
  * docs/profile.md documents the same rules.
  */
-import { CONSUMER_TENANT_ID } from '../config/endpoints.js';
+import { CONSUMER_TENANT_ID } from '../config/clouds.js';
 import type {
   AccountType,
   MicrosoftEmail,

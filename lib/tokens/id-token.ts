@@ -2,8 +2,8 @@
  * ID-token verification: RS256 signature with a key from the authority's JWKS, audience, times,
  * nonce, and Microsoft's issuer rules for single-tenant and multi-tenant authorities.
  */
-import { isGuid } from '../config/endpoints.js';
-import type { TenantKind } from '../config/endpoints.js';
+import { isGuid } from '../config/clouds.js';
+import type { TenantKind } from '../config/clouds.js';
 import { MicrosoftIdTokenError } from '../errors.js';
 import { IssuerDocuments, checkExactIssuer, checkKeyIssuer, checkTokenTenant } from './issuer.js';
 import type { IssuerFailure } from './issuer.js';

@@ -4,8 +4,8 @@
  * `<issuer base>/<tid>/v2.0`, the signing key's `issuer` member (the `{tenantid}` template) placed
  * in the cloud the key set came from, and an issuer read from a discovery document, once.
  */
-import { CONSUMER_TENANT_ID, isGuid } from '../config/endpoints.js';
-import type { TenantKind } from '../config/endpoints.js';
+import { CONSUMER_TENANT_ID, isGuid } from '../config/clouds.js';
+import type { TenantKind } from '../config/clouds.js';
 import { MicrosoftHttpError } from '../errors.js';
 import { describeURL, parseJSON, record, send } from '../clients/http.js';
 

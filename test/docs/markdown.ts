@@ -142,7 +142,8 @@ export function runnableExampleFiles(): string[] {
 
 /** Whether a block is a complete program (it starts a server or defines tests) by its content. */
 export function looksRunnable(code: string): boolean {
-  return /\.listen\(/.test(code) || /^(?:it|test)\(/m.test(code);
+  const statements = code.replace(/(^|\s)\/\/.*$/gm, '$1'); // a `// app.listen(…)` hint is not one
+  return /\.listen\(/.test(statements) || /^(?:it|test)\(/m.test(statements);
 }
 
 /** The package a bare import specifier names (`@scope/name/sub` → `@scope/name`). */

@@ -9,7 +9,8 @@ import session from 'express-session';
 import { Passport } from 'passport';
 import { Strategy } from '../../lib/passport/strategy.js';
 import type { AuthenticateOptions } from 'passport';
-import type { MicrosoftProfile, StrategyOptions } from '../../lib/types.js';
+import type { MicrosoftProfile } from '../../lib/types.js';
+import type { StrategyOptions } from '../../lib/config/options.js';
 
 export interface TestApp {
   url: string;

@@ -362,7 +362,7 @@ describe('end-to-end sign-in with the cookie state store (no session middleware)
       expect(outcome.error?.errorCodes).to.deep.equal([54005]);
     });
 
-    it('refuses to start a login whose state would not fit in a cookie (StateError cookie_too_large)', async () => {
+    it('refuses to start a login whose state would not fit in a cookie (MicrosoftStateError cookie_too_large)', async () => {
       const a = await app({ secret: SECRET });
       const browser = new TestBrowser(a.url);
       const reply = await browser.get('/login?big=1');

@@ -16,10 +16,14 @@ import {
 } from 'microsoft-identity-emulator';
 import type { Emulator } from 'microsoft-identity-emulator';
 import { MicrosoftSignIn } from '../../lib/core/sign-in.js';
-import type { AuthorizationRequestOptions } from '../../lib/core/sign-in.js';
+import type { AuthorizationRequestOptions } from '../../lib/core/sign-in-types.js';
 import { readDiscovery } from '../../lib/clients/discovery.js';
-import { IdTokenError, MicrosoftHttpError, MicrosoftTokenError } from '../../lib/errors.js';
-import type { SignInOptions } from '../../lib/types.js';
+import {
+  MicrosoftIdTokenError,
+  MicrosoftHttpError,
+  MicrosoftTokenError,
+} from '../../lib/errors.js';
+import type { SignInOptions } from '../../lib/config/options.js';
 import { authenticate, expectRedirect, fakeRequest } from '../helpers/passport.js';
 import { Strategy } from '../../lib/passport/strategy.js';
 
@@ -346,7 +350,7 @@ describe('e2e: client credentials and customer authorities against the emulator'
     });
   });
 
-  it('refuses an External ID discovery issuer that does not fit the authority (IdTokenError)', async () => {
+  it('refuses an External ID discovery issuer that does not fit the authority (MicrosoftIdTokenError)', async () => {
     expect(() =>
       readDiscovery(
         {
@@ -362,6 +366,6 @@ describe('e2e: client credentials and customer authorities against the emulator'
           url: 'https://x.ciamlogin.com/x.onmicrosoft.com/v2.0/.well-known/openid-configuration',
         },
       ),
-    ).to.throw(IdTokenError);
+    ).to.throw(MicrosoftIdTokenError);
   });
 });

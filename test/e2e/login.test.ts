@@ -193,7 +193,7 @@ describe('end-to-end sign-in through the emulator', function () {
       if (result.kind === 'error_page') expect(result.code).to.equal(50011);
     });
 
-    it('turns a Graph 503 into a GraphError with Retry-After', async () => {
+    it('turns a Graph 503 into a MicrosoftGraphError with Retry-After', async () => {
       emulator.setFault('graph.me', { type: 'status', status: 503, retryAfter: 7 });
       const { callback } = await signIn(new TestBrowser(a.url), 'work');
       const outcome = JSON.parse(callback.body) as CallbackOutcome;

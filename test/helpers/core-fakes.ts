@@ -9,7 +9,7 @@ import sinon from 'sinon';
 import type { GraphEndpointClient, GraphMe } from '../../lib/clients/graph.js';
 import type { SigningKey } from '../../lib/tokens/jwks.js';
 import { readGraphUser } from '../../lib/profile/graph-user.js';
-import type { SigningKeySource } from '../../lib/core/sign-in.js';
+import type { SigningKeySource } from '../../lib/core/sign-in-types.js';
 import type { TokenEndpointClient } from '../../lib/clients/token.js';
 import type { TokenResponseParams } from '../../lib/types.js';
 

@@ -3,7 +3,7 @@
  * (verifier, `strategy.refresh()`) or as the Passport `error` action of a login.
  */
 import { expect } from 'chai';
-import { IdTokenError } from '../../lib/errors.js';
+import { MicrosoftIdTokenError } from '../../lib/errors.js';
 import type { IdTokenErrorCode } from '../../lib/errors.js';
 import { expectError } from './passport.js';
 import type { Outcome } from './passport.js';
@@ -23,23 +23,26 @@ export async function rejectionOf(
   throw new Error('expected a rejection, but the promise fulfilled');
 }
 
-/** Checks that `err` is an IdTokenError with `code` (its message explains a mismatch) and returns it. */
-function checkIdTokenError(err: unknown, code: IdTokenErrorCode): IdTokenError {
-  expect(err, 'not an IdTokenError').to.be.instanceOf(IdTokenError);
-  const e = err as IdTokenError;
+/** Checks that `err` is an MicrosoftIdTokenError with `code` (its message explains a mismatch) and returns it. */
+function checkIdTokenError(err: unknown, code: IdTokenErrorCode): MicrosoftIdTokenError {
+  expect(err, 'not an MicrosoftIdTokenError').to.be.instanceOf(MicrosoftIdTokenError);
+  const e = err as MicrosoftIdTokenError;
   expect(e.code, e.message).to.equal(code);
   return e;
 }
 
-/** Expects `promise` to reject with an IdTokenError of `code`, and returns the error. */
+/** Expects `promise` to reject with an MicrosoftIdTokenError of `code`, and returns the error. */
 export async function expectIdTokenError(
   promise: Promise<unknown>,
   code: IdTokenErrorCode,
-): Promise<IdTokenError> {
+): Promise<MicrosoftIdTokenError> {
   return checkIdTokenError(await rejectionOf(promise), code);
 }
 
-/** Expects a login to end with Passport's `error` action carrying an IdTokenError of `code`. */
-export function expectIdTokenErrorOutcome(outcome: Outcome, code: IdTokenErrorCode): IdTokenError {
+/** Expects a login to end with Passport's `error` action carrying an MicrosoftIdTokenError of `code`. */
+export function expectIdTokenErrorOutcome(
+  outcome: Outcome,
+  code: IdTokenErrorCode,
+): MicrosoftIdTokenError {
   return checkIdTokenError(expectError(outcome), code);
 }

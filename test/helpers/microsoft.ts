@@ -3,7 +3,8 @@
  * strategy wired to a fake server, and the two legs of a login through the Passport harness.
  */
 import type { Strategy } from '../../lib/passport/strategy.js';
-import type { MicrosoftProfile, StrategyOptions, VerifyCallback } from '../../lib/types.js';
+import type { MicrosoftProfile, VerifyCallback } from '../../lib/types.js';
+import type { StrategyOptions } from '../../lib/config/options.js';
 import { startFakeServer } from './fake-server.js';
 import type { FakeServer, Route } from './fake-server.js';
 import { authenticate, expectRedirect, fakeRequest, queryOf, storedLogin } from './passport.js';

@@ -13,7 +13,7 @@ import type {
   EmulatorSigningKey,
   EmulatorTokenAnswer,
 } from 'microsoft-identity-emulator';
-import { tenantKind } from '../../lib/config/endpoints.js';
+import { tenantKind } from '../../lib/config/clouds.js';
 import { JwksCache } from '../../lib/tokens/jwks.js';
 import { IdTokenVerifier } from '../../lib/tokens/id-token.js';
 

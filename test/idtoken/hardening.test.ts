@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as jose from 'jose';
-import { IdTokenError } from '../../lib/errors.js';
+import { MicrosoftIdTokenError } from '../../lib/errors.js';
 import { rejectionOf } from '../helpers/errors.js';
 import { CLIENT_ID, CONSUMER_TID, WORK_TID, epoch, startFixture } from './fixture-server.js';
 import type { FixtureKey, IdpFixture } from './fixture-server.js';
@@ -71,14 +71,14 @@ describe('ID token hardening: kid-less tokens, cloud-relative key binding, audie
       const first = await fx.makeKey(fx.templatedIssuer);
       published = [first, await fx.makeKey(fx.templatedIssuer)];
       const err = await rejectionOf(verify(await signWithoutKid(first, claims(WORK_TID))));
-      expect(err).to.be.instanceOf(IdTokenError).and.include({ code: 'key_not_found' });
+      expect(err).to.be.instanceOf(MicrosoftIdTokenError).and.include({ code: 'key_not_found' });
     });
 
     it('signed by another key than the only one: signature', async () => {
       published = [await fx.makeKey(fx.templatedIssuer)];
       const stranger = await fx.makeKey(fx.templatedIssuer);
       const err = await rejectionOf(verify(await signWithoutKid(stranger, claims(WORK_TID))));
-      expect(err).to.be.instanceOf(IdTokenError).and.include({ code: 'signature' });
+      expect(err).to.be.instanceOf(MicrosoftIdTokenError).and.include({ code: 'signature' });
     });
 
     it('with an empty kid: key_not_found', async () => {
@@ -88,7 +88,7 @@ describe('ID token hardening: kid-less tokens, cloud-relative key binding, audie
         .setProtectedHeader({ alg: 'RS256', kid: '' })
         .sign(only.privateKey);
       const err = await rejectionOf(verify(token));
-      expect(err).to.be.instanceOf(IdTokenError).and.include({ code: 'key_not_found' });
+      expect(err).to.be.instanceOf(MicrosoftIdTokenError).and.include({ code: 'key_not_found' });
     });
   });
 
@@ -104,7 +104,7 @@ describe('ID token hardening: kid-less tokens, cloud-relative key binding, audie
       const key = await fx.makeKey(`https://login.microsoftonline.us/${CONSUMER_TID}/v2.0`);
       published = [key];
       const err = await rejectionOf(verify(await fx.sign(claims(WORK_TID), { key })));
-      expect(err).to.be.instanceOf(IdTokenError).and.include({ code: 'issuer' });
+      expect(err).to.be.instanceOf(MicrosoftIdTokenError).and.include({ code: 'issuer' });
       const c = claims(CONSUMER_TID);
       expect(await verify(await fx.sign(c, { key }))).to.deep.equal(c);
     });
@@ -114,7 +114,7 @@ describe('ID token hardening: kid-less tokens, cloud-relative key binding, audie
       published = [key];
       const c = claims(WORK_TID, { iss: `https://login.microsoftonline.us/${WORK_TID}/v2.0` });
       const err = await rejectionOf(verify(await fx.sign(c, { key })));
-      expect(err).to.be.instanceOf(IdTokenError).and.include({ code: 'issuer' });
+      expect(err).to.be.instanceOf(MicrosoftIdTokenError).and.include({ code: 'issuer' });
     });
   });
 
@@ -124,7 +124,7 @@ describe('ID token hardening: kid-less tokens, cloud-relative key binding, audie
       published = [key];
       const token = await fx.sign(claims(WORK_TID, { aud: CLIENT_ID.toUpperCase() }), { key });
       const err = await rejectionOf(verify(token));
-      expect(err).to.be.instanceOf(IdTokenError).and.include({ code: 'audience' });
+      expect(err).to.be.instanceOf(MicrosoftIdTokenError).and.include({ code: 'audience' });
       expect((err as Error).message).to.include('exactly as the portal shows it');
     });
   });

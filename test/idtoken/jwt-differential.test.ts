@@ -3,7 +3,7 @@
  * (`verifyJwt`) against jose, the reference. Valid tokens are mutated (header and payload members,
  * alg, kid and typ, duplicate JSON keys, non-JSON and non-object segments, byte-order marks and bad
  * UTF-8, signature bytes, swapped and weak keys, non-canonical base64url, crit and key-carrying
- * header parameters, the clock) and both must reach the same verdict with the same IdTokenError
+ * header parameters, the clock) and both must reach the same verdict with the same MicrosoftIdTokenError
  * code, and the same claims when they accept.
  *
  * The reference is the sequence the verifier ran before it had its own JOSE code: jose's
@@ -24,7 +24,7 @@ import { generateKeyPairSync, sign as rsaSign, constants } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import fc from 'fast-check';
 import * as jose from 'jose';
-import { IdTokenError } from '../../lib/errors.js';
+import { MicrosoftIdTokenError } from '../../lib/errors.js';
 import type { IdTokenErrorCode } from '../../lib/errors.js';
 import { signingKeyFromJwk } from '../../lib/tokens/jwks.js';
 import type { SigningKey } from '../../lib/tokens/jwks.js';
@@ -190,8 +190,10 @@ async function newVerdict(
     });
     return { accepted: true, payload };
   } catch (err) {
-    if (!(err instanceof IdTokenError))
-      throw new Error(`verifyJwt threw ${String(err)} instead of an IdTokenError`, { cause: err });
+    if (!(err instanceof MicrosoftIdTokenError))
+      throw new Error(`verifyJwt threw ${String(err)} instead of an MicrosoftIdTokenError`, {
+        cause: err,
+      });
     return { accepted: false, code: err.code };
   }
 }
@@ -775,7 +777,7 @@ describe('ID token JOSE layer: node:crypto verifier against jose (differential)'
     keys = await makeKeys();
   });
 
-  it(`agrees with jose on ${RUNS} mutated tokens (verdict, IdTokenError code, claims)`, async () => {
+  it(`agrees with jose on ${RUNS} mutated tokens (verdict, MicrosoftIdTokenError code, claims)`, async () => {
     const tally = {
       ...{ runs: 0, bothAccepted: 0, bothRefused: 0 },
       ...{ spelling: 0, header: 0, repeat: 0, 'non-finite': 0 },

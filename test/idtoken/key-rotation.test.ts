@@ -3,6 +3,8 @@
  * shared fetch for concurrent verifications on a cold cache.
  */
 import { expect } from 'chai';
+import { createContext } from '../../lib/core/context.js';
+import { resolveConfig } from '../../lib/core/settings.js';
 import type { JwksCache } from '../../lib/tokens/jwks.js';
 import type { IdTokenVerifier } from '../../lib/tokens/id-token.js';
 import { expectIdTokenError } from '../helpers/errors.js';
@@ -154,6 +156,25 @@ describe('ID token verifier: signing-key cache and rotation', () => {
     expect(fx.count('jwks')).to.equal(2);
   });
 
+  it('the jwksMaxAge option sets how old a key set may get before the next use refetches it', async () => {
+    const config = resolveConfig({
+      clientID: CLIENT_ID,
+      clientSecret: 'secret',
+      callbackURL: 'http://127.0.0.1/cb',
+      authority: fx.authority('common'),
+      jwksMaxAge: 600,
+    });
+    const { keys } = createContext(config, {}, { clock: () => clock });
+    const kid = fx.templatedKey.kid;
+    expect(await keys.get(kid)).to.not.equal(undefined);
+    clock += 600_000 - 1;
+    await keys.get(kid);
+    expect(fx.count('jwks')).to.equal(1);
+    clock += 2;
+    await keys.get(kid);
+    expect(fx.count('jwks')).to.equal(2);
+  });
+
   it('after the cooldown an unknown kid refetches again (not before)', async () => {
     await check(await token());
     const [first, second, third] = await unknownKidTokens(3);
@@ -201,7 +222,7 @@ describe('ID token verifier: signing-key cache and rotation', () => {
     expect(fx.count('jwks')).to.equal(4);
   });
 
-  it('the first load failing → IdTokenError jwks_unavailable, and a later login retries', async () => {
+  it('the first load failing → MicrosoftIdTokenError jwks_unavailable, and a later login retries', async () => {
     fx.jwksFailure = 500;
     const t = await token();
     await expectIdTokenError(check(t), 'jwks_unavailable');

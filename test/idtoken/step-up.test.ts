@@ -6,11 +6,8 @@
 import { expect } from 'chai';
 import { CookieStateStore } from '../../lib/state/cookie-state-store.js';
 import { Strategy } from '../../lib/passport/strategy.js';
-import type {
-  MicrosoftAuthenticateOptions,
-  MicrosoftRequest,
-  StrategyOptions,
-} from '../../lib/types.js';
+import type { MicrosoftAuthenticateOptions, MicrosoftRequest } from '../../lib/types.js';
+import type { StrategyOptions } from '../../lib/config/options.js';
 import { expectIdTokenErrorOutcome } from '../helpers/errors.js';
 import {
   authenticate,
@@ -129,7 +126,7 @@ describe('step-up through the Strategy', () => {
         expect(expectSuccess(outcome).info).to.deep.equal({ stepUp: { authTime, maxAge: 60 } });
       });
 
-      it('maxAge: an auth_time older than maxAge + clockTolerance is IdTokenError auth_time', async () => {
+      it('maxAge: an auth_time older than maxAge + clockTolerance is MicrosoftIdTokenError auth_time', async () => {
         const outcome = await stepUpLogin(
           makeStrategy({ ...extra, clockTolerance: 0 }),
           { maxAge: 60 },
@@ -138,7 +135,7 @@ describe('step-up through the Strategy', () => {
         expectIdTokenErrorOutcome(outcome, 'auth_time');
       });
 
-      it('prompt=login: an auth_time from before the login is IdTokenError auth_time', async () => {
+      it('prompt=login: an auth_time from before the login is MicrosoftIdTokenError auth_time', async () => {
         const outcome = await stepUpLogin(
           makeStrategy({ ...extra, clockTolerance: 10 }),
           { prompt: 'login' },
@@ -159,7 +156,7 @@ describe('step-up through the Strategy', () => {
         });
       });
 
-      it('claims asking for acrs c1: a token without c1 is IdTokenError acrs, with c1 signs in', async () => {
+      it('claims asking for acrs c1: a token without c1 is MicrosoftIdTokenError acrs, with c1 signs in', async () => {
         const refused = await stepUpLogin(
           makeStrategy(extra),
           { claims: ACRS_C1 },

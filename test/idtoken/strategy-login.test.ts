@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { Strategy } from '../../lib/passport/strategy.js';
 import type { FailureInfo } from '../../lib/types.js';
-import type { MicrosoftIdTokenClaims, MicrosoftProfile, StrategyOptions } from '../../lib/types.js';
+import type { MicrosoftIdTokenClaims, MicrosoftProfile } from '../../lib/types.js';
+import type { StrategyOptions } from '../../lib/config/options.js';
 import { expectIdTokenError, expectIdTokenErrorOutcome } from '../helpers/errors.js';
 import { sessionKeyOf, storedVerifier } from '../helpers/microsoft.js';
 import {
@@ -794,7 +795,7 @@ describe('ID token through the Strategy', () => {
       expect(req?.form?.get('grant_type')).to.equal('refresh_token');
     });
 
-    it('a returned id_token with a bad signature → IdTokenError signature', async () => {
+    it('a returned id_token with a bad signature → MicrosoftIdTokenError signature', async () => {
       const h = makeStrategy();
       const stranger = await fx.makeKey(fx.templatedIssuer);
       const idToken = await fx.sign(idTokenClaims(ACCOUNTS.work.claims, undefined), {
@@ -804,7 +805,7 @@ describe('ID token through the Strategy', () => {
       await expectIdTokenError(h.strategy.refresh(refreshAnswer(idToken)), 'signature');
     });
 
-    it('a returned id_token for another app → IdTokenError audience', async () => {
+    it('a returned id_token for another app → MicrosoftIdTokenError audience', async () => {
       const h = makeStrategy();
       const idToken = await fx.sign(
         idTokenClaims(ACCOUNTS.work.claims, undefined, {
@@ -814,13 +815,13 @@ describe('ID token through the Strategy', () => {
       await expectIdTokenError(h.strategy.refresh(refreshAnswer(idToken)), 'audience');
     });
 
-    it('a returned id_token from a tenant the authority excludes → IdTokenError tenant', async () => {
+    it('a returned id_token from a tenant the authority excludes → MicrosoftIdTokenError tenant', async () => {
       const h = makeStrategy({}, 'organizations');
       const idToken = await fx.sign(idTokenClaims(ACCOUNTS.personal.claims, undefined));
       await expectIdTokenError(h.strategy.refresh(refreshAnswer(idToken)), 'tenant');
     });
 
-    it('a returned id_token from a tenant allowedTenants refuses → IdTokenError tenant', async () => {
+    it('a returned id_token from a tenant allowedTenants refuses → MicrosoftIdTokenError tenant', async () => {
       const h = makeStrategy({ allowedTenants: [OTHER_TID] });
       const idToken = await fx.sign(idTokenClaims(ACCOUNTS.work.claims, undefined));
       await expectIdTokenError(h.strategy.refresh(refreshAnswer(idToken)), 'tenant');

@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { Strategy } from '../../lib/passport/strategy.js';
-import type { MicrosoftProfile, StrategyOptions } from '../../lib/types.js';
+import type { MicrosoftProfile } from '../../lib/types.js';
+import type { StrategyOptions } from '../../lib/config/options.js';
 import { expectIdTokenErrorOutcome, rejectionOf } from '../helpers/errors.js';
 import { sessionKeyOf } from '../helpers/microsoft.js';
 import { authenticate, expectError, fakeRequest } from '../helpers/passport.js';

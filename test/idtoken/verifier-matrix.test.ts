@@ -1,6 +1,6 @@
 /**
  * Forged-token matrix: each forged or wrong token is rejected by the verifier with the expected
- * IdTokenError code; genuine tokens for each authority are accepted.
+ * MicrosoftIdTokenError code; genuine tokens for each authority are accepted.
  */
 import { expect } from 'chai';
 import * as jose from 'jose';

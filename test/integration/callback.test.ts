@@ -1,14 +1,18 @@
 import { expect } from 'chai';
 import OAuth2Strategy = require('passport-oauth2');
-import { IdTokenError, MicrosoftAuthorizationError, StateError } from '../../lib/errors.js';
+import {
+  MicrosoftIdTokenError,
+  MicrosoftAuthorizationError,
+  MicrosoftStateError,
+} from '../../lib/errors.js';
 import { Strategy } from '../../lib/passport/strategy.js';
 import type {
   MicrosoftProfile,
   MicrosoftRequest,
-  StrategyOptions,
   TokenResponseParams,
   VerifyCallback,
 } from '../../lib/types.js';
+import type { StrategyOptions } from '../../lib/config/options.js';
 import type { FakeServer } from '../helpers/fake-server.js';
 import {
   ACCESS_TOKEN,
@@ -294,7 +298,7 @@ describe('unit: callback leg', () => {
       });
     });
 
-    it('ends in StateError session_missing when the callback has no session', async () => {
+    it('ends in MicrosoftStateError session_missing when the callback has no session', async () => {
       const s = strategy();
       const started = await startLogin(s);
       const err = expectErrorOf(
@@ -305,7 +309,7 @@ describe('unit: callback leg', () => {
             session: null,
           }),
         ),
-        StateError,
+        MicrosoftStateError,
       );
       expect(err.code).to.equal('session_missing');
     });
@@ -329,7 +333,7 @@ describe('unit: callback leg', () => {
       expect(server.requestsTo(TOKEN_ROUTE)[0]?.form.get('code')).to.equal(CODE);
     });
 
-    it('ends in StateError body_missing when the callback POST body was not parsed', async () => {
+    it('ends in MicrosoftStateError body_missing when the callback POST body was not parsed', async () => {
       const s = strategy();
       const started = await startLogin(s);
       const err = expectErrorOf(
@@ -337,7 +341,7 @@ describe('unit: callback leg', () => {
           s,
           fakeRequest({ method: 'POST', url: CALLBACK_PATH, session: started.session }),
         ),
-        StateError,
+        MicrosoftStateError,
       );
       expect(err.code).to.equal('body_missing');
       expect(err.message).to.contain('express.urlencoded');
@@ -684,7 +688,7 @@ describe('unit: callback leg', () => {
   describe('the ID token', () => {
     it('rejects a login that requested openid but got no id_token', async () => {
       const s = strategy({ scope: ['openid', 'User.Read'] });
-      const err = expectErrorOf(await login(s), IdTokenError);
+      const err = expectErrorOf(await login(s), MicrosoftIdTokenError);
       expect(err.code).to.equal('missing');
       expect(server.requestsTo(ME_ROUTE)).to.have.length(0);
     });

@@ -1,16 +1,16 @@
 import { expect } from 'chai';
 import OAuth2Strategy = require('passport-oauth2');
 import {
-  GraphError,
+  MicrosoftGraphError,
   MicrosoftHttpError,
   MicrosoftTokenError,
-  ProfileError,
+  MicrosoftProfileError,
   parseAadsts,
 } from '../../lib/errors.js';
 import { retryAfterSeconds, describeURL } from '../../lib/clients/http.js';
 import { Strategy } from '../../lib/passport/strategy.js';
 import { tokenErrorFromBody } from '../../lib/clients/token.js';
-import type { StrategyOptions } from '../../lib/types.js';
+import type { StrategyOptions } from '../../lib/config/options.js';
 import { closedPortURL } from '../helpers/fake-server.js';
 import type { CannedResponse, FakeServer } from '../helpers/fake-server.js';
 import {
@@ -257,9 +257,9 @@ describe('unit: error paths', () => {
   });
 
   describe('Microsoft Graph /me', () => {
-    it('turns a 401 JSON error into GraphError InvalidAuthenticationToken with the request id', async () => {
+    it('turns a 401 JSON error into MicrosoftGraphError InvalidAuthenticationToken with the request id', async () => {
       graphAnswers({ status: 401, json: GRAPH_401 });
-      const err = await loginError(GraphError);
+      const err = await loginError(MicrosoftGraphError);
       expect(err).to.include({
         name: 'MicrosoftGraphError',
         code: 'InvalidAuthenticationToken',
@@ -285,7 +285,7 @@ describe('unit: error paths', () => {
           },
         },
       });
-      expect(await loginError(GraphError)).to.include({
+      expect(await loginError(MicrosoftGraphError)).to.include({
         code: 'Authorization_RequestDenied',
         status: 403,
         requestId: 'from-header',
@@ -298,7 +298,7 @@ describe('unit: error paths', () => {
         headers: { 'request-id': '' },
         json: { error: { code: 'Forbidden', innerError: { 'request-id': 'from-body' } } },
       });
-      expect(await loginError(GraphError)).to.include({ requestId: 'from-body' });
+      expect(await loginError(MicrosoftGraphError)).to.include({ requestId: 'from-body' });
     });
 
     it('turns 429 with a decimal Retry-After (2.128) into retryAfter 3, rounded up', async () => {
@@ -307,7 +307,7 @@ describe('unit: error paths', () => {
         headers: { 'retry-after': '2.128' },
         json: { error: { code: 'TooManyRequests', message: 'Please retry again later.' } },
       });
-      expect(await loginError(GraphError)).to.include({ status: 429, retryAfter: 3 });
+      expect(await loginError(MicrosoftGraphError)).to.include({ status: 429, retryAfter: 3 });
     });
 
     it('reads the request id from innererror in lower case', async () => {
@@ -315,16 +315,16 @@ describe('unit: error paths', () => {
         status: 403,
         json: { error: { code: 'Forbidden', innererror: { 'request-id': 'from-body' } } },
       });
-      expect(await loginError(GraphError)).to.include({ requestId: 'from-body' });
+      expect(await loginError(MicrosoftGraphError)).to.include({ requestId: 'from-body' });
     });
 
-    it('turns 429 with Retry-After into GraphError with retryAfter seconds', async () => {
+    it('turns 429 with Retry-After into MicrosoftGraphError with retryAfter seconds', async () => {
       graphAnswers({
         status: 429,
         headers: { 'retry-after': '7' },
         json: { error: { code: 'TooManyRequests', message: 'Please retry again later.' } },
       });
-      expect(await loginError(GraphError)).to.include({
+      expect(await loginError(MicrosoftGraphError)).to.include({
         code: 'TooManyRequests',
         status: 429,
         retryAfter: 7,
@@ -337,7 +337,7 @@ describe('unit: error paths', () => {
         headers: { 'retry-after': new Date(Date.now() + 30_000).toUTCString() },
         body: 'Service Unavailable',
       });
-      const err = await loginError(GraphError);
+      const err = await loginError(MicrosoftGraphError);
       expect(err).to.include({ code: 'http_503', status: 503 });
       expect(err.retryAfter).to.be.within(28, 31);
     });
@@ -348,23 +348,23 @@ describe('unit: error paths', () => {
         headers: { 'retry-after': '5' },
         json: { error: { code: 'generalException' } },
       });
-      const err = await loginError(GraphError);
+      const err = await loginError(MicrosoftGraphError);
       expect(err).to.include({ code: 'generalException', status: 500 });
       expect(err).to.not.have.property('retryAfter');
     });
 
     it('names the status when the error body is not JSON', async () => {
       graphAnswers({ status: 404, body: 'Not Found' });
-      const err = await loginError(GraphError);
+      const err = await loginError(MicrosoftGraphError);
       expect(err.code).to.equal('http_404');
       expect(err.message).to.equal(
         `Microsoft Graph ${server.url}/v1.0/me failed with HTTP 404 http_404`,
       );
     });
 
-    it('turns a body that is not JSON into ProfileError not_json, never a SyntaxError', async () => {
+    it('turns a body that is not JSON into MicrosoftProfileError not_json, never a SyntaxError', async () => {
       graphAnswers({ headers: { 'content-type': 'text/html' }, body: '<html>Graph</html>' });
-      const err = await loginError(ProfileError);
+      const err = await loginError(MicrosoftProfileError);
       expect(err.code).to.equal('not_json');
       expect(err.message).to.equal(
         'Microsoft Graph /me returned a body that is not JSON (18 bytes)',
@@ -372,34 +372,34 @@ describe('unit: error paths', () => {
       expect(err.cause).to.be.instanceOf(SyntaxError);
     });
 
-    it('turns a JSON array into ProfileError not_object', async () => {
+    it('turns a JSON array into MicrosoftProfileError not_object', async () => {
       graphAnswers({ json: [WORK_ME] });
-      const err = await loginError(ProfileError);
+      const err = await loginError(MicrosoftProfileError);
       expect(err.code).to.equal('not_object');
       expect(err.message).to.equal(
         'Microsoft Graph /me returned an array instead of a user object',
       );
     });
 
-    it('turns JSON null into ProfileError not_object', async () => {
+    it('turns JSON null into MicrosoftProfileError not_object', async () => {
       graphAnswers({ body: 'null' });
-      expect((await loginError(ProfileError)).message).to.equal(
+      expect((await loginError(MicrosoftProfileError)).message).to.equal(
         'Microsoft Graph /me returned null instead of a user object',
       );
     });
 
-    it('turns a user without id into ProfileError missing_id', async () => {
+    it('turns a user without id into MicrosoftProfileError missing_id', async () => {
       const { id: _dropped, ...rest } = WORK_ME;
       graphAnswers({ json: rest });
-      const err = await loginError(ProfileError);
+      const err = await loginError(MicrosoftProfileError);
       expect(err.code).to.equal('missing_id');
     });
 
     it('treats a blank or non-string id as missing', async () => {
       graphAnswers({ json: { ...WORK_ME, id: '  ' } });
-      expect((await loginError(ProfileError)).code).to.equal('missing_id');
+      expect((await loginError(MicrosoftProfileError)).code).to.equal('missing_id');
       graphAnswers({ json: { ...WORK_ME, id: 12345 } });
-      expect((await loginError(ProfileError)).code).to.equal('missing_id');
+      expect((await loginError(MicrosoftProfileError)).code).to.equal('missing_id');
     });
 
     it('refuses a body over 1 MB', async () => {
@@ -500,13 +500,16 @@ describe('unit: error helpers', () => {
     );
   });
 
-  it('GraphError, MicrosoftHttpError and ProfileError keep cause and code', () => {
+  it('MicrosoftGraphError, MicrosoftHttpError and MicrosoftProfileError keep cause and code', () => {
     const cause = new Error('inner');
     expect(
       new MicrosoftHttpError('network', 'jwks', 'https://x/keys', 'failed', { cause, status: 502 }),
     ).to.include({ code: 'network', endpoint: 'jwks', status: 502, cause });
-    expect(new ProfileError('not_json', 'bad', { cause })).to.include({ code: 'not_json', cause });
-    expect(new GraphError({ status: 400, url: 'https://graph/me' })).to.include({
+    expect(new MicrosoftProfileError('not_json', 'bad', { cause })).to.include({
+      code: 'not_json',
+      cause,
+    });
+    expect(new MicrosoftGraphError({ status: 400, url: 'https://graph/me' })).to.include({
       code: 'http_400',
       message: 'Microsoft Graph https://graph/me failed with HTTP 400 http_400',
     });

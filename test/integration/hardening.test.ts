@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { MicrosoftTokenError, StateError } from '../../lib/errors.js';
+import { MicrosoftTokenError, MicrosoftStateError } from '../../lib/errors.js';
 import { safeLogValue } from '../../lib/log.js';
 import type { MicrosoftLogger } from '../../lib/log.js';
 import { normalizeProfile } from '../../lib/profile/normalize.js';
@@ -13,12 +13,8 @@ import { readGraphUser } from '../../lib/profile/graph-user.js';
 import { Strategy } from '../../lib/passport/strategy.js';
 import { MicrosoftSignIn } from '../../lib/core/sign-in.js';
 import { basicAuthorization } from '../../lib/clients/token.js';
-import type {
-  MicrosoftRequest,
-  StateStore,
-  StateTakeResult,
-  StrategyOptions,
-} from '../../lib/types.js';
+import type { MicrosoftRequest, StateStore, StateTakeResult } from '../../lib/types.js';
+import type { StrategyOptions } from '../../lib/config/options.js';
 import type { FakeServer } from '../helpers/fake-server.js';
 import {
   CALLBACK_PATH,
@@ -119,12 +115,12 @@ describe('unit: hardening of the strategy', () => {
       expect((outcome.challenge as { message: string }).message).to.match(FAILURE);
     });
 
-    it('an error callback with a pending login but an error outside RFC 6749 characters: StateError callback_malformed', async () => {
+    it('an error callback with a pending login but an error outside RFC 6749 characters: MicrosoftStateError callback_malformed', async () => {
       const s = strategy();
       const started = await startLogin(s);
       const err = expectErrorOf(
         await errorCallback(s, { error: 'x\r\ny', state: started.state }, started.session),
-        StateError,
+        MicrosoftStateError,
       );
       expect(err.code).to.equal('callback_malformed');
     });

@@ -1,10 +1,7 @@
 import { expect } from 'chai';
 import { Strategy } from '../../lib/passport/strategy.js';
-import type {
-  MicrosoftAuthenticateOptions,
-  MicrosoftProfile,
-  StrategyOptions,
-} from '../../lib/types.js';
+import type { MicrosoftAuthenticateOptions, MicrosoftProfile } from '../../lib/types.js';
+import type { StrategyOptions } from '../../lib/config/options.js';
 import type { FakeServer } from '../helpers/fake-server.js';
 import {
   ACCESS_TOKEN,

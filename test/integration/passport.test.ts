@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { Passport } from 'passport';
 import request from 'supertest';
 import { Strategy } from '../../lib/passport/strategy.js';
-import type { StrategyOptions } from '../../lib/types.js';
+import type { StrategyOptions } from '../../lib/config/options.js';
 import type { FakeServer } from '../helpers/fake-server.js';
 import {
   ACCESS_TOKEN,

@@ -1,8 +1,9 @@
 import { expect } from 'chai';
-import { GraphError, MicrosoftHttpError } from '../../lib/errors.js';
+import { MicrosoftGraphError, MicrosoftHttpError } from '../../lib/errors.js';
 import { MAX_PHOTO_BYTES } from '../../lib/clients/graph.js';
 import { Strategy } from '../../lib/passport/strategy.js';
-import type { MicrosoftProfile, StrategyOptions } from '../../lib/types.js';
+import type { MicrosoftProfile } from '../../lib/types.js';
+import type { StrategyOptions } from '../../lib/config/options.js';
 import type { CannedResponse, FakeServer } from '../helpers/fake-server.js';
 import {
   ACCESS_TOKEN,
@@ -174,14 +175,14 @@ describe('unit: photo option', () => {
     expect(profile.photos?.[0]?.value).to.equal(`data:image/png;base64,${PNG.toString('base64')}`);
   });
 
-  it('ends in a GraphError when the photo request fails with 500', async () => {
+  it('ends in a MicrosoftGraphError when the photo request fails with 500', async () => {
     server.route(PHOTO_ROUTE, {
       status: 500,
       json: { error: { code: 'generalException', message: 'boom' } },
     });
     const err = expectErrorOf(
       await login(new Strategy(fakeOptions(server, { photo: true }), recordingVerify().verify)),
-      GraphError,
+      MicrosoftGraphError,
     );
     expect(err).to.include({
       code: 'generalException',
@@ -202,7 +203,7 @@ describe('unit: photo option', () => {
     });
     const err = expectErrorOf(
       await login(new Strategy(fakeOptions(server, { photo: true }), recordingVerify().verify)),
-      GraphError,
+      MicrosoftGraphError,
     );
     expect(err.url).to.equal(`${server.url}/v1.0/me`);
   });

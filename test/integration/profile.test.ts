@@ -1,13 +1,14 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ProfileError } from '../../lib/errors.js';
+import { MicrosoftProfileError } from '../../lib/errors.js';
 import { readClaims } from '../../lib/profile/claims.js';
 import { parseGraphUser, readGraphUser } from '../../lib/profile/graph-user.js';
 import { isEmailAddress, normalizeProfile } from '../../lib/profile/normalize.js';
 import type { NormalizedProfile } from '../../lib/profile/normalize.js';
 import { Strategy } from '../../lib/passport/strategy.js';
-import type { MicrosoftIdTokenClaims, MicrosoftProfile, StrategyOptions } from '../../lib/types.js';
+import type { MicrosoftIdTokenClaims, MicrosoftProfile } from '../../lib/types.js';
+import type { StrategyOptions } from '../../lib/config/options.js';
 import { startFakeServer } from '../helpers/fake-server.js';
 import type { FakeServer } from '../helpers/fake-server.js';
 import { deepFreeze } from '../helpers/freeze.js';
@@ -125,22 +126,25 @@ describe('unit: Graph /me parsing', () => {
     ['user', 'a string'],
     [42, 'a number'],
   ] as const) {
-    it(`rejects ${kind} with ProfileError not_object`, () => {
+    it(`rejects ${kind} with MicrosoftProfileError not_object`, () => {
       expect(() => readGraphUser(value))
-        .to.throw(ProfileError, `Microsoft Graph /me returned ${kind} instead of a user object`)
+        .to.throw(
+          MicrosoftProfileError,
+          `Microsoft Graph /me returned ${kind} instead of a user object`,
+        )
         .with.property('code', 'not_object');
     });
   }
 
-  it('rejects an object without id with ProfileError missing_id', () => {
+  it('rejects an object without id with MicrosoftProfileError missing_id', () => {
     expect(() => readGraphUser({ displayName: 'No Id' }))
-      .to.throw(ProfileError, 'Microsoft Graph /me returned a user without an id')
+      .to.throw(MicrosoftProfileError, 'Microsoft Graph /me returned a user without an id')
       .with.property('code', 'missing_id');
   });
 
-  it('rejects text that is not JSON with ProfileError not_json', () => {
+  it('rejects text that is not JSON with MicrosoftProfileError not_json', () => {
     expect(() => parseGraphUser('{"id": '))
-      .to.throw(ProfileError)
+      .to.throw(MicrosoftProfileError)
       .with.property('code', 'not_json');
   });
 
@@ -167,19 +171,19 @@ describe('unit: ID-token claims reading', () => {
 
   it('rejects claims that are not an object', () => {
     expect(() => readClaims([1]))
-      .to.throw(ProfileError, 'ID token claims are an array instead of an object')
+      .to.throw(MicrosoftProfileError, 'ID token claims are an array instead of an object')
       .with.property('code', 'not_object');
   });
 
   it('rejects claims without tid', () => {
     expect(() => readClaims({ oid: WORK_ID }))
-      .to.throw(ProfileError, 'ID token claims have no oid/sub or no tid')
+      .to.throw(MicrosoftProfileError, 'ID token claims have no oid/sub or no tid')
       .with.property('code', 'missing_id');
   });
 
   it('rejects claims without oid and sub', () => {
     expect(() => readClaims({ tid: WORK_TID, oid: '', sub: 5 }))
-      .to.throw(ProfileError)
+      .to.throw(MicrosoftProfileError)
       .with.property('code', 'missing_id');
   });
 });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { MicrosoftTokenError } from '../../lib/errors.js';
 import { Strategy } from '../../lib/passport/strategy.js';
 import refresh from 'passport-oauth2-refresh';
-import type { StrategyOptions } from '../../lib/types.js';
+import type { StrategyOptions } from '../../lib/config/options.js';
 import { rejectionOf } from '../helpers/errors.js';
 import { startFakeServer } from '../helpers/fake-server.js';
 import type { FakeServer } from '../helpers/fake-server.js';

@@ -8,11 +8,11 @@
 import { expect } from 'chai';
 import http from 'node:http';
 import {
-  GraphError,
-  IdTokenError,
+  MicrosoftGraphError,
+  MicrosoftIdTokenError,
   MicrosoftHttpError,
   MicrosoftTokenError,
-  ProfileError,
+  MicrosoftProfileError,
 } from '../../lib/errors.js';
 import { DEFAULT_CLIENT, startEmulator } from 'microsoft-identity-emulator';
 import type { Emulator, EmulatorFault, EmulatorRoute } from 'microsoft-identity-emulator';
@@ -80,8 +80,8 @@ function graphError(code: string, status: number, retryAfter: number | undefined
   return {
     kind: 'error',
     check: (err) => {
-      expect(err).to.be.instanceOf(GraphError);
-      const e = err as GraphError;
+      expect(err).to.be.instanceOf(MicrosoftGraphError);
+      const e = err as MicrosoftGraphError;
       expect(e.code).to.equal(code);
       expect(e.status).to.equal(status);
       expect(e.retryAfter).to.equal(retryAfter);
@@ -95,8 +95,8 @@ function jwksUnavailable(detail: RegExp): Expectation {
   return {
     kind: 'error',
     check: (err) => {
-      expect(err).to.be.instanceOf(IdTokenError);
-      const e = err as IdTokenError;
+      expect(err).to.be.instanceOf(MicrosoftIdTokenError);
+      const e = err as MicrosoftIdTokenError;
       expect(e.code).to.equal('jwks_unavailable');
       expect(e.message).to.match(
         /could not load signing keys from http:\/\/127\.0\.0\.1:\d+\/common\/discovery\/v2\.0\/keys|signing keys from .* are not a JWKS/,
@@ -129,9 +129,9 @@ const MATRIX: Record<Route, Record<FaultName, Expectation>> = {
     html: {
       kind: 'error',
       check: (err) => {
-        expect(err).to.be.instanceOf(ProfileError);
-        expect((err as ProfileError).code).to.equal('not_json');
-        expect((err as ProfileError).message).to.contain('not JSON');
+        expect(err).to.be.instanceOf(MicrosoftProfileError);
+        expect((err as MicrosoftProfileError).code).to.equal('not_json');
+        expect((err as MicrosoftProfileError).message).to.contain('not JSON');
       },
     },
     huge: httpError('body_too_large', ['graph']),

@@ -13,7 +13,8 @@ import passport from 'passport';
 import { completeLogin, DEFAULT_CLIENT } from 'microsoft-identity-emulator';
 import type { EmulatorClient } from 'microsoft-identity-emulator';
 import { Strategy } from '../../lib/passport/strategy.js';
-import type { MicrosoftProfile, StrategyOptions } from '../../lib/types.js';
+import type { MicrosoftProfile } from '../../lib/types.js';
+import type { StrategyOptions } from '../../lib/config/options.js';
 
 /** What the verify callback stores in the session. */
 export interface SessionUser {

@@ -2,12 +2,12 @@
  * Property tests of the ID-token verifier: random mutations of a valid token (bytes flipped in any
  * segment, characters replaced, segments dropped/duplicated/reordered, payloads swapped between
  * tokens, claims changed and re-signed with the right or a wrong key) are never accepted, and every
- * rejection is an IdTokenError with a known code.
+ * rejection is an MicrosoftIdTokenError with a known code.
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
 import * as jose from 'jose';
-import { ID_TOKEN_ERROR_CODES, IdTokenError } from '../../lib/errors.js';
+import { ID_TOKEN_ERROR_CODES, MicrosoftIdTokenError } from '../../lib/errors.js';
 import type { IdTokenErrorCode } from '../../lib/errors.js';
 import { JwksCache } from '../../lib/tokens/jwks.js';
 import { IdTokenVerifier } from '../../lib/tokens/id-token.js';
@@ -32,16 +32,18 @@ describe('robustness: ID-token verifier under mutated tokens (fast-check)', func
   let kid: string;
   let wrongKey: jose.CryptoKey;
 
-  /** Verifies and classifies; anything but acceptance or an IdTokenError fails the property. */
+  /** Verifies and classifies; anything but acceptance or an MicrosoftIdTokenError fails the property. */
   async function outcome(token: string, nonce: string | undefined = NONCE): Promise<Outcome> {
     try {
       await verifier.verify(token, { nonce });
       return { accepted: true };
     } catch (err) {
-      if (!(err instanceof IdTokenError))
-        throw new Error(`verify threw ${String(err)} instead of an IdTokenError`, { cause: err });
+      if (!(err instanceof MicrosoftIdTokenError))
+        throw new Error(`verify threw ${String(err)} instead of an MicrosoftIdTokenError`, {
+          cause: err,
+        });
       if (!ID_TOKEN_ERROR_CODES.includes(err.code))
-        throw new Error(`unknown IdTokenError code ${String(err.code)}`, { cause: err });
+        throw new Error(`unknown MicrosoftIdTokenError code ${String(err.code)}`, { cause: err });
       if (!err.message.startsWith(`ID token rejected (${err.code}): `) || err.message.length < 30)
         throw new Error(`unhelpful message ${err.message}`, { cause: err });
       return { accepted: false, code: err.code };

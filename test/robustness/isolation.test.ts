@@ -4,7 +4,7 @@
  * Graph faults and cancelled sign-ins mixed in. Every session ends up with its own user or none.
  */
 import { expect } from 'chai';
-import { GraphError, MicrosoftTokenError } from '../../lib/errors.js';
+import { MicrosoftGraphError, MicrosoftTokenError } from '../../lib/errors.js';
 import { DEFAULT_CLIENT, startEmulator } from 'microsoft-identity-emulator';
 import type { Emulator } from 'microsoft-identity-emulator';
 import { appClient, get, login, startApp } from './harness.js';
@@ -123,7 +123,7 @@ describe('robustness: concurrency isolation', function () {
     const kinds = app.errors.map((e) =>
       e.error instanceof MicrosoftTokenError
         ? `token:${e.error.status}`
-        : e.error instanceof GraphError
+        : e.error instanceof MicrosoftGraphError
           ? `graph:${e.error.status}`
           : String(e.error),
     );

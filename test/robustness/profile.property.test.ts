@@ -1,10 +1,10 @@
 /**
  * Property tests of the profile parsers: whatever JSON Graph or an ID token carries, the parsers
- * plus normalizeProfile produce a valid MicrosoftProfile or throw ProfileError, nothing else.
+ * plus normalizeProfile produce a valid MicrosoftProfile or throw MicrosoftProfileError, nothing else.
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { ProfileError } from '../../lib/errors.js';
+import { MicrosoftProfileError } from '../../lib/errors.js';
 import { readClaims } from '../../lib/profile/claims.js';
 import { parseGraphUser, readGraphUser } from '../../lib/profile/graph-user.js';
 import { isEmailAddress, normalizeProfile } from '../../lib/profile/normalize.js';
@@ -170,7 +170,7 @@ interface Tally {
 }
 
 /**
- * Runs `fn`; passes when it returns a valid profile or throws a ProfileError. A valid profile is
+ * Runs `fn`; passes when it returns a valid profile or throws a MicrosoftProfileError. A valid profile is
  * counted in `tally`, so a test can check that the parser does not just refuse everything.
  */
 function validOrProfileError(fn: () => NormalizedProfile, tally?: Tally): boolean {
@@ -179,7 +179,7 @@ function validOrProfileError(fn: () => NormalizedProfile, tally?: Tally): boolea
     profile = fn();
   } catch (err) {
     if (
-      err instanceof ProfileError &&
+      err instanceof MicrosoftProfileError &&
       ['not_json', 'not_object', 'missing_id'].includes(err.code) &&
       err.message !== ''
     )
@@ -202,7 +202,7 @@ function fromClaims(json: unknown, addUPNAsEmail: boolean): NormalizedProfile {
 describe('robustness: profile parsers under arbitrary JSON (fast-check)', function () {
   this.timeout(60_000);
   timeSuite();
-  it('readGraphUser + normalizeProfile: any JSON value gives a valid profile or a ProfileError', () => {
+  it('readGraphUser + normalizeProfile: any JSON value gives a valid profile or a MicrosoftProfileError', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.boolean(), (json, upn) =>
         validOrProfileError(() => fromGraph(json, upn)),
@@ -223,7 +223,7 @@ describe('robustness: profile parsers under arbitrary JSON (fast-check)', functi
     expect(tally.valid, 'runs that gave a valid profile').to.be.at.least(RUNS / 4);
   });
 
-  it('parseGraphUser + normalizeProfile: any body text (JSON or not) gives a valid profile or a ProfileError', () => {
+  it('parseGraphUser + normalizeProfile: any body text (JSON or not) gives a valid profile or a MicrosoftProfileError', () => {
     const text = fc.oneof(
       fc.jsonValue().map((v) => JSON.stringify(v)),
       graphShaped.map((v) => JSON.stringify(v)),
@@ -243,7 +243,7 @@ describe('robustness: profile parsers under arbitrary JSON (fast-check)', functi
     );
   });
 
-  it('readClaims + normalizeProfile: any JSON value gives a valid profile or a ProfileError', () => {
+  it('readClaims + normalizeProfile: any JSON value gives a valid profile or a MicrosoftProfileError', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.boolean(), (json, upn) =>
         validOrProfileError(() => fromClaims(json, upn)),
@@ -264,7 +264,7 @@ describe('robustness: profile parsers under arbitrary JSON (fast-check)', functi
     expect(tally.valid, 'runs that gave a valid profile').to.be.at.least(RUNS / 4);
   });
 
-  it('claims and Graph together (the graph profile source) give a valid profile or a ProfileError', () => {
+  it('claims and Graph together (the graph profile source) give a valid profile or a MicrosoftProfileError', () => {
     fc.assert(
       fc.property(claimsShaped, graphShaped, fc.boolean(), (claims, graph, upn) =>
         validOrProfileError(() => {
@@ -279,13 +279,13 @@ describe('robustness: profile parsers under arbitrary JSON (fast-check)', functi
 
   it('a blank oid or sub is refused by readClaims (regression: it reached normalizeProfile and threw a TypeError)', () => {
     expect(() => readClaims({ oid: ' ', tid: CONSUMER_TID }))
-      .to.throw(ProfileError)
+      .to.throw(MicrosoftProfileError)
       .with.property('code', 'missing_id');
     expect(() => readClaims({ sub: '\t', tid: CONSUMER_TID }))
-      .to.throw(ProfileError)
+      .to.throw(MicrosoftProfileError)
       .with.property('code', 'missing_id');
     expect(() => readClaims({ oid: 'x', tid: '  ' }))
-      .to.throw(ProfileError)
+      .to.throw(MicrosoftProfileError)
       .with.property('code', 'missing_id');
     expect(
       normalizeProfile({ claims: readClaims({ oid: ' ', sub: 's-1', tid: CONSUMER_TID }) }).id,

@@ -4,8 +4,8 @@ import passport from 'passport';
 import type { Request } from 'express';
 import Strategy, {
   CookieStateStore,
-  GraphError,
-  IdTokenError,
+  MicrosoftGraphError,
+  MicrosoftIdTokenError,
   MicrosoftTokenError,
   Strategy as NamedStrategy,
 } from 'passport-microsoft-account';
@@ -95,13 +95,13 @@ passport.authenticate('microsoft', { loginHnt: 'someone@example.com' });
 passport.authenticate('microsoft', { responseMode: 'fragment' });
 
 // Error codes are unions that narrow in a switch.
-function describeIdTokenError(err: IdTokenError): string {
+function describeIdTokenError(err: MicrosoftIdTokenError): string {
   switch (err.code) {
     case 'expired':
       return 'sign in again';
     case 'nonce':
       return 'replayed';
-    // @ts-expect-error not an IdTokenError code
+    // @ts-expect-error not an MicrosoftIdTokenError code
     case 'expird':
       return 'typo';
     default: {
@@ -114,7 +114,7 @@ void describeIdTokenError;
 
 function handle(err: unknown): number | undefined {
   if (err instanceof MicrosoftTokenError) return err.errorCodes[0];
-  if (err instanceof GraphError) return err.retryAfter;
+  if (err instanceof MicrosoftGraphError) return err.retryAfter;
   return undefined;
 }
 void handle;

@@ -8,10 +8,10 @@ import sinon from 'sinon';
 import { MicrosoftSignIn } from '../../lib/core/sign-in.js';
 import { readDiscovery } from '../../lib/clients/discovery.js';
 import type { DiscoveryTarget } from '../../lib/clients/discovery.js';
-import { authorityKind } from '../../lib/config/endpoints.js';
-import { IdTokenError, MicrosoftHttpError } from '../../lib/errors.js';
+import { authorityKind } from '../../lib/config/clouds.js';
+import { MicrosoftIdTokenError, MicrosoftHttpError } from '../../lib/errors.js';
 import type { TokenEndpointClient, TokenRequestOptions } from '../../lib/clients/token.js';
-import type { SignInOptions } from '../../lib/types.js';
+import type { SignInOptions } from '../../lib/config/options.js';
 import {
   CLIENT_ID,
   NOW_MS,
@@ -69,7 +69,7 @@ describe('unit: customer identity authorities and a tenant per login', () => {
         profileSource: 'id_token',
         scope: ['openid', 'offline_access'],
       });
-      expect(b2c.endpoints.authorizationURL).to.equal(
+      expect(b2c.config.authorizationURL).to.equal(
         'https://fab.b2clogin.com/fab.onmicrosoft.com/B2C_1_signin/oauth2/v2.0/authorize',
       );
     });
@@ -210,10 +210,10 @@ describe('unit: customer identity authorities and a tenant per login', () => {
       ],
     ];
     for (const [what, t, issuer] of issuers) {
-      it(`refuses ${what} with IdTokenError issuer`, () => {
+      it(`refuses ${what} with MicrosoftIdTokenError issuer`, () => {
         const err = errorOf(() => readDiscovery(doc({ issuer }), t));
-        expect(err).to.be.instanceOf(IdTokenError);
-        expect((err as IdTokenError).code).to.equal('issuer');
+        expect(err).to.be.instanceOf(MicrosoftIdTokenError);
+        expect((err as MicrosoftIdTokenError).code).to.equal('issuer');
       });
     }
   });
@@ -264,8 +264,8 @@ describe('unit: customer identity authorities and a tenant per login', () => {
       const err = await signIn
         .callback({ code: 'c', state: other.pendingLogin.state }, other.pendingLogin)
         .catch((e: unknown) => e);
-      expect(err).to.be.instanceOf(IdTokenError);
-      expect((err as IdTokenError).code).to.equal('issuer');
+      expect(err).to.be.instanceOf(MicrosoftIdTokenError);
+      expect((err as MicrosoftIdTokenError).code).to.equal('issuer');
     });
   });
 });

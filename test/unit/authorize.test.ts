@@ -1,12 +1,8 @@
 import { expect } from 'chai';
-import { StateError } from '../../lib/errors.js';
+import { MicrosoftStateError } from '../../lib/errors.js';
 import { Strategy } from '../../lib/passport/strategy.js';
-import type {
-  MicrosoftAuthenticateOptions,
-  StateStore,
-  StateStoreMeta,
-  StrategyOptions,
-} from '../../lib/types.js';
+import type { MicrosoftAuthenticateOptions, StateStore, StateStoreMeta } from '../../lib/types.js';
+import type { StrategyOptions } from '../../lib/config/options.js';
 import { CLIENT_ID, CLIENT_SECRET, s256, sessionKeyOf } from '../helpers/microsoft.js';
 import {
   authenticate,
@@ -490,10 +486,10 @@ describe('unit: authorization request', () => {
   });
 
   describe('the session', () => {
-    it('ends in a StateError session_missing without session middleware', async () => {
+    it('ends in a MicrosoftStateError session_missing without session middleware', async () => {
       const err = expectErrorOf(
         await authenticate(strategy(), fakeRequest({ session: null })),
-        StateError,
+        MicrosoftStateError,
       );
       expect(err.code).to.equal('session_missing');
       expect(err.message).to.contain('req.session is missing');

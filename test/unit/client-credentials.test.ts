@@ -22,7 +22,7 @@ import {
 import type { CredentialOptions } from '../../lib/clients/client-credentials.js';
 import { MicrosoftSignIn } from '../../lib/core/sign-in.js';
 import { Strategy } from '../../lib/passport/strategy.js';
-import type { SignInOptions } from '../../lib/types.js';
+import type { SignInOptions } from '../../lib/config/options.js';
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`../fixtures/credentials/${name}`, `file://${__filename}`), 'utf8');

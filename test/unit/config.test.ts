@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import { CONSUMER_TENANT_ID, isGuid, tenantKind } from '../../lib/config/endpoints.js';
+import { CONSUMER_TENANT_ID, isGuid, tenantKind } from '../../lib/config/clouds.js';
 import { Strategy } from '../../lib/passport/strategy.js';
-import type { StateStore, StrategyOptions } from '../../lib/types.js';
+import type { StateStore } from '../../lib/types.js';
+import type { StrategyOptions } from '../../lib/config/options.js';
 import { deepFreeze } from '../helpers/freeze.js';
 import { CLIENT_ID, CLIENT_SECRET } from '../helpers/microsoft.js';
 

@@ -5,7 +5,7 @@ import sinon from 'sinon';
 import Entry = require('../../lib/index.js');
 import { CookieStateStore } from '../../lib/state/cookie-state-store.js';
 import type { CookieStateStoreOptions } from '../../lib/state/cookie-state-store.js';
-import { StateError } from '../../lib/errors.js';
+import { MicrosoftStateError } from '../../lib/errors.js';
 import { Strategy } from '../../lib/passport/strategy.js';
 import type { MicrosoftRequest, StateStoreMeta } from '../../lib/types.js';
 import { authenticate, expectFail, expectRedirect, fakeRequest } from '../helpers/passport.js';
@@ -680,11 +680,11 @@ describe('unit: cookie state store', () => {
   });
 
   describe('errors', () => {
-    it('refuses a pending login whose cookie would exceed MAX_COOKIE_BYTES with StateError cookie_too_large', () => {
+    it('refuses a pending login whose cookie would exceed MAX_COOKIE_BYTES with MicrosoftStateError cookie_too_large', () => {
       const store = new CookieStateStore({ secret: SECRET });
       const { req, res } = exchange(undefined);
       const err = storeError(store, req, { state: 'x'.repeat(CookieStateStore.MAX_COOKIE_BYTES) });
-      expect(err).to.be.instanceOf(StateError);
+      expect(err).to.be.instanceOf(MicrosoftStateError);
       expect(err).to.include({ code: 'cookie_too_large' });
       expect((err as Error).message).to.match(
         /^CookieStateStore cannot keep this pending login: its cookie would be \d+ bytes, over the 3584-byte limit; keep the state passed to passport.authenticate small/,
@@ -700,11 +700,11 @@ describe('unit: cookie state store', () => {
       expect(check(store, jar, handle).ok).to.equal('v');
     });
 
-    it('calls back StateError response_missing without req.res, from store and from verify', () => {
+    it('calls back MicrosoftStateError response_missing without req.res, from store and from verify', () => {
       const store = new CookieStateStore({ secret: SECRET });
       const req = fakeRequest({ session: null });
       const err = storeError(store, req);
-      expect(err).to.be.instanceOf(StateError);
+      expect(err).to.be.instanceOf(MicrosoftStateError);
       expect(err).to.include({
         code: 'response_missing',
         message:
@@ -717,7 +717,7 @@ describe('unit: cookie state store', () => {
       expect(verifyErr).to.include({ code: 'response_missing' });
     });
 
-    it('calls back StateError response_missing when the headers were already sent', () => {
+    it('calls back MicrosoftStateError response_missing when the headers were already sent', () => {
       const store = new CookieStateStore({ secret: SECRET });
       const { req, res } = exchange(undefined);
       Object.defineProperty(res, 'headersSent', { value: true });

@@ -6,14 +6,14 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { MicrosoftSignIn } from '../../lib/core/sign-in.js';
-import type { SignInDependencies } from '../../lib/core/sign-in.js';
+import type { SignInDependencies } from '../../lib/core/sign-in-types.js';
 import {
-  IdTokenError,
+  MicrosoftIdTokenError,
   MicrosoftAuthorizationError,
-  ProfileError,
-  StateError,
+  MicrosoftProfileError,
+  MicrosoftStateError,
 } from '../../lib/errors.js';
-import type { SignInOptions } from '../../lib/types.js';
+import type { SignInOptions } from '../../lib/config/options.js';
 import { rejectionOf } from '../helpers/errors.js';
 import {
   CLIENT_ID,
@@ -86,7 +86,7 @@ describe('core: hardening and step-up', () => {
       return err;
     }
 
-    it('error callback without the pending login state: StateError state_mismatch, no description kept', async () => {
+    it('error callback without the pending login state: MicrosoftStateError state_mismatch, no description kept', async () => {
       const { signIn } = signInWith();
       const { pendingLogin } = await signIn.authorizationRequest();
       const err = await rejectionOf(
@@ -95,14 +95,14 @@ describe('core: hardening and step-up', () => {
           pendingLogin,
         ),
       );
-      expect(err).to.be.instanceOf(StateError).and.include({ code: 'state_mismatch' });
+      expect(err).to.be.instanceOf(MicrosoftStateError).and.include({ code: 'state_mismatch' });
       expect((err as Error).message).to.not.include('attacker');
     });
 
-    it('error callback whose error is not an RFC 6749 error code: StateError callback_malformed', async () => {
+    it('error callback whose error is not an RFC 6749 error code: MicrosoftStateError callback_malformed', async () => {
       for (const error of ['bad\r\nerror', 'quote"d', 'back\\slash', 'x'.repeat(65), 'tab\t']) {
         const err = await errorCallback({ error });
-        expect(err, JSON.stringify(error)).to.be.instanceOf(StateError);
+        expect(err, JSON.stringify(error)).to.be.instanceOf(MicrosoftStateError);
         expect(err).to.include({ code: 'callback_malformed' });
       }
     });
@@ -152,24 +152,24 @@ describe('core: hardening and step-up', () => {
       expect(result.stepUp).to.deep.equal({ authTime: NOW - 900, maxAge: 600 });
     });
 
-    it('maxAge: auth_time older than maxAge + clockTolerance is IdTokenError auth_time', async () => {
+    it('maxAge: auth_time older than maxAge + clockTolerance is MicrosoftIdTokenError auth_time', async () => {
       const err = await rejectionOf(
         signInWith({ auth_time: NOW - 600 - 301 }).login({ maxAge: 600 }),
       );
-      expect(err).to.be.instanceOf(IdTokenError).and.include({ code: 'auth_time' });
+      expect(err).to.be.instanceOf(MicrosoftIdTokenError).and.include({ code: 'auth_time' });
     });
 
-    it('maxAge: a token without auth_time is IdTokenError auth_time (auth_time is an optional claim)', async () => {
+    it('maxAge: a token without auth_time is MicrosoftIdTokenError auth_time (auth_time is an optional claim)', async () => {
       const err = await rejectionOf(signInWith().login({ maxAge: 600 }));
-      expect(err).to.be.instanceOf(IdTokenError).and.include({ code: 'auth_time' });
+      expect(err).to.be.instanceOf(MicrosoftIdTokenError).and.include({ code: 'auth_time' });
       expect((err as Error).message).to.include('optional claim');
     });
 
-    it('prompt=login: auth_time before the login started (minus tolerance) is IdTokenError auth_time', async () => {
+    it('prompt=login: auth_time before the login started (minus tolerance) is MicrosoftIdTokenError auth_time', async () => {
       const err = await rejectionOf(
         signInWith({ auth_time: NOW - 301 }).login({ prompt: 'login' }),
       );
-      expect(err).to.be.instanceOf(IdTokenError).and.include({ code: 'auth_time' });
+      expect(err).to.be.instanceOf(MicrosoftIdTokenError).and.include({ code: 'auth_time' });
     });
 
     it('prompt=login: the pending login records its creation time and a fresh auth_time signs in', async () => {
@@ -213,11 +213,11 @@ describe('core: hardening and step-up', () => {
       expect(result.stepUp).to.deep.equal({ acrs: ['c1'] });
     });
 
-    it('acrs asked via claims: a token without it is IdTokenError acrs', async () => {
+    it('acrs asked via claims: a token without it is MicrosoftIdTokenError acrs', async () => {
       for (const acrs of [undefined, [], ['c2'], 'c1']) {
         const extra = acrs === undefined ? {} : { acrs };
         const err = await rejectionOf(signInWith(extra).login({ claims: ACRS_C1 }));
-        expect(err, JSON.stringify(acrs)).to.be.instanceOf(IdTokenError);
+        expect(err, JSON.stringify(acrs)).to.be.instanceOf(MicrosoftIdTokenError);
         expect(err).to.include({ code: 'acrs' });
       }
     });
@@ -228,7 +228,7 @@ describe('core: hardening and step-up', () => {
       const err = await rejectionOf(
         signInWith({}, { id: '11111111-2222-3333-4444-555555555555' }).login(),
       );
-      expect(err).to.be.instanceOf(ProfileError).and.include({ code: 'subject_mismatch' });
+      expect(err).to.be.instanceOf(MicrosoftProfileError).and.include({ code: 'subject_mismatch' });
     });
 
     it('the binding compares object ids case-insensitively', async () => {

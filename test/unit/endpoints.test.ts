@@ -1,7 +1,7 @@
 import { MicrosoftSignIn } from '../../lib/core/sign-in.js';
 import { expect } from 'chai';
 import { Strategy } from '../../lib/passport/strategy.js';
-import type { StrategyOptions } from '../../lib/types.js';
+import type { StrategyOptions } from '../../lib/config/options.js';
 import { CLIENT_ID, CLIENT_SECRET } from '../helpers/microsoft.js';
 
 const verify = (

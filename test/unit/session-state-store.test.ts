@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { StateError } from '../../lib/errors.js';
+import { MicrosoftStateError } from '../../lib/errors.js';
 import { SessionStateStore } from '../../lib/state/session-state-store.js';
 import type { StateStoreMeta } from '../../lib/types.js';
 import { fakeRequest } from '../helpers/passport.js';
@@ -152,15 +152,15 @@ describe('unit: session state store', () => {
     });
   });
 
-  it('reports a missing session as StateError session_missing on store and verify', () => {
+  it('reports a missing session as MicrosoftStateError session_missing on store and verify', () => {
     const store = new SessionStateStore({ key: KEY });
     let storeErr: Error | null = null;
     store.store(fakeRequest({ session: null }), 'v', null, META, (err) => {
       storeErr = err;
     });
-    expect(storeErr).to.be.instanceOf(StateError).with.property('code', 'session_missing');
+    expect(storeErr).to.be.instanceOf(MicrosoftStateError).with.property('code', 'session_missing');
     expect(check(store, null, 'h').err)
-      .to.be.instanceOf(StateError)
+      .to.be.instanceOf(MicrosoftStateError)
       .with.property('code', 'session_missing');
   });
 
@@ -188,6 +188,6 @@ describe('unit: session state store', () => {
     } catch (e) {
       err = e;
     }
-    expect(err).to.be.instanceOf(StateError).with.property('code', 'session_missing');
+    expect(err).to.be.instanceOf(MicrosoftStateError).with.property('code', 'session_missing');
   });
 });

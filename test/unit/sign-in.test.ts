@@ -1,15 +1,15 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { MicrosoftSignIn } from '../../lib/core/sign-in.js';
-import type { SignInDependencies } from '../../lib/core/sign-in.js';
+import type { SignInDependencies } from '../../lib/core/sign-in-types.js';
 import { codeChallengeS256 } from '../../lib/core/pkce.js';
 import {
-  IdTokenError,
+  MicrosoftIdTokenError,
   MicrosoftAuthorizationError,
   MicrosoftTenantNotAllowedError,
-  StateError,
+  MicrosoftStateError,
 } from '../../lib/errors.js';
-import type { SignInOptions } from '../../lib/types.js';
+import type { SignInOptions } from '../../lib/config/options.js';
 import { rejectionOf } from '../helpers/errors.js';
 import {
   CLIENT_ID,
@@ -166,9 +166,9 @@ describe('core: MicrosoftSignIn with injected clients (no sockets)', () => {
     const err = await rejectionOf(
       fake.signIn.callback({ code: 'c', state: 'another-login' }, pendingLogin),
     );
-    expect(err).to.be.instanceOf(StateError).with.property('code', 'state_mismatch');
+    expect(err).to.be.instanceOf(MicrosoftStateError).with.property('code', 'state_mismatch');
     const missing = await rejectionOf(fake.signIn.callback({ code: 'c' }, pendingLogin));
-    expect(missing).to.be.instanceOf(StateError).with.property('code', 'state_mismatch');
+    expect(missing).to.be.instanceOf(MicrosoftStateError).with.property('code', 'state_mismatch');
     expect(fake.tokens.requests).to.have.length(0);
   });
 
@@ -204,14 +204,14 @@ describe('core: MicrosoftSignIn with injected clients (no sockets)', () => {
     const bad = await rejectionOf(
       forged.callback({ code: 'c', state: pendingLogin.state }, pendingLogin),
     );
-    expect(bad).to.be.instanceOf(IdTokenError).with.property('code', 'signature');
+    expect(bad).to.be.instanceOf(MicrosoftIdTokenError).with.property('code', 'signature');
 
     const fake = signInWith({}, () => workClaims('not-the-nonce-of-this-login'));
     const started = await fake.start();
     const wrong = await rejectionOf(
       fake.signIn.callback({ code: 'c', state: started.pendingLogin.state }, started.pendingLogin),
     );
-    expect(wrong).to.be.instanceOf(IdTokenError).with.property('code', 'nonce');
+    expect(wrong).to.be.instanceOf(MicrosoftIdTokenError).with.property('code', 'nonce');
     expect(fake.graph.tokens, 'Graph is not called for a refused token').to.deep.equal([]);
   });
 
@@ -223,7 +223,7 @@ describe('core: MicrosoftSignIn with injected clients (no sockets)', () => {
     const err = await rejectionOf(
       fake.signIn.callback({ code: 'c', state: pendingLogin.state }, pendingLogin),
     );
-    expect(err).to.be.instanceOf(IdTokenError).with.property('code', 'expired');
+    expect(err).to.be.instanceOf(MicrosoftIdTokenError).with.property('code', 'expired');
   });
 
   it('rejects a tenant allowedTenants does not list with MicrosoftTenantNotAllowedError', async () => {

@@ -4,7 +4,7 @@
  * scopes and app roles. Also the recognition of Microsoft Graph tokens, which no API but Graph can
  * validate.
  */
-import { isGuid } from '../../config/endpoints.js';
+import { isGuid } from '../../config/clouds.js';
 import { MicrosoftAccessTokenError } from '../../errors.js';
 
 /** Claims of a Microsoft access token, as far as this library reads them; all claims are kept. */

@@ -16,7 +16,7 @@ import {
 } from '../../tokens/issuer.js';
 import type { IssuerFailure } from '../../tokens/issuer.js';
 
-const fail: IssuerFailure = (code, message) => new MicrosoftAccessTokenError(code, message);
+const refuse: IssuerFailure = (code, message) => new MicrosoftAccessTokenError(code, message);
 
 /** Microsoft's key and metadata errors as the verifier's own. */
 export function unavailable(
@@ -64,11 +64,11 @@ export class AccessTokenIssuers {
     }
     const tid = payload['tid'];
     const rule = { tenantKind: e.tenantKind, tenant: e.tenant };
-    const issuerTenant = checkTokenTenant(tid, rule, fail);
+    const issuerTenant = checkTokenTenant(tid, rule, refuse);
     if (version === 2) {
       const expected = `${e.issuerBase}/${issuerTenant}/v2.0`;
       if (e.tenantKind !== 'domain') return expected;
-      checkExactIssuer(payload['iss'], expected, fail);
+      checkExactIssuer(payload['iss'], expected, refuse);
       return this.#document(e.discoveryURL, undefined);
     }
     return this.#document(this.#v1Metadata, tid as string);
@@ -94,10 +94,10 @@ export class AccessTokenIssuers {
     expected: string,
     key: { kid?: string | undefined; issuer?: string | undefined },
   ): void {
-    checkExactIssuer(payload['iss'], expected, fail);
+    checkExactIssuer(payload['iss'], expected, refuse);
     const e = this.#e;
     if (key.issuer === undefined || this.#discovery !== undefined) return;
     const tid = payload['tid'] as string;
-    checkKeyIssuer(key, e.issuerBase, tid, `${e.issuerBase}/${tid}/v2.0`, fail);
+    checkKeyIssuer(key, e.issuerBase, tid, `${e.issuerBase}/${tid}/v2.0`, refuse);
   }
 }

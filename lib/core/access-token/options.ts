@@ -9,7 +9,9 @@ import { EMIT_WARNING_LOGGER } from '../../log.js';
 import type { MicrosoftLogger } from '../../log.js';
 import { OPTION_TABLE } from '../../config/options.js';
 import type { OptionSpec } from '../../config/options.js';
-import type { MicrosoftCloud, StrategyOptionsBase } from '../../types.js';
+import type { MicrosoftCloud } from '../../types.js';
+import type { StrategyOptionsBase } from '../../config/options.js';
+import { namedOptionErrors } from '../../config/option-checks.js';
 import type { AccessTokenAllowedTenants, AccessTokenPolicy } from './policy.js';
 
 /** Options of {@link MicrosoftAccessTokenVerifier} (and of {@link MicrosoftBearerStrategy}). */
@@ -108,15 +110,6 @@ function stringList(value: unknown, name: string, who: string): readonly string[
 }
 
 /** Runs `check` with the sign-in strategy's messages renamed to the class the user called. */
-function as<T>(who: string, check: () => T): T {
-  try {
-    return check();
-  } catch (err) {
-    if (err instanceof TypeError)
-      throw new TypeError(err.message.replace(/^MicrosoftStrategy /, `${who} `), { cause: err });
-    throw err;
-  }
-}
 
 /**
  * Checks the options and resolves them. Throws a `TypeError` naming the option (and `who`, the
@@ -133,12 +126,12 @@ export function resolveVerifierOptions(
   const known = new Set<string>([...VERIFIER_OPTIONS, ...extra]);
   for (const key of Object.keys(o))
     if (!known.has(key)) throw new TypeError(`${who} does not know the option "${key}"`);
-  as(who, () => {
+  namedOptionErrors(who, () => {
     for (const name of SHARED) {
-      const spec: OptionSpec = OPTION_TABLE[name];
-      if (o[name] !== undefined || spec.default === 'required') spec.check(o[name], name);
+      const spec: OptionSpec<unknown> = OPTION_TABLE[name];
+      if (o[name] !== undefined || spec.required === true) spec.check(o[name], name);
     }
-    const tenants: OptionSpec = OPTION_TABLE.allowedTenants;
+    const tenants: OptionSpec<unknown> = OPTION_TABLE.allowedTenants;
     if (o.allowedTenants !== undefined && o.allowedTenants !== '*')
       tenants.check(o.allowedTenants, 'allowedTenants');
   });
@@ -152,7 +145,7 @@ export function resolveVerifierOptions(
       : typeof o.audience === 'string' && o.audience !== ''
         ? Object.freeze([o.audience])
         : stringList(o.audience, 'audience', who);
-  const endpoints = as(who, () =>
+  const endpoints = namedOptionErrors(who, () =>
     resolveEndpoints({
       clientID: o.clientID,
       tenant: o.tenant,

@@ -2,10 +2,10 @@
  * The access-token verifier of an API: Microsoft's rules for v1 and v2 access tokens (issuers,
  * key sets, the signing key's issuer binding, Graph tokens, B2C and External ID), the JOSE checks
  * shared with ID tokens, a cache of verified tokens, and the API's policy on every call. Framework
- * free; {@link MicrosoftBearerStrategy} is its Passport adapter.
+ * free; {@link MicrosoftBearerStrategy} adapts it to a framework.
  */
 import { DiscoveryCache, fetchDiscovery } from '../../clients/discovery.js';
-import { isLoopbackHost } from '../../config/endpoints.js';
+import { isLoopbackHost } from '../../config/clouds.js';
 import { MicrosoftAccessTokenError } from '../../errors.js';
 import { JwksCache } from '../../tokens/jwks.js';
 import type { SigningKey } from '../../tokens/jwks.js';
@@ -31,11 +31,11 @@ import type { AccessTokenRequirements } from './policy.js';
 export interface AccessTokenVerifierDependencies {
   /** Clock in ms (tests). */
   clock?: () => number;
-  /** @internal Options already resolved (the Passport adapter resolves them under its own name). */
+  /** @internal Options already resolved (an adapter resolves them under its own name). */
   resolvedConfig?: ResolvedVerifierConfig;
 }
 
-const fail: JwtFailure = (code, message) => new MicrosoftAccessTokenError(code, message);
+const refuse: JwtFailure = (code, message) => new MicrosoftAccessTokenError(code, message);
 const WHO = 'MicrosoftAccessTokenVerifier';
 
 /**
@@ -103,7 +103,7 @@ export class MicrosoftAccessTokenVerifier {
       audienceMismatch: `aud is not one of this API's audiences (${c.audience.join(', ')}), compared exactly`,
       clockTolerance: c.clockTolerance,
       now: this.#now,
-      fail,
+      fail: refuse,
     };
     if (isLoopbackHost(new URL(e.authority).hostname) && process.env['NODE_ENV'] === 'production')
       c.logger.warn(
@@ -155,16 +155,16 @@ export class MicrosoftAccessTokenVerifier {
   }
 
   #miss(token: string, hashKey: string, call: AccessTokenRequirements | undefined): Result {
-    const jwt = splitJwt(token, fail);
-    const payload = decodePayload(jwt, fail);
+    const jwt = splitJwt(token, refuse);
+    const payload = decodePayload(jwt, refuse);
     refuseGraphToken(jwt.header, payload, this.#c.clientID);
-    const kid = signingKeyId(jwt, fail);
+    const kid = signingKeyId(jwt, refuse);
     const v1 = this.#v1 !== undefined && payload?.['ver'] === '1.0';
     const keys = v1 ? this.#v1 : this.#v2;
     const key = keys !== undefined && kid !== undefined ? keys.peek(kid) : undefined;
     if (keys === undefined || key === undefined)
       return this.#missAsync(jwt, payload, kid, v1, hashKey, call);
-    checkSignature(jwt, kid, key, fail);
+    checkSignature(jwt, kid, key, refuse);
     return this.#verified(payload, key, keys, hashKey, call);
   }
 
@@ -192,8 +192,8 @@ export class MicrosoftAccessTokenVerifier {
     } catch (cause) {
       throw unavailable('jwks_unavailable', cause);
     }
-    if (key === undefined) throw keyNotFound(kid, fail);
-    checkSignature(jwt, kid, key, fail);
+    if (key === undefined) throw keyNotFound(kid, refuse);
+    checkSignature(jwt, kid, key, refuse);
     return this.#verified(payload, key, keys, hashKey, call);
   }
 
@@ -206,7 +206,7 @@ export class MicrosoftAccessTokenVerifier {
     call: AccessTokenRequirements | undefined,
   ): Result {
     if (payload === undefined)
-      throw fail('malformed', 'the payload is not base64url of a JSON object');
+      throw refuse('malformed', 'the payload is not base64url of a JSON object');
     checkRegisteredClaims(payload, this.#claimRules);
     const version = tokenVersion(payload);
     const expected = this.#issuers.expected(version, payload);
