@@ -26,11 +26,22 @@ import type {
   MicrosoftProfile,
   VerifyCallback,
 } from '../lib/types.js';
+import {
+  BEARER,
+  apiRouter,
+  apiSettings,
+  bearerStrategy,
+  callApi,
+  keepRefreshToken,
+} from './api.js';
 import type { AppConfig } from './config.js';
-import { FAVICON_SVG, STYLE_HASH, errorPage, homePage, profilePage } from './html.js';
+import { FAVICON_SVG, STYLE_HASH, apiPage, errorPage, homePage, profilePage } from './html.js';
 import type { Detail, LayoutOptions, ProfileView } from './html.js';
 
-/** What the app keeps in the session after sign-in: the profile only, never a token. */
+/**
+ * The user the app keeps in the session after sign-in: the profile. The refresh token the API page
+ * needs is a separate session field, encrypted (example/api.ts); no page shows it.
+ */
 export interface SessionUser extends Omit<ProfileView, 'json'> {
   id: string;
   /** `login_hint` claim, handed to Microsoft's logout endpoint when present. */
@@ -358,18 +369,19 @@ export function createApp(
       ...(ms.graphBaseURL !== undefined ? { graphBaseURL: ms.graphBaseURL } : {}),
       photo: '96x96',
     },
-    // The tokens are not kept: this app needs only the profile. An app that calls Microsoft Graph
-    // later would store the refresh token server-side (encrypted), never in a cookie or a page.
+    // The refresh token goes on to the callback route, which keeps it in the (server-side) session
+    // for the API page; the Graph access token is not kept.
     (
       _accessToken: string,
-      _refreshToken: string | undefined,
+      refreshToken: string | undefined,
       profile: MicrosoftProfile,
       done: VerifyCallback,
-    ) => done(null, sessionUserFrom(profile)),
+    ) => done(null, sessionUserFrom(profile), { refreshToken }),
   );
 
   const passport = new passportModule.Passport();
   passport.use(STRATEGY, strategy);
+  passport.use(BEARER, bearerStrategy(config));
   passport.serializeUser((user, done) => done(null, user));
   passport.deserializeUser((stored: unknown, done) =>
     done(null, isSessionUser(stored) ? stored : false),
@@ -405,6 +417,8 @@ export function createApp(
   };
   app.get('/favicon.svg', favicon);
   app.get('/favicon.ico', favicon);
+  // The API, before the session: it authenticates each request by its bearer token alone.
+  app.use(apiRouter(passport));
   app.use(
     session({
       name: secure ? '__Host-sid' : 'sid',
@@ -464,17 +478,18 @@ export function createApp(
         send(res, problem.status, errorPage(problem, pageOptions(req)));
         return;
       }
-      const carried = (info as { state?: Partial<LoginState> } | undefined)?.state;
+      const carried = info as { state?: Partial<LoginState>; refreshToken?: unknown } | undefined;
       // passport 0.7 regenerates the session here: a session id seen before sign-in is worthless after.
       req.logIn(user, (loginErr?: unknown) => {
         if (loginErr) {
           next(loginErr);
           return;
         }
+        keepRefreshToken(req, config, user.id, carried?.refreshToken);
         log(
           `signed in: ${user.accountType ?? 'unknown'} account, tenant ${user.tenantId ?? '?'}, object id ${user.objectId ?? user.id}`,
         );
-        res.redirect(303, safeReturnTo(carried?.returnTo));
+        res.redirect(303, safeReturnTo(carried?.state?.returnTo));
       });
     };
     (passport.authenticate(STRATEGY, callback) as RequestHandler)(req, res, next);
@@ -490,6 +505,26 @@ export function createApp(
     }
     const view = { ...user, json: user.profileJson };
     send(res, 200, profilePage(view, pageOptions(req)));
+  });
+
+  // The API page: calls GET or POST /api/tasks with the user's token for the API and shows the answer.
+  app.get('/tasks', (req, res, next) => {
+    const user = currentUser(req);
+    if (!user) {
+      res.redirect(303, `/login?returnTo=${encodeURIComponent('/tasks')}`);
+      return;
+    }
+    const which = req.query['call'];
+    const api = apiSettings(config);
+    if (which !== 'read' && which !== 'write') {
+      send(res, 200, apiPage({ api }, pageOptions(req)));
+      return;
+    }
+    callApi(req, strategy, config, user.id, which).then((call) => {
+      if (call.tokenProblem)
+        log(`no API token: ${call.tokenProblem.error ?? ''} ${call.tokenProblem.aadsts ?? ''}`);
+      send(res, 200, apiPage({ api, call }, pageOptions(req)));
+    }, next);
   });
 
   app.post('/logout', express.urlencoded({ extended: false, limit: '8kb' }), (req, res, next) => {

@@ -71,6 +71,10 @@ export function startBanner(input: BannerInput): string[] {
       `  Redirect URI:    ${input.baseURL}/login/callback  (must be registered under Authentication > Web)`,
     );
   }
+  const api = `${input.baseURL}/api/tasks`;
+  lines.push(`  API:             ${api} (bearer tokens; try it signed in at /tasks)`);
+  if (emulator)
+    lines.push(`  Daemon:          EMULATOR_URL=${emulator.url} API_URL=${api} npm run daemon`);
   lines.push(`  Sessions:        ${input.sessions}`);
   if (input.sessionSecretGenerated)
     lines.push(

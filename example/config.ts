@@ -28,6 +28,14 @@ export interface MicrosoftSettings {
   graphBaseURL?: string;
 }
 
+/** The web API the app protects and calls (see example/api.ts). */
+export interface ApiSettings {
+  /** The API's application (client) ID: its tokens' audience. */
+  clientID: string;
+  /** The delegated scope the app asks for to call it, e.g. `api://<id>/Tasks.Read`. */
+  scope: string;
+}
+
 /** Express's `trust proxy` setting: off, a hop count, or addresses/subnets/names. */
 export type TrustProxy = boolean | number | string;
 
@@ -40,6 +48,8 @@ export interface AppConfig {
   baseURL: string;
   /** The app registration and where to sign in. */
   microsoft: MicrosoftSettings;
+  /** The API of `/api/tasks`; default the app's own registration, scope `api://<its id>/Tasks.Read`. */
+  api?: ApiSettings;
   /** Signs the session cookie; at least 32 characters. */
   sessionSecret: string;
   /** Express `trust proxy`. */
@@ -57,6 +67,8 @@ export interface EnvSettings {
   baseURL?: string;
   /** Set when `MICROSOFT_CLIENT_ID` and `MICROSOFT_CLIENT_SECRET` are. */
   microsoft?: MicrosoftSettings;
+  /** `MICROSOFT_API_CLIENT_ID` / `MICROSOFT_API_SCOPE`, with the Microsoft credentials only. */
+  api?: ApiSettings;
   /** Tenant to use against the emulator (`MICROSOFT_TENANT`, default `common`). */
   emulatorTenant: string;
   /** `SESSION_SECRET`, when set. */
@@ -199,6 +211,33 @@ function readMicrosoft(env: Env, tenant: string): MicrosoftSettings | undefined 
 }
 
 /**
+ * The API settings: `MICROSOFT_API_CLIENT_ID` (default `MICROSOFT_CLIENT_ID`: the app's own
+ * registration exposes the API) and `MICROSOFT_API_SCOPE` (default `api://<API id>/Tasks.Read`).
+ * Against the emulator the demo API is used, so setting them there is a mistake.
+ */
+function readApi(env: Env, microsoft: MicrosoftSettings | undefined): ApiSettings | undefined {
+  const id = value(env, 'MICROSOFT_API_CLIENT_ID');
+  const scope = value(env, 'MICROSOFT_API_SCOPE');
+  if (microsoft === undefined) {
+    if (id !== undefined || scope !== undefined)
+      throw new ConfigError(
+        'MICROSOFT_API_CLIENT_ID and MICROSOFT_API_SCOPE apply with MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET only: the emulator has its demo API built in',
+      );
+    return undefined;
+  }
+  if (id !== undefined && !isGuid(id))
+    throw new ConfigError(
+      `MICROSOFT_API_CLIENT_ID must be the API's Application (client) ID, a GUID, from its app registration's Overview page; got "${id}"`,
+    );
+  const clientID = id ?? microsoft.clientID;
+  if (scope !== undefined && !/^(api|https?):\/\/\S+\/[^\s/]+$/.test(scope))
+    throw new ConfigError(
+      `MICROSOFT_API_SCOPE must be one scope of the API as Expose an API shows it, such as api://${clientID}/Tasks.Read; got "${scope}"`,
+    );
+  return { clientID, scope: scope ?? `api://${clientID}/Tasks.Read` };
+}
+
+/**
  * Warnings about a risky but allowed environment, for the server to print at start: the
  * emulator (which signs anybody in without a password) behind a public https `BASE_URL` while
  * `NODE_ENV` is unset, which looks like a deployment that forgot its Microsoft credentials.
@@ -238,6 +277,7 @@ export function readEnv(env: Env): EnvSettings {
   const production = value(env, 'NODE_ENV') === 'production';
   const tenant = readTenant(value(env, 'MICROSOFT_TENANT'));
   const microsoft = readMicrosoft(env, tenant);
+  const api = readApi(env, microsoft);
   const baseRaw = value(env, 'BASE_URL');
   const baseURL = baseRaw === undefined ? undefined : readBaseURL(baseRaw);
   const base = new URL(baseURL ?? 'http://localhost');
@@ -301,6 +341,7 @@ export function readEnv(env: Env): EnvSettings {
   };
   if (baseURL !== undefined) settings.baseURL = baseURL;
   if (microsoft !== undefined) settings.microsoft = microsoft;
+  if (api !== undefined) settings.api = api;
   if (sessionSecret !== undefined) settings.sessionSecret = sessionSecret;
   if (redisURL !== undefined) settings.redisURL = redisURL;
   return settings;
@@ -317,6 +358,8 @@ export interface EmulatorTarget {
   /** The emulator's registered client. */
   clientID: string;
   clientSecret: string;
+  /** The emulator's demo API. */
+  api?: ApiSettings;
 }
 
 /**
@@ -351,5 +394,7 @@ export function toAppConfig(
     responseMode: settings.responseMode,
   };
   if (settings.microsoft === undefined && emulator !== undefined) config.emulatorURL = emulator.url;
+  const api = settings.microsoft === undefined ? emulator?.api : settings.api;
+  if (api !== undefined) config.api = api;
   return { config, sessionSecretGenerated: settings.sessionSecret === undefined };
 }

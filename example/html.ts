@@ -55,6 +55,7 @@ header a{color:inherit;text-decoration:none;font-weight:600}
 header nav{margin-left:auto;display:flex;align-items:center;gap:12px;font-size:14px}
 main{max-width:760px;margin:32px auto;padding:0 16px}
 .card{background:#fff;border-radius:6px;box-shadow:0 1px 3px rgba(0,0,0,.15);padding:32px}
+.card+.card{margin-top:16px}
 h1{font-size:28px;font-weight:600;margin:0 0 8px}
 p{margin:0 0 16px}
 .muted{color:#605e5c;font-size:14px}
@@ -237,9 +238,57 @@ export function profilePage(view: ProfileView, options: LayoutOptions): string {
 <dt>Object ID</dt><dd><code id="object-id">${view.objectId ?? ''}</code></dd>
 </dl>
 <details><summary>Raw profile JSON</summary><pre id="raw-profile">${view.json}</pre></details>
-<div class="actions"><a class="button" href="/">Home</a>${options.csrfToken ? signOutForm(options.csrfToken, 'sign-out', true) : ''}</div>
+<div class="actions"><a class="button" href="/">Home</a><a class="button" href="/tasks" id="api-page">Call the API</a>${options.csrfToken ? signOutForm(options.csrfToken, 'sign-out', true) : ''}</div>
 </div>`;
   return layout('It Works!', body, options);
+}
+
+/** One call of the app's API from the server, as the API page shows it (never the token). */
+export interface ApiCallView {
+  /** `GET /api/tasks` or `POST /api/tasks`. */
+  request: string;
+  /** The API's HTTP status; absent when no token could be obtained. */
+  status?: number;
+  /** The `WWW-Authenticate` header, and its `error`, `error_description` and `scope`. */
+  challenge?: string;
+  fields?: Readonly<Record<string, string>>;
+  /** The response body (JSON pretty-printed). */
+  body?: string;
+  /** Why no access token for the API could be obtained from the refresh token. */
+  tokenProblem?: { message: string; error?: string; aadsts?: number };
+}
+
+function apiResult(call: ApiCallView): SafeHtml {
+  const problem = call.tokenProblem;
+  if (problem)
+    return html`<div class="card error" id="api-result"><h1>No token for the API</h1><p id="token-problem">${problem.message}</p>${
+      problem.error !== undefined
+        ? html`<dl><dt>Error</dt><dd><code id="error-code">${problem.error}</code></dd>${problem.aadsts !== undefined ? html`<dt>Microsoft error code</dt><dd><code id="aadsts">AADSTS${problem.aadsts}</code></dd>` : ''}</dl>`
+        : ''
+    }</div>`;
+  const ok = call.status !== undefined && call.status < 300;
+  const f = call.fields ?? {};
+  const row = (label: string, id: string, value: string | undefined): SafeHtml | string =>
+    value === undefined ? '' : html`<dt>${label}</dt><dd><code id="${id}">${value}</code></dd>`;
+  return html`<div class="card${ok ? '' : ' error'}" id="api-result">
+<h1>${call.request}: <span id="api-status">${call.status ?? ''}</span></h1>
+<dl>${row('WWW-Authenticate', 'api-challenge', call.challenge)}${row('error', 'api-error', f['error'])}${row('error_description', 'api-error-description', f['error_description'])}${row('scope needed', 'api-scope', f['scope'])}</dl>
+${call.body ? html`<pre id="api-body">${call.body}</pre>` : ''}
+</div>`;
+}
+
+/** The API page: what the API is, two calls to make, and the last call's answer. */
+export function apiPage(
+  view: { api: { clientID: string; scope: string }; call?: ApiCallView },
+  options: LayoutOptions,
+): string {
+  const body = html`<div class="card">
+<h1>Call the API</h1>
+<p>This app also is a web API: <code>GET /api/tasks</code> is protected by <code>MicrosoftBearerStrategy</code> and takes Microsoft access tokens issued for the API <code id="api-client-id">${view.api.clientID}</code>. The app redeems your sign-in's refresh token for a token with the scope <code id="api-scope-requested">${view.api.scope}</code> and calls the API with it, from the server: the tokens never reach this page.</p>
+<div class="actions"><a class="button primary" href="/tasks?call=read" id="call-read">GET /api/tasks</a><a class="button" href="/tasks?call=write" id="call-write">POST /api/tasks (needs Tasks.Write)</a></div>
+</div>
+${view.call ? apiResult(view.call) : ''}`;
+  return layout('Call the API', body, options);
 }
 
 /** A row of diagnostics on the error page. */

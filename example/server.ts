@@ -10,7 +10,7 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { once } from 'node:events';
-import { DEFAULT_CLIENT, startEmulator } from 'microsoft-identity-emulator';
+import { DEFAULT_CLIENT, DEMO_API, startEmulator } from 'microsoft-identity-emulator';
 import type { Emulator } from 'microsoft-identity-emulator';
 import { createApp } from './app.js';
 import { startBanner } from './banner.js';
@@ -83,6 +83,7 @@ async function main(): Promise<void> {
       graphBaseURL: emulator.graphBaseURL,
       clientID: DEFAULT_CLIENT.clientID,
       clientSecret: DEFAULT_CLIENT.clientSecret,
+      api: { clientID: DEMO_API.clientID, scope: `${DEMO_API.api.applicationIdUri}/Tasks.Read` },
     },
   );
   const { app, strategy } = createApp(

@@ -34,11 +34,13 @@ export const DEVICE_LOGIN_PATH = '/devicelogin';
 const USER_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
 function newUserCode(core: Core): string {
-  for (;;) {
+  // 32^9 codes: a clash is already unlikely once; a hundred in a row means something is wrong.
+  for (let attempt = 0; attempt < 100; attempt++) {
     let code = '';
     for (let i = 0; i < 9; i++) code += USER_CODE_ALPHABET[randomInt(USER_CODE_ALPHABET.length)];
     if (findDeviceGrant(core, code) === undefined) return code;
   }
+  throw new Error('emulator: could not draw an unused device user code');
 }
 
 /** The pending device grant of a user code (any case, spaces and dashes ignored). */

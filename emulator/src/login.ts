@@ -111,8 +111,10 @@ function interpret(res: RawResponse): CompleteLoginResult | undefined {
  * Drives the sign-in page over HTTP without a browser: GETs `authorizeUrl`, picks `account` (a demo user
  * key or username, even one the page does not list) or cancels, and returns where Microsoft would send
  * the browser: a redirect (`response_mode=query`, also error redirects), a `form_post` form, or an error
- * page (e.g. AADSTS50011, no redirect). Uses one short-lived connection per request; for an `https`
- * emulator pass `{ ca: emulator.caCertificate }` unless `NODE_EXTRA_CA_CERTS` names it.
+ * page (e.g. AADSTS50011, no redirect). On the device code verification page
+ * (`/devicelogin?otc=<user code>`) it answers `{ kind: 'device', outcome }` instead. Uses one
+ * short-lived connection per request; for an `https` emulator pass
+ * `{ ca: emulator.caCertificate }` unless `NODE_EXTRA_CA_CERTS` names it.
  *
  * @example
  * ```ts

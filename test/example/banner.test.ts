@@ -92,6 +92,7 @@ describe('sample app start banner', () => {
       '  Sample app:      http://localhost:3000/',
       '  Microsoft:       https://login.microsoftonline.com/common (client 11111111-2222-3333-4444-555555555555)',
       '  Redirect URI:    http://localhost:3000/login/callback  (must be registered under Authentication > Web)',
+      '  API:             http://localhost:3000/api/tasks (bearer tokens; try it signed in at /tasks)',
       '  Sessions:        memory (this process only)',
       '',
       '  Press Ctrl+C to stop.',

@@ -1,7 +1,8 @@
 /**
  * The whole sample-app flow in headless Chromium (Debian `chromium`, driven by playwright-core):
  * home → Sign in → pick the personal account on the emulator page → "It Works!" → sign out → home;
- * and the cancel path. At 1280×900 it regenerates the documentation's screenshots,
+ * the API page (GET /api/tasks with the user's token, then the 403 of a missing scope); and the
+ * cancel path. At 1280×900 it regenerates the documentation's screenshots,
  * docs/account-picker.png and docs/it-works.png, and writes the others to test/artifacts/.
  */
 import { mkdirSync, statSync } from 'node:fs';
@@ -131,6 +132,40 @@ describe('sample app in a browser', function () {
     expect((await context?.cookies(base))?.some((c) => c.name === 'sid')).to.equal(false);
     await page.goto(`${base}/profile`);
     expect(page.url().startsWith(`${emulator?.url}/common/oauth2/v2.0/authorize`)).to.equal(true);
+    expect(problems).to.deep.equal([]);
+  });
+
+  it('signed in: the API page calls GET /api/tasks with the user token, and shows the 403 reason', async () => {
+    const page = await openHome();
+    await Promise.all([
+      page.waitForURL((u) => u.href.startsWith(`${emulator?.url}/`)),
+      page.click('#sign-in'),
+    ]);
+    await Promise.all([
+      page.waitForURL(`${base}/profile`),
+      page.click('li[data-account="work"] button'),
+    ]);
+    await Promise.all([page.waitForURL(`${base}/tasks`), page.click('#api-page')]);
+    expect(await page.textContent('h1')).to.equal('Call the API');
+
+    await Promise.all([page.waitForURL(`${base}/tasks?call=read`), page.click('#call-read')]);
+    expect(await page.textContent('#api-status')).to.equal('200');
+    const answer = JSON.parse((await page.textContent('#api-body')) ?? '') as {
+      caller: { kind: string; username: string; scopes: string[] };
+    };
+    expect(answer.caller).to.deep.include({ kind: 'user', username: 'AdeleV@contoso.com' });
+    expect(answer.caller.scopes).to.deep.equal(['Tasks.Read']);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'api-call.png'), fullPage: true });
+
+    await Promise.all([page.waitForURL(`${base}/tasks?call=write`), page.click('#call-write')]);
+    expect(await page.textContent('#api-status')).to.equal('403');
+    expect(await page.textContent('#api-error')).to.equal('insufficient_scope');
+    expect(await page.textContent('#api-scope')).to.equal('Tasks.Write');
+    expect(await page.textContent('#api-error-description')).to.match(/Tasks\.Write/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'api-403.png'), fullPage: true });
+    // Neither token reaches the page.
+    expect(await page.content()).not.to.match(/eyJ[A-Za-z0-9_-]{10,}/);
     expect(problems).to.deep.equal([]);
   });
 

@@ -94,6 +94,7 @@ describe('sample app configuration', () => {
           tenant: 'Contoso.onmicrosoft.com',
           cloud: 'usgov',
         },
+        api: { clientID: ID, scope: `api://${ID}/Tasks.Read` },
         emulatorTenant: 'Contoso.onmicrosoft.com',
         sessionSecret: 'x'.repeat(32),
         redisURL: 'redis://:pw@redis.internal:6379/0',

@@ -5,11 +5,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Store } from 'express-session';
-import { DEFAULT_CLIENT } from 'microsoft-identity-emulator';
+import { DEFAULT_CLIENT, DEMO_API } from 'microsoft-identity-emulator';
 import type { Emulator } from 'microsoft-identity-emulator';
 import type { Strategy } from '../../lib/passport/strategy.js';
 import { createApp } from '../../example/app.js';
-import type { AppConfig } from '../../example/config.js';
+import type { ApiSettings, AppConfig } from '../../example/config.js';
 
 /** A running sample app. */
 export interface RunningApp {
@@ -29,6 +29,8 @@ export interface StartOptions extends Partial<Omit<AppConfig, 'microsoft'>> {
   /** Client registered at the emulator; default DEFAULT_CLIENT. */
   client?: { clientID: string; clientSecret: string };
   tenant?: string;
+  /** The API of `/api/tasks`; default DEMO_API. */
+  api?: ApiSettings;
   /** BASE_URL `http://localhost:<port>` instead of `http://127.0.0.1:<port>` (what browsers use with `npm start`). */
   localhost?: boolean;
 }
@@ -63,6 +65,10 @@ export async function startApp(
       cloud: 'global',
       authority: emulator.authority(options.tenant ?? 'common'),
       graphBaseURL: emulator.graphBaseURL,
+    },
+    api: options.api ?? {
+      clientID: DEMO_API.clientID,
+      scope: `${DEMO_API.api.applicationIdUri}/Tasks.Read`,
     },
     sessionSecret: options.sessionSecret ?? TEST_SECRET,
     trustProxy: options.trustProxy ?? false,

@@ -82,11 +82,14 @@ describe('sample app: two instances', function () {
       }
     });
 
-    it('Redis holds the profile but never a token', async () => {
-      if (!redis) throw new Error('redis not started');
+    it('Redis holds the profile, and the refresh token only sealed (no token in clear)', async () => {
+      if (!redis || !a) throw new Error('redis not started');
       const browser = new TestBrowser(PUBLIC);
-      browser.via = a?.url ?? '';
+      browser.via = a.url;
       await signIn(browser, 'work', '/login', b?.url);
+      // The API page redeems the sealed refresh token sealed by B on A: both derive one key.
+      const call = await browser.get('/tasks?call=read');
+      expect(byId(call.body, 'api-status')).to.equal('200');
       const client = createClient({ url: redis.url });
       await client.connect();
       try {
@@ -95,6 +98,7 @@ describe('sample app: two instances', function () {
         const values = await Promise.all(keys.map((k) => client.get(k)));
         const all = values.join('\n');
         expect(all).to.include('Adele Vance');
+        expect(all).to.match(/"apiTokens":"v1\.[\w-]+\.[\w-]{100,}\.[\w-]+"/);
         // Token shapes are case-sensitive prefixes (a random session value could otherwise match
         // them case-insensitively); field names are matched in any case.
         const tokenShape = /EwB[A-Za-z0-9_-]{40}|eyJ[A-Za-z0-9_-]{10,}\.|M\.C5_|1\.AX_/.exec(all);
