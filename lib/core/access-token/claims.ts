@@ -39,8 +39,11 @@ export interface MicrosoftAccessTokenClaims {
   upn?: string;
   /** Username (v1, when there is no `upn`). */
   unique_name?: string;
+  /** Expiry, in seconds since the epoch. */
   exp: number;
+  /** Issue time, in seconds since the epoch. */
   iat: number;
+  /** Not valid before, in seconds since the epoch. */
   nbf?: number;
   [claim: string]: unknown;
 }
