@@ -3,59 +3,42 @@
  * authorization code (login page driven over HTTP), silent from the cache and forced refresh,
  * client credentials with a secret and a certificate, on-behalf-of, device code.
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { DEMO_USERS, startEmulator } from 'microsoft-identity-emulator';
-import type { Emulator } from 'microsoft-identity-emulator';
-import { configOptions } from '../../emulator/src/config-file.js';
-import { ROOT } from '../docs/markdown.js';
-import { RECIPE_TIMEOUT_MS, recipeJson, runRecipe, temporaryCaDirectory } from './recipes.js';
+import { DEMO_USERS } from 'microsoft-identity-emulator';
+import { CREDENTIALS, RECIPE_TIMEOUT_MS, runRecipe, useHttpsEmulator } from './recipes.js';
 
 const DAEMON = 'MSAL Node: daemon with a secret or a certificate';
-const CREDENTIALS = path.join(ROOT, 'test', 'fixtures', 'credentials');
 
 const WORK = DEMO_USERS.find((u) => u.key === 'work');
 
 describe('interop: @azure/msal-node', function () {
   this.timeout(RECIPE_TIMEOUT_MS + 30_000);
-  let emulator: Emulator;
-  let ca: ReturnType<typeof temporaryCaDirectory>;
-  before(async () => {
-    ca = temporaryCaDirectory();
-    // The recipe's --config file, its certificate next to it.
-    mkdirSync(path.join(ca.dir, 'certs'));
-    copyFileSync(
-      path.join(CREDENTIALS, 'app-cert.pem'),
-      path.join(ca.dir, 'certs', 'daemon-cert.pem'),
-    );
-    const config = configOptions(recipeJson(DAEMON), ca.dir);
-    emulator = await startEmulator({ https: { caDirectory: ca.dir }, ...config });
-  });
-  after(async () => {
-    await emulator.close();
-    ca.remove();
-  });
-  beforeEach(() => emulator.resetCounts());
+  const emulator = useHttpsEmulator(DAEMON);
+  beforeEach(() => emulator().resetCounts());
 
   it('getAuthCodeUrl + acquireTokenByCode, then acquireTokenSilent from the cache and forced', async () => {
-    const out = await runRecipe('MSAL Node: sign-in, silent and refresh', emulator);
+    const out = await runRecipe('MSAL Node: sign-in, silent and refresh', emulator());
     expect(out).to.equal(
       `signed in: ${WORK?.preferredUsername}\nsilent from cache: true\nforced refresh: true\n`,
     );
-    const grants = emulator.requestLog('token').map((r) => r.form.get('grant_type'));
+    const grants = emulator()
+      .requestLog('token')
+      .map((r) => r.form.get('grant_type'));
     expect(grants).to.deep.equal(['authorization_code', 'refresh_token']);
     // MSAL asks for client_info, which the emulator answers.
-    expect(emulator.requestLog('token')[0]?.form.get('client_info')).to.equal('1');
+    expect(emulator().requestLog('token')[0]?.form.get('client_info')).to.equal('1');
   });
 
   it('acquireTokenByClientCredential with a secret and with a certificate', async () => {
-    const out = await runRecipe(DAEMON, emulator, {
+    const out = await runRecipe(DAEMON, emulator(), {
       DAEMON_CERT: path.join(CREDENTIALS, 'app-cert.pem'),
       DAEMON_KEY: path.join(CREDENTIALS, 'app-key.pem'),
     });
     expect(out).to.equal('secret: ["Tasks.Read.All"]\ncertificate: ["Tasks.Read.All"]\n');
-    const forms = emulator.requestLog('token').map((r) => r.form);
+    const forms = emulator()
+      .requestLog('token')
+      .map((r) => r.form);
     expect(forms.map((f) => f.get('grant_type'))).to.deep.equal([
       'client_credentials',
       'client_credentials',
@@ -66,9 +49,11 @@ describe('interop: @azure/msal-node', function () {
   });
 
   it('acquireTokenOnBehalfOf: the API calls Graph as the signed-in user', async () => {
-    const out = await runRecipe('MSAL Node: on-behalf-of', emulator);
+    const out = await runRecipe('MSAL Node: on-behalf-of', emulator());
     expect(out).to.equal(`on behalf of: ${WORK?.displayName}\n`);
-    const forms = emulator.requestLog('token').map((r) => r.form);
+    const forms = emulator()
+      .requestLog('token')
+      .map((r) => r.form);
     expect(forms.map((f) => f.get('grant_type'))).to.deep.equal([
       'authorization_code',
       'urn:ietf:params:oauth:grant-type:jwt-bearer',
@@ -77,10 +62,12 @@ describe('interop: @azure/msal-node', function () {
   });
 
   it('acquireTokenByDeviceCode: the verification page, then the tokens', async () => {
-    const out = await runRecipe('MSAL Node: device code', emulator);
+    const out = await runRecipe('MSAL Node: device code', emulator());
     expect(out).to.equal(`device code sign-in: ${WORK?.preferredUsername}\n`);
-    expect(emulator.requests('devicecode')).to.equal(1);
-    const grants = emulator.requestLog('token').map((r) => r.form.get('grant_type'));
+    expect(emulator().requests('devicecode')).to.equal(1);
+    const grants = emulator()
+      .requestLog('token')
+      .map((r) => r.form.get('grant_type'));
     // MSAL polls with the short grant name, which Microsoft accepts as well as the URN.
     expect(grants).to.include('device_code');
   });

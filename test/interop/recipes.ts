@@ -6,11 +6,13 @@
  * process start) and `EMULATOR_URL` naming the running emulator.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { startEmulator } from 'microsoft-identity-emulator';
 import type { Emulator } from 'microsoft-identity-emulator';
+import { configOptions } from '../../emulator/src/config-file.js';
 import { extractBlocks, ROOT } from '../docs/markdown.js';
 
 export const README = path.join(ROOT, 'emulator', 'README.md');
@@ -105,4 +107,39 @@ export async function runModule(
 export function temporaryCaDirectory(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'interop-ca-'));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The test certificate and key the daemon recipes register and sign with. */
+export const CREDENTIALS = path.join(ROOT, 'test', 'fixtures', 'credentials');
+
+/**
+ * Registers mocha hooks that start an https emulator with a CA folder of the test's own and close
+ * both after the suite. With `configRecipe`, the emulator reads that README recipe's `--config`
+ * file, with the daemon certificate it names copied next to it. Returns a getter: the emulator
+ * exists once the hook has run.
+ */
+export function useHttpsEmulator(configRecipe?: string): () => Emulator {
+  let emulator: Emulator | undefined;
+  let ca: ReturnType<typeof temporaryCaDirectory> | undefined;
+  before(async () => {
+    ca = temporaryCaDirectory();
+    let config = {};
+    if (configRecipe !== undefined) {
+      mkdirSync(path.join(ca.dir, 'certs'));
+      copyFileSync(
+        path.join(CREDENTIALS, 'app-cert.pem'),
+        path.join(ca.dir, 'certs', 'daemon-cert.pem'),
+      );
+      config = configOptions(recipeJson(configRecipe), ca.dir);
+    }
+    emulator = await startEmulator({ https: { caDirectory: ca.dir }, ...config });
+  });
+  after(async () => {
+    await emulator?.close();
+    ca?.remove();
+  });
+  return () => {
+    if (emulator === undefined) throw new Error('the emulator starts in the before hook');
+    return emulator;
+  };
 }
