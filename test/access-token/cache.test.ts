@@ -5,21 +5,18 @@
  */
 import { expect } from 'chai';
 import { MicrosoftAccessTokenError } from '../../lib/errors.js';
-import { MicrosoftAccessTokenVerifier } from '../../lib/core/access-token/verifier.js';
-import type { MicrosoftAccessTokenVerifierOptions } from '../../lib/core/access-token/options.js';
 import { VerifiedTokenCache, tokenHash } from '../../lib/core/access-token/cache.js';
 import {
-  API_ID,
   NOW,
   NOW_MS,
   OTHER_TID,
-  TID,
   appV2,
   signToken,
   startAuthority,
   userV2,
+  testVerifier,
 } from './fixture.js';
-import type { AuthorityFixture } from './fixture.js';
+import type { AuthorityFixture, VerifierOverrides } from './fixture.js';
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
@@ -34,21 +31,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 describe('MicrosoftAccessTokenVerifier: the cache of verified tokens', () => {
   let f: AuthorityFixture;
   let clock = NOW_MS;
-  const make = (
-    options: {
-      [K in keyof MicrosoftAccessTokenVerifierOptions]?:
-        MicrosoftAccessTokenVerifierOptions[K] | undefined;
-    } = {},
-  ) =>
-    new MicrosoftAccessTokenVerifier(
-      {
-        clientID: API_ID,
-        authority: `${f.url}/${TID}`,
-        appPermissions: ['Notes.Read.All'],
-        ...options,
-      } as MicrosoftAccessTokenVerifierOptions,
-      { clock: () => clock },
-    );
+  const make = (options: VerifierOverrides = {}) => testVerifier(f, () => clock, options);
 
   before(async () => {
     f = await startAuthority();

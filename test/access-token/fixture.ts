@@ -8,6 +8,8 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MicrosoftAccessTokenVerifier } from '../../lib/core/access-token/verifier.js';
+import type { MicrosoftAccessTokenVerifierOptions } from '../../lib/core/access-token/options.js';
 
 export const API_ID = '6cb04018-a3f5-46a7-b995-940c78f5aef3';
 export const CLIENT_APP = 'a9d3c4b2-1111-4c2e-9f00-00000000c11e';
@@ -257,4 +259,30 @@ export function appV1(
     ver: '1.0',
     ...extra,
   };
+}
+
+/** Verifier options a test overrides; `undefined` leaves an option out. */
+export type VerifierOverrides = {
+  [K in keyof MicrosoftAccessTokenVerifierOptions]?:
+    MicrosoftAccessTokenVerifierOptions[K] | undefined;
+};
+
+/**
+ * A verifier for {@link API_ID} on the fixture's tenant {@link TID}, accepting app-only tokens with
+ * `Notes.Read.All`, on the test's clock; `options` override those settings.
+ */
+export function testVerifier(
+  f: AuthorityFixture,
+  clock: () => number,
+  options: VerifierOverrides = {},
+): MicrosoftAccessTokenVerifier {
+  return new MicrosoftAccessTokenVerifier(
+    {
+      clientID: API_ID,
+      authority: `${f.url}/${TID}`,
+      appPermissions: ['Notes.Read.All'],
+      ...options,
+    } as MicrosoftAccessTokenVerifierOptions,
+    { clock },
+  );
 }

@@ -5,8 +5,6 @@
  */
 import { expect } from 'chai';
 import { MicrosoftAccessTokenError } from '../../lib/errors.js';
-import { MicrosoftAccessTokenVerifier } from '../../lib/core/access-token/verifier.js';
-import type { MicrosoftAccessTokenVerifierOptions } from '../../lib/core/access-token/options.js';
 import {
   API_ID,
   APP_OID,
@@ -24,8 +22,9 @@ import {
   startAuthority,
   userV1,
   userV2,
+  testVerifier,
 } from './fixture.js';
-import type { AuthorityFixture } from './fixture.js';
+import type { AuthorityFixture, VerifierOverrides } from './fixture.js';
 
 async function refusal(promise: Promise<unknown>): Promise<MicrosoftAccessTokenError> {
   try {
@@ -40,21 +39,7 @@ async function refusal(promise: Promise<unknown>): Promise<MicrosoftAccessTokenE
 describe('MicrosoftAccessTokenVerifier: Microsoft access-token rules', () => {
   let f: AuthorityFixture;
   let clock = NOW_MS;
-  const make = (
-    options: {
-      [K in keyof MicrosoftAccessTokenVerifierOptions]?:
-        MicrosoftAccessTokenVerifierOptions[K] | undefined;
-    } = {},
-  ) =>
-    new MicrosoftAccessTokenVerifier(
-      {
-        clientID: API_ID,
-        authority: `${f.url}/${TID}`,
-        appPermissions: ['Notes.Read.All'],
-        ...options,
-      } as MicrosoftAccessTokenVerifierOptions,
-      { clock: () => clock },
-    );
+  const make = (options: VerifierOverrides = {}) => testVerifier(f, () => clock, options);
 
   before(async () => {
     f = await startAuthority();
